@@ -1,0 +1,70 @@
+// Layer rules of docs/architecture (../shared/design/architecture.md §3): dependencies point inward, no cycles.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ imports nothing outside domain/ (no packages, no node built-ins)',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { pathNot: '^src/domain/' },
+    },
+    {
+      name: 'masks-only-domain',
+      severity: 'error',
+      from: { path: '^src/masks/' },
+      to: { pathNot: ['^src/(masks|domain)/', '^node_modules/simplify-js'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'media-not-inward-layers',
+      severity: 'error',
+      from: { path: '^src/media/' },
+      to: { path: '^src/(model|engine|http|jobs|api|cli)/' },
+    },
+    {
+      name: 'model-not-media-or-outer',
+      severity: 'error',
+      from: { path: '^src/model/' },
+      to: { path: ['^src/(media|engine|http|jobs|api|cli)/', '^node_modules/sharp'] },
+    },
+    {
+      name: 'engine-not-outer',
+      severity: 'error',
+      from: { path: '^src/engine/' },
+      to: { path: ['^src/(http|jobs|api|cli)/', '^node_modules/fastify'] },
+    },
+    {
+      name: 'http-only-ports',
+      comment: 'http/ talks to the engine port and the jobs port, never to model/ or media/',
+      severity: 'error',
+      from: { path: '^src/http/' },
+      to: { path: ['^src/(model|media|masks)/', '^src/engine/(?!engine\\.ts$)', '^src/jobs/(embedded|bullmq)/', '^node_modules/(onnxruntime-node|sharp)'] },
+    },
+    {
+      name: 'api-wire-only',
+      severity: 'error',
+      from: { path: '^src/api/' },
+      to: { path: '^src/(model|media|masks|engine|http|jobs|cli|config)/' },
+    },
+    {
+      name: 'leaves-config-observability',
+      severity: 'error',
+      from: { path: '^src/(config|observability)/' },
+      to: { path: '^src/(?!config|observability|domain)' },
+    },
+    {
+      name: 'nobody-imports-cli-or-compose',
+      severity: 'error',
+      from: { pathNot: '^src/cli/' },
+      to: { path: ['^src/cli/', '^src/compose\\.ts$'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

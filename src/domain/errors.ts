@@ -1,0 +1,88 @@
+// The one error hierarchy of sam3-server: SamError, its kinds, and the catalogue of stable codes.
+
+/** Closed set of error kinds; every API surface maps each kind to its own status/body in one table. */
+export type ErrorKind =
+  | 'invalid_request'
+  | 'unprocessable_media'
+  | 'unauthorized'
+  | 'not_found'
+  | 'payload_too_large'
+  | 'unsupported'
+  | 'busy'
+  | 'timeout'
+  | 'cancelled'
+  | 'internal';
+
+/** Stable error codes. Situations are codes, not classes. */
+export const ERROR_CODES = {
+  INVALID_ARGUMENT: { kind: 'invalid_request', retryable: false, summary: 'A request field has the wrong type or value.' },
+  PROMPT_REQUIRED: { kind: 'invalid_request', retryable: false, summary: 'No prompt was given where at least one is required.' },
+  IMAGE_DECODE_FAILED: { kind: 'unprocessable_media', retryable: false, summary: 'The image bytes could not be decoded.' },
+  IMAGE_TOO_LARGE: { kind: 'payload_too_large', retryable: false, summary: 'The image exceeds the byte or pixel limit.' },
+  MASK_RLE_INVALID: { kind: 'invalid_request', retryable: false, summary: 'An RLE does not describe exactly height×width pixels.' },
+  MODEL_LOAD_FAILED: { kind: 'internal', retryable: false, summary: 'A model graph could not be opened by ONNX Runtime.' },
+  MODEL_CONTRACT_MISMATCH: { kind: 'unsupported', retryable: false, summary: 'A graph does not fit any supported SAM 3 contract.' },
+  MODEL_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No model bundle exists at the given name or path.' },
+  CAPABILITY_MISSING: { kind: 'unsupported', retryable: false, summary: 'The loaded model bundle lacks the graphs this prompt needs.' },
+  INFERENCE_FAILED: { kind: 'internal', retryable: true, summary: 'ONNX Runtime failed while running a graph.' },
+  QUEUE_FULL: { kind: 'busy', retryable: true, summary: 'The inference queue is full; retry later.' },
+  DEADLINE_EXCEEDED: { kind: 'timeout', retryable: true, summary: 'The request did not finish within its deadline.' },
+  INTERNAL: { kind: 'internal', retryable: false, summary: 'An unexpected internal error.' },
+} as const satisfies Record<string, { kind: ErrorKind; retryable: boolean; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorDetails {
+  /** Dotted path of the offending field, e.g. `prompts[2].box`. */
+  field?: string;
+  expected?: string;
+  received?: unknown;
+  limit?: number;
+  [key: string]: unknown;
+}
+
+/** Base of every error sam3-server throws on purpose. */
+export class SamError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly retryable: boolean;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SamError';
+    this.code = code;
+    this.kind = ERROR_CODES[code].kind;
+    this.retryable = ERROR_CODES[code].retryable;
+    this.details = details;
+  }
+}
+
+/** Describes a received value for messages: `17 (number)`, `"abc" (string)`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') {
+    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    return `${JSON.stringify(shown)} (string)`;
+  }
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  return `${String(value)} (${typeof value})`;
+}
+
+/** The sharp-style invalid-argument error: "Expected <what> for <field> but received <value>". */
+export function invalidArgument(field: string, expected: string, received: unknown): SamError {
+  return new SamError('INVALID_ARGUMENT', `Expected ${expected} for ${field} but received ${describeValue(received)}`, {
+    field,
+    expected,
+    received,
+  });
+}
+
+/** Wraps anything thrown by foreign code into a SamError, keeping the cause. */
+export function toSamError(error: unknown, code: ErrorCode = 'INTERNAL', message?: string): SamError {
+  if (error instanceof SamError) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  return new SamError(code, message ?? text, {}, { cause: error });
+}

@@ -1,0 +1,207 @@
+// COCO RLE, exact to pycocotools: column-major run counts from row-major masks, the compressed string, decoding.
+import { SamError } from '../domain/errors.js';
+import type { BinaryMask } from '../domain/segmentation.js';
+
+/** pycocotools' RLE with numeric counts (the "uncompressed" form in COCO json, `size` is [h, w]). */
+export interface RleCounts {
+  readonly height: number;
+  readonly width: number;
+  readonly counts: Uint32Array;
+}
+
+/** The wire form used by pycocotools, COCO and Roboflow: `{size: [h, w], counts: "<compressed>"}`. */
+export interface CocoRle {
+  size: [number, number];
+  counts: string;
+}
+
+/**
+ * Encodes a row-major binary mask into column-major run counts, identical to
+ * `pycocotools.mask.encode(np.asfortranarray(m))`. One row-wise pass records, per column, the rows where the
+ * value changes against the pixel above (cache-friendly on row-major memory); a counting sort by column then
+ * yields the transitions in column-major order.
+ */
+export function encodeRle(mask: BinaryMask): RleCounts {
+  const { width: w, height: h, data } = mask;
+  if (data.length !== w * h) throw new SamError('INVALID_ARGUMENT', `Expected mask data of ${w * h} bytes but received ${data.length}`);
+  const perColumn = new Uint32Array(w + 1);
+  let xs = new Uint32Array(1024);
+  let ys = new Uint32Array(1024);
+  let n = 0;
+  const push = (x: number, y: number): void => {
+    if (n === xs.length) {
+      const nx = new Uint32Array(n * 2);
+      nx.set(xs);
+      xs = nx;
+      const ny = new Uint32Array(n * 2);
+      ny.set(ys);
+      ys = ny;
+    }
+    xs[n] = x;
+    ys[n] = y;
+    n++;
+    perColumn[x + 1]!++;
+  };
+  if (h > 0) {
+    // Row 0: pixel (x, 0) follows pixel (x-1, h-1) in column-major order; (0, 0) follows the initial 0.
+    const lastRow = (h - 1) * w;
+    for (let x = 0; x < w; x++) {
+      const prev = x === 0 ? 0 : data[lastRow + x - 1]! ? 1 : 0;
+      if ((data[x]! ? 1 : 0) !== prev) push(x, 0);
+    }
+  }
+  const aligned = w % 4 === 0 && data.byteOffset % 4 === 0;
+  const words = aligned ? new Uint32Array(data.buffer, data.byteOffset, (w * h) >>> 2) : null;
+  const wordsPerRow = w >>> 2;
+  for (let y = 1; y < h; y++) {
+    const row = y * w;
+    if (words) {
+      const wrow = row >>> 2;
+      for (let k = 0; k < wordsPerRow; k++) {
+        if (words[wrow + k] === words[wrow - wordsPerRow + k]) continue;
+        const x0 = k << 2;
+        for (let x = x0; x < x0 + 4; x++) if ((data[row + x]! ? 1 : 0) !== (data[row - w + x]! ? 1 : 0)) push(x, y);
+      }
+    } else {
+      for (let x = 0; x < w; x++) if ((data[row + x]! ? 1 : 0) !== (data[row - w + x]! ? 1 : 0)) push(x, y);
+    }
+  }
+  for (let x = 0; x < w; x++) perColumn[x + 1]! += perColumn[x]!;
+  const positions = new Uint32Array(n);
+  const cursor = perColumn.slice(0, w);
+  for (let i = 0; i < n; i++) {
+    const x = xs[i]!;
+    positions[cursor[x]!++] = x * h + ys[i]!;
+  }
+  const counts = new Uint32Array(n + 1);
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    counts[i] = positions[i]! - prev;
+    prev = positions[i]!;
+  }
+  counts[n] = w * h - prev;
+  return { height: h, width: w, counts };
+}
+
+/** Checks that counts cover exactly height·width pixels (pycocotools reads garbage or crashes otherwise). */
+export function assertRleCoversImage(rle: RleCounts): void {
+  let total = 0;
+  for (let i = 0; i < rle.counts.length; i++) total += rle.counts[i]!;
+  const expected = rle.height * rle.width;
+  if (total !== expected) {
+    throw new SamError(
+      'MASK_RLE_INVALID',
+      `Expected RLE counts summing to ${expected} (height ${rle.height} × width ${rle.width}) but they sum to ${total}`,
+      { field: 'counts', expected: String(expected), received: total },
+    );
+  }
+}
+
+/**
+ * Decodes run counts to a row-major mask. Each foreground run is split into per-column segments whose start
+ * and end toggle a bit; a row-wise prefix XOR then fills the segments (sequential memory, word-wise when aligned).
+ */
+export function decodeRle(rle: RleCounts): BinaryMask {
+  assertRleCoversImage(rle);
+  const { height: h, width: w, counts } = rle;
+  const data = new Uint8Array(w * h);
+  let pos = 0;
+  for (let j = 0; j < counts.length; j++) {
+    const len = counts[j]!;
+    if (j % 2 === 1 && len > 0) {
+      let start = pos;
+      const end = pos + len;
+      while (start < end) {
+        const x = Math.floor(start / h);
+        const y0 = start - x * h;
+        const y1 = Math.min(h, y0 + (end - start));
+        data[y0 * w + x]! ^= 1;
+        if (y1 < h) data[y1 * w + x]! ^= 1;
+        start += y1 - y0;
+      }
+    }
+    pos += len;
+  }
+  const aligned = w % 4 === 0;
+  if (aligned) {
+    const words = new Uint32Array(data.buffer, 0, (w * h) >>> 2);
+    const wordsPerRow = w >>> 2;
+    for (let i = wordsPerRow; i < words.length; i++) words[i]! ^= words[i - wordsPerRow]!;
+  } else {
+    for (let i = w; i < data.length; i++) data[i]! ^= data[i - w]!;
+  }
+  return { width: w, height: h, data };
+}
+
+const ZERO = 48;
+
+/** pycocotools `rleToString`: 6-bit LEB128-like chars 48..111, counts from index 3 delta-coded against i-2. */
+export function countsToString(counts: Uint32Array): string {
+  const out = new Uint8Array(counts.length * 7 + 1);
+  let p = 0;
+  for (let i = 0; i < counts.length; i++) {
+    let x = counts[i]!;
+    if (i > 2) x -= counts[i - 2]!;
+    for (;;) {
+      let c = x & 0x1f;
+      x = Math.floor(x / 32); // arithmetic shift on a double: exact for |x| < 2^53
+      const more = c & 0x10 ? x !== -1 : x !== 0;
+      if (more) c |= 0x20;
+      out[p++] = c + ZERO;
+      if (!more) break;
+    }
+  }
+  return Buffer.from(out.buffer, 0, p).toString('latin1');
+}
+
+/** pycocotools `rleFrString`, with validation of the alphabet (the C code accepts any byte). */
+export function countsFromString(s: string): Uint32Array {
+  const counts: number[] = [];
+  let p = 0;
+  while (p < s.length) {
+    let x = 0;
+    let k = 0;
+    for (;;) {
+      if (p >= s.length) throw new SamError('MASK_RLE_INVALID', 'Expected a complete RLE counts string but it ends in the middle of a count', { field: 'counts' });
+      const code = s.charCodeAt(p);
+      if (code < 48 || code > 111) {
+        throw new SamError('MASK_RLE_INVALID', `Expected RLE counts characters in '0'..'o' but received ${JSON.stringify(s[p])} at offset ${p}`, {
+          field: 'counts',
+          received: s[p],
+        });
+      }
+      const c = code - ZERO;
+      x += (c & 0x1f) * 2 ** (5 * k);
+      p++;
+      k++;
+      if (!(c & 0x20)) {
+        if (c & 0x10) x -= 2 ** (5 * k);
+        break;
+      }
+    }
+    const m = counts.length;
+    if (m > 2) x += counts[m - 2]!;
+    if (x < 0 || x > 0xffffffff) throw new SamError('MASK_RLE_INVALID', `Expected non-negative RLE counts but count ${m} decodes to ${x}`, { field: 'counts' });
+    counts.push(x);
+  }
+  return Uint32Array.from(counts);
+}
+
+export function toCocoRle(rle: RleCounts): CocoRle {
+  return { size: [rle.height, rle.width], counts: countsToString(rle.counts) };
+}
+
+export function fromCocoRle(rle: CocoRle): RleCounts {
+  const [height, width] = rle.size;
+  return { height, width, counts: countsFromString(rle.counts) };
+}
+
+/** Convenience: mask → `{size, counts}` exactly as pycocotools encodes it. */
+export function encodeCocoRle(mask: BinaryMask): CocoRle {
+  return toCocoRle(encodeRle(mask));
+}
+
+/** Convenience: `{size, counts}` → row-major mask; throws MASK_RLE_INVALID when the counts do not fit h·w. */
+export function decodeCocoRle(rle: CocoRle): BinaryMask {
+  return decodeRle(fromCocoRle(rle));
+}

@@ -1,0 +1,149 @@
+// Pixel operations on binary masks: area, tight box, IoU, greedy mask NMS, non-overlap, holes and small parts.
+import type { PixelBox } from '../domain/geometry.js';
+import type { BinaryMask } from '../domain/segmentation.js';
+
+export function maskArea(mask: BinaryMask): number {
+  let a = 0;
+  const d = mask.data;
+  for (let i = 0; i < d.length; i++) a += d[i]!;
+  return a;
+}
+
+/** Tight box of the foreground in pixel-edge coordinates (x1, y1 exclusive), or null for an empty mask. */
+export function maskBox(mask: BinaryMask): PixelBox | null {
+  const { width: w, height: h, data } = mask;
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let first = -1;
+    for (let x = 0; x < w; x++) {
+      if (data[row + x]) {
+        first = x;
+        break;
+      }
+    }
+    if (first < 0) continue;
+    let last = first;
+    for (let x = w - 1; x > first; x--) {
+      if (data[row + x]) {
+        last = x;
+        break;
+      }
+    }
+    if (y < y0) y0 = y;
+    y1 = y;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+  }
+  return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
+export function maskIou(a: BinaryMask, b: BinaryMask): number {
+  if (a.width !== b.width || a.height !== b.height) throw new RangeError('maskIou needs masks of one size');
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const va = a.data[i]!;
+    const vb = b.data[i]!;
+    inter += va & vb;
+    union += va | vb;
+  }
+  return union === 0 ? 0 : inter / union;
+}
+
+/** Greedy NMS: highest score first, drop any later mask whose IoU with a kept one exceeds `iouThreshold`. */
+export function maskNms(items: ReadonlyArray<{ mask: BinaryMask; score: number }>, iouThreshold: number): number[] {
+  const order = items.map((_, i) => i).sort((i, j) => items[j]!.score - items[i]!.score);
+  const kept: number[] = [];
+  for (const i of order) {
+    if (kept.every((k) => maskIou(items[i]!.mask, items[k]!.mask) <= iouThreshold)) kept.push(i);
+  }
+  return kept.sort((a, b) => a - b);
+}
+
+/** Pixel-wise non-overlap: each pixel stays only in the highest-scoring mask claiming it. Returns new masks. */
+export function removeOverlaps(items: ReadonlyArray<{ mask: BinaryMask; score: number }>): BinaryMask[] {
+  const first = items[0];
+  if (!first) return [];
+  const owner = new Int32Array(first.mask.data.length).fill(-1);
+  const order = items.map((_, i) => i).sort((i, j) => items[j]!.score - items[i]!.score);
+  for (const i of order) {
+    const d = items[i]!.mask.data;
+    for (let p = 0; p < d.length; p++) if (d[p] && owner[p] === -1) owner[p] = i;
+  }
+  return items.map((item, i) => {
+    const data = new Uint8Array(item.mask.data.length);
+    for (let p = 0; p < data.length; p++) if (owner[p] === i) data[p] = 1;
+    return { width: item.mask.width, height: item.mask.height, data };
+  });
+}
+
+/** Labels connected components of pixels equal to `value`; returns labels (0 = other) and per-label areas. */
+function labelComponents(mask: BinaryMask, value: 0 | 1, eightConnected: boolean): { labels: Int32Array; areas: number[] } {
+  const { width: w, height: h, data } = mask;
+  const labels = new Int32Array(w * h);
+  const areas: number[] = [0];
+  const stack: number[] = [];
+  for (let start = 0; start < data.length; start++) {
+    if (data[start] !== value || labels[start] !== 0) continue;
+    const label = areas.length;
+    let area = 0;
+    labels[start] = label;
+    stack.push(start);
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      area++;
+      const x = p % w;
+      const y = (p - x) / w;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          if ((dx === 0 && dy === 0) || (!eightConnected && dx !== 0 && dy !== 0)) continue;
+          const nx = x + dx;
+          const ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+          const q = ny * w + nx;
+          if (data[q] === value && labels[q] === 0) {
+            labels[q] = label;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    areas.push(area);
+  }
+  return { labels, areas };
+}
+
+/** Removes 8-connected foreground components smaller than `minAreaPx`. */
+export function removeSmallComponents(mask: BinaryMask, minAreaPx: number): BinaryMask {
+  if (minAreaPx <= 1) return mask;
+  const { labels, areas } = labelComponents(mask, 1, true);
+  const data = new Uint8Array(mask.data.length);
+  for (let i = 0; i < data.length; i++) if (labels[i]! > 0 && areas[labels[i]!]! >= minAreaPx) data[i] = 1;
+  return { width: mask.width, height: mask.height, data };
+}
+
+/** Fills holes (4-connected background regions not touching the border) up to `maxHoleAreaPx` pixels. */
+export function fillHoles(mask: BinaryMask, maxHoleAreaPx: number): BinaryMask {
+  if (maxHoleAreaPx <= 0) return mask;
+  const { width: w, height: h } = mask;
+  const { labels, areas } = labelComponents(mask, 0, false);
+  const touchesBorder = new Uint8Array(areas.length);
+  for (let x = 0; x < w; x++) {
+    touchesBorder[labels[x]!] = 1;
+    touchesBorder[labels[(h - 1) * w + x]!] = 1;
+  }
+  for (let y = 0; y < h; y++) {
+    touchesBorder[labels[y * w]!] = 1;
+    touchesBorder[labels[y * w + w - 1]!] = 1;
+  }
+  const data = mask.data.slice();
+  for (let i = 0; i < data.length; i++) {
+    const l = labels[i]!;
+    if (l > 0 && !touchesBorder[l] && areas[l]! <= maxHoleAreaPx) data[i] = 1;
+  }
+  return { width: w, height: h, data };
+}
