@@ -1,0 +1,92 @@
+// The one place that talks to onnxruntime-node: creating sessions (with provider fallback) and running them.
+import { access } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import { SamError } from '../../domain/errors.js';
+import type { GraphSignature } from '../sam3/manifest.js';
+
+export type Device = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu';
+
+export interface SessionOptions {
+  device?: Device;
+  intraOpThreads?: number;
+  /** Called once per fallback, e.g. to log that CUDA was unavailable. */
+  onWarning?: (message: string) => void;
+}
+
+export type Feeds = Record<string, ort.Tensor>;
+export type Fetches = Record<string, ort.Tensor>;
+export { ort };
+
+/** An opened graph: its label (file), signature from metadata, the provider in use, and a checked `run`. */
+export class GraphSession {
+  private constructor(
+    readonly label: string,
+    readonly signature: GraphSignature,
+    readonly device: Device,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  static async open(path: string, options: SessionOptions = {}): Promise<GraphSession> {
+    try {
+      await access(path);
+    } catch (cause) {
+      throw new SamError('MODEL_NOT_FOUND', `Model graph ${path} does not exist or is not readable`, { field: 'model', received: path }, { cause });
+    }
+    const requested = options.device ?? 'cpu';
+    const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    if (options.intraOpThreads && options.intraOpThreads > 0) base.intraOpNumThreads = options.intraOpThreads;
+    let session: ort.InferenceSession | undefined;
+    let device: Device = requested;
+    if (requested !== 'cpu') {
+      try {
+        session = await ort.InferenceSession.create(path, { ...base, executionProviders: [requested, 'cpu'] });
+      } catch (cause) {
+        options.onWarning?.(`execution provider '${requested}' unavailable for ${path} (${(cause as Error).message.split('\n')[0]}); falling back to cpu`);
+        device = 'cpu';
+      }
+    }
+    if (!session) {
+      try {
+        session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
+      } catch (cause) {
+        const first = (cause as Error).message.split('\n')[0];
+        throw new SamError('MODEL_LOAD_FAILED', `ONNX Runtime could not open ${path}: ${first}. Is the file complete (not truncated, external data next to it)?`, {
+          field: 'model',
+          received: path,
+        }, { cause });
+      }
+    }
+    return new GraphSession(path, signatureOf(session), device, session);
+  }
+
+  /** Runs with exactly the graph's inputs (extra feeds are dropped, missing ones refused), wrapping ORT errors. */
+  async run(feeds: Feeds): Promise<Fetches> {
+    const inputs: Feeds = {};
+    for (const name of this.session.inputNames) {
+      const t = feeds[name];
+      if (!t) throw new SamError('INFERENCE_FAILED', `${this.label}: no feed for graph input '${name}'`, { field: name });
+      inputs[name] = t;
+    }
+    try {
+      return (await this.session.run(inputs)) as Fetches;
+    } catch (cause) {
+      const dims = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, `${t.type}[${t.dims.join(',')}]`]));
+      throw new SamError('INFERENCE_FAILED', `${this.label}: ONNX Runtime failed: ${(cause as Error).message.split('\n')[0]}`, { inputs: dims }, { cause });
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function signatureOf(session: ort.InferenceSession): GraphSignature {
+  const meta = (list: readonly ort.InferenceSession.ValueMetadata[]) =>
+    list.map((m) => ({ name: m.name, type: m.isTensor ? m.type : 'non-tensor', shape: m.isTensor ? [...m.shape] : [] }));
+  return { inputs: meta(session.inputMetadata), outputs: meta(session.outputMetadata) };
+}
+
+/** Execution providers this onnxruntime-node build can use here (bundled) or could with extra libraries. */
+export function listBackends(): Array<{ name: string; bundled: boolean }> {
+  return ort.listSupportedBackends();
+}

@@ -1,0 +1,139 @@
+// The SAM 3 ONNX graph contracts we support: the only place tensor names appear. Role detection and validation.
+import { SamError } from '../../domain/errors.js';
+
+export type TensorType = 'float32' | 'int64' | 'bool';
+
+export interface TensorSpec {
+  readonly name: string;
+  readonly type: TensorType;
+  readonly rank: number;
+}
+
+export type GraphRole = 'pcs-vision' | 'pcs-text' | 'pcs-decoder' | 'pvs-vision' | 'pvs-decoder';
+
+export interface GraphContract {
+  readonly role: GraphRole;
+  /** Where the contract comes from (for messages and `GET /v1/models`). */
+  readonly source: string;
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+}
+
+const f = (name: string, rank: number): TensorSpec => ({ name, type: 'float32', rank });
+const i64 = (name: string, rank: number): TensorSpec => ({ name, type: 'int64', rank });
+const b = (name: string, rank: number): TensorSpec => ({ name, type: 'bool', rank });
+
+/** PCS: jamjamjon/usls v2 three-graph export (HF Sam3Model). Spec sam3-onnx.md §2.2. */
+export const PCS = {
+  vision: { images: 'images', feat0: 'fpn_feat_0', feat1: 'fpn_feat_1', feat2: 'fpn_feat_2', pos2: 'fpn_pos_2' },
+  text: { inputIds: 'input_ids', attentionMask: 'attention_mask', features: 'text_features', mask: 'text_mask' },
+  decoder: { boxes: 'input_boxes', boxLabels: 'input_boxes_labels', masks: 'pred_masks', boxesOut: 'pred_boxes', logits: 'pred_logits', presence: 'presence_logits' },
+} as const;
+
+/** PVS: onnx-community/sam3-tracker-ONNX (transformers.js Sam3TrackerModel). Spec sam3-onnx.md §2.1. */
+export const PVS = {
+  vision: { pixels: 'pixel_values', emb0: 'image_embeddings.0', emb1: 'image_embeddings.1', emb2: 'image_embeddings.2' },
+  decoder: { points: 'input_points', labels: 'input_labels', boxes: 'input_boxes', iou: 'iou_scores', masks: 'pred_masks', objectScore: 'object_score_logits' },
+} as const;
+
+export const CONTRACTS: readonly GraphContract[] = [
+  {
+    role: 'pcs-vision',
+    source: 'usls v2 vision-encoder',
+    inputs: [f(PCS.vision.images, 4)],
+    outputs: [f(PCS.vision.feat0, 4), f(PCS.vision.feat1, 4), f(PCS.vision.feat2, 4), f(PCS.vision.pos2, 4)],
+  },
+  {
+    role: 'pcs-text',
+    source: 'usls v2 text-encoder',
+    inputs: [i64(PCS.text.inputIds, 2), i64(PCS.text.attentionMask, 2)],
+    outputs: [f(PCS.text.features, 3), b(PCS.text.mask, 2)],
+  },
+  {
+    role: 'pcs-decoder',
+    source: 'usls v2 geo-encoder-mask-decoder',
+    inputs: [
+      f(PCS.vision.feat0, 4), f(PCS.vision.feat1, 4), f(PCS.vision.feat2, 4), f(PCS.vision.pos2, 4),
+      f(PCS.text.features, 3), b(PCS.text.mask, 2), f(PCS.decoder.boxes, 3), i64(PCS.decoder.boxLabels, 2),
+    ],
+    outputs: [f(PCS.decoder.masks, 4), f(PCS.decoder.boxesOut, 3), f(PCS.decoder.logits, 2), f(PCS.decoder.presence, 2)],
+  },
+  {
+    role: 'pvs-vision',
+    source: 'onnx-community/sam3-tracker-ONNX vision_encoder',
+    inputs: [f(PVS.vision.pixels, 4)],
+    outputs: [f(PVS.vision.emb0, 4), f(PVS.vision.emb1, 4), f(PVS.vision.emb2, 4)],
+  },
+  {
+    role: 'pvs-decoder',
+    source: 'onnx-community/sam3-tracker-ONNX prompt_encoder_mask_decoder',
+    inputs: [f(PVS.decoder.points, 4), i64(PVS.decoder.labels, 3), f(PVS.decoder.boxes, 3), f(PVS.vision.emb0, 4), f(PVS.vision.emb1, 4), f(PVS.vision.emb2, 4)],
+    outputs: [f(PVS.decoder.iou, 3), f(PVS.decoder.masks, 5), f(PVS.decoder.objectScore, 3)],
+  },
+];
+
+/** What a graph declares (from ORT session metadata). `shape` entries are numbers or symbolic names. */
+export interface GraphSignature {
+  readonly inputs: ReadonlyArray<{ name: string; type: string; shape: ReadonlyArray<number | string> }>;
+  readonly outputs: ReadonlyArray<{ name: string; type: string; shape: ReadonlyArray<number | string> }>;
+}
+
+function overlap(contract: GraphContract, sig: GraphSignature): number {
+  const names = new Set([...sig.inputs, ...sig.outputs].map((t) => t.name));
+  return [...contract.inputs, ...contract.outputs].filter((t) => names.has(t.name)).length;
+}
+
+function describe(sig: GraphSignature): string {
+  const fmt = (t: { name: string; type: string; shape: ReadonlyArray<number | string> }) => `${t.name}:${t.type}[${t.shape.join(',')}]`;
+  return `inputs ${sig.inputs.map(fmt).join(', ') || '(none)'}; outputs ${sig.outputs.map(fmt).join(', ') || '(none)'}`;
+}
+
+/**
+ * Finds the contract a graph fits, from its tensor names (never from its file name), and checks every tensor's
+ * dtype and rank. A graph that fits no contract is refused with a message listing what is missing or unexpected.
+ */
+export function detectContract(sig: GraphSignature, graphLabel: string): GraphContract {
+  const ranked = CONTRACTS.map((c) => ({ c, score: overlap(c, sig) })).sort((x, y) => y.score - x.score);
+  const best = ranked[0];
+  if (!best || best.score === 0) {
+    throw new SamError('MODEL_CONTRACT_MISMATCH', `${graphLabel} fits no supported SAM 3 graph contract (${describe(sig)}); supported: ${CONTRACTS.map((c) => c.source).join('; ')}`, {
+      field: graphLabel,
+    });
+  }
+  const contract = best.c;
+  const problems: string[] = [];
+  const check = (specs: readonly TensorSpec[], actual: GraphSignature['inputs'], kind: string) => {
+    const byName = new Map(actual.map((t) => [t.name, t]));
+    for (const spec of specs) {
+      const t = byName.get(spec.name);
+      if (!t) problems.push(`missing ${kind} '${spec.name}' (${spec.type}, rank ${spec.rank})`);
+      else if (t.type !== spec.type) problems.push(`${kind} '${spec.name}' is ${t.type}, expected ${spec.type}`);
+      else if (t.shape.length !== spec.rank) problems.push(`${kind} '${spec.name}' has rank ${t.shape.length}, expected ${spec.rank}`);
+    }
+    const known = new Set(specs.map((s) => s.name));
+    const extra = actual.filter((t) => !known.has(t.name)).map((t) => `'${t.name}'`);
+    if (kind === 'input' && extra.length > 0) problems.push(`unexpected input${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (renamed?)`);
+  };
+  check(contract.inputs, sig.inputs, 'input');
+  check(contract.outputs, sig.outputs, 'output');
+  if (problems.length > 0) {
+    throw new SamError('MODEL_CONTRACT_MISMATCH', `${graphLabel} looks like ${contract.source} but does not fit its contract: ${problems.join('; ')}`, {
+      field: graphLabel,
+      problems,
+    });
+  }
+  return contract;
+}
+
+/** Reads a static dimension from declared metadata; symbolic where a number is needed is a contract error. */
+export function staticDim(sig: GraphSignature, tensor: string, axis: number, graphLabel: string): number {
+  const t = [...sig.inputs, ...sig.outputs].find((x) => x.name === tensor);
+  const shape = t?.shape ?? [];
+  const dim = shape[axis < 0 ? shape.length + axis : axis];
+  if (typeof dim !== 'number' || dim <= 0) {
+    throw new SamError('MODEL_CONTRACT_MISMATCH', `${graphLabel}: expected a fixed size on axis ${axis} of '${tensor}' but it is ${JSON.stringify(dim)}`, {
+      field: graphLabel,
+    });
+  }
+  return dim;
+}
