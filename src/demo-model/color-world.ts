@@ -37,9 +37,9 @@ export function matchMaps(g: GraphBuilder, image: string, size: number): string 
   return g.op('Cast', [g.op('Less', [worst, g.scalar(COLOR_TOLERANCE / 127.5)])], { to: 1 });
 }
 
-/** [B,8,S,S] → [B,8,S·S]. */
-export function flatten(g: GraphBuilder, maps: string): string {
-  return g.op('Reshape', [maps, g.ints([0, COLOR_COUNT, -1])]);
+/** [B,8,S,S] → [B,8,S·S]. (Explicit sizes, never −1: a −1 cannot be inferred when another axis is 0.) */
+export function flatten(g: GraphBuilder, maps: string, size: number): string {
+  return g.op('Reshape', [maps, g.ints([0, COLOR_COUNT, size * size])]);
 }
 
 /**

@@ -64,7 +64,7 @@ export function pcsDecoder(resolution: number): Uint8Array {
   const boxes = g.input('input_boxes', 'float32', ['batch', 'num_boxes', 4]);
   const labels = g.input('input_boxes_labels', 'int64', ['batch', 'num_boxes']);
 
-  const flat = flatten(g, f0); // [B,8,HW]
+  const flat = flatten(g, f0, s); // [B,8,HW]
   const valid = g.op('Unsqueeze', [g.op('Cast', [textMask], { to: 1 }), g.ints([-1])]);
   const textColors = g.op('ReduceMax', [g.op('Mul', [textFeatures, valid])], { axes: [1], keepdims: 0 }); // [B,8]
 
@@ -73,7 +73,7 @@ export function pcsDecoder(resolution: number): Uint8Array {
   const hw = g.op('Div', [component(g, boxes, 2), g.scalar(2)]);
   const hh = g.op('Div', [component(g, boxes, 3), g.scalar(2)]);
   const corners = { x0: g.op('Sub', [cx, hw]), x1: g.op('Add', [cx, hw]), y0: g.op('Sub', [cy, hh]), y1: g.op('Add', [cy, hh]) };
-  const regions = g.op('Reshape', [boxMask(g, corners, s), g.ints([0, 0, -1])]); // [B,N,HW]
+  const regions = g.op('Reshape', [boxMask(g, corners, s), g.ints([0, 0, s * s])]); // [B,N,HW]
   const dominant = dominantColors(g, regions, flat, 3); // [B,N,8]
   const labelIs = (v: number): string => g.op('Unsqueeze', [g.op('Cast', [g.op('Equal', [labels, g.ints([v], [])])], { to: 1 }), g.ints([-1])]);
   const positive = anyOver(g, g.op('Mul', [dominant, labelIs(1)]), 1); // [B,8]

@@ -32,7 +32,7 @@ export function pvsDecoder(resolution: number): Uint8Array {
   const e0 = g.input('image_embeddings.0', 'float32', ['batch_size', COLOR_COUNT, s, s]);
   g.input('image_embeddings.1', 'float32', ['batch_size', COLOR_COUNT, s / 2, s / 2]);
   g.input('image_embeddings.2', 'float32', ['batch_size', COLOR_COUNT, s / 4, s / 4]);
-  const flat = flatten(g, e0);
+  const flat = flatten(g, e0, s);
 
   // Points: as the real graph, (p + 0.5) / R normalises model-space pixels; a window of ±1 cell is sampled.
   const norm = g.op('Div', [g.op('Add', [points, g.scalar(0.5)]), g.scalar(resolution)]);
@@ -40,7 +40,7 @@ export function pvsDecoder(resolution: number): Uint8Array {
   const py = g.op('Unsqueeze', [g.op('Slice', [norm, g.ints([1]), g.ints([2]), g.ints([-1])]), g.ints([-1])]);
   const cell = 1 / s;
   const window = { x0: g.op('Sub', [px, g.scalar(cell)]), x1: g.op('Add', [px, g.scalar(cell)]), y0: g.op('Sub', [py, g.scalar(cell)]), y1: g.op('Add', [py, g.scalar(cell)]) };
-  const pointRegions = g.op('Reshape', [boxMask(g, window, s), g.ints([0, 0, 0, -1])]); // [B,P,N,HW]
+  const pointRegions = g.op('Reshape', [boxMask(g, window, s), g.ints([0, 0, 0, s * s])]); // [B,P,N,HW]
   const pointColors = dominantColors(g, pointRegions, flat, 4); // [B,P,N,8]
   const labelIs = (v: number): string => g.op('Unsqueeze', [g.op('Cast', [g.op('Equal', [labels, g.ints([v], [])])], { to: 1 }), g.ints([-1])]);
   const positive = anyOver(g, g.op('Mul', [pointColors, labelIs(1)]), 2); // [B,P,8]
@@ -49,7 +49,7 @@ export function pvsDecoder(resolution: number): Uint8Array {
   // Boxes: xyxy in model pixels.
   const scaled = g.op('Div', [boxes, g.scalar(resolution)]);
   const corners = { x0: component(g, scaled, 0), y0: component(g, scaled, 1), x1: component(g, scaled, 2), y1: component(g, scaled, 3) };
-  const boxRegions = g.op('Reshape', [boxMask(g, corners, s), g.ints([0, 0, -1])]); // [B,Nb,HW]
+  const boxRegions = g.op('Reshape', [boxMask(g, corners, s), g.ints([0, 0, s * s])]); // [B,Nb,HW]
   const boxColors = g.op('Unsqueeze', [anyOver(g, dominantColors(g, boxRegions, flat, 3), 1), g.ints([1])]); // [B,1,8]
   const inBoxes = anyOver(g, boxRegions, 1, 1); // [B,1,HW]
   const hasBox = g.op('Greater', [g.op('ReduceSum', [boxRegions, g.ints([1, 2])], { keepdims: 1 }), g.scalar(0)]); // [B,1,1]

@@ -8,7 +8,7 @@ import { pvsDecoder, pvsVisionEncoder } from './pvs-graphs.js';
 
 export const DEMO_LABEL = 'demo (synthetic, not SAM 3)';
 /** Bumped whenever the generated graphs change, so cached bundles are rebuilt. */
-export const DEMO_BUNDLE_VERSION = 3;
+export const DEMO_BUNDLE_VERSION = 4;
 
 export interface DemoBundleOptions {
   /** Export resolution R (multiple of 14): 1008 like SAM 3, or e.g. 504 to prove nothing is hard-coded. */

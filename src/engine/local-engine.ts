@@ -1,0 +1,154 @@
+// LocalEngine: media → model → masks in this process. Decodes and encodes each image once per request, caches
+// embeddings by content hash and image_id, validates prompts, and bounds concurrent inference.
+import { createHash } from 'node:crypto';
+import { SamError } from '../domain/errors.js';
+import type { ImageSize, RawImage } from '../domain/image.js';
+import { StageTimings } from '../domain/stage-timings.js';
+import { decodeImage, resizeForModel, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../media/image-decode.js';
+import { maskArea, maskBox, maskNms } from '../masks/mask-ops.js';
+import { EmbeddingCache, type CacheStats } from '../model/embedding-cache.js';
+import { toNormalizedNchw } from '../model/sam3/preprocess.js';
+import { Sam3Model, type ImageEmbedding, type ModelCounters } from '../model/sam3/sam3-model.js';
+import type { BundleOptions } from '../model/sam3/model-bundle.js';
+import type { ConceptResult, EmbedResult, EngineInfo, Instance, ObjectResult, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
+import { InferenceQueue } from './inference-queue.js';
+import { validateSegmentRequest } from './validate-request.js';
+
+export interface LocalEngineOptions extends BundleOptions {
+  modelDir: string;
+  imageLimits?: ImageLimits;
+  embeddingCacheBytes?: number;
+  concurrency?: number;
+  maxQueued?: number;
+}
+
+interface CachedEmbedding {
+  size: ImageSize;
+  embedding: ImageEmbedding;
+}
+
+type Kind = 'concepts' | 'objects';
+
+export class LocalEngine implements SegmentationEngine {
+  private readonly cache: EmbeddingCache<CachedEmbedding>;
+  private readonly queue: InferenceQueue;
+  private readonly limits: ImageLimits;
+
+  private constructor(
+    readonly model: Sam3Model,
+    options: LocalEngineOptions,
+  ) {
+    this.cache = new EmbeddingCache(options.embeddingCacheBytes ?? 2 * 1024 ** 3);
+    this.queue = new InferenceQueue(options.concurrency ?? 1, options.maxQueued ?? 32);
+    this.limits = options.imageLimits ?? DEFAULT_IMAGE_LIMITS;
+  }
+
+  static async create(options: LocalEngineOptions): Promise<LocalEngine> {
+    return new LocalEngine(await Sam3Model.load(options.modelDir, options), options);
+  }
+
+  info(): EngineInfo {
+    const m = this.model.info;
+    return { model: { name: m.name, label: m.label, dtype: m.dtype, device: m.device, concepts: m.concepts !== null, objects: m.objects !== null, graphs: m.graphs } };
+  }
+
+  stats(): { model: ModelCounters; embeddings: CacheStats; text: { hits: number; misses: number }; queue: { running: number; queued: number } } {
+    return { model: { ...this.model.counters }, embeddings: this.cache.stats(), text: this.model.textCacheStats, queue: this.queue.depth };
+  }
+
+  async segment(request: SegmentRequest): Promise<SegmentResult> {
+    validateSegmentRequest(request);
+    return this.queue.run(async () => {
+      const timings = new StageTimings();
+      const kinds: Kind[] = [];
+      if (request.concepts?.length) kinds.push('concepts');
+      if (request.objects?.length) kinds.push('objects');
+      const { key, embeddings, size } = await this.embeddings(request.image, request.imageId, kinds, timings);
+      request.signal?.throwIfAborted();
+      const concepts: ConceptResult[] = [];
+      for (const prompt of request.concepts ?? []) {
+        const threshold = prompt.threshold ?? request.threshold ?? 0.5;
+        const found = await this.model.segmentConcept(embeddings.concepts!, prompt, size, threshold, request.maxDetections, timings);
+        concepts.push({ prompt, instances: found.map((f) => instance(f.mask, f.score, f.box)) });
+      }
+      const objects: ObjectResult[] = [];
+      for (const prompt of request.objects ?? []) {
+        const out = await this.model.segmentObject(embeddings.objects!, key, prompt, size, request.allCandidates ?? false, timings);
+        objects.push({ prompt, candidates: out.candidates.map((c) => instance(c.mask, c.iou)), objectScore: out.objectScore });
+      }
+      const filtered = request.nmsIouThreshold === undefined ? concepts : await timings.time('nms', () => crossConceptNms(concepts, request.nmsIouThreshold!));
+      return { imageId: request.imageId ?? key, width: size.width, height: size.height, concepts: filtered, objects, timings: timings.toJSON() };
+    });
+  }
+
+  async embed(request: { image: Uint8Array; imageId?: string }): Promise<EmbedResult> {
+    return this.queue.run(async () => {
+      const timings = new StageTimings();
+      const kinds: Kind[] = [];
+      if (this.model.info.concepts) kinds.push('concepts');
+      if (this.model.info.objects) kinds.push('objects');
+      const { key, size } = await this.embeddings(request.image, request.imageId, kinds, timings);
+      return { imageId: request.imageId ?? key, width: size.width, height: size.height, timings: timings.toJSON() };
+    });
+  }
+
+  /** Returns the embedding of every needed pipeline, decoding the image at most once and encoding only misses. */
+  private async embeddings(bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings): Promise<{ key: string; size: ImageSize; embeddings: Partial<Record<Kind, ImageEmbedding>> }> {
+    const key = bytes ? createHash('sha256').update(bytes).digest('hex').slice(0, 32) : imageId!;
+    const embeddings: Partial<Record<Kind, ImageEmbedding>> = {};
+    let size: ImageSize | undefined;
+    let decoded: RawImage | undefined;
+    const resized = new Map<number, RawImage>();
+    for (const kind of kinds) {
+      const cacheKey = `${kind}:${key}`;
+      const hit = this.cache.get(cacheKey);
+      if (hit) {
+        embeddings[kind] = hit.embedding;
+        size = hit.size;
+        if (imageId) this.cache.alias(`${kind}:${imageId}`, cacheKey);
+        continue;
+      }
+      if (!bytes) {
+        throw new SamError('INVALID_ARGUMENT', `Expected image bytes for image because image_id ${JSON.stringify(imageId)} is not in the embedding cache (never embedded, or evicted)`, { field: 'image' });
+      }
+      decoded ??= await timings.time('decode', () => decodeImage(bytes, this.limits));
+      size = { width: decoded.width, height: decoded.height };
+      const resolution = (kind === 'concepts' ? this.model.info.concepts : this.model.info.objects)!.resolution;
+      let input = resized.get(resolution);
+      if (!input) {
+        const source = decoded;
+        input = await timings.time('resize', () => resizeForModel(source, resolution));
+        resized.set(resolution, input);
+      }
+      const image = input;
+      const pixels = await timings.time('preprocess', () => toNormalizedNchw(image, resolution));
+      const embedding = await this.model.encodeImage(kind, pixels, timings);
+      this.cache.set(cacheKey, { size, embedding }, embedding.bytes);
+      if (imageId) this.cache.alias(`${kind}:${imageId}`, cacheKey);
+      embeddings[kind] = embedding;
+    }
+    if (!size) {
+      // Neither concepts nor objects requested: still decode to report the size (validation prevents this path).
+      decoded ??= await timings.time('decode', () => decodeImage(bytes!, this.limits));
+      size = { width: decoded.width, height: decoded.height };
+    }
+    return { key, size, embeddings };
+  }
+
+  async close(): Promise<void> {
+    await this.model.close();
+  }
+}
+
+/** Concepts keep the model's box (pred_boxes in pixels); objects have none, so their mask's tight box is used. */
+function instance(mask: Instance['mask'], score: number, modelBox?: Instance['box']): Instance {
+  const box = modelBox ?? maskBox(mask) ?? { x0: 0, y0: 0, x1: 0, y1: 0 };
+  return { mask, box, score, area: maskArea(mask) };
+}
+
+/** Greedy mask NMS over the instances of all concepts (highest score wins), regrouped per concept. */
+function crossConceptNms(concepts: ConceptResult[], iouThreshold: number): ConceptResult[] {
+  const flat = concepts.flatMap((c, ci) => c.instances.map((inst) => ({ ci, inst, mask: inst.mask, score: inst.score })));
+  const keep = new Set(maskNms(flat, iouThreshold));
+  return concepts.map((c, ci) => ({ prompt: c.prompt, instances: flat.filter((f, i) => f.ci === ci && keep.has(i)).map((f) => f.inst) }));
+}

@@ -1,0 +1,51 @@
+// Semantic checks of a SegmentRequest with sharp-style messages naming the field, before any work is done.
+import { SamError, invalidArgument } from '../domain/errors.js';
+import type { PixelBox } from '../domain/geometry.js';
+import type { SegmentRequest } from './engine.js';
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function checkUnit(value: number | undefined, field: string): void {
+  if (value !== undefined && !(isFiniteNumber(value) && value >= 0 && value <= 1)) throw invalidArgument(field, 'a number between 0 and 1', value);
+}
+
+function checkBox(box: PixelBox, field: string): void {
+  const values = [box.x0, box.y0, box.x1, box.y1];
+  if (!values.every(isFiniteNumber)) throw invalidArgument(field, 'finite box coordinates', values);
+  if (!(box.x1 > box.x0 && box.y1 > box.y0)) {
+    throw invalidArgument(field, 'a box with positive width and height (x1 > x0, y1 > y0)', `x0=${box.x0}, y0=${box.y0}, x1=${box.x1}, y1=${box.y1}`);
+  }
+}
+
+export function validateSegmentRequest(r: SegmentRequest): void {
+  const concepts = r.concepts ?? [];
+  const objects = r.objects ?? [];
+  if (concepts.length + objects.length === 0) {
+    throw new SamError('PROMPT_REQUIRED', 'Expected at least one prompt (a concept: text and/or exemplar boxes; or an object: points and/or a box) but received none', {
+      field: 'prompts',
+    });
+  }
+  if (!r.image && !r.imageId) throw new SamError('INVALID_ARGUMENT', 'Expected image (bytes) or image_id but received neither', { field: 'image' });
+  checkUnit(r.threshold, 'threshold');
+  checkUnit(r.nmsIouThreshold, 'nms_iou_threshold');
+  if (r.maxDetections !== undefined && !(Number.isInteger(r.maxDetections) && r.maxDetections > 0)) {
+    throw invalidArgument('max_detections', 'a positive integer', r.maxDetections);
+  }
+  concepts.forEach((c, i) => {
+    const field = `concepts[${i}]`;
+    const exemplars = c.exemplars ?? [];
+    if (!(c.text && c.text.trim()) && exemplars.length === 0) throw invalidArgument(field, 'text and/or exemplar boxes', c);
+    if (c.text !== undefined && typeof c.text !== 'string') throw invalidArgument(`${field}.text`, 'a string', c.text);
+    checkUnit(c.threshold, `${field}.threshold`);
+    exemplars.forEach((e, j) => checkBox(e.box, `${field}.boxes[${j}]`));
+  });
+  objects.forEach((o, i) => {
+    const field = `objects[${i}]`;
+    const points = o.points ?? [];
+    if (points.length === 0 && !o.box) throw invalidArgument(field, 'points and/or a box', o);
+    points.forEach((p, j) => {
+      if (!isFiniteNumber(p.x) || !isFiniteNumber(p.y)) throw invalidArgument(`${field}.points[${j}]`, 'finite x and y', p);
+    });
+    if (o.box) checkBox(o.box, `${field}.box`);
+  });
+}

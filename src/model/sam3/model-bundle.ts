@@ -1,0 +1,103 @@
+// Opens a model directory: picks the dtype variant of each graph, detects each graph's role from its tensors.
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { SamError } from '../../domain/errors.js';
+import { GraphSession, type SessionOptions } from '../ort/graph-session.js';
+import { detectContract, type GraphContract, type GraphRole } from './manifest.js';
+
+/** Weight variants as published (transformers.js suffixes `_fp16`, `_quantized`, `_q4`, `_q4f16`; usls `-q4f16`). */
+export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16' | 'bnb4';
+export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16', 'bnb4'];
+
+const SUFFIXES: Record<ModelDtype, readonly string[]> = {
+  fp32: [],
+  fp16: ['fp16'],
+  q8: ['quantized', 'q8', 'int8', 'uint8'],
+  q4: ['q4'],
+  q4f16: ['q4f16'],
+  bnb4: ['bnb4'],
+};
+const ALL_SUFFIXES = Object.values(SUFFIXES).flat();
+
+function variantOf(file: string): string | null {
+  const stem = basename(file, '.onnx');
+  const hit = ALL_SUFFIXES.filter((s) => stem.endsWith(`_${s}`) || stem.endsWith(`-${s}`)).sort((a, b) => b.length - a.length)[0];
+  return hit ?? null;
+}
+
+export interface BundleGraph {
+  readonly session: GraphSession;
+  readonly contract: GraphContract;
+}
+
+export interface ModelBundle {
+  readonly dir: string;
+  readonly name: string;
+  /** Human label; the demo bundle says "demo (synthetic, not SAM 3)". */
+  readonly label: string;
+  readonly dtype: ModelDtype;
+  readonly graphs: Partial<Record<GraphRole, BundleGraph>>;
+  /** Path of the CLIP `tokenizer.json` when the bundle has one (needed for text prompts). */
+  readonly tokenizerPath: string | null;
+}
+
+export interface BundleOptions extends SessionOptions {
+  dtype?: ModelDtype;
+}
+
+async function listOnnx(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const sub of ['', 'onnx']) {
+    let entries: string[];
+    try {
+      entries = await readdir(join(dir, sub));
+    } catch {
+      continue;
+    }
+    for (const e of entries) if (e.endsWith('.onnx')) out.push(join(dir, sub, e));
+  }
+  return out.sort();
+}
+
+/** Loads every graph of the chosen dtype in `dir` (and `dir/onnx`), refusing graphs that fit no contract. */
+export async function loadModelBundle(dir: string, options: BundleOptions = {}): Promise<ModelBundle> {
+  const dtype = options.dtype ?? 'fp32';
+  const all = await listOnnx(dir);
+  if (all.length === 0) {
+    throw new SamError('MODEL_NOT_FOUND', `No .onnx graphs in ${dir}; see the README section "Getting real weights" for the expected layout`, { field: 'model', received: dir });
+  }
+  const wanted = SUFFIXES[dtype];
+  const files = all.filter((f) => {
+    const v = variantOf(f);
+    return dtype === 'fp32' ? v === null : v !== null && wanted.includes(v);
+  });
+  if (files.length === 0) {
+    throw new SamError('MODEL_NOT_FOUND', `No ${dtype} graphs in ${dir} (found: ${all.map((f) => basename(f)).join(', ')})`, { field: 'dtype', received: dtype });
+  }
+  const graphs: Partial<Record<GraphRole, BundleGraph>> = {};
+  for (const file of files) {
+    const session = await GraphSession.open(file, options);
+    const contract = detectContract(session.signature, basename(file));
+    const previous = graphs[contract.role];
+    if (previous) {
+      throw new SamError('MODEL_CONTRACT_MISMATCH', `Two graphs in ${dir} fit the ${contract.source} contract: ${previous.session.label} and ${file}`, { field: 'model' });
+    }
+    graphs[contract.role] = { session, contract };
+  }
+  let name = basename(dir);
+  let label = name;
+  try {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { name?: string; label?: string };
+    name = manifest.name ?? name;
+    label = manifest.label ?? name;
+  } catch {
+    // a hand-made bundle may have no manifest
+  }
+  let tokenizerPath: string | null = join(dir, 'tokenizer.json');
+  try {
+    await readFile(tokenizerPath, { flag: 'r' });
+  } catch {
+    tokenizerPath = null;
+  }
+  return { dir, name, label, dtype, graphs, tokenizerPath };
+}

@@ -1,0 +1,72 @@
+// Decoder outputs → detections at source size: PCS scores σ(logit)·σ(presence), thresholding, boxes in pixels,
+// upsampling of kept queries only; PVS best-of-3 by predicted IoU (spec sam3-onnx.md §6).
+import type { ImageSize } from '../../domain/image.js';
+import { clampBox, type PixelBox } from '../../domain/geometry.js';
+import type { BinaryMask } from '../../domain/segmentation.js';
+import { upsampleLogitsToMask } from '../../masks/upsample-logits.js';
+
+export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+export interface ConceptInstance {
+  readonly mask: BinaryMask;
+  readonly box: PixelBox;
+  readonly score: number;
+  /** DETR query index (stable order of the model). */
+  readonly query: number;
+}
+
+export interface PcsOutputs {
+  logits: Float32Array; // [1, Q]
+  presence: Float32Array; // [1, 1]
+  boxes: Float32Array; // [1, Q, 4] normalised xyxy
+  masks: Float32Array; // [1, Q, S, S] logits
+  queryCount: number;
+  maskSize: number;
+}
+
+/** Keeps queries with score > threshold (strict, as Meta), sorted by score (highest first). */
+export function selectConceptInstances(out: PcsOutputs, size: ImageSize, threshold: number, maxDetections?: number): ConceptInstance[] {
+  const presence = sigmoid(out.presence[0]!);
+  const kept: Array<{ q: number; score: number }> = [];
+  for (let q = 0; q < out.queryCount; q++) {
+    const score = sigmoid(out.logits[q]!) * presence;
+    if (score > threshold) kept.push({ q, score });
+  }
+  kept.sort((a, b) => b.score - a.score || a.q - b.q);
+  const limited = maxDetections !== undefined && maxDetections > 0 ? kept.slice(0, maxDetections) : kept;
+  const plane = out.maskSize * out.maskSize;
+  return limited.map(({ q, score }) => {
+    const b = out.boxes.subarray(q * 4, q * 4 + 4);
+    const box = clampBox({ x0: b[0]! * size.width, y0: b[1]! * size.height, x1: b[2]! * size.width, y1: b[3]! * size.height }, size.width, size.height);
+    const mask = upsampleLogitsToMask(out.masks, q * plane, out.maskSize, out.maskSize, size.width, size.height, 0);
+    return { mask, box, score, query: q };
+  });
+}
+
+export interface PvsOutputs {
+  iou: Float32Array; // [1, 1, 3]
+  masks: Float32Array; // [1, 1, 3, S, S]
+  objectScore: Float32Array; // [1, 1, 1]
+  maskSize: number;
+}
+
+export interface ObjectCandidate {
+  readonly mask: BinaryMask;
+  /** Predicted IoU of this candidate (already a probability in this contract). */
+  readonly iou: number;
+  readonly candidate: number;
+}
+
+/** Best candidate by predicted IoU, or all candidates ordered by it. Masks thresholded at logit 0. */
+export function selectObjectCandidates(out: PvsOutputs, size: ImageSize, all: boolean): { candidates: ObjectCandidate[]; objectScore: number } {
+  const count = out.iou.length;
+  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => out.iou[b]! - out.iou[a]!);
+  const chosen = all ? order : order.slice(0, 1);
+  const plane = out.maskSize * out.maskSize;
+  const candidates = chosen.map((c) => ({
+    mask: upsampleLogitsToMask(out.masks, c * plane, out.maskSize, out.maskSize, size.width, size.height, 0),
+    iou: out.iou[c]!,
+    candidate: c,
+  }));
+  return { candidates, objectScore: sigmoid(out.objectScore[0]!) };
+}

@@ -1,0 +1,207 @@
+// Sam3Model: owns the bundle's sessions and runs the SAM 3 host loops — image encoding, concept (PCS) and
+// object (PVS) decoding — with text-feature and decoder-output caches. Knows tensors, never HTTP or sharp.
+import { SamError } from '../../domain/errors.js';
+import type { ImageSize } from '../../domain/image.js';
+import { VISUAL_PROMPT_TEXT, type ConceptPrompt, type ObjectPrompt } from '../../domain/prompts.js';
+import type { StageTimings } from '../../domain/stage-timings.js';
+import { LruMap } from '../embedding-cache.js';
+import { ort, type BundleGraphRun, type Fetches } from './tensor-io.js';
+import { PCS, PVS, staticDim } from './manifest.js';
+import { loadModelBundle, type BundleOptions, type ModelBundle } from './model-bundle.js';
+import { encodeExemplars, encodeObject } from './prompt-encoding.js';
+import { selectConceptInstances, selectObjectCandidates, type ConceptInstance, type ObjectCandidate } from './postprocess.js';
+import { ClipTokenizer } from './tokenizer.js';
+
+export interface ModelInfo {
+  name: string;
+  label: string;
+  dtype: string;
+  device: string;
+  concepts: { resolution: number; maskSize: number; queries: number; textLength: number } | null;
+  objects: { resolution: number; maskSize: number } | null;
+  graphs: Array<{ role: string; contract: string; file: string }>;
+}
+
+/** Vision-encoder outputs for one image; `bytes` is what the embedding cache charges for it. */
+export interface ImageEmbedding {
+  readonly kind: 'concepts' | 'objects';
+  readonly tensors: Fetches;
+  readonly bytes: number;
+}
+
+export interface ModelCounters {
+  conceptVisionRuns: number;
+  objectVisionRuns: number;
+  textEncoderRuns: number;
+  conceptDecoderRuns: number;
+  objectDecoderRuns: number;
+  objectDecoderCacheHits: number;
+}
+
+interface TextFeatures {
+  features: ort.Tensor;
+  mask: ort.Tensor;
+}
+
+export class Sam3Model {
+  readonly counters: ModelCounters = { conceptVisionRuns: 0, objectVisionRuns: 0, textEncoderRuns: 0, conceptDecoderRuns: 0, objectDecoderRuns: 0, objectDecoderCacheHits: 0 };
+  private readonly textCache = new LruMap<string, TextFeatures>(256);
+  private readonly objectCache = new LruMap<string, { iou: Float32Array; masks: Float32Array; objectScore: Float32Array }>(64);
+
+  private constructor(
+    private readonly bundle: ModelBundle,
+    private readonly tokenizer: ClipTokenizer | null,
+    readonly info: ModelInfo,
+  ) {}
+
+  static async load(dir: string, options: BundleOptions = {}): Promise<Sam3Model> {
+    const bundle = await loadModelBundle(dir, options);
+    const g = bundle.graphs;
+    const hasConcepts = !!(g['pcs-vision'] && g['pcs-text'] && g['pcs-decoder']);
+    const hasObjects = !!(g['pvs-vision'] && g['pvs-decoder']);
+    if (!hasConcepts && !hasObjects) {
+      const roles = Object.keys(g).join(', ') || 'none';
+      throw new SamError('MODEL_CONTRACT_MISMATCH', `${dir} holds no complete SAM 3 pipeline (graphs found: ${roles}); concept segmentation needs vision, text and decoder graphs, object segmentation needs the tracker vision encoder and decoder`, { field: 'model' });
+    }
+    if (hasConcepts && !bundle.tokenizerPath) {
+      throw new SamError('MODEL_NOT_FOUND', `${dir} has the concept graphs but no tokenizer.json (the CLIP tokenizer of facebook/sam3)`, { field: 'model' });
+    }
+    const tokenizer = hasConcepts && bundle.tokenizerPath ? await ClipTokenizer.load(bundle.tokenizerPath) : null;
+    let concepts: ModelInfo['concepts'] = null;
+    if (hasConcepts) {
+      const vision = g['pcs-vision']!.session;
+      const decoder = g['pcs-decoder']!.session;
+      const resolution = staticDim(vision.signature, PCS.vision.images, 2, vision.label);
+      if (staticDim(vision.signature, PCS.vision.images, 3, vision.label) !== resolution) {
+        throw new SamError('MODEL_CONTRACT_MISMATCH', `${vision.label}: only square model inputs are supported`, { field: 'model' });
+      }
+      concepts = {
+        resolution,
+        maskSize: staticDim(decoder.signature, PCS.decoder.masks, -1, decoder.label),
+        queries: staticDim(decoder.signature, PCS.decoder.masks, 1, decoder.label),
+        textLength: staticDim(g['pcs-text']!.session.signature, PCS.text.inputIds, 1, g['pcs-text']!.session.label),
+      };
+    }
+    let objects: ModelInfo['objects'] = null;
+    if (hasObjects) {
+      const vision = g['pvs-vision']!.session;
+      const decoder = g['pvs-decoder']!.session;
+      objects = {
+        resolution: staticDim(vision.signature, PVS.vision.pixels, 2, vision.label),
+        maskSize: staticDim(decoder.signature, PVS.decoder.masks, -1, decoder.label),
+      };
+    }
+    const graphs = Object.entries(g).map(([role, x]) => ({ role, contract: x!.contract.source, file: x!.session.label }));
+    const device = Object.values(g)[0]!.session.device;
+    return new Sam3Model(bundle, tokenizer, { name: bundle.name, label: bundle.label, dtype: bundle.dtype, device, concepts, objects, graphs });
+  }
+
+  private graph(role: keyof ModelBundle['graphs']): BundleGraphRun {
+    const found = this.bundle.graphs[role];
+    if (!found) throw new SamError('CAPABILITY_MISSING', `The model '${this.info.name}' has no ${role} graph`, { field: 'model' });
+    return found.session;
+  }
+
+  /** in: pixels [1,3,R,R] float32 normalised. out: the vision encoder's outputs for the requested pipeline. */
+  async encodeImage(kind: 'concepts' | 'objects', pixels: Float32Array, timings?: StageTimings): Promise<ImageEmbedding> {
+    const spec = kind === 'concepts' ? this.info.concepts : this.info.objects;
+    if (!spec) throw new SamError('CAPABILITY_MISSING', `The model '${this.info.name}' cannot segment ${kind}: its bundle lacks those graphs`, { field: 'prompts' });
+    const r = spec.resolution;
+    const session = this.graph(kind === 'concepts' ? 'pcs-vision' : 'pvs-vision');
+    const input = kind === 'concepts' ? PCS.vision.images : PVS.vision.pixels;
+    const run = () => session.run({ [input]: new ort.Tensor('float32', pixels, [1, 3, r, r]) });
+    const tensors = timings ? await timings.time(`${kind === 'concepts' ? 'pcs' : 'pvs'}_vision_encoder`, run) : await run();
+    if (kind === 'concepts') this.counters.conceptVisionRuns++;
+    else this.counters.objectVisionRuns++;
+    const bytes = Object.values(tensors).reduce((n, t) => n + (t.data as ArrayLike<number> & { byteLength: number }).byteLength, 0);
+    return { kind, tensors, bytes };
+  }
+
+  private async textFeatures(text: string, timings?: StageTimings): Promise<TextFeatures> {
+    const cached = this.textCache.get(text);
+    if (cached) return cached;
+    const length = this.info.concepts!.textLength;
+    const encoded = this.tokenizer!.encode(text, length);
+    const run = () =>
+      this.graph('pcs-text').run({
+        [PCS.text.inputIds]: new ort.Tensor('int64', encoded.ids, [1, length]),
+        [PCS.text.attentionMask]: new ort.Tensor('int64', encoded.attentionMask, [1, length]),
+      });
+    const out = timings ? await timings.time('pcs_text_encoder', run) : await run();
+    this.counters.textEncoderRuns++;
+    const features = { features: out[PCS.text.features]!, mask: out[PCS.text.mask]! };
+    this.textCache.set(text, features);
+    return features;
+  }
+
+  get textCacheStats(): { hits: number; misses: number } {
+    return { hits: this.textCache.hits, misses: this.textCache.misses };
+  }
+
+  /** One concept on an encoded image: text (or "visual") + exemplars → instances above `threshold`. */
+  async segmentConcept(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, threshold: number, maxDetections: number | undefined, timings?: StageTimings): Promise<ConceptInstance[]> {
+    const spec = this.info.concepts!;
+    const text = prompt.text?.trim() ? prompt.text.trim() : VISUAL_PROMPT_TEXT;
+    const textFeatures = await this.textFeatures(text, timings);
+    const boxes = encodeExemplars(prompt.exemplars ?? [], size);
+    const feeds = {
+      ...embedding.tensors,
+      [PCS.text.features]: textFeatures.features,
+      [PCS.text.mask]: textFeatures.mask,
+      [PCS.decoder.boxes]: new ort.Tensor('float32', boxes.boxes, [1, boxes.count, 4]),
+      [PCS.decoder.boxLabels]: new ort.Tensor('int64', boxes.labels, [1, boxes.count]),
+    };
+    const out = timings ? await timings.time('pcs_decoder', () => this.graph('pcs-decoder').run(feeds)) : await this.graph('pcs-decoder').run(feeds);
+    this.counters.conceptDecoderRuns++;
+    const select = () =>
+      selectConceptInstances(
+        {
+          logits: out[PCS.decoder.logits]!.data as Float32Array,
+          presence: out[PCS.decoder.presence]!.data as Float32Array,
+          boxes: out[PCS.decoder.boxesOut]!.data as Float32Array,
+          masks: out[PCS.decoder.masks]!.data as Float32Array,
+          queryCount: spec.queries,
+          maskSize: spec.maskSize,
+        },
+        size,
+        threshold,
+        maxDetections,
+      );
+    return timings ? timings.time('postprocess', select) : select();
+  }
+
+  /**
+   * One object on an encoded image. Decoder outputs are cached per (image, prompt), so repeating a click
+   * sequence (undo/redo in an editor) does not run the decoder again.
+   */
+  async segmentObject(embedding: ImageEmbedding, imageKey: string, prompt: ObjectPrompt, size: ImageSize, allCandidates: boolean, timings?: StageTimings): Promise<{ candidates: ObjectCandidate[]; objectScore: number }> {
+    const spec = this.info.objects!;
+    const feeds = encodeObject(prompt, size, spec.resolution);
+    const cacheKey = `${imageKey}|${size.width}x${size.height}|${JSON.stringify(prompt)}`;
+    let raw = this.objectCache.get(cacheKey);
+    if (raw) this.counters.objectDecoderCacheHits++;
+    else {
+      const run = () =>
+        this.graph('pvs-decoder').run({
+          ...embedding.tensors,
+          [PVS.decoder.points]: new ort.Tensor('float32', feeds.points, [1, 1, feeds.pointCount, 2]),
+          [PVS.decoder.labels]: new ort.Tensor('int64', feeds.labels, [1, 1, feeds.pointCount]),
+          [PVS.decoder.boxes]: new ort.Tensor('float32', feeds.boxes, [1, feeds.boxCount, 4]),
+        });
+      const out = timings ? await timings.time('pvs_decoder', run) : await run();
+      this.counters.objectDecoderRuns++;
+      raw = {
+        iou: out[PVS.decoder.iou]!.data as Float32Array,
+        masks: out[PVS.decoder.masks]!.data as Float32Array,
+        objectScore: out[PVS.decoder.objectScore]!.data as Float32Array,
+      };
+      this.objectCache.set(cacheKey, raw);
+    }
+    const select = () => selectObjectCandidates({ ...raw, maskSize: spec.maskSize }, size, allCandidates);
+    return timings ? timings.time('postprocess', select) : select();
+  }
+
+  async close(): Promise<void> {
+    for (const g of Object.values(this.bundle.graphs)) await g?.session.release();
+  }
+}
