@@ -54,6 +54,20 @@ module.exports = {
       to: { path: '^src/(?!config|observability|domain)' },
     },
     {
+      name: 'demo-model-is-a-generator',
+      comment: 'the synthetic-model generator may use only domain/ and onnx-proto',
+      severity: 'error',
+      from: { path: '^src/demo-model/' },
+      to: { path: '^src/(?!demo-model|domain)' },
+    },
+    {
+      name: 'no-demo-branching',
+      comment: 'the engine and model layers never know about the demo model: real weights take the same path',
+      severity: 'error',
+      from: { path: '^src/(model|engine|media|masks|http|jobs)/' },
+      to: { path: '^src/demo-model/' },
+    },
+    {
       name: 'nobody-imports-cli-or-compose',
       severity: 'error',
       from: { pathNot: '^src/cli/' },

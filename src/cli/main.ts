@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// The `sam3` command line: argv → command; SamError kinds → exit codes and "CODE: message" on stderr.
+import { Command, Option } from 'commander';
+import { readSettings } from '../config/settings.js';
+import { SamError } from '../domain/errors.js';
+import { MODEL_DTYPES, type ModelDtype } from '../model/sam3/model-bundle.js';
+import type { Device } from '../model/ort/graph-session.js';
+import { runSegment, type SegmentCliOptions } from './segment.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const EXIT_CODES: Record<SamError['kind'], number> = {
+  invalid_request: 2,
+  unprocessable_media: 3,
+  payload_too_large: 3,
+  not_found: 4,
+  unsupported: 5,
+  unauthorized: 6,
+  busy: 7,
+  timeout: 8,
+  cancelled: 9,
+  internal: 1,
+};
+
+const settings = readSettings();
+const program = new Command('sam3').description('Segment Anything 3 on ONNX Runtime: server, CLI and tools').version('0.1.0');
+
+program
+  .command('segment')
+  .description('segment one image with text, exemplar, point and box prompts')
+  .argument('<image>', 'image file (PNG, JPEG, WebP, …; EXIF orientation is applied)')
+  .option('--text <concepts>', 'comma-separated concepts, e.g. "red, blue"')
+  .option('--point <x,y[,0]>', 'click in pixels; ",0" makes it negative (repeatable; all points form one object)', collect)
+  .option('--box <x0,y0,x1,y1>', 'object box in pixels (repeatable; one object per box)', collect)
+  .option('--exemplar <x0,y0,x1,y1[,0]>', 'exemplar box for the concepts ("find all like this"; ",0" = negative)', collect)
+  .option('--threshold <0..1>', 'concept score threshold (default 0.5)')
+  .option('--model <dir|demo>', 'model bundle directory, or demo', settings.model)
+  .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda', 'tensorrt', 'webgpu']).default(settings.device))
+  .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype))
+  .option('--out <file.json>', 'write instances with COCO RLE masks as JSON')
+  .option('--png <file.png>', 'write a label map PNG (pixel value = 1-based instance index)')
+  .option('--overlay <file>', 'write an overlay image (.png, .jpg or .webp)')
+  .option('--timings', 'print the time of each stage in ms')
+  .action(async (image: string, opts: SegmentCliOptions & { model: string; device: Device; dtype: ModelDtype }) => {
+    await runSegment(
+      image,
+      opts,
+      { model: opts.model, device: opts.device, dtype: opts.dtype, threads: Number(settings.threads) || 0, cacheDir: settings.cacheDir, onWarning: (m) => console.error(`warning: ${m}`) },
+      (line) => console.log(line),
+    );
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof SamError) {
+    console.error(`${error.code}: ${error.message}`);
+    process.exit(EXIT_CODES[error.kind]);
+  }
+  console.error(error);
+  process.exit(1);
+});
