@@ -1,0 +1,113 @@
+// `npm run bench`: mask encodings (COCO RLE encode/decode, contour tracing) against OpenCV and pycocotools measured
+// in the same run, logit upsampling, and overlay encoding per format. Prints Markdown for BENCHMARKS.md.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { countsFromString, countsToString, decodeRle, encodeRle } from '../src/masks/coco-rle.js';
+import { maskToOuterPolygons, maskToPolygonsWithHoles } from '../src/masks/polygons.js';
+import { upsampleLogitsToMask } from '../src/masks/upsample-logits.js';
+import { encodeOverlay } from '../src/media/image-encode.js';
+import { benchMask, type MaskKind } from './mask-fixtures.js';
+
+function medianMs(fn: () => unknown, runs: number): number {
+  for (let i = 0; i < 3; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function medianMsAsync(fn: () => Promise<unknown>, runs: number): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+const sizes: Array<[number, number, number]> = [
+  [1920, 1080, 30],
+  [3840, 2160, 10],
+];
+const kinds: MaskKind[] = ['blob', 'many-blobs', 'noise'];
+const dir = mkdtempSync(join(tmpdir(), 'sam3-bench-'));
+const cases: Array<{ name: string; path: string; width: number; height: number; runs: number; contours: boolean }> = [];
+const ours: Record<string, Record<string, number>> = {};
+
+sharp.concurrency(1);
+for (const [w, h, runs] of sizes) {
+  for (const kind of kinds) {
+    const name = `${w}×${h} ${kind}`;
+    const mask = benchMask(kind, w, h);
+    const path = join(dir, `${w}x${h}-${kind}.bin`);
+    writeFileSync(path, mask.data);
+    cases.push({ name, path, width: w, height: h, runs, contours: kind !== 'noise' });
+    const text = countsToString(encodeRle(mask).counts);
+    const r: Record<string, number> = {};
+    r.encode = medianMs(() => countsToString(encodeRle(mask).counts), runs);
+    r.decode = medianMs(() => decodeRle({ height: h, width: w, counts: countsFromString(text) }), runs);
+    if (kind !== 'noise') {
+      // Contours of pixel noise (millions of one-pixel components) are not a realistic workload.
+      r.outer = medianMs(() => maskToOuterPolygons(mask), runs);
+      r.holes = medianMs(() => maskToPolygonsWithHoles(mask), runs);
+    }
+    r.chars = text.length;
+    ours[name] = r;
+  }
+}
+
+let peers: { peers: Record<string, string>; results: Record<string, Record<string, number>> } = { peers: {}, results: {} };
+let peerNote = '';
+for (const python of ['/usr/bin/python3', 'python3']) {
+  try {
+    const out = execFileSync(python, [join(import.meta.dirname, 'peers.py'), JSON.stringify({ cases })], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const parsed = JSON.parse(out) as typeof peers;
+    if (Object.keys(parsed.peers).length > Object.keys(peers.peers).length) peers = parsed;
+  } catch (e) {
+    peerNote += `${python}: ${(e as Error).message.split('\n')[0]}; `;
+  }
+}
+
+const fmt = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(2));
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
+console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}; peers: ${JSON.stringify(peers.peers)}`);
+if (!peers.peers.pycocotools) console.log('pycocotools: not installed here (not packaged in Debian; PyPI unreachable) — RLE peer columns skipped.');
+if (!peers.peers.opencv) console.log(`OpenCV: not installed (${peerNote || 'python3-opencv missing'}) — contour peer columns skipped.`);
+console.log('\n| mask | RLE chars | encode ms | pycocotools encode (C-order) ms | ratio | decode ms | pycocotools decode (→C) ms | ratio | outer polygons ms | cv2 EXTERNAL ms | ratio | polygons+holes ms | cv2 CCOMP ms | ratio |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const c of cases) {
+  const o = ours[c.name]!;
+  const p = peers.results[c.name] ?? {};
+  console.log(
+    `| ${c.name} | ${o.chars} | ${fmt(o.encode)} | ${fmt(p.coco_encode_from_c_order)} | ${ratio(o.encode, p.coco_encode_from_c_order)} | ${fmt(o.decode)} | ${fmt(p.coco_decode_to_c_order)} | ${ratio(o.decode, p.coco_decode_to_c_order)} | ${fmt(o.outer)} | ${fmt(p.findContours_external_simple)} | ${ratio(o.outer, p.findContours_external_simple)} | ${fmt(o.holes)} | ${fmt(p.findContours_ccomp_simple)} | ${ratio(o.holes, p.findContours_ccomp_simple)} |`,
+  );
+}
+
+// Logit upsampling (one kept query, 288² → output size) and overlay encoding per format.
+console.log('\n| stage | 1920×1080 ms | 3840×2160 ms |');
+console.log('|---|---|---|');
+const logits = new Float32Array(288 * 288);
+for (let i = 0; i < logits.length; i++) logits[i] = Math.sin(i / 977) * 4;
+const up = sizes.map(([w, h, runs]) => medianMs(() => upsampleLogitsToMask(logits, 0, 288, 288, w, h), runs));
+console.log(`| upsample 288² logits → mask | ${fmt(up[0])} | ${fmt(up[1])} |`);
+for (const format of ['png', 'jpeg', 'webp'] as const) {
+  const t: number[] = [];
+  for (const [w, h] of sizes) {
+    const rgb = new Uint8Array(w * h * 3);
+    for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7) & 255;
+    const image = { width: w, height: h, channels: 3 as const, data: rgb };
+    const objects = [{ id: 0, mask: benchMask('blob', w, h) }];
+    t.push(await medianMsAsync(() => encodeOverlay(image, objects, format), 5));
+  }
+  console.log(`| overlay (blend + outline + encode) ${format} | ${fmt(t[0])} | ${fmt(t[1])} |`);
+}
