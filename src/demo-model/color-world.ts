@@ -37,6 +37,14 @@ export function matchMaps(g: GraphBuilder, image: string, size: number): string 
   return g.op('Cast', [g.op('Less', [worst, g.scalar(COLOR_TOLERANCE / 127.5)])], { to: 1 });
 }
 
+/** The encoders' pyramid: match maps at S, S/2 and S/4 (2×2 average pooling), from the normalised image. */
+export function matchMapPyramid(g: GraphBuilder, image: string, size: number): [string, string, string] {
+  const maps = matchMaps(g, image, size);
+  const half = g.op('AveragePool', [maps], { kernel_shape: [2, 2], strides: [2, 2] });
+  const quarter = g.op('AveragePool', [half], { kernel_shape: [2, 2], strides: [2, 2] });
+  return [maps, half, quarter];
+}
+
 /** [B,8,S,S] → [B,8,S·S]. (Explicit sizes, never −1: a −1 cannot be inferred when another axis is 0.) */
 export function flatten(g: GraphBuilder, maps: string, size: number): string {
   return g.op('Reshape', [maps, g.ints([0, COLOR_COUNT, size * size])]);

@@ -7,7 +7,7 @@ import {
   dominantColors,
   flatten,
   maskSizeFor,
-  matchMaps,
+  matchMapPyramid,
   shapeLike,
   toLogits,
 } from './color-world.js';
@@ -21,9 +21,7 @@ export function pcsVisionEncoder(resolution: number): Uint8Array {
   const s = maskSizeFor(resolution);
   const g = new GraphBuilder('vision-encoder');
   const images = g.input('images', 'float32', ['batch', 3, resolution, resolution]);
-  const maps = matchMaps(g, images, s);
-  const f1 = g.op('AveragePool', [maps], { kernel_shape: [2, 2], strides: [2, 2] });
-  const f2 = g.op('AveragePool', [f1], { kernel_shape: [2, 2], strides: [2, 2] });
+  const [maps, f1, f2] = matchMapPyramid(g, images, s);
   const pos = g.op('Add', [g.op('Mul', [f2, g.scalar(0)]), g.scalar(1)]);
   g.output('fpn_feat_0', 'float32', ['batch', COLOR_COUNT, s, s], maps);
   g.output('fpn_feat_1', 'float32', ['batch', COLOR_COUNT, s / 2, s / 2], f1);

@@ -1,5 +1,5 @@
 // Synthetic PVS graphs with the onnx-community/sam3-tracker-ONNX contract (vision_encoder, prompt_encoder_mask_decoder).
-import { COLOR_COUNT, anyOver, boxMask, component, dominantColors, flatten, maskSizeFor, matchMaps, shapeLike, toLogits } from './color-world.js';
+import { COLOR_COUNT, anyOver, boxMask, component, dominantColors, flatten, maskSizeFor, matchMapPyramid, shapeLike, toLogits } from './color-world.js';
 import { GraphBuilder } from './graph-builder.js';
 
 /** Predicted IoUs of the three candidates: the good mask sits at index 1 so that best-of-3 must be chosen. */
@@ -10,9 +10,7 @@ export function pvsVisionEncoder(resolution: number): Uint8Array {
   const s = maskSizeFor(resolution);
   const g = new GraphBuilder('vision_encoder');
   const pixels = g.input('pixel_values', 'float32', ['batch_size', 3, resolution, resolution]);
-  const maps = matchMaps(g, pixels, s);
-  const e1 = g.op('AveragePool', [maps], { kernel_shape: [2, 2], strides: [2, 2] });
-  const e2 = g.op('AveragePool', [e1], { kernel_shape: [2, 2], strides: [2, 2] });
+  const [maps, e1, e2] = matchMapPyramid(g, pixels, s);
   g.output('image_embeddings.0', 'float32', ['batch_size', COLOR_COUNT, s, s], maps);
   g.output('image_embeddings.1', 'float32', ['batch_size', COLOR_COUNT, s / 2, s / 2], e1);
   g.output('image_embeddings.2', 'float32', ['batch_size', COLOR_COUNT, s / 4, s / 4], e2);
