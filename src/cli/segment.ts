@@ -6,7 +6,6 @@ import { invalidArgument } from '../domain/errors.js';
 import { StageTimings } from '../domain/stage-timings.js';
 import type { Instance, SegmentResult } from '../engine/engine.js';
 import { encodeMask } from '../engine/output-format.js';
-import { decodeImage } from '../media/image-decode.js';
 import { encodeLabelMapPng, encodeOverlay, type OverlayFormat } from '../media/image-encode.js';
 import { buildPrompts } from './parse-prompts.js';
 
@@ -50,7 +49,7 @@ export async function runSegment(imagePath: string, opts: SegmentCliOptions, set
   const engine = await cliTimings.time('model_load', () => createLocalEngine(settings));
   try {
     const bytes = await cliTimings.time('read_file', () => readFile(imagePath));
-    const result = await engine.segment({ image: bytes, concepts, objects, ...(threshold === undefined ? {} : { threshold }) });
+    const result = await engine.segment({ image: bytes, concepts, objects, includeImage: opts.overlay !== undefined, ...(threshold === undefined ? {} : { threshold }) });
     const rows = rowsOf(result);
     print(`model: ${engine.info().model.label}   image: ${result.width}×${result.height}   instances: ${rows.length}`);
     print(['label'.padEnd(20), 'score'.padStart(6), 'box (x0,y0,x1,y1)'.padEnd(24), 'area'.padStart(9)].join('  '));
@@ -74,7 +73,7 @@ export async function runSegment(imagePath: string, opts: SegmentCliOptions, set
     if (opts.overlay) {
       const ext = extname(opts.overlay).slice(1).toLowerCase();
       const format: OverlayFormat = ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : ext === 'webp' ? 'webp' : 'png';
-      const image = await decodeImage(bytes);
+      const image = result.image!;
       const overlay = await cliTimings.time('encode_overlay', () => encodeOverlay(image, rows.map((r, i) => ({ id: i, mask: r.instance.mask })), format));
       await writeFile(opts.overlay, overlay);
     }

@@ -1,6 +1,7 @@
 // The engine port: what HTTP, the CLI and workers call to segment images. Request/result types in domain terms.
 import type { PixelBox } from '../domain/geometry.js';
 import type { ConceptPrompt, ObjectPrompt } from '../domain/prompts.js';
+import type { RawImage } from '../domain/image.js';
 import type { BinaryMask } from '../domain/segmentation.js';
 
 export interface SegmentRequest {
@@ -18,6 +19,8 @@ export interface SegmentRequest {
   readonly maxDetections?: number;
   /** Return all 3 candidates per object instead of the best. */
   readonly allCandidates?: boolean;
+  /** Also return the decoded, EXIF-oriented pixels (for overlays), so callers never decode a second time. */
+  readonly includeImage?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -49,6 +52,8 @@ export interface SegmentResult {
   readonly objects: readonly ObjectResult[];
   /** Milliseconds per stage: decode, resize, preprocess, each graph, postprocess. */
   readonly timings: Record<string, number>;
+  /** The decoded image, when `includeImage` was set. */
+  readonly image?: RawImage;
 }
 
 export interface EmbedResult {

@@ -63,7 +63,7 @@ export class LocalEngine implements SegmentationEngine {
       const kinds: Kind[] = [];
       if (request.concepts?.length) kinds.push('concepts');
       if (request.objects?.length) kinds.push('objects');
-      const { key, embeddings, size } = await this.embeddings(request.image, request.imageId, kinds, timings);
+      const { key, embeddings, size, decoded } = await this.embeddings(request.image, request.imageId, kinds, timings);
       request.signal?.throwIfAborted();
       const concepts: ConceptResult[] = [];
       for (const prompt of request.concepts ?? []) {
@@ -77,7 +77,9 @@ export class LocalEngine implements SegmentationEngine {
         objects.push({ prompt, candidates: out.candidates.map((c) => instance(c.mask, c.iou)), objectScore: out.objectScore });
       }
       const filtered = request.nmsIouThreshold === undefined ? concepts : await timings.time('nms', () => crossConceptNms(concepts, request.nmsIouThreshold!));
-      return { imageId: request.imageId ?? key, width: size.width, height: size.height, concepts: filtered, objects, timings: timings.toJSON() };
+      // A cache hit skips decoding; decode then only if the caller wants the pixels.
+      const image = request.includeImage ? (decoded ?? (request.image ? await timings.time('decode', () => decodeImage(request.image!, this.limits)) : undefined)) : undefined;
+      return { imageId: request.imageId ?? key, width: size.width, height: size.height, concepts: filtered, objects, timings: timings.toJSON(), ...(image ? { image } : {}) };
     });
   }
 
@@ -93,7 +95,7 @@ export class LocalEngine implements SegmentationEngine {
   }
 
   /** Returns the embedding of every needed pipeline, decoding the image at most once and encoding only misses. */
-  private async embeddings(bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings): Promise<{ key: string; size: ImageSize; embeddings: Partial<Record<Kind, ImageEmbedding>> }> {
+  private async embeddings(bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings): Promise<{ key: string; size: ImageSize; embeddings: Partial<Record<Kind, ImageEmbedding>>; decoded: RawImage | undefined }> {
     const key = bytes ? createHash('sha256').update(bytes).digest('hex').slice(0, 32) : imageId!;
     const embeddings: Partial<Record<Kind, ImageEmbedding>> = {};
     let size: ImageSize | undefined;
@@ -127,12 +129,9 @@ export class LocalEngine implements SegmentationEngine {
       if (imageId) this.cache.alias(`${kind}:${imageId}`, cacheKey);
       embeddings[kind] = embedding;
     }
-    if (!size) {
-      // Neither concepts nor objects requested: still decode to report the size (validation prevents this path).
-      decoded ??= await timings.time('decode', () => decodeImage(bytes!, this.limits));
-      size = { width: decoded.width, height: decoded.height };
-    }
-    return { key, size, embeddings };
+    // Requests always name at least one pipeline (validated) and every model has one, so the loop set `size`.
+    if (!size) throw new SamError('INTERNAL', 'No pipeline was selected for this request');
+    return { key, size, embeddings, decoded };
   }
 
   async close(): Promise<void> {

@@ -122,6 +122,10 @@ describe('caching', () => {
       expect(engine.stats().model.conceptVisionRuns).toBe(1);
       expect(engine.stats().model.objectVisionRuns).toBe(1);
       await expect(engine.segment({ imageId: 'never-seen', concepts: [{ text: 'red' }] })).rejects.toThrow(/not in the embedding cache/);
+      // includeImage hands back the decoded pixels (decoding once more only on a cache hit, where none were decoded).
+      const withImage = await engine.segment({ image, concepts: [{ text: 'red' }], includeImage: true });
+      expect([withImage.image?.width, withImage.image?.height, withImage.image?.data.length]).toEqual([320, 240, 320 * 240 * 3]);
+      expect((await engine.segment({ image, concepts: [{ text: 'red' }] })).image).toBeUndefined();
     } finally {
       await engine.close();
     }

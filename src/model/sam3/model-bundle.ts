@@ -1,5 +1,5 @@
 // Opens a model directory: picks the dtype variant of each graph, detects each graph's role from its tensors.
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SamError } from '../../domain/errors.js';
 import { GraphSession, type SessionOptions } from '../ort/graph-session.js';
@@ -95,7 +95,7 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
   }
   let tokenizerPath: string | null = join(dir, 'tokenizer.json');
   try {
-    await readFile(tokenizerPath, { flag: 'r' });
+    await access(tokenizerPath);
   } catch {
     tokenizerPath = null;
   }

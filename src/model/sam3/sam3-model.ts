@@ -5,7 +5,7 @@ import type { ImageSize } from '../../domain/image.js';
 import { VISUAL_PROMPT_TEXT, type ConceptPrompt, type ObjectPrompt } from '../../domain/prompts.js';
 import type { StageTimings } from '../../domain/stage-timings.js';
 import { LruMap } from '../embedding-cache.js';
-import { ort, type BundleGraphRun, type Fetches } from './tensor-io.js';
+import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
 import { PCS, PVS, staticDim } from './manifest.js';
 import { loadModelBundle, type BundleOptions, type ModelBundle } from './model-bundle.js';
 import { encodeExemplars, encodeObject } from './prompt-encoding.js';
@@ -96,28 +96,28 @@ export class Sam3Model {
     return new Sam3Model(bundle, tokenizer, { name: bundle.name, label: bundle.label, dtype: bundle.dtype, device, concepts, objects, graphs });
   }
 
-  private graph(role: keyof ModelBundle['graphs']): BundleGraphRun {
+  private graph(role: keyof ModelBundle['graphs']): GraphSession {
     const found = this.bundle.graphs[role];
     if (!found) throw new SamError('CAPABILITY_MISSING', `The model '${this.info.name}' has no ${role} graph`, { field: 'model' });
     return found.session;
   }
 
   /** in: pixels [1,3,R,R] float32 normalised. out: the vision encoder's outputs for the requested pipeline. */
-  async encodeImage(kind: 'concepts' | 'objects', pixels: Float32Array, timings?: StageTimings): Promise<ImageEmbedding> {
+  async encodeImage(kind: 'concepts' | 'objects', pixels: Float32Array, timings: StageTimings): Promise<ImageEmbedding> {
     const spec = kind === 'concepts' ? this.info.concepts : this.info.objects;
     if (!spec) throw new SamError('CAPABILITY_MISSING', `The model '${this.info.name}' cannot segment ${kind}: its bundle lacks those graphs`, { field: 'prompts' });
     const r = spec.resolution;
     const session = this.graph(kind === 'concepts' ? 'pcs-vision' : 'pvs-vision');
     const input = kind === 'concepts' ? PCS.vision.images : PVS.vision.pixels;
     const run = () => session.run({ [input]: new ort.Tensor('float32', pixels, [1, 3, r, r]) });
-    const tensors = timings ? await timings.time(`${kind === 'concepts' ? 'pcs' : 'pvs'}_vision_encoder`, run) : await run();
+    const tensors = await timings.time(`${kind === 'concepts' ? 'pcs' : 'pvs'}_vision_encoder`, run);
     if (kind === 'concepts') this.counters.conceptVisionRuns++;
     else this.counters.objectVisionRuns++;
     const bytes = Object.values(tensors).reduce((n, t) => n + (t.data as ArrayLike<number> & { byteLength: number }).byteLength, 0);
     return { kind, tensors, bytes };
   }
 
-  private async textFeatures(text: string, timings?: StageTimings): Promise<TextFeatures> {
+  private async textFeatures(text: string, timings: StageTimings): Promise<TextFeatures> {
     const cached = this.textCache.get(text);
     if (cached) return cached;
     const length = this.info.concepts!.textLength;
@@ -127,7 +127,7 @@ export class Sam3Model {
         [PCS.text.inputIds]: new ort.Tensor('int64', encoded.ids, [1, length]),
         [PCS.text.attentionMask]: new ort.Tensor('int64', encoded.attentionMask, [1, length]),
       });
-    const out = timings ? await timings.time('pcs_text_encoder', run) : await run();
+    const out = await timings.time('pcs_text_encoder', run);
     this.counters.textEncoderRuns++;
     const features = { features: out[PCS.text.features]!, mask: out[PCS.text.mask]! };
     this.textCache.set(text, features);
@@ -139,7 +139,7 @@ export class Sam3Model {
   }
 
   /** One concept on an encoded image: text (or "visual") + exemplars → instances above `threshold`. */
-  async segmentConcept(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, threshold: number, maxDetections: number | undefined, timings?: StageTimings): Promise<ConceptInstance[]> {
+  async segmentConcept(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, threshold: number, maxDetections: number | undefined, timings: StageTimings): Promise<ConceptInstance[]> {
     const spec = this.info.concepts!;
     const text = prompt.text?.trim() ? prompt.text.trim() : VISUAL_PROMPT_TEXT;
     const textFeatures = await this.textFeatures(text, timings);
@@ -151,7 +151,7 @@ export class Sam3Model {
       [PCS.decoder.boxes]: new ort.Tensor('float32', boxes.boxes, [1, boxes.count, 4]),
       [PCS.decoder.boxLabels]: new ort.Tensor('int64', boxes.labels, [1, boxes.count]),
     };
-    const out = timings ? await timings.time('pcs_decoder', () => this.graph('pcs-decoder').run(feeds)) : await this.graph('pcs-decoder').run(feeds);
+    const out = await timings.time('pcs_decoder', () => this.graph('pcs-decoder').run(feeds));
     this.counters.conceptDecoderRuns++;
     const select = () =>
       selectConceptInstances(
@@ -167,14 +167,14 @@ export class Sam3Model {
         threshold,
         maxDetections,
       );
-    return timings ? timings.time('postprocess', select) : select();
+    return timings.time('postprocess', select);
   }
 
   /**
    * One object on an encoded image. Decoder outputs are cached per (image, prompt), so repeating a click
    * sequence (undo/redo in an editor) does not run the decoder again.
    */
-  async segmentObject(embedding: ImageEmbedding, imageKey: string, prompt: ObjectPrompt, size: ImageSize, allCandidates: boolean, timings?: StageTimings): Promise<{ candidates: ObjectCandidate[]; objectScore: number }> {
+  async segmentObject(embedding: ImageEmbedding, imageKey: string, prompt: ObjectPrompt, size: ImageSize, allCandidates: boolean, timings: StageTimings): Promise<{ candidates: ObjectCandidate[]; objectScore: number }> {
     const spec = this.info.objects!;
     const feeds = encodeObject(prompt, size, spec.resolution);
     const cacheKey = `${imageKey}|${size.width}x${size.height}|${JSON.stringify(prompt)}`;
@@ -188,7 +188,7 @@ export class Sam3Model {
           [PVS.decoder.labels]: new ort.Tensor('int64', feeds.labels, [1, 1, feeds.pointCount]),
           [PVS.decoder.boxes]: new ort.Tensor('float32', feeds.boxes, [1, feeds.boxCount, 4]),
         });
-      const out = timings ? await timings.time('pvs_decoder', run) : await run();
+      const out = await timings.time('pvs_decoder', run);
       this.counters.objectDecoderRuns++;
       raw = {
         iou: out[PVS.decoder.iou]!.data as Float32Array,
@@ -198,7 +198,7 @@ export class Sam3Model {
       this.objectCache.set(cacheKey, raw);
     }
     const select = () => selectObjectCandidates({ ...raw, maskSize: spec.maskSize }, size, allCandidates);
-    return timings ? timings.time('postprocess', select) : select();
+    return timings.time('postprocess', select);
   }
 
   async close(): Promise<void> {
