@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createLocalEngine, type EngineSettings } from '../compose.js';
-import { invalidArgument } from '../domain/errors.js';
+import { SamError, invalidArgument } from '../domain/errors.js';
 import { StageTimings } from '../domain/stage-timings.js';
 import type { Instance, SegmentResult } from '../engine/engine.js';
 import { encodeMask } from '../engine/output-format.js';
@@ -46,9 +46,14 @@ export async function runSegment(imagePath: string, opts: SegmentCliOptions, set
   const { concepts, objects } = buildPrompts(opts);
   const threshold = opts.threshold === undefined ? undefined : Number(opts.threshold);
   if (threshold !== undefined && !Number.isFinite(threshold)) throw invalidArgument('--threshold', 'a number between 0 and 1', opts.threshold);
+  // Read the image before loading the model, so a wrong path fails at once.
+  const bytes = await cliTimings.time('read_file', () =>
+    readFile(imagePath).catch((cause: NodeJS.ErrnoException) => {
+      throw new SamError('INPUT_NOT_FOUND', `Could not read image file ${imagePath}: ${cause.code ?? cause.message}`, { field: 'image', received: imagePath }, { cause });
+    }),
+  );
   const engine = await cliTimings.time('model_load', () => createLocalEngine(settings));
   try {
-    const bytes = await cliTimings.time('read_file', () => readFile(imagePath));
     const result = await engine.segment({ image: bytes, concepts, objects, includeImage: opts.overlay !== undefined, ...(threshold === undefined ? {} : { threshold }) });
     const rows = rowsOf(result);
     print(`model: ${engine.info().model.label}   image: ${result.width}×${result.height}   instances: ${rows.length}`);

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   MASK_RLE_INVALID: { kind: 'invalid_request', retryable: false, summary: 'An RLE does not describe exactly height×width pixels.' },
   MODEL_LOAD_FAILED: { kind: 'internal', retryable: false, summary: 'A model graph could not be opened by ONNX Runtime.' },
   MODEL_CONTRACT_MISMATCH: { kind: 'unsupported', retryable: false, summary: 'A graph does not fit any supported SAM 3 contract.' },
+  INPUT_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'An input file named by the caller does not exist or cannot be read.' },
   MODEL_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No model bundle exists at the given name or path.' },
   CAPABILITY_MISSING: { kind: 'unsupported', retryable: false, summary: 'The loaded model bundle lacks the graphs this prompt needs.' },
   INFERENCE_FAILED: { kind: 'internal', retryable: true, summary: 'ONNX Runtime failed while running a graph.' },

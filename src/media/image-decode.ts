@@ -24,7 +24,7 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits = DEFAU
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (cause) {
-    throw new SamError('IMAGE_DECODE_FAILED', `Could not read ${field} as an image: ${(cause as Error).message}`, { field, stack }, { cause });
+    throw new SamError('IMAGE_DECODE_FAILED', `Expected an image (PNG, JPEG, WebP, GIF, TIFF, AVIF…) for ${field} but its bytes are not one: ${(cause as Error).message}`, { field, stack }, { cause });
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (!meta.width || !meta.height) throw new SamError('IMAGE_DECODE_FAILED', `Could not read the dimensions of ${field}`, { field });

@@ -1,0 +1,35 @@
+// `sam3 segment` through runSegment: table, JSON whose RLE decodes to the drawn shape, overlay, and clear errors.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { runSegment } from '../../src/cli/segment.js';
+import { decodeCocoRle } from '../../src/masks/coco-rle.js';
+import { TEST_MODEL_ROOT } from '../helpers/demo-bundles.js';
+import { RED, drawScene, encodePng, iou } from '../helpers/scenes.js';
+
+const settings = { model: 'demo', device: 'cpu' as const, dtype: 'fp32' as const, threads: 0, cacheDir: join(TEST_MODEL_ROOT, 'cli') };
+
+describe('sam3 segment', () => {
+  it('prints a row per instance and writes JSON with pycocotools RLE and an overlay', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sam3-cli-'));
+    const scene = drawScene(300, 200, [{ kind: 'rect', color: RED, x0: 30, y0: 40, x1: 180, y1: 150 }]);
+    await writeFile(join(dir, 'in.png'), await encodePng(scene));
+    const lines: string[] = [];
+    const out = join(dir, 'r.json');
+    const overlay = join(dir, 'o.jpg');
+    await runSegment(join(dir, 'in.png'), { text: 'red, blue', out, overlay, timings: true }, settings, (l) => lines.push(l));
+    expect(lines[0]).toMatch(/demo \(synthetic, not SAM 3\).*300×200.*instances: 1/);
+    expect(lines.some((l) => /^red\s+0\.9\d\d\s+30,40,180,150/.test(l))).toBe(true);
+    expect(lines.some((l) => /pcs_vision_encoder/.test(l))).toBe(true);
+    const json = JSON.parse(await readFile(out, 'utf8')) as { instances: Array<{ rle: { size: [number, number]; counts: string } }> };
+    expect(iou(decodeCocoRle(json.instances[0]!.rle), scene.masks[0]!)).toBeGreaterThanOrEqual(0.95);
+    expect(await sharp(overlay).metadata()).toMatchObject({ format: 'jpeg', width: 300, height: 200 });
+  });
+
+  it('a missing file or a malformed flag is a clear SamError, before the model loads', async () => {
+    await expect(runSegment('/nonexistent/x.png', { text: 'red' }, settings, () => {})).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message: expect.stringMatching(/x\.png: ENOENT/) });
+    await expect(runSegment('/nonexistent/x.png', { point: ['1,x'] }, settings, () => {})).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: '--point' } });
+  });
+});
