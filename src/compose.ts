@@ -1,9 +1,17 @@
-// Composition root: settings → the engine implementation. The only place that picks implementations.
+// Composition root: settings → the engine, metrics, logger and HTTP app. The only place that picks implementations.
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Settings } from './config/settings.js';
 import { writeDemoBundle } from './demo-model/write-demo-bundle.js';
-import { LocalEngine } from './engine/local-engine.js';
+import { DeferredEngine } from './engine/deferred-engine.js';
+import { LocalEngine, type LocalEngineOptions } from './engine/local-engine.js';
+import { buildApp } from './http/app.js';
 import type { Device } from './model/ort/graph-session.js';
 import type { ModelDtype } from './model/sam3/model-bundle.js';
+import { createLogger } from './observability/logger.js';
+import { ServerMetrics } from './observability/metrics.js';
+
+export const VERSION = '0.1.0';
 
 export interface EngineSettings {
   /** A bundle directory, or "demo" for the generated synthetic bundle. */
@@ -21,7 +29,54 @@ export async function resolveModelDir(model: string, cacheDir: string): Promise<
   return model;
 }
 
-export async function createLocalEngine(s: EngineSettings): Promise<LocalEngine> {
+export async function createLocalEngine(s: EngineSettings, extra: Partial<LocalEngineOptions> = {}): Promise<LocalEngine> {
   const modelDir = await resolveModelDir(s.model, s.cacheDir);
-  return LocalEngine.create({ modelDir, device: s.device, dtype: s.dtype, intraOpThreads: s.threads, ...(s.onWarning ? { onWarning: s.onWarning } : {}) });
+  return LocalEngine.create({ ...extra, modelDir, device: s.device, dtype: s.dtype, intraOpThreads: s.threads, ...(s.onWarning ? { onWarning: s.onWarning } : {}) });
+}
+
+export interface Server {
+  app: FastifyInstance;
+  engine: DeferredEngine;
+  close(): Promise<void>;
+}
+
+/** Builds the server; the model loads in the background (readyz says when), so the port opens at once. */
+export async function createServer(settings: Settings, options: { log?: boolean } = {}): Promise<Server> {
+  const logger = createLogger(options.log === false ? 'silent' : settings.logLevel);
+  // The closure runs only when /metrics is scraped, after `engine` below exists.
+  const metrics = new ServerMetrics(() => engine.stats());
+  const loading = createLocalEngine(
+    { model: settings.model, device: settings.device, dtype: settings.dtype, threads: settings.threads, cacheDir: settings.cacheDir, onWarning: (m) => logger.warn(m) },
+    {
+      imageLimits: { maxImageBytes: settings.maxImageBytes, maxImagePixels: settings.maxImagePixels },
+      urlPolicy: { allowNetworks: settings.urlAllowNetworks, maxBytes: settings.maxImageBytes, timeoutMs: settings.urlTimeoutMs, maxRedirects: 5 },
+      maxPrompts: settings.maxPrompts,
+      embeddingCacheBytes: settings.embeddingCacheMb * 1024 * 1024,
+      concurrency: settings.concurrency,
+      maxQueued: settings.maxQueued,
+      onTimings: (t) => metrics.observeStages(t),
+    },
+  );
+  const engine = new DeferredEngine(loading);
+  const deferred = engine;
+  const app = await buildApp({
+    engine: deferred,
+    limits: { maxBodyBytes: settings.maxBodyBytes, maxImageBytes: settings.maxImageBytes, maxPrompts: settings.maxPrompts, requestTimeoutMs: settings.requestTimeoutMs },
+    version: VERSION,
+    readiness: () => {
+      const r = deferred.readiness();
+      return r.state === 'ready' ? { ready: true, detail: 'model loaded' } : r.state === 'loading' ? { ready: false, detail: 'model loading' } : { ready: false, detail: `model failed to load: ${r.error.message}` };
+    },
+    metrics,
+    apiKeys: settings.apiKeys,
+    logger,
+  });
+  return {
+    app,
+    engine: deferred,
+    async close() {
+      await app.close();
+      await deferred.close();
+    },
+  };
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The `sam3` command line: argv → command; SamError kinds → exit codes and "CODE: message" on stderr.
 import { Command, Option } from 'commander';
-import { readSettings } from '../config/settings.js';
+import { SettingsError, kebab, readSettings, type SettingName } from '../config/settings.js';
 import { SamError } from '../domain/errors.js';
 import { MODEL_DTYPES, type ModelDtype } from '../model/sam3/model-bundle.js';
 import type { Device } from '../model/ort/graph-session.js';
 import { runSegment, type SegmentCliOptions } from './segment.js';
+import { runServe } from './serve.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const EXIT_CODES: Record<SamError['kind'], number> = {
@@ -21,7 +22,13 @@ const EXIT_CODES: Record<SamError['kind'], number> = {
   internal: 1,
 };
 
-const settings = readSettings();
+let settings: ReturnType<typeof readSettings>;
+try {
+  settings = readSettings();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const program = new Command('sam3').description('Segment Anything 3 on ONNX Runtime: server, CLI and tools').version('0.1.0');
 
 program
@@ -44,12 +51,41 @@ program
     await runSegment(
       image,
       opts,
-      { model: opts.model, device: opts.device, dtype: opts.dtype, threads: Number(settings.threads) || 0, cacheDir: settings.cacheDir, onWarning: (m) => console.error(`warning: ${m}`) },
+      { model: opts.model, device: opts.device, dtype: opts.dtype, threads: settings.threads, cacheDir: settings.cacheDir, onWarning: (m) => console.error(`warning: ${m}`) },
       (line) => console.log(line),
     );
   });
 
+const SERVE_FLAGS: Array<[SettingName, string]> = [
+  ['host', 'address to listen on'],
+  ['port', 'TCP port (0 = any free port)'],
+  ['model', 'model bundle directory, or demo'],
+  ['device', 'cpu, cuda, tensorrt or webgpu'],
+  ['dtype', 'weight variant'],
+  ['threads', 'ONNX Runtime intra-op threads'],
+  ['dataDir', 'state directory (jobs, results)'],
+  ['cacheDir', 'model cache directory'],
+  ['concurrency', 'inference requests run at once'],
+  ['maxQueued', 'requests allowed to wait before 503'],
+  ['logLevel', 'log level'],
+];
+const serve = program.command('serve').description('run the HTTP server: native /v1 API, Roboflow-compatible /sam3/*, OpenAPI docs at /docs');
+for (const [name, help] of SERVE_FLAGS) serve.option(`--${kebab(name)} <value>`, `${help} (default: ${settings[name] as string | number})`);
+serve
+  .option('--api-key <key>', 'API key clients must send (repeatable; adds to SAM3_API_KEYS)', collect)
+  .action(async (opts: Record<string, string | string[] | undefined>) => {
+    const overrides: Partial<Record<SettingName, string>> = {};
+    for (const [name] of SERVE_FLAGS) if (typeof opts[name] === 'string') overrides[name] = opts[name];
+    const keys = [...settings.apiKeys, ...((opts.apiKey as string[] | undefined) ?? [])];
+    if (keys.length) overrides.apiKeys = keys.join(',');
+    await runServe(overrides);
+  });
+
 program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof SettingsError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   if (error instanceof SamError) {
     console.error(`${error.code}: ${error.message}`);
     process.exit(EXIT_CODES[error.kind]);

@@ -1,28 +1,94 @@
-// Every SAM3_* environment variable, declared once with its description and default; the only reader of process.env.
+// Every SAM3_* setting, declared once with its default, type and description; the only reader of process.env.
+// CLI flags arrive as overrides and go through the same parsing, so a bad value is reported the same way.
 
-export interface SettingSpec {
+export interface SettingSpec<T> {
   readonly env: string;
   readonly description: string;
   readonly defaultValue: string;
+  /** Human form of what is expected, for error messages and the generated docs. */
+  readonly type: string;
+  readonly parse: (raw: string) => T | undefined;
 }
 
+const setting = <T>(env: string, defaultValue: string, type: string, parse: (raw: string) => T | undefined, description: string): SettingSpec<T> => ({
+  env,
+  defaultValue,
+  type,
+  parse,
+  description,
+});
+
+const text = (raw: string): string => raw;
+const integer = (min: number) => (raw: string): number | undefined => (/^-?\d+$/.test(raw.trim()) && Number(raw) >= min ? Number(raw) : undefined);
+const list = (raw: string): string[] => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+const oneOf = <T extends string>(...values: T[]) => (raw: string): T | undefined => (values.includes(raw as T) ? (raw as T) : undefined);
+
 export const SETTINGS = {
-  model: { env: 'SAM3_MODEL', description: 'Model bundle directory, or "demo" for the built-in synthetic model.', defaultValue: 'demo' },
-  device: { env: 'SAM3_DEVICE', description: 'Execution provider: cpu, cuda, tensorrt or webgpu (falls back to cpu with a warning).', defaultValue: 'cpu' },
-  dtype: { env: 'SAM3_DTYPE', description: 'Weight variant to load: fp32, fp16, q8, q4, q4f16, bnb4.', defaultValue: 'fp32' },
-  threads: { env: 'SAM3_THREADS', description: 'ONNX Runtime intra-op threads (0 = its default).', defaultValue: '0' },
-  cacheDir: { env: 'SAM3_CACHE_DIR', description: 'Where generated and downloaded models are kept.', defaultValue: '~/.cache/sam3-server' },
-} as const satisfies Record<string, SettingSpec>;
+  model: setting('SAM3_MODEL', 'demo', 'path or "demo"', text, 'Model bundle directory, or "demo" for the built-in synthetic model (not SAM 3; for trying the server and for tests).'),
+  device: setting('SAM3_DEVICE', 'cpu', 'cpu|cuda|tensorrt|webgpu', oneOf('cpu', 'cuda', 'tensorrt', 'webgpu'), 'Execution provider; falls back to cpu with a warning when unavailable.'),
+  dtype: setting('SAM3_DTYPE', 'fp32', 'fp32|fp16|q8|q4|q4f16|bnb4', oneOf('fp32', 'fp16', 'q8', 'q4', 'q4f16', 'bnb4'), 'Weight variant to load (file-name suffix of the published exports).'),
+  threads: setting('SAM3_THREADS', '0', 'integer ≥ 0', integer(0), 'ONNX Runtime intra-op threads (0 = its default).'),
+  cacheDir: setting('SAM3_CACHE_DIR', '~/.cache/sam3-server', 'path', text, 'Where generated and downloaded models are kept.'),
+  dataDir: setting('SAM3_DATA_DIR', '~/.local/share/sam3-server', 'path', text, 'Where the server keeps its state (job database, results).'),
+  host: setting('SAM3_HOST', '127.0.0.1', 'address', text, 'Address to listen on. Loopback by default; binding elsewhere without API keys prints a warning.'),
+  port: setting('SAM3_PORT', '8080', 'integer 0–65535', (raw) => { const n = integer(0)(raw); return n !== undefined && n <= 65535 ? n : undefined; }, 'TCP port to listen on (0 = any free port).'),
+  apiKeys: setting('SAM3_API_KEYS', '', 'comma-separated keys', list, 'API keys; when any is set, every route except /healthz and /readyz needs one (Authorization: Bearer KEY).'),
+  logLevel: setting('SAM3_LOG_LEVEL', 'info', 'fatal|error|warn|info|debug|trace|silent', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'Log level of the JSON request log.'),
+  maxBodyBytes: setting('SAM3_MAX_BODY_BYTES', String(72 * 1024 * 1024), 'integer bytes', integer(1024), 'Largest accepted request body (a 50 MiB image is about 67 MiB as base64).'),
+  maxImageBytes: setting('SAM3_MAX_IMAGE_BYTES', String(50 * 1024 * 1024), 'integer bytes', integer(1), 'Largest encoded image, from any source.'),
+  maxImagePixels: setting('SAM3_MAX_IMAGE_PIXELS', String(8192 * 8192), 'integer pixels', integer(1), 'Largest decoded image (width × height), checked from the header before decoding.'),
+  maxPrompts: setting('SAM3_MAX_PROMPTS', '16', 'integer ≥ 1', integer(1), 'Most prompts in one request (Roboflow SAM3_MAX_PROMPT_BATCH_SIZE).'),
+  requestTimeoutMs: setting('SAM3_REQUEST_TIMEOUT_MS', '120000', 'integer ms', integer(1), 'Deadline of one synchronous request, queueing included; past it the answer is 504.'),
+  concurrency: setting('SAM3_CONCURRENCY', '1', 'integer ≥ 1', integer(1), 'Inference requests run at once (each uses SAM3_THREADS threads).'),
+  maxQueued: setting('SAM3_MAX_QUEUED', '16', 'integer ≥ 0', integer(0), 'Requests allowed to wait for inference; beyond that the answer is 503 with Retry-After.'),
+  embeddingCacheMb: setting('SAM3_EMBEDDING_CACHE_MB', '2048', 'integer MiB', integer(0), 'Memory budget of the image-embedding cache (LRU by bytes).'),
+  urlTimeoutMs: setting('SAM3_URL_TIMEOUT_MS', '15000', 'integer ms', integer(1), 'Time limit for fetching one image URL, redirects included.'),
+  urlAllowNetworks: setting('SAM3_URL_ALLOW_NETWORKS', '', 'comma-separated CIDRs', (raw) => { const nets = list(raw); return nets.every((n) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(n)) ? nets : undefined; }, 'Networks image URLs may reach although private or loopback (e.g. 10.20.0.0/16); none by default.'),
+} as const;
 
 export type SettingName = keyof typeof SETTINGS;
+export type Settings = { [K in SettingName]: NonNullable<ReturnType<(typeof SETTINGS)[K]['parse']>> };
 
-/** Resolved settings: environment value or default, with `~` expanded in paths. */
-export function readSettings(env: Record<string, string | undefined> = process.env): Record<SettingName, string> {
-  const home = env.HOME ?? env.USERPROFILE ?? '.';
-  const out = {} as Record<SettingName, string>;
-  for (const [name, spec] of Object.entries(SETTINGS) as Array<[SettingName, SettingSpec]>) {
-    const value = env[spec.env] ?? spec.defaultValue;
-    out[name] = value.startsWith('~/') ? `${home}${value.slice(1)}` : value;
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'SettingsError';
   }
-  return out;
+}
+
+/**
+ * Resolves every setting from, in order: `overrides` (CLI flags), the environment, the default. `~/` is expanded in
+ * paths. Reports every bad value at once.
+ */
+export function readSettings(env: Record<string, string | undefined> = process.env, overrides: Partial<Record<SettingName, string>> = {}): Settings {
+  const home = env.HOME ?? env.USERPROFILE ?? '.';
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(SETTINGS) as Array<[SettingName, SettingSpec<unknown>]>) {
+    const fromFlag = overrides[name];
+    const raw = fromFlag ?? env[spec.env] ?? spec.defaultValue;
+    const value = spec.parse(raw.startsWith('~/') ? `${home}${raw.slice(1)}` : raw);
+    if (value === undefined) problems.push(`${fromFlag !== undefined ? `--${kebab(name)}` : spec.env}: expected ${spec.type} but received ${JSON.stringify(raw)}`);
+    else out[name] = value;
+  }
+  if (problems.length) throw new SettingsError(problems);
+  return out as Settings;
+}
+
+export const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** docs/configuration.md, generated from SETTINGS (a test keeps the committed file in step). */
+export function configurationMarkdown(): string {
+  const rows = Object.values(SETTINGS).map((s: SettingSpec<unknown>) => `| \`${s.env}\` | \`${s.defaultValue || '(empty)'}\` | ${s.type} | ${s.description} |`);
+  return [
+    '# Configuration',
+    '',
+    'Generated from `src/config/settings.ts` by `npm run docs:config`; do not edit by hand.',
+    'Every setting is an environment variable; `sam3 serve` also takes most as flags (`--port`, `--api-key`, …), which win over the environment.',
+    '',
+    '| Variable | Default | Type | Meaning |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
 }

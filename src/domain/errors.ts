@@ -17,8 +17,15 @@ export type ErrorKind =
 export const ERROR_CODES = {
   INVALID_ARGUMENT: { kind: 'invalid_request', retryable: false, summary: 'A request field has the wrong type or value.' },
   PROMPT_REQUIRED: { kind: 'invalid_request', retryable: false, summary: 'No prompt was given where at least one is required.' },
+  PROMPT_BATCH_TOO_LARGE: { kind: 'invalid_request', retryable: false, summary: 'More prompts than the configured per-request limit.' },
+  UNSUPPORTED_MEDIA_TYPE: { kind: 'invalid_request', retryable: false, summary: 'The request body has a content type this route does not accept.' },
+  IMAGE_URL_FORBIDDEN: { kind: 'invalid_request', retryable: false, summary: 'The image URL is not http(s), or resolves to a loopback, private, link-local or metadata address.' },
+  IMAGE_FETCH_FAILED: { kind: 'unprocessable_media', retryable: true, summary: 'The image URL could not be fetched (network error, HTTP error status, timeout or too many redirects).' },
   IMAGE_DECODE_FAILED: { kind: 'unprocessable_media', retryable: false, summary: 'The image bytes could not be decoded.' },
   IMAGE_TOO_LARGE: { kind: 'payload_too_large', retryable: false, summary: 'The image exceeds the byte or pixel limit.' },
+  REQUEST_TOO_LARGE: { kind: 'payload_too_large', retryable: false, summary: 'The request body exceeds the configured size limit.' },
+  UNAUTHORIZED: { kind: 'unauthorized', retryable: false, summary: 'API keys are configured and the request carried none, or a wrong one.' },
+  ROUTE_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No route matches this method and path.' },
   MASK_RLE_INVALID: { kind: 'invalid_request', retryable: false, summary: 'An RLE does not describe exactly height×width pixels.' },
   MODEL_LOAD_FAILED: { kind: 'internal', retryable: false, summary: 'A model graph could not be opened by ONNX Runtime.' },
   MODEL_CONTRACT_MISMATCH: { kind: 'unsupported', retryable: false, summary: 'A graph does not fit any supported SAM 3 contract.' },
@@ -26,8 +33,10 @@ export const ERROR_CODES = {
   MODEL_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No model bundle exists at the given name or path.' },
   CAPABILITY_MISSING: { kind: 'unsupported', retryable: false, summary: 'The loaded model bundle lacks the graphs this prompt needs.' },
   INFERENCE_FAILED: { kind: 'internal', retryable: true, summary: 'ONNX Runtime failed while running a graph.' },
+  MODEL_NOT_READY: { kind: 'busy', retryable: true, summary: 'The model is still loading; retry shortly.' },
   QUEUE_FULL: { kind: 'busy', retryable: true, summary: 'The inference queue is full; retry later.' },
   DEADLINE_EXCEEDED: { kind: 'timeout', retryable: true, summary: 'The request did not finish within its deadline.' },
+  REQUEST_CANCELLED: { kind: 'cancelled', retryable: false, summary: 'The caller went away or cancelled before the work finished.' },
   INTERNAL: { kind: 'internal', retryable: false, summary: 'An unexpected internal error.' },
 } as const satisfies Record<string, { kind: ErrorKind; retryable: boolean; summary: string }>;
 

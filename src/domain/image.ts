@@ -13,3 +13,9 @@ export interface ImageSize {
   readonly width: number;
   readonly height: number;
 }
+
+/**
+ * Where an image comes from: its encoded bytes, base64 text (or a data: URI) as it arrived on the wire, or an
+ * http(s) URL fetched under the server's URL policy.
+ */
+export type ImageInput = Uint8Array | { readonly base64: string } | { readonly url: string };

@@ -1,12 +1,13 @@
 // The engine port: what HTTP, the CLI and workers call to segment images. Request/result types in domain terms.
+import type { EncodedMask, MaskEncoding } from '../domain/encoded-mask.js';
 import type { PixelBox } from '../domain/geometry.js';
 import type { ConceptPrompt, ObjectPrompt } from '../domain/prompts.js';
-import type { RawImage } from '../domain/image.js';
+import type { ImageInput, RawImage } from '../domain/image.js';
 import type { BinaryMask } from '../domain/segmentation.js';
 
 export interface SegmentRequest {
-  /** Encoded image bytes (PNG, JPEG, WebP, …). Optional when `imageId` names a cached embedding. */
-  readonly image?: Uint8Array;
+  /** Encoded image bytes (PNG, JPEG, WebP, …) or an http(s) URL. Optional when `imageId` names a cached embedding. */
+  readonly image?: ImageInput;
   /** Caller-chosen key for the embedding cache; also works without `image` on a cache hit. */
   readonly imageId?: string;
   readonly concepts?: readonly ConceptPrompt[];
@@ -19,8 +20,11 @@ export interface SegmentRequest {
   readonly maxDetections?: number;
   /** Return all 3 candidates per object instead of the best. */
   readonly allCandidates?: boolean;
+  /** Encode every returned mask in these forms (`Instance.encoded`); none = masks only. */
+  readonly maskEncodings?: readonly MaskEncoding[];
   /** Also return the decoded, EXIF-oriented pixels (for overlays), so callers never decode a second time. */
   readonly includeImage?: boolean;
+  /** Aborts waiting and running work: a timeout reason becomes DEADLINE_EXCEEDED, anything else REQUEST_CANCELLED. */
   readonly signal?: AbortSignal;
 }
 
@@ -29,6 +33,8 @@ export interface Instance {
   readonly box: PixelBox;
   readonly score: number;
   readonly area: number;
+  /** The encodings named in `SegmentRequest.maskEncodings`. */
+  readonly encoded?: EncodedMask;
 }
 
 export interface ConceptResult {
@@ -50,10 +56,16 @@ export interface SegmentResult {
   readonly height: number;
   readonly concepts: readonly ConceptResult[];
   readonly objects: readonly ObjectResult[];
-  /** Milliseconds per stage: decode, resize, preprocess, each graph, postprocess. */
+  /** Milliseconds per stage: fetch, decode, resize, preprocess, each graph, postprocess, encode. */
   readonly timings: Record<string, number>;
   /** The decoded image, when `includeImage` was set. */
   readonly image?: RawImage;
+}
+
+export interface EmbedRequest {
+  readonly image: ImageInput;
+  readonly imageId?: string;
+  readonly signal?: AbortSignal;
 }
 
 export interface EmbedResult {
@@ -67,10 +79,19 @@ export interface EngineInfo {
   readonly model: { name: string; label: string; dtype: string; device: string; concepts: boolean; objects: boolean; graphs: ReadonlyArray<{ role: string; contract: string; file: string }> };
 }
 
+/** Counters for metrics; monotonic except the gauges (running, queued, entries, bytes). */
+export interface EngineStats {
+  readonly queue: { running: number; queued: number; concurrency: number; maxQueued: number };
+  readonly embeddingCache: { hits: number; misses: number; entries: number; bytes: number };
+  readonly textCache: { hits: number; misses: number };
+  readonly objectDecoderCache: { hits: number; runs: number };
+}
+
 export interface SegmentationEngine {
   segment(request: SegmentRequest): Promise<SegmentResult>;
   /** Encodes and caches the image for every pipeline the model has; returns the key to reuse. */
-  embed(request: { image: Uint8Array; imageId?: string }): Promise<EmbedResult>;
+  embed(request: EmbedRequest): Promise<EmbedResult>;
   info(): EngineInfo;
+  stats(): EngineStats;
   close(): Promise<void>;
 }

@@ -1,25 +1,48 @@
 // Bounded admission for inference: at most `concurrency` jobs run, at most `maxQueued` wait; beyond that, QUEUE_FULL.
+// A waiting job whose signal aborts leaves the queue at once (DEADLINE_EXCEEDED or REQUEST_CANCELLED).
 import { SamError } from '../domain/errors.js';
+
+/** The SamError for an aborted signal: a timeout reason is a deadline, anything else a cancellation. */
+export function abortError(signal: AbortSignal, during: string): SamError {
+  const reason = signal.reason as { name?: string } | undefined;
+  if (reason instanceof SamError) return reason;
+  if (reason?.name === 'TimeoutError') return new SamError('DEADLINE_EXCEEDED', `The request's deadline passed while ${during}`, {}, { cause: reason });
+  return new SamError('REQUEST_CANCELLED', `The request was cancelled while ${during}`, {}, { cause: reason });
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined, during: string): void {
+  if (signal?.aborted) throw abortError(signal, during);
+}
 
 export class InferenceQueue {
   private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ start: () => void }> = [];
 
   constructor(
-    private readonly concurrency: number,
-    private readonly maxQueued: number,
+    readonly concurrency: number,
+    readonly maxQueued: number,
   ) {}
 
   get depth(): { running: number; queued: number } {
     return { running: this.running, queued: this.waiting.length };
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    throwIfAborted(signal, 'waiting for the inference queue');
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.maxQueued) {
         throw new SamError('QUEUE_FULL', `The inference queue is full (${this.running} running, ${this.waiting.length} waiting); retry later`, { limit: this.maxQueued });
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const entry = { start: () => { signal?.removeEventListener('abort', onAbort); resolve(); } };
+        const onAbort = (): void => {
+          const at = this.waiting.indexOf(entry);
+          if (at >= 0) this.waiting.splice(at, 1);
+          reject(abortError(signal!, 'waiting for the inference queue'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiting.push(entry);
+      });
     } else {
       this.running++;
     }
@@ -27,7 +50,7 @@ export class InferenceQueue {
       return await work();
     } finally {
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.start();
       else this.running--;
     }
   }

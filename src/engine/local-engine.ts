@@ -2,22 +2,30 @@
 // embeddings by content hash and image_id, validates prompts, and bounds concurrent inference.
 import { createHash } from 'node:crypto';
 import { SamError } from '../domain/errors.js';
-import type { ImageSize, RawImage } from '../domain/image.js';
+import type { MaskEncoding } from '../domain/encoded-mask.js';
+import type { ImageInput, ImageSize, RawImage } from '../domain/image.js';
 import { StageTimings } from '../domain/stage-timings.js';
 import { decodeImage, resizeForModel, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../media/image-decode.js';
+import { DEFAULT_URL_POLICY, decodeBase64Image, fetchImageUrl, type UrlFetchPolicy } from '../media/image-source.js';
 import { maskArea, maskBox, maskNms } from '../masks/mask-ops.js';
-import { EmbeddingCache, type CacheStats } from '../model/embedding-cache.js';
+import { EmbeddingCache } from '../model/embedding-cache.js';
 import { toNormalizedNchw } from '../model/sam3/preprocess.js';
-import { Sam3Model, type ImageEmbedding, type ModelCounters } from '../model/sam3/sam3-model.js';
+import { Sam3Model, type ImageEmbedding } from '../model/sam3/sam3-model.js';
 import type { BundleOptions } from '../model/sam3/model-bundle.js';
-import type { ConceptResult, EmbedResult, EngineInfo, Instance, ObjectResult, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
-import { InferenceQueue } from './inference-queue.js';
+import type { ConceptResult, EmbedRequest, EmbedResult, EngineInfo, EngineStats, Instance, ObjectResult, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
+import { InferenceQueue, throwIfAborted } from './inference-queue.js';
+import { encodeMask } from './output-format.js';
 import { validateSegmentRequest } from './validate-request.js';
 
 export interface LocalEngineOptions extends BundleOptions {
   modelDir: string;
   imageLimits?: ImageLimits;
+  urlPolicy?: UrlFetchPolicy;
+  /** Most prompts (concepts + objects) one request may carry. */
+  maxPrompts?: number;
   embeddingCacheBytes?: number;
+  /** Called with each request's stage timings (ms), for metrics. */
+  onTimings?: (timingsMs: Record<string, number>) => void;
   concurrency?: number;
   maxQueued?: number;
 }
@@ -33,6 +41,9 @@ export class LocalEngine implements SegmentationEngine {
   private readonly cache: EmbeddingCache<CachedEmbedding>;
   private readonly queue: InferenceQueue;
   private readonly limits: ImageLimits;
+  private readonly urlPolicy: UrlFetchPolicy;
+  private readonly maxPrompts: number;
+  private readonly onTimings: ((timingsMs: Record<string, number>) => void) | undefined;
 
   private constructor(
     readonly model: Sam3Model,
@@ -41,6 +52,9 @@ export class LocalEngine implements SegmentationEngine {
     this.cache = new EmbeddingCache(options.embeddingCacheBytes ?? 2 * 1024 ** 3);
     this.queue = new InferenceQueue(options.concurrency ?? 1, options.maxQueued ?? 32);
     this.limits = options.imageLimits ?? DEFAULT_IMAGE_LIMITS;
+    this.urlPolicy = options.urlPolicy ?? DEFAULT_URL_POLICY;
+    this.maxPrompts = options.maxPrompts ?? 64;
+    this.onTimings = options.onTimings;
   }
 
   static async create(options: LocalEngineOptions): Promise<LocalEngine> {
@@ -52,56 +66,83 @@ export class LocalEngine implements SegmentationEngine {
     return { model: { name: m.name, label: m.label, dtype: m.dtype, device: m.device, concepts: m.concepts !== null, objects: m.objects !== null, graphs: m.graphs } };
   }
 
-  stats(): { model: ModelCounters; embeddings: CacheStats; text: { hits: number; misses: number }; queue: { running: number; queued: number } } {
-    return { model: { ...this.model.counters }, embeddings: this.cache.stats(), text: this.model.textCacheStats, queue: this.queue.depth };
+  stats(): EngineStats {
+    const cache = this.cache.stats();
+    const c = this.model.counters;
+    return {
+      queue: { ...this.queue.depth, concurrency: this.queue.concurrency, maxQueued: this.queue.maxQueued },
+      embeddingCache: { hits: cache.hits, misses: cache.misses, entries: cache.entries, bytes: cache.bytes },
+      textCache: this.model.textCacheStats,
+      objectDecoderCache: { hits: c.objectDecoderCacheHits, runs: c.objectDecoderRuns },
+    };
   }
 
   async segment(request: SegmentRequest): Promise<SegmentResult> {
-    validateSegmentRequest(request);
-    return this.queue.run(async () => {
-      const timings = new StageTimings();
-      const kinds: Kind[] = [];
-      if (request.concepts?.length) kinds.push('concepts');
-      if (request.objects?.length) kinds.push('objects');
-      const { key, embeddings, size, decoded } = await this.embeddings(request.image, request.imageId, kinds, timings);
-      request.signal?.throwIfAborted();
+    validateSegmentRequest(request, this.maxPrompts);
+    const timings = new StageTimings();
+    const kinds: Kind[] = [];
+    if (request.concepts?.length) kinds.push('concepts');
+    if (request.objects?.length) kinds.push('objects');
+    const bytes = await this.imageBytes(request.image, request.imageId, kinds, timings, request.signal);
+    const result = await this.queue.run(async () => {
+      const { key, embeddings, size, decoded } = await this.embeddings(bytes, request.imageId, kinds, timings, request.signal);
       const concepts: ConceptResult[] = [];
       for (const prompt of request.concepts ?? []) {
+        throwIfAborted(request.signal, 'decoding concepts');
         const threshold = prompt.threshold ?? request.threshold ?? 0.5;
         const found = await this.model.segmentConcept(embeddings.concepts!, prompt, size, threshold, request.maxDetections, timings);
         concepts.push({ prompt, instances: found.map((f) => instance(f.mask, f.score, f.box)) });
       }
       const objects: ObjectResult[] = [];
       for (const prompt of request.objects ?? []) {
+        throwIfAborted(request.signal, 'decoding objects');
         const out = await this.model.segmentObject(embeddings.objects!, key, prompt, size, request.allCandidates ?? false, timings);
         objects.push({ prompt, candidates: out.candidates.map((c) => instance(c.mask, c.iou)), objectScore: out.objectScore });
       }
       const filtered = request.nmsIouThreshold === undefined ? concepts : await timings.time('nms', () => crossConceptNms(concepts, request.nmsIouThreshold!));
-      // A cache hit skips decoding; decode then only if the caller wants the pixels.
-      const image = request.includeImage ? (decoded ?? (request.image ? await timings.time('decode', () => decodeImage(request.image!, this.limits)) : undefined)) : undefined;
-      return { imageId: request.imageId ?? key, width: size.width, height: size.height, concepts: filtered, objects, timings: timings.toJSON(), ...(image ? { image } : {}) };
-    });
+      return { key, size, decoded, concepts: filtered, objects };
+    }, request.signal);
+    // Mask encoding runs outside the inference slot, so the next request's graphs can start meanwhile.
+    const encodings = new Set(request.maskEncodings ?? []);
+    const concepts = encodings.size ? await timings.time('encode_masks', () => Promise.all(result.concepts.map(async (c) => ({ prompt: c.prompt, instances: await encodeAll(c.instances, encodings) })))) : result.concepts;
+    const objects = encodings.size ? await timings.time('encode_masks', () => Promise.all(result.objects.map(async (o) => ({ ...o, candidates: await encodeAll(o.candidates, encodings) })))) : result.objects;
+    // A cache hit skips decoding; decode then only if the caller wants the pixels.
+    const image = request.includeImage ? (result.decoded ?? (bytes ? await timings.time('decode', () => decodeImage(bytes, this.limits)) : undefined)) : undefined;
+    const { size } = result;
+    this.onTimings?.(timings.toJSON());
+    return { imageId: request.imageId ?? result.key, width: size.width, height: size.height, concepts, objects, timings: timings.toJSON(), ...(image ? { image } : {}) };
   }
 
-  async embed(request: { image: Uint8Array; imageId?: string }): Promise<EmbedResult> {
+  async embed(request: EmbedRequest): Promise<EmbedResult> {
+    const timings = new StageTimings();
+    const kinds: Kind[] = [];
+    if (this.model.info.concepts) kinds.push('concepts');
+    if (this.model.info.objects) kinds.push('objects');
+    const bytes = await this.imageBytes(request.image, undefined, kinds, timings, request.signal);
     return this.queue.run(async () => {
-      const timings = new StageTimings();
-      const kinds: Kind[] = [];
-      if (this.model.info.concepts) kinds.push('concepts');
-      if (this.model.info.objects) kinds.push('objects');
-      const { key, size } = await this.embeddings(request.image, request.imageId, kinds, timings);
+      const { key, size } = await this.embeddings(bytes, request.imageId, kinds, timings, request.signal);
+      this.onTimings?.(timings.toJSON());
       return { imageId: request.imageId ?? key, width: size.width, height: size.height, timings: timings.toJSON() };
-    });
+    }, request.signal);
+  }
+
+  /** The image's bytes: given, or fetched from its URL — unless `imageId` already names cached embeddings for every pipeline. */
+  private async imageBytes(image: ImageInput | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
+    if (image === undefined || image instanceof Uint8Array) return image;
+    if ('base64' in image) return timings.time('decode_base64', () => decodeBase64Image(image.base64, 'image', this.limits.maxImageBytes));
+    if (imageId !== undefined && kinds.every((k) => this.cache.has(`${k}:${imageId}`))) return undefined;
+    return timings.time('fetch', () => fetchImageUrl(image.url, { ...this.urlPolicy, maxBytes: this.limits.maxImageBytes }, signal));
   }
 
   /** Returns the embedding of every needed pipeline, decoding the image at most once and encoding only misses. */
-  private async embeddings(bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings): Promise<{ key: string; size: ImageSize; embeddings: Partial<Record<Kind, ImageEmbedding>>; decoded: RawImage | undefined }> {
+  private async embeddings(bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings, signal: AbortSignal | undefined): Promise<{ key: string; size: ImageSize; embeddings: Partial<Record<Kind, ImageEmbedding>>; decoded: RawImage | undefined }> {
     const key = bytes ? createHash('sha256').update(bytes).digest('hex').slice(0, 32) : imageId!;
     const embeddings: Partial<Record<Kind, ImageEmbedding>> = {};
     let size: ImageSize | undefined;
     let decoded: RawImage | undefined;
     const resized = new Map<number, RawImage>();
     for (const kind of kinds) {
+      throwIfAborted(signal, 'encoding the image');
       const cacheKey = `${kind}:${key}`;
       const hit = this.cache.get(cacheKey);
       if (hit) {
@@ -143,6 +184,10 @@ export class LocalEngine implements SegmentationEngine {
 function instance(mask: Instance['mask'], score: number, modelBox?: Instance['box']): Instance {
   const box = modelBox ?? maskBox(mask) ?? { x0: 0, y0: 0, x1: 0, y1: 0 };
   return { mask, box, score, area: maskArea(mask) };
+}
+
+async function encodeAll(instances: readonly Instance[], encodings: ReadonlySet<MaskEncoding>): Promise<Instance[]> {
+  return Promise.all(instances.map(async (i) => ({ ...i, encoded: await encodeMask(i.mask, encodings) })));
 }
 
 /** Greedy mask NMS over the instances of all concepts (highest score wins), regrouped per concept. */

@@ -1,20 +1,10 @@
 // One mask → the encodings a caller asked for (COCO RLE, uncompressed counts, polygons, PNG), using masks/ and media/.
+import type { EncodedMask, MaskEncoding } from '../domain/encoded-mask.js';
 import type { BinaryMask } from '../domain/segmentation.js';
-import { encodeRle, toCocoRle, type CocoRle } from '../masks/coco-rle.js';
-import { maskToOuterPolygons, maskToPolygonsWithHoles, type PolygonOptions, type PolygonWithHoles, type Ring } from '../masks/polygons.js';
+import { encodeRle, toCocoRle } from '../masks/coco-rle.js';
+import { maskToOuterPolygons, maskToPolygonsWithHoles, type PolygonOptions } from '../masks/polygons.js';
 import { encodeStartLength } from '../masks/start-length-rle.js';
 import { encodeMaskPng } from '../media/image-encode.js';
-
-export type MaskEncoding = 'rle' | 'rle_uncompressed' | 'start_length' | 'polygons' | 'outer_polygons' | 'png';
-
-export interface EncodedMask {
-  rle?: CocoRle;
-  rleUncompressed?: { size: [number, number]; counts: number[] };
-  startLength?: string;
-  polygons?: PolygonWithHoles[];
-  outerPolygons?: Ring[];
-  png?: Buffer;
-}
 
 export async function encodeMask(mask: BinaryMask, encodings: ReadonlySet<MaskEncoding>, polygonOptions: PolygonOptions = {}): Promise<EncodedMask> {
   const out: EncodedMask = {};

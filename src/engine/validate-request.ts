@@ -17,9 +17,16 @@ function checkBox(box: PixelBox, field: string): void {
   }
 }
 
-export function validateSegmentRequest(r: SegmentRequest): void {
+export function validateSegmentRequest(r: SegmentRequest, maxPrompts = Number.POSITIVE_INFINITY): void {
   const concepts = r.concepts ?? [];
   const objects = r.objects ?? [];
+  if (concepts.length + objects.length > maxPrompts) {
+    throw new SamError('PROMPT_BATCH_TOO_LARGE', `Expected at most ${maxPrompts} prompts for prompts but received ${concepts.length + objects.length}`, {
+      field: 'prompts',
+      limit: maxPrompts,
+      received: concepts.length + objects.length,
+    });
+  }
   if (concepts.length + objects.length === 0) {
     throw new SamError('PROMPT_REQUIRED', 'Expected at least one prompt (a concept: text and/or exemplar boxes; or an object: points and/or a box) but received none', {
       field: 'prompts',

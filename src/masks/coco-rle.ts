@@ -1,5 +1,6 @@
 // COCO RLE, exact to pycocotools: column-major run counts from row-major masks, the compressed string, decoding.
 import { SamError } from '../domain/errors.js';
+import type { CocoRle } from '../domain/encoded-mask.js';
 import type { BinaryMask } from '../domain/segmentation.js';
 
 /** pycocotools' RLE with numeric counts (the "uncompressed" form in COCO json, `size` is [h, w]). */
@@ -9,11 +10,6 @@ export interface RleCounts {
   readonly counts: Uint32Array;
 }
 
-/** The wire form used by pycocotools, COCO and Roboflow: `{size: [h, w], counts: "<compressed>"}`. */
-export interface CocoRle {
-  size: [number, number];
-  counts: string;
-}
 
 /**
  * Encodes a row-major binary mask into column-major run counts, identical to

@@ -1,6 +1,7 @@
 // Ring → mask rasterisation in the pixel-index frame (inverse of contour tracing, as cv2.fillPoly).
 import type { BinaryMask } from '../domain/segmentation.js';
-import { ringArea, type PolygonWithHoles, type Ring } from './polygons.js';
+import type { PolygonWithHoles, Ring } from '../domain/encoded-mask.js';
+import { ringArea } from './polygons.js';
 
 /** Marks the ring's own pixels (the traced boundary, walking each straight segment). */
 function drawRing(ring: Ring, out: Uint8Array, width: number, height: number, value: number): void {

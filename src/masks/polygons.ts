@@ -1,18 +1,9 @@
 // Mask → polygons: Roboflow's outer-contour form, and the native form with holes, simplification and min area.
 import simplify from 'simplify-js';
+import type { PolygonWithHoles, Ring } from '../domain/encoded-mask.js';
 import type { BinaryMask } from '../domain/segmentation.js';
 import { traceContours, type Contour } from './contours.js';
 
-/**
- * Coordinate frame of every polygon here: the pixel-index frame of OpenCV — (x, y) = (column, row) of the
- * boundary pixels themselves (pixel centres). Filling a ring inclusively (cv2.fillPoly) reproduces the mask.
- */
-export type Ring = Array<[number, number]>;
-
-export interface PolygonWithHoles {
-  outer: Ring;
-  holes: Ring[];
-}
 
 export interface PolygonOptions {
   /** Ramer–Douglas–Peucker tolerance in pixels; 0 keeps every traced vertex. */

@@ -36,6 +36,12 @@ export class EmbeddingCache<T> {
     return entry.value;
   }
 
+  /** Whether `key` (content key or alias) is cached; counts neither a hit nor a miss and keeps recency. */
+  has(key: string): boolean {
+    const resolved = this.entries.has(key) ? key : this.aliases.get(key);
+    return resolved !== undefined && this.entries.has(resolved);
+  }
+
   /** Stores under `key`; entries larger than the whole budget are not kept. Evicts least recently used. */
   set(key: string, value: T, bytes: number): void {
     const old = this.entries.get(key);

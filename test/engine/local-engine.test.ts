@@ -107,20 +107,20 @@ describe('caching', () => {
     try {
       const image = await encodePng(sceneOf(320, 240));
       await engine.segment({ image, concepts: [{ text: 'red' }, { text: 'blue' }, { text: 'green' }] });
-      expect(engine.stats().model.conceptVisionRuns).toBe(1);
-      expect(engine.stats().model.textEncoderRuns).toBe(3);
+      expect(engine.model.counters.conceptVisionRuns).toBe(1);
+      expect(engine.model.counters.textEncoderRuns).toBe(3);
       await engine.segment({ image, concepts: [{ text: 'red' }, { text: 'blue' }] });
-      expect(engine.stats().model.conceptVisionRuns).toBe(1);
-      expect(engine.stats().model.textEncoderRuns).toBe(3);
-      expect(engine.stats().text.hits).toBeGreaterThanOrEqual(2);
+      expect(engine.model.counters.conceptVisionRuns).toBe(1);
+      expect(engine.model.counters.textEncoderRuns).toBe(3);
+      expect(engine.stats().textCache.hits).toBeGreaterThanOrEqual(2);
       const embedded = await engine.embed({ image, imageId: 'scene-1' });
       expect(embedded.imageId).toBe('scene-1');
-      expect(engine.stats().model.objectVisionRuns).toBe(1);
+      expect(engine.model.counters.objectVisionRuns).toBe(1);
       const byId = await engine.segment({ imageId: 'scene-1', concepts: [{ text: 'red' }], objects: [{ points: [{ x: 60, y: 60, positive: true }] }] });
       expect(byId.concepts[0]!.instances).toHaveLength(1);
       expect(byId.objects[0]!.candidates[0]!.area).toBeGreaterThan(0);
-      expect(engine.stats().model.conceptVisionRuns).toBe(1);
-      expect(engine.stats().model.objectVisionRuns).toBe(1);
+      expect(engine.model.counters.conceptVisionRuns).toBe(1);
+      expect(engine.model.counters.objectVisionRuns).toBe(1);
       await expect(engine.segment({ imageId: 'never-seen', concepts: [{ text: 'red' }] })).rejects.toThrow(/not in the embedding cache/);
       // includeImage hands back the decoded pixels (decoding once more only on a cache hit, where none were decoded).
       const withImage = await engine.segment({ image, concepts: [{ text: 'red' }], includeImage: true });

@@ -1,0 +1,66 @@
+// Sam3Client: the typed fetch client of the native /v1 API, used by the CLI's --server mode, the playground and
+// the end-to-end tests. Error bodies come back as SamError with the server's code, so callers handle one error type.
+import { ERROR_CODES, SamError, type ErrorCode } from '../domain/errors.js';
+import type { EmbedBody, EmbedResponse, ErrorBody, ModelsResponse, SegmentBody, SegmentResponse } from './native-wire.js';
+
+export interface ClientOptions {
+  apiKey?: string;
+  /** Per-call time limit (default 5 minutes). */
+  timeoutMs?: number;
+}
+
+export class Sam3Client {
+  private readonly base: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly options: ClientOptions = {},
+  ) {
+    this.base = baseUrl.replace(/\/+$/, '');
+  }
+
+  segment(body: SegmentBody): Promise<SegmentResponse> {
+    return this.call('POST', '/v1/segment', JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+
+  /** Sends the image as a multipart upload (no base64 inflation); `body` carries everything else. */
+  segmentUpload(image: Uint8Array, body: Omit<SegmentBody, 'image'>, filename = 'image'): Promise<SegmentResponse> {
+    const form = new FormData();
+    form.append('request', JSON.stringify(body));
+    form.append('image', new Blob([image]), filename);
+    return this.call('POST', '/v1/segment', form, {});
+  }
+
+  embed(body: EmbedBody): Promise<EmbedResponse> {
+    return this.call('POST', '/v1/embed', JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+
+  models(): Promise<ModelsResponse> {
+    return this.call('GET', '/v1/models', undefined, {});
+  }
+
+  private async call<T>(method: string, path: string, body: string | FormData | undefined, headers: Record<string, string>): Promise<T> {
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000) });
+    } catch (cause) {
+      const reason = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
+      throw new SamError('INTERNAL', `Could not reach the server at ${this.base}: ${reason}`, { field: 'server' }, { cause });
+    }
+    const text = await response.text();
+    const json: unknown = text ? safeParse(text) : undefined;
+    if (response.ok) return json as T;
+    const error = (json as ErrorBody | undefined)?.error;
+    const code = error && error.code in ERROR_CODES ? (error.code as ErrorCode) : 'INTERNAL';
+    throw new SamError(code, error?.message ?? `The server answered HTTP ${response.status}: ${text.slice(0, 200)}`, { ...(error?.details ?? {}), status: response.status });
+  }
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,114 @@
+// The native /v1 wire contract: TypeBox schemas and their static types, shared by the server, the CLI's --server
+// mode and the playground. snake_case on the wire; coordinates are pixels of the EXIF-rotated image.
+import { Type, type Static } from 'typebox';
+
+const unit = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
+
+export const BoxXyxy = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], { description: '[x0, y0, x1, y1] in pixels' });
+
+export const WireImage = Type.Object(
+  {
+    url: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'http(s) URL; private, loopback and link-local addresses are refused' })),
+    base64: Type.Optional(Type.String({ minLength: 1, description: 'base64 bytes or a data:image/…;base64, URI' })),
+  },
+  { additionalProperties: false, description: 'Exactly one of url or base64 (or upload the file as multipart field "image")' },
+);
+
+export const WirePrompt = Type.Object(
+  {
+    type: Type.Enum(['concept', 'object'], { description: 'concept: every instance of text and/or exemplars; object: one object from points and/or a box' }),
+    text: Type.Optional(Type.String({ maxLength: 1000, description: 'concept: a noun phrase, e.g. "yellow school bus"' })),
+    exemplars: Type.Optional(
+      Type.Array(Type.Object({ box: BoxXyxy, positive: Type.Optional(Type.Boolean({ description: 'false = exclude things like this (default true)' })) }, { additionalProperties: false }), {
+        maxItems: 64,
+        description: 'concept: boxes around examples',
+      }),
+    ),
+    threshold: Type.Optional(unit('concept: score threshold for this prompt (overrides the request)')),
+    points: Type.Optional(
+      Type.Array(Type.Object({ x: Type.Number(), y: Type.Number(), positive: Type.Optional(Type.Boolean({ description: 'false = background click (default true)' })) }, { additionalProperties: false }), {
+        maxItems: 64,
+        description: 'object: clicks',
+      }),
+    ),
+    box: Type.Optional(BoxXyxy),
+    multimask: Type.Optional(Type.Boolean({ description: 'object: return all 3 candidates, best first (default false = best only)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const MASK_FORMATS = ['rle', 'rle_uncompressed', 'polygons', 'png'] as const;
+
+export const SegmentBody = Type.Object(
+  {
+    image: Type.Optional(WireImage),
+    image_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'cache key: reuse an embedding from /v1/embed or an earlier request' })),
+    prompts: Type.Array(WirePrompt, { minItems: 1 }),
+    threshold: Type.Optional(unit('concept score threshold (default 0.5)')),
+    nms_iou_threshold: Type.Optional(unit('cross-prompt mask NMS (off when absent)')),
+    max_detections: Type.Optional(Type.Integer({ minimum: 1, description: 'most instances per concept' })),
+    mask_formats: Type.Optional(Type.Array(Type.Enum([...MASK_FORMATS]), { minItems: 1, maxItems: 4, description: 'default ["rle"]' })),
+  },
+  { additionalProperties: false },
+);
+export type SegmentBody = Static<typeof SegmentBody>;
+export type WirePrompt = Static<typeof WirePrompt>;
+
+const Ring = Type.Array(Type.Tuple([Type.Number(), Type.Number()]));
+
+export const WireMask = Type.Object({
+  rle: Type.Optional(Type.Object({ size: Type.Tuple([Type.Integer(), Type.Integer()]), counts: Type.String() }, { description: 'COCO compressed RLE (pycocotools-exact)' })),
+  rle_uncompressed: Type.Optional(Type.Object({ size: Type.Tuple([Type.Integer(), Type.Integer()]), counts: Type.Array(Type.Integer()) })),
+  polygons: Type.Optional(Type.Array(Type.Object({ outer: Ring, holes: Type.Array(Ring) }), { description: 'one per connected component, with holes' })),
+  png: Type.Optional(Type.String({ description: 'base64 1-channel PNG, 255 inside' })),
+});
+
+export const WireInstance = Type.Object({
+  score: Type.Number(),
+  box: BoxXyxy,
+  area: Type.Integer(),
+  mask: WireMask,
+});
+
+export const WirePromptResult = Type.Object({
+  index: Type.Integer(),
+  type: Type.Enum(['concept', 'object']),
+  text: Type.Optional(Type.String()),
+  object_score: Type.Optional(Type.Number({ description: 'object: presence probability' })),
+  instances: Type.Array(WireInstance),
+});
+
+export const SegmentResponse = Type.Object({
+  image_id: Type.String(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  prompts: Type.Array(WirePromptResult),
+  timings_ms: Type.Record(Type.String(), Type.Number()),
+});
+export type SegmentResponse = Static<typeof SegmentResponse>;
+export type WireInstance = Static<typeof WireInstance>;
+export type WireMask = Static<typeof WireMask>;
+
+export const EmbedBody = Type.Object({ image: WireImage, image_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, { additionalProperties: false });
+export type EmbedBody = Static<typeof EmbedBody>;
+export const EmbedResponse = Type.Object({ image_id: Type.String(), width: Type.Integer(), height: Type.Integer(), timings_ms: Type.Record(Type.String(), Type.Number()) });
+export type EmbedResponse = Static<typeof EmbedResponse>;
+
+export const ModelsResponse = Type.Object({
+  models: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      label: Type.String(),
+      dtype: Type.String(),
+      device: Type.String(),
+      capabilities: Type.Object({ concepts: Type.Boolean(), objects: Type.Boolean() }),
+      graphs: Type.Array(Type.Object({ role: Type.String(), contract: Type.String(), file: Type.String() })),
+    }),
+  ),
+});
+export type ModelsResponse = Static<typeof ModelsResponse>;
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
+});
+export type ErrorBody = Static<typeof ErrorBody>;

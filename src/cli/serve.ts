@@ -1,0 +1,36 @@
+// `sam3 serve`: settings (flags over SAM3_* variables) → the HTTP server; listens at once, loads the model in the
+// background (/readyz flips when done), warns when open without API keys, and shuts down cleanly on SIGINT/SIGTERM.
+import { isIP } from 'node:net';
+import { readSettings, type SettingName } from '../config/settings.js';
+import { createServer } from '../compose.js';
+
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+
+export async function runServe(overrides: Partial<Record<SettingName, string>>): Promise<void> {
+  const settings = readSettings(process.env, overrides);
+  const server = await createServer(settings);
+  const log = server.app.log;
+  if (settings.apiKeys.length === 0) {
+    if (isLoopback(settings.host)) log.info(`no API keys configured: listening on loopback (${settings.host}) only; set SAM3_API_KEYS or --api-key before exposing it`);
+    else log.warn(`no API keys configured and listening on ${settings.host}: anyone who can reach this port can use the server; set SAM3_API_KEYS or --api-key`);
+  }
+  let closing = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    log.info(`${signal}: closing (in-flight requests finish first)`);
+    await server.close();
+    process.exit(process.exitCode ?? 0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await server.app.listen({ host: settings.host, port: settings.port });
+  server.engine.loaded.then(
+    (engine) => log.info({ model: engine.info().model }, 'model loaded; ready'),
+    (error: Error) => {
+      log.error({ err: error }, `model failed to load: ${error.message}`);
+      process.exitCode = 1;
+      void shutdown('model load failure');
+    },
+  );
+}

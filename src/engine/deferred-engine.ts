@@ -1,0 +1,63 @@
+// DeferredEngine: the engine port while the model loads. Calls before the load finishes fail with MODEL_NOT_READY
+// (503, retryable), so a server can listen, answer /healthz and report /readyz honestly during a slow load.
+import { SamError, toSamError } from '../domain/errors.js';
+import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
+
+export type Readiness = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: SamError };
+
+export class DeferredEngine implements SegmentationEngine {
+  private engine: SegmentationEngine | undefined;
+  private failure: SamError | undefined;
+  readonly loaded: Promise<SegmentationEngine>;
+
+  constructor(loading: Promise<SegmentationEngine>) {
+    this.loaded = loading.then(
+      (engine) => (this.engine = engine),
+      (error: unknown) => {
+        this.failure = toSamError(error, 'MODEL_LOAD_FAILED');
+        throw this.failure;
+      },
+    );
+    // The failure is reported through readiness() and every call; nobody has to await `loaded`.
+    this.loaded.catch(() => undefined);
+  }
+
+  readiness(): Readiness {
+    if (this.engine) return { state: 'ready' };
+    if (this.failure) return { state: 'failed', error: this.failure };
+    return { state: 'loading' };
+  }
+
+  private current(): SegmentationEngine {
+    if (this.engine) return this.engine;
+    if (this.failure) throw this.failure;
+    throw new SamError('MODEL_NOT_READY', 'The model is still loading; retry in a few seconds', {});
+  }
+
+  segment(request: SegmentRequest): Promise<SegmentResult> {
+    return Promise.resolve().then(() => this.current().segment(request));
+  }
+
+  embed(request: EmbedRequest): Promise<EmbedResult> {
+    return Promise.resolve().then(() => this.current().embed(request));
+  }
+
+  info(): EngineInfo {
+    return this.current().info();
+  }
+
+  stats(): EngineStats {
+    if (this.engine) return this.engine.stats();
+    return {
+      queue: { running: 0, queued: 0, concurrency: 0, maxQueued: 0 },
+      embeddingCache: { hits: 0, misses: 0, entries: 0, bytes: 0 },
+      textCache: { hits: 0, misses: 0 },
+      objectDecoderCache: { hits: 0, runs: 0 },
+    };
+  }
+
+  async close(): Promise<void> {
+    const engine = await this.loaded.catch(() => undefined);
+    await engine?.close();
+  }
+}

@@ -1,0 +1,79 @@
+// buildApp: the Fastify application — cross-cutting hooks (metrics, auth), the OpenAPI document and docs UI, the
+// probes, and each API surface as its own encapsulated plugin with its own error handler. Registered by hand.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { SamError } from '../domain/errors.js';
+import type { SegmentationEngine } from '../engine/engine.js';
+import { healthRoutes } from './health.routes.js';
+import { nativeErrorHandler } from './native/error-response.js';
+import { nativeRoutes } from './native/routes.js';
+import { registerAuth } from './plugins/auth.js';
+import { roboflowRoutes } from './roboflow/routes.js';
+
+export interface HttpMetrics {
+  contentType: string;
+  render(): Promise<string>;
+  requestStarted(): void;
+  requestFinished(route: string, method: string, status: number, seconds: number): void;
+}
+
+export interface HttpLimits {
+  maxBodyBytes: number;
+  maxImageBytes: number;
+  maxPrompts: number;
+  requestTimeoutMs: number;
+}
+
+export interface AppDeps {
+  engine: SegmentationEngine;
+  limits: HttpLimits;
+  version: string;
+  readiness?: () => { ready: boolean; detail: string };
+  metrics?: HttpMetrics;
+  apiKeys?: readonly string[];
+  /** A pino logger; none = silent (tests). */
+  logger?: FastifyBaseLogger;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.limits.maxBodyBytes,
+    return503OnClosing: true,
+    // Reject unknown and mistyped fields instead of silently dropping or coercing them; report every problem.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+  });
+
+  const metrics = deps.metrics;
+  if (metrics) {
+    const started = new WeakMap<object, number>();
+    app.addHook('onRequest', async (request) => {
+      started.set(request, performance.now());
+      metrics.requestStarted();
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const seconds = (performance.now() - (started.get(request) ?? performance.now())) / 1000;
+      metrics.requestFinished(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, seconds);
+    });
+  }
+  registerAuth(app, { keys: deps.apiKeys ?? [], keyInRequestPrefixes: ['/sam3/'] });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'sam3-server', version: deps.version, description: 'Segment Anything 3 on ONNX Runtime: native /v1 API and a Roboflow-compatible /sam3 surface.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      ...(deps.apiKeys?.length ? { security: [{ bearer: [] }] } : {}),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler(nativeErrorHandler);
+  app.setNotFoundHandler((request, reply) => nativeErrorHandler(new SamError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}; see /docs`, { field: 'url' }), request, reply));
+
+  const readiness = deps.readiness ?? (() => ({ ready: true, detail: 'model loaded' }));
+  await app.register(healthRoutes, { readiness, ...(metrics ? { metrics } : {}) });
+  await app.register(nativeRoutes, { prefix: '/v1', engine: deps.engine, maxImageBytes: deps.limits.maxImageBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
+  await app.register(roboflowRoutes, { prefix: '/sam3', engine: deps.engine, maxPrompts: deps.limits.maxPrompts, requestTimeoutMs: deps.limits.requestTimeoutMs });
+  return app;
+}

@@ -1,0 +1,50 @@
+// API-key auth for every route except the probes. Keys come as `Authorization: Bearer KEY`; on the Roboflow facade
+// also as the `api_key` query parameter or body field (upstream's precedence: query, header, body).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SamError } from '../../domain/errors.js';
+
+const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+export interface AuthOptions {
+  keys: readonly string[];
+  /** Routes (by path prefix) that also accept `api_key` in the query string or the JSON body. */
+  keyInRequestPrefixes: readonly string[];
+}
+
+export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
+  if (options.keys.length === 0) return;
+  const known = options.keys.map(digest);
+  const valid = (key: string): boolean => {
+    const d = digest(key);
+    return known.some((k) => timingSafeEqual(k, d));
+  };
+  const path = (request: FastifyRequest): string => request.url.split('?')[0]!;
+  const takesKeyInRequest = (request: FastifyRequest): boolean => options.keyInRequestPrefixes.some((p) => path(request).startsWith(p));
+  const refuse = (why: string): SamError => new SamError('UNAUTHORIZED', why, { field: 'authorization' });
+  const deferred = new WeakSet<FastifyRequest>();
+
+  app.addHook('onRequest', async (request) => {
+    if (OPEN_PATHS.has(path(request))) return;
+    const header = request.headers.authorization;
+    const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+    const queryKey = takesKeyInRequest(request) ? (request.query as Record<string, unknown> | undefined)?.api_key : undefined;
+    const key = typeof queryKey === 'string' && queryKey ? queryKey : bearer;
+    if (key !== undefined) {
+      if (!valid(key)) throw refuse('The API key is not valid');
+      return;
+    }
+    if (header !== undefined) throw refuse('Expected "Authorization: Bearer <key>"');
+    // The Roboflow facade may carry the key in the JSON body, which is parsed later.
+    if (takesKeyInRequest(request)) deferred.add(request);
+    else throw refuse('An API key is required: send "Authorization: Bearer <key>"');
+  });
+
+  app.addHook('preValidation', async (request) => {
+    if (!deferred.has(request)) return;
+    const bodyKey = (request.body as Record<string, unknown> | undefined)?.api_key;
+    if (typeof bodyKey !== 'string' || !bodyKey) throw refuse('An API key is required: send "Authorization: Bearer <key>", ?api_key= or "api_key" in the body');
+    if (!valid(bodyKey)) throw refuse('The API key is not valid');
+  });
+}

@@ -1,0 +1,138 @@
+// Image URLs → bytes under the server's URL policy: http(s) only, SSRF guard on every resolved address and every
+// redirect, byte and time limits. Base64 and data URIs are decoded here too, so every image source enters in one place.
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { SamError, describeValue } from '../domain/errors.js';
+import { NetworkPolicy } from './network-policy.js';
+
+export interface UrlFetchPolicy {
+  /** CIDRs that are reachable even though they are private or loopback (e.g. an internal image store). */
+  readonly allowNetworks: readonly string[];
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  readonly maxRedirects: number;
+}
+
+export const DEFAULT_URL_POLICY: UrlFetchPolicy = { allowNetworks: [], maxBytes: 50 * 1024 * 1024, timeoutMs: 15_000, maxRedirects: 5 };
+
+const forbidden = (url: string, why: string): SamError =>
+  new SamError('IMAGE_URL_FORBIDDEN', `Refusing to fetch image URL ${url}: ${why}`, { field: 'image.url', received: url });
+
+/** Decodes base64 or a `data:image/…;base64,` URI; rejects anything that is not base64. */
+export function decodeBase64Image(value: string, field: string, maxBytes: number): Uint8Array {
+  const comma = value.startsWith('data:') ? value.indexOf(',') : -1;
+  if (value.startsWith('data:') && (comma < 0 || !value.slice(0, comma).endsWith(';base64'))) {
+    throw new SamError('INVALID_ARGUMENT', `Expected a base64 data URI (data:<type>;base64,<data>) for ${field} but received ${describeValue(value.slice(0, 40))}`, { field });
+  }
+  const body = (comma >= 0 ? value.slice(comma + 1) : value).replace(/\s+/g, '');
+  if (body.length === 0 || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(body)) {
+    throw new SamError('INVALID_ARGUMENT', `Expected base64-encoded image bytes for ${field} but received ${describeValue(value)}`, { field });
+  }
+  if (Math.floor((body.length * 3) / 4) > maxBytes) {
+    throw new SamError('IMAGE_TOO_LARGE', `The image in ${field} exceeds the ${maxBytes}-byte limit`, { field, limit: maxBytes });
+  }
+  return Buffer.from(body, body.includes('-') || body.includes('_') ? 'base64url' : 'base64');
+}
+
+/** Fetches an http(s) URL with the SSRF guard checked at connect time (after DNS) and again on every redirect hop. */
+export async function fetchImageUrl(url: string, policy: UrlFetchPolicy, signal?: AbortSignal): Promise<Uint8Array> {
+  const network = new NetworkPolicy(policy.allowNetworks);
+  const deadline = AbortSignal.timeout(policy.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  let current = url;
+  for (let hop = 0; hop <= policy.maxRedirects; hop++) {
+    const target = parseTarget(current, network);
+    const response = await get(target, network, combined, current, policy.timeoutMs);
+    const status = response.statusCode ?? 0;
+    if (status >= 300 && status < 400 && response.headers.location) {
+      response.resume();
+      current = new URL(response.headers.location, target).toString();
+      continue;
+    }
+    if (status < 200 || status >= 300) {
+      response.resume();
+      throw new SamError('IMAGE_FETCH_FAILED', `Fetching image URL ${current} failed with HTTP ${status}`, { field: 'image.url', received: status });
+    }
+    return readBody(response, policy.maxBytes, current, combined, policy.timeoutMs);
+  }
+  throw new SamError('IMAGE_FETCH_FAILED', `Fetching image URL ${url} followed more than ${policy.maxRedirects} redirects`, { field: 'image.url', limit: policy.maxRedirects });
+}
+
+function parseTarget(raw: string, network: NetworkPolicy): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (cause) {
+    throw new SamError('INVALID_ARGUMENT', `Expected an absolute http(s) URL for image.url but received ${describeValue(raw)}`, { field: 'image.url', received: raw }, { cause });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw forbidden(raw, `only http and https are allowed, not ${url.protocol.slice(0, -1)}`);
+  if (url.username || url.password) throw forbidden(raw, 'URLs with credentials are not allowed');
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) && !network.allows(host)) throw forbidden(raw, `${host} is ${network.describe(host)}`);
+  return url;
+}
+
+/** A DNS lookup that refuses when any resolved address is forbidden, so the socket can only reach checked addresses. */
+function guardedLookup(network: NetworkPolicy, url: string): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const bad = addresses.find((a) => !network.allows(a.address));
+      if (bad || addresses.length === 0) {
+        const why = bad ? `${hostname} resolves to ${bad.address}, which is ${network.describe(bad.address)}` : `${hostname} has no address`;
+        return callback(forbidden(url, why) as NodeJS.ErrnoException, '', 0);
+      }
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}
+
+function get(url: URL, network: NetworkPolicy, signal: AbortSignal, shown: string, timeoutMs: number): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'GET', lookup: guardedLookup(network, shown), signal, headers: { accept: 'image/*', 'user-agent': 'sam3-server' } }, resolve);
+    req.on('error', (error) => reject(fetchError(error, shown, signal, timeoutMs)));
+    req.end();
+  });
+}
+
+function readBody(response: IncomingMessage, maxBytes: number, url: string, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    response.destroy();
+    return Promise.reject(new SamError('IMAGE_TOO_LARGE', `The image at ${url} is ${declared} bytes, over the ${maxBytes}-byte limit`, { field: 'image.url', limit: maxBytes, received: declared }));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    response.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) {
+        response.destroy();
+        reject(new SamError('IMAGE_TOO_LARGE', `The image at ${url} exceeds the ${maxBytes}-byte limit`, { field: 'image.url', limit: maxBytes }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    response.on('end', () => resolve(Buffer.concat(chunks)));
+    response.on('error', (error) => reject(fetchError(error, url, signal, timeoutMs)));
+  });
+}
+
+function fetchError(error: unknown, url: string, signal: AbortSignal, timeoutMs: number): SamError {
+  if (error instanceof SamError) return error;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof SamError) return cause;
+  if (signal.aborted) {
+    const reason = signal.reason as { name?: string } | undefined;
+    if (reason?.name === 'TimeoutError') {
+      return new SamError('IMAGE_FETCH_FAILED', `Fetching image URL ${url} timed out after ${timeoutMs} ms`, { field: 'image.url', limit: timeoutMs }, { cause: error });
+    }
+    return new SamError('REQUEST_CANCELLED', `Fetching image URL ${url} was cancelled`, { field: 'image.url' }, { cause: error });
+  }
+  const text = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+  return new SamError('IMAGE_FETCH_FAILED', `Fetching image URL ${url} failed: ${text}`, { field: 'image.url' }, { cause: error });
+}
