@@ -45,6 +45,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
 
+  // Set before any plugin registers, so every child context (docs UI included) inherits the native error shape.
+  app.setErrorHandler(nativeErrorHandler);
+  app.setNotFoundHandler((request, reply) => nativeErrorHandler(new SamError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}; see /docs`, { field: 'url' }), request, reply));
+
   const metrics = deps.metrics;
   if (metrics) {
     const started = new WeakMap<object, number>();
@@ -67,9 +71,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.setErrorHandler(nativeErrorHandler);
-  app.setNotFoundHandler((request, reply) => nativeErrorHandler(new SamError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}; see /docs`, { field: 'url' }), request, reply));
 
   const readiness = deps.readiness ?? (() => ({ ready: true, detail: 'model loaded' }));
   await app.register(healthRoutes, { readiness, ...(metrics ? { metrics } : {}) });

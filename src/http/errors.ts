@@ -38,7 +38,8 @@ function issuesOf(error: FastifyLikeError): ValidationIssue[] {
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     if (v.keyword === 'required' && typeof v.params?.missingProperty === 'string') path.push(v.params.missingProperty);
     const allowed = Array.isArray(v.params?.allowedValues) ? ` (${(v.params.allowedValues as unknown[]).join(', ')})` : '';
-    return { path, message: `${v.message ?? 'is invalid'}${allowed}`, keyword: v.keyword, params: v.params ?? {}, part };
+    const unknown = v.keyword === 'additionalProperties' ? `has an unknown field ${JSON.stringify(v.params?.additionalProperty)}` : undefined;
+    return { path, message: unknown ?? `${v.message ?? 'is invalid'}${allowed}`, keyword: v.keyword, params: v.params ?? {}, part };
   });
 }
 
@@ -46,7 +47,7 @@ export const formatPath = (part: string, path: ReadonlyArray<string | number>): 
   path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : `${out}.${p}`), part);
 
 /** Converts whatever a route, hook or parser threw into a SamError; validation failures carry `issues` in details. */
-export function requestError(error: unknown): { error: SamError; issues: ValidationIssue[] } {
+export function requestError(error: unknown, context: { bodyLimitBytes?: number } = {}): { error: SamError; issues: ValidationIssue[] } {
   if (error instanceof SamError) return { error, issues: [] };
   const e = error as FastifyLikeError;
   if (e?.validation) {
@@ -58,7 +59,10 @@ export function requestError(error: unknown): { error: SamError; issues: Validat
   }
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { error: new SamError('REQUEST_TOO_LARGE', 'The request body exceeds the server limit (SAM3_MAX_BODY_BYTES)', { field: 'body' }, { cause: error }), issues: [] };
+      return {
+        error: new SamError('REQUEST_TOO_LARGE', `The request body exceeds the server limit of ${context.bodyLimitBytes ?? 'SAM3_MAX_BODY_BYTES'} bytes (SAM3_MAX_BODY_BYTES)`, { field: 'body', ...(context.bodyLimitBytes ? { limit: context.bodyLimitBytes } : {}) }, { cause: error }),
+        issues: [],
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { error: new SamError('UNSUPPORTED_MEDIA_TYPE', 'Expected content-type application/json (or multipart/form-data where a route takes uploads)', { field: 'content-type' }, { cause: error }), issues: [] };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -27,7 +27,7 @@ function safeDetails(details: Record<string, unknown>): Record<string, unknown> 
 }
 
 export function nativeErrorHandler(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  const { error } = requestError(thrown);
+  const { error } = requestError(thrown, { bodyLimitBytes: request.routeOptions.bodyLimit });
   const status = NATIVE_STATUS[error.kind];
   if (status >= 500) request.log.error({ err: thrown, code: error.code }, error.message);
   if (error.kind === 'busy') reply.header('retry-after', '1');

@@ -41,7 +41,7 @@ function body(error: SamError, issues: ValidationIssue[]): Record<string, unknow
 }
 
 export function roboflowErrorHandler(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  const { error, issues } = requestError(thrown);
+  const { error, issues } = requestError(thrown, { bodyLimitBytes: request.routeOptions.bodyLimit });
   const status = error.code === 'IMAGE_URL_FORBIDDEN' ? 400 : STATUS[error.kind];
   if (status >= 500) request.log.error({ err: thrown, code: error.code }, error.message);
   if (error.kind === 'busy') reply.header('retry-after', '1');
