@@ -79,11 +79,12 @@ export const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-$
 
 /** docs/configuration.md, generated from SETTINGS (a test keeps the committed file in step). */
 export function configurationMarkdown(): string {
-  const rows = Object.values(SETTINGS).map((s: SettingSpec<unknown>) => `| \`${s.env}\` | \`${s.defaultValue || '(empty)'}\` | ${s.type} | ${s.description} |`);
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const rows = Object.values(SETTINGS).map((s: SettingSpec<unknown>) => `| \`${s.env}\` | \`${s.defaultValue || '(empty)'}\` | ${cell(s.type)} | ${cell(s.description)} |`);
   return [
     '# Configuration',
     '',
-    'Generated from `src/config/settings.ts` by `npm run docs:config`; do not edit by hand.',
+    'Generated from `src/config/settings.ts` by `npm run docs:generate`; do not edit by hand.',
     'Every setting is an environment variable; `sam3 serve` also takes most as flags (`--port`, `--api-key`, …), which win over the environment.',
     '',
     '| Variable | Default | Type | Meaning |',

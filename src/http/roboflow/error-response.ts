@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorKind, SamError } from '../../domain/errors.js';
 import { requestError, type ValidationIssue } from '../errors.js';
 
-const STATUS: Record<ErrorKind, number> = {
+export const ROBOFLOW_STATUS: Record<ErrorKind, number> = {
   invalid_request: 422,
   unprocessable_media: 400,
   unauthorized: 401,
@@ -42,7 +42,7 @@ function body(error: SamError, issues: ValidationIssue[]): Record<string, unknow
 
 export function roboflowErrorHandler(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const { error, issues } = requestError(thrown, { bodyLimitBytes: request.routeOptions.bodyLimit });
-  const status = error.code === 'IMAGE_URL_FORBIDDEN' ? 400 : STATUS[error.kind];
+  const status = error.code === 'IMAGE_URL_FORBIDDEN' ? 400 : ROBOFLOW_STATUS[error.kind];
   if (status >= 500) request.log.error({ err: thrown, code: error.code }, error.message);
   if (error.kind === 'busy') reply.header('retry-after', '1');
   void reply.code(status).send(body(error, issues));
