@@ -47,10 +47,13 @@ program
   .option('--png <file.png>', 'write a label map PNG (pixel value = 1-based instance index)')
   .option('--overlay <file>', 'write an overlay image (.png, .jpg or .webp)')
   .option('--timings', 'print the time of each stage in ms')
+  .option('--server <url>', 'send the image to a running `sam3 serve` instead of loading the model here')
+  .option('--api-key <key>', 'API key for --server (default: the first of SAM3_API_KEYS)')
   .action(async (image: string, opts: SegmentCliOptions & { model: string; device: Device; dtype: ModelDtype }) => {
+    const apiKey = opts.apiKey ?? settings.apiKeys[0];
     await runSegment(
       image,
-      opts,
+      { ...opts, ...(apiKey ? { apiKey } : {}) },
       { model: opts.model, device: opts.device, dtype: opts.dtype, threads: settings.threads, cacheDir: settings.cacheDir, onWarning: (m) => console.error(`warning: ${m}`) },
       (line) => console.log(line),
     );

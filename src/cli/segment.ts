@@ -1,11 +1,19 @@
-// `sam3 segment IMAGE`: runs the engine on one image, prints a table, writes JSON / label-map PNG / overlay files.
+// `sam3 segment IMAGE`: runs the engine on one image — in this process, or on a server through the typed client
+// (--server) — prints a table, and writes JSON / label-map PNG / overlay files.
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { Sam3Client } from '../api/client.js';
+import type { WirePrompt } from '../api/native-wire.js';
 import { createLocalEngine, type EngineSettings } from '../compose.js';
+import type { CocoRle } from '../domain/encoded-mask.js';
 import { SamError, invalidArgument } from '../domain/errors.js';
+import type { PixelBox } from '../domain/geometry.js';
+import type { RawImage } from '../domain/image.js';
+import type { ConceptPrompt, ObjectPrompt } from '../domain/prompts.js';
+import type { BinaryMask } from '../domain/segmentation.js';
 import { StageTimings } from '../domain/stage-timings.js';
-import type { Instance, SegmentResult } from '../engine/engine.js';
-import { encodeMask } from '../engine/output-format.js';
+import { decodeCocoRle } from '../masks/coco-rle.js';
+import { decodeImage } from '../media/image-decode.js';
 import { encodeLabelMapPng, encodeOverlay, type OverlayFormat } from '../media/image-encode.js';
 import { buildPrompts } from './parse-prompts.js';
 
@@ -19,75 +27,105 @@ export interface SegmentCliOptions {
   png?: string;
   overlay?: string;
   timings?: boolean;
+  /** Base URL of a running `sam3 serve`; the image is uploaded and nothing is loaded locally. */
+  server?: string;
+  apiKey?: string;
 }
 
 interface Row {
   label: string;
-  instance: Instance;
+  score: number;
+  box: PixelBox;
+  area: number;
+  mask: BinaryMask;
+  rle: CocoRle;
 }
 
-function rowsOf(result: SegmentResult): Row[] {
+interface Outcome {
+  model: { name: string; label: string };
+  width: number;
+  height: number;
+  imageId: string;
+  rows: Row[];
+  timings: Record<string, number>;
+  image?: RawImage;
+}
+
+const conceptLabel = (c: ConceptPrompt, i: number): string => c.text?.trim() || `exemplars #${i}`;
+const fmtBox = (b: PixelBox): string => [b.x0, b.y0, b.x1, b.y1].map((v) => Math.round(v)).join(',');
+
+async function segmentLocally(bytes: Uint8Array, concepts: ConceptPrompt[], objects: ObjectPrompt[], threshold: number | undefined, wantImage: boolean, settings: EngineSettings, t: StageTimings): Promise<Outcome> {
+  const engine = await t.time('model_load', () => createLocalEngine(settings));
+  try {
+    const r = await engine.segment({ image: bytes, concepts, objects, includeImage: wantImage, maskEncodings: ['rle'], ...(threshold === undefined ? {} : { threshold }) });
+    const rows: Row[] = [];
+    r.concepts.forEach((c, i) => c.instances.forEach((x) => rows.push({ label: conceptLabel(c.prompt, i), score: x.score, box: x.box, area: x.area, mask: x.mask, rle: x.encoded!.rle! })));
+    r.objects.forEach((o, i) => {
+      const x = o.candidates[0];
+      if (x) rows.push({ label: `object #${i}`, score: x.score, box: x.box, area: x.area, mask: x.mask, rle: x.encoded!.rle! });
+    });
+    const m = engine.info().model;
+    return { model: { name: m.name, label: m.label }, width: r.width, height: r.height, imageId: r.imageId, rows, timings: r.timings, ...(r.image ? { image: r.image } : {}) };
+  } finally {
+    await engine.close();
+  }
+}
+
+async function segmentOnServer(bytes: Uint8Array, concepts: ConceptPrompt[], objects: ObjectPrompt[], threshold: number | undefined, wantImage: boolean, opts: SegmentCliOptions, t: StageTimings): Promise<Outcome> {
+  const client = new Sam3Client(opts.server!, opts.apiKey ? { apiKey: opts.apiKey } : {});
+  const xyxy = (b: PixelBox): [number, number, number, number] => [b.x0, b.y0, b.x1, b.y1];
+  const prompts: WirePrompt[] = [
+    ...concepts.map((c): WirePrompt => ({ type: 'concept', ...(c.text ? { text: c.text } : {}), ...(c.exemplars ? { exemplars: c.exemplars.map((e) => ({ box: xyxy(e.box), positive: e.positive })) } : {}) })),
+    ...objects.map((o): WirePrompt => ({ type: 'object', ...(o.points ? { points: o.points.map((p) => ({ ...p })) } : {}), ...(o.box ? { box: xyxy(o.box) } : {}) })),
+  ];
+  const [models, r] = await t.time('request', () => Promise.all([client.models(), client.segmentUpload(bytes, { prompts, mask_formats: ['rle'], ...(threshold === undefined ? {} : { threshold }) })]));
   const rows: Row[] = [];
-  result.concepts.forEach((c, i) => {
-    const label = c.prompt.text?.trim() || `exemplars #${i}`;
-    for (const inst of c.instances) rows.push({ label, instance: inst });
+  r.prompts.forEach((p) => {
+    const label = p.type === 'concept' ? conceptLabel(concepts[p.index]!, p.index) : `object #${p.index - concepts.length}`;
+    for (const x of p.type === 'concept' ? p.instances : p.instances.slice(0, 1)) {
+      const rle = x.mask.rle as CocoRle;
+      rows.push({ label, score: x.score, box: { x0: x.box[0], y0: x.box[1], x1: x.box[2], y1: x.box[3] }, area: x.area, mask: decodeCocoRle(rle), rle });
+    }
   });
-  result.objects.forEach((o, i) => {
-    const best = o.candidates[0];
-    if (best) rows.push({ label: `object #${i}`, instance: best });
-  });
-  return rows;
+  const image = wantImage ? await t.time('decode', () => decodeImage(bytes)) : undefined;
+  const m = models.models[0]!;
+  return { model: { name: m.name, label: m.label }, width: r.width, height: r.height, imageId: r.image_id, rows, timings: r.timings_ms, ...(image ? { image } : {}) };
 }
-
-const fmtBox = (b: Instance['box']): string => [b.x0, b.y0, b.x1, b.y1].map((v) => Math.round(v)).join(',');
 
 export async function runSegment(imagePath: string, opts: SegmentCliOptions, settings: EngineSettings, print: (line: string) => void): Promise<void> {
-  const cliTimings = new StageTimings();
+  const t = new StageTimings();
   const { concepts, objects } = buildPrompts(opts);
   const threshold = opts.threshold === undefined ? undefined : Number(opts.threshold);
   if (threshold !== undefined && !Number.isFinite(threshold)) throw invalidArgument('--threshold', 'a number between 0 and 1', opts.threshold);
   // Read the image before loading the model, so a wrong path fails at once.
-  const bytes = await cliTimings.time('read_file', () =>
+  const bytes = await t.time('read_file', () =>
     readFile(imagePath).catch((cause: NodeJS.ErrnoException) => {
       throw new SamError('INPUT_NOT_FOUND', `Could not read image file ${imagePath}: ${cause.code ?? cause.message}`, { field: 'image', received: imagePath }, { cause });
     }),
   );
-  const engine = await cliTimings.time('model_load', () => createLocalEngine(settings));
-  try {
-    const result = await engine.segment({ image: bytes, concepts, objects, includeImage: opts.overlay !== undefined, ...(threshold === undefined ? {} : { threshold }) });
-    const rows = rowsOf(result);
-    print(`model: ${engine.info().model.label}   image: ${result.width}×${result.height}   instances: ${rows.length}`);
-    print(['label'.padEnd(20), 'score'.padStart(6), 'box (x0,y0,x1,y1)'.padEnd(24), 'area'.padStart(9)].join('  '));
-    for (const r of rows) {
-      print([r.label.slice(0, 20).padEnd(20), r.instance.score.toFixed(3).padStart(6), fmtBox(r.instance.box).padEnd(24), String(r.instance.area).padStart(9)].join('  '));
-    }
-    if (opts.out) {
-      const encoded = await cliTimings.time('encode_rle', () => Promise.all(rows.map((r) => encodeMask(r.instance.mask, new Set(['rle'])))));
-      const json = {
-        model: { name: engine.info().model.name, label: engine.info().model.label },
-        image: { width: result.width, height: result.height, image_id: result.imageId },
-        instances: rows.map((r, i) => ({ label: r.label, score: r.instance.score, box: [r.instance.box.x0, r.instance.box.y0, r.instance.box.x1, r.instance.box.y1], area: r.instance.area, rle: encoded[i]!.rle })),
-        timings_ms: result.timings,
-      };
-      await writeFile(opts.out, `${JSON.stringify(json, null, 2)}\n`);
-    }
-    if (opts.png) {
-      const png = await cliTimings.time('encode_png', () => encodeLabelMapPng(rows.map((r) => r.instance.mask), result.width, result.height));
-      await writeFile(opts.png, png);
-    }
-    if (opts.overlay) {
-      const ext = extname(opts.overlay).slice(1).toLowerCase();
-      const format: OverlayFormat = ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : ext === 'webp' ? 'webp' : 'png';
-      const image = result.image!;
-      const overlay = await cliTimings.time('encode_overlay', () => encodeOverlay(image, rows.map((r, i) => ({ id: i, mask: r.instance.mask })), format));
-      await writeFile(opts.overlay, overlay);
-    }
-    if (opts.timings) {
-      print('timings (ms):');
-      const all = { ...cliTimings.toJSON(), ...result.timings };
-      for (const [stage, ms] of Object.entries(all)) print(`  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(9)}`);
-    }
-  } finally {
-    await engine.close();
+  const wantImage = opts.overlay !== undefined;
+  const r = opts.server ? await segmentOnServer(bytes, concepts, objects, threshold, wantImage, opts, t) : await segmentLocally(bytes, concepts, objects, threshold, wantImage, settings, t);
+  print(`model: ${r.model.label}   image: ${r.width}×${r.height}   instances: ${r.rows.length}${opts.server ? `   server: ${opts.server}` : ''}`);
+  print(['label'.padEnd(20), 'score'.padStart(6), 'box (x0,y0,x1,y1)'.padEnd(24), 'area'.padStart(9)].join('  '));
+  for (const row of r.rows) print([row.label.slice(0, 20).padEnd(20), row.score.toFixed(3).padStart(6), fmtBox(row.box).padEnd(24), String(row.area).padStart(9)].join('  '));
+  if (opts.out) {
+    const json = {
+      model: r.model,
+      image: { width: r.width, height: r.height, image_id: r.imageId },
+      instances: r.rows.map((row) => ({ label: row.label, score: row.score, box: [row.box.x0, row.box.y0, row.box.x1, row.box.y1], area: row.area, rle: row.rle })),
+      timings_ms: r.timings,
+    };
+    await writeFile(opts.out, `${JSON.stringify(json, null, 2)}\n`);
+  }
+  if (opts.png) await writeFile(opts.png, await t.time('encode_png', () => encodeLabelMapPng(r.rows.map((row) => row.mask), r.width, r.height)));
+  if (opts.overlay) {
+    const ext = extname(opts.overlay).slice(1).toLowerCase();
+    const format: OverlayFormat = ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : ext === 'webp' ? 'webp' : 'png';
+    const image = r.image!;
+    await writeFile(opts.overlay, await t.time('encode_overlay', () => encodeOverlay(image, r.rows.map((row, i) => ({ id: i, mask: row.mask })), format)));
+  }
+  if (opts.timings) {
+    print('timings (ms):');
+    for (const [stage, ms] of Object.entries({ ...t.toJSON(), ...r.timings })) print(`  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(9)}`);
   }
 }

@@ -1,0 +1,59 @@
+// Starts the real `sam3 serve` as a child process (through tsx, no build needed) and waits for /readyz.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { TEST_MODEL_ROOT } from './demo-bundles.js';
+
+export interface RunningServer {
+  url: string;
+  child: ChildProcess;
+  logs: () => string;
+  stop(): Promise<number | null>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export const CLI = ['--import', 'tsx', join(process.cwd(), 'src', 'cli', 'main.ts')];
+export const E2E_CACHE_DIR = join(TEST_MODEL_ROOT, 'e2e');
+
+export async function startServer(args: string[] = [], env: Record<string, string> = {}, readyTimeoutMs = 90_000): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...CLI, 'serve', '--port', String(port), '--model', 'demo', ...args], {
+    env: { ...process.env, SAM3_CACHE_DIR: E2E_CACHE_DIR, SAM3_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`sam3 serve exited with ${child.exitCode}:\n${output}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`sam3 serve was not ready after ${readyTimeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    child,
+    logs: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
