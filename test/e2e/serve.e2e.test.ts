@@ -42,6 +42,7 @@ afterAll(async () => {
 
 const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
   const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of several shapes, checked field by field
   return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, any> };
 };
 
@@ -124,7 +125,7 @@ describe('Roboflow facade over HTTP', () => {
     const image = { type: 'base64', value: png.toString('base64') };
     const pcs = await post('/sam3/concept_segment', { image, prompts: [{ type: 'text', text: 'red' }, { boxes: [{ x: 180, y: 100, width: 120, height: 120 }], box_labels: [1] }], format: 'rle' });
     expect(pcs.status).toBe(200);
-    expect(pcs.json.prompt_results.map((p: any) => p.echo.type)).toEqual(['text', 'visual']);
+    expect(pcs.json.prompt_results.map((p: { echo: { type: string } }) => p.echo.type)).toEqual(['text', 'visual']);
     expect(iou(decodeCocoRle(pcs.json.prompt_results[1].predictions[0].masks), scene.masks[1]!)).toBeGreaterThan(0.95);
     const embedded = await post('/sam3/embed_image', { image, image_id: 'rf-scene' });
     expect(embedded.json.image_id).toBe('rf-scene');
