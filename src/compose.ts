@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from './config/settings.js';
 import { writeDemoBundle } from './demo-model/write-demo-bundle.js';
+import { SamError } from './domain/errors.js';
+import { CATALOGUE } from './model/store/catalogue.js';
+import { readInstalled } from './model/store/model-store.js';
 import { DeferredEngine } from './engine/deferred-engine.js';
 import { LocalEngine, type LocalEngineOptions } from './engine/local-engine.js';
 import { buildApp } from './http/app.js';
@@ -20,17 +23,28 @@ export interface EngineSettings {
   dtype: ModelDtype;
   threads: number;
   cacheDir: string;
+  modelDir?: string;
   onWarning?: (message: string) => void;
 }
 
-/** "demo" resolves to the generated bundle under the cache dir (built on first use); anything else is a path. */
-export async function resolveModelDir(model: string, cacheDir: string): Promise<string> {
+/**
+ * "demo" resolves to the generated bundle under the cache dir (built on first use); a catalogue name to its installed
+ * bundle under the model dir (or an error naming the pull command); anything else is a path.
+ */
+export async function resolveModelDir(model: string, cacheDir: string, modelDir = join(cacheDir, 'models')): Promise<string> {
   if (model === 'demo') return writeDemoBundle(join(cacheDir, 'models', 'demo'));
+  if (CATALOGUE.some((b) => b.name === model)) {
+    const installed = await readInstalled(join(modelDir, model));
+    if (!installed?.complete.length) {
+      throw new SamError('MODEL_NOT_FOUND', `The model ${model} is not installed in ${modelDir}: run \`sam3 models pull ${model}\` (or use --model demo to try the server without weights)`, { field: 'model', received: model });
+    }
+    return installed.dir;
+  }
   return model;
 }
 
 export async function createLocalEngine(s: EngineSettings, extra: Partial<LocalEngineOptions> = {}): Promise<LocalEngine> {
-  const modelDir = await resolveModelDir(s.model, s.cacheDir);
+  const modelDir = await resolveModelDir(s.model, s.cacheDir, s.modelDir);
   return LocalEngine.create({ ...extra, modelDir, device: s.device, dtype: s.dtype, intraOpThreads: s.threads, ...(s.onWarning ? { onWarning: s.onWarning } : {}) });
 }
 
@@ -46,7 +60,7 @@ export async function createServer(settings: Settings, options: { log?: boolean 
   // The closure runs only when /metrics is scraped, after `engine` below exists.
   const metrics = new ServerMetrics(() => engine.stats());
   const loading = createLocalEngine(
-    { model: settings.model, device: settings.device, dtype: settings.dtype, threads: settings.threads, cacheDir: settings.cacheDir, onWarning: (m) => logger.warn(m) },
+    { model: settings.model, device: settings.device, dtype: settings.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, onWarning: (m) => logger.warn(m) },
     {
       imageLimits: { maxImageBytes: settings.maxImageBytes, maxImagePixels: settings.maxImagePixels },
       urlPolicy: { allowNetworks: settings.urlAllowNetworks, maxBytes: settings.maxImageBytes, timeoutMs: settings.urlTimeoutMs, maxRedirects: 5 },

@@ -7,6 +7,9 @@ import { MODEL_DTYPES, type ModelDtype } from '../model/sam3/model-bundle.js';
 import type { Device } from '../model/ort/graph-session.js';
 import { runSegment, type SegmentCliOptions } from './segment.js';
 import { runServe } from './serve.js';
+import { CATALOGUE } from '../model/store/catalogue.js';
+import { runDoctor } from './doctor.js';
+import { runList, runPull, runRemove, runVerify } from './models.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const EXIT_CODES: Record<SamError['kind'], number> = {
@@ -54,7 +57,7 @@ program
     await runSegment(
       image,
       { ...opts, ...(apiKey ? { apiKey } : {}) },
-      { model: opts.model, device: opts.device, dtype: opts.dtype, threads: settings.threads, cacheDir: settings.cacheDir, onWarning: (m) => console.error(`warning: ${m}`) },
+      { model: opts.model, device: opts.device, dtype: opts.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, onWarning: (m) => console.error(`warning: ${m}`) },
       (line) => console.log(line),
     );
   });
@@ -83,6 +86,24 @@ serve
     if (keys.length) overrides.apiKeys = keys.join(',');
     await runServe(overrides);
   });
+
+const print = (line: string): void => console.log(line);
+const models = program.command('models').description('install and manage model bundles');
+models
+  .command('pull')
+  .description('download a model bundle with resume and checksum verification')
+  .argument('<name>', `catalogue name (${CATALOGUE.map((b) => b.name).join(', ')})`)
+  .option('--dtype <dtype>', 'weight variant', 'fp32')
+  .option('--dir <dir>', 'install under this directory instead of SAM3_MODEL_DIR')
+  .action((name: string, o: { dtype: string; dir?: string }) => runPull(name, o.dtype, settings, o.dir, print));
+models.command('list').description('installed bundles and the catalogue').action(() => runList(settings, print));
+models
+  .command('verify')
+  .description('re-check checksums and open every graph')
+  .argument('[name]')
+  .action((name: string | undefined) => runVerify(name, settings, print));
+models.command('rm').description('remove an installed bundle').argument('<name>').action((name: string) => runRemove(name, settings, print));
+program.command('doctor').description('versions, execution providers, ffmpeg, models, disk: paste this into bug reports').action(() => runDoctor(settings, print));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof SettingsError) {

@@ -27,10 +27,7 @@ export async function runServe(overrides: Partial<Record<SettingName, string>>):
   await server.app.listen({ host: settings.host, port: settings.port });
   server.engine.loaded.then(
     (engine) => log.info({ model: engine.info().model }, 'model loaded; ready'),
-    (error: Error) => {
-      log.error({ err: error }, `model failed to load: ${error.message}`);
-      process.exitCode = 1;
-      void shutdown('model load failure');
-    },
+    // Keep serving: /healthz and /docs work, /readyz and inference answer 503 saying what to run.
+    (error: Error) => log.error(`model failed to load: ${error.message}`),
   );
 }

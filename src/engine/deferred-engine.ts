@@ -1,5 +1,6 @@
-// DeferredEngine: the engine port while the model loads. Calls before the load finishes fail with MODEL_NOT_READY
-// (503, retryable), so a server can listen, answer /healthz and report /readyz honestly during a slow load.
+// DeferredEngine: the engine port while the model loads. Calls before the load finishes — or after it failed, e.g.
+// because no weights are installed — fail with MODEL_NOT_READY (503) saying why, so a server can listen, answer
+// /healthz and the docs, and report /readyz honestly.
 import { SamError, toSamError } from '../domain/errors.js';
 import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
 
@@ -30,7 +31,7 @@ export class DeferredEngine implements SegmentationEngine {
 
   private current(): SegmentationEngine {
     if (this.engine) return this.engine;
-    if (this.failure) throw this.failure;
+    if (this.failure) throw new SamError('MODEL_NOT_READY', `No model is loaded: ${this.failure.message}`, { ...this.failure.details, cause_code: this.failure.code }, { cause: this.failure });
     throw new SamError('MODEL_NOT_READY', 'The model is still loading; retry in a few seconds', {});
   }
 

@@ -179,3 +179,39 @@ function crc32(buf: Buffer): number {
   }
   return ~c >>> 0;
 }
+
+describe('no model installed', () => {
+  it('keeps serving: /healthz 200, /readyz and inference 503 naming `sam3 models pull`', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'sam3-no-models-'));
+    const bare = await startServer(['--model', 'sam3'], { SAM3_MODEL_DIR: empty }, 90_000, 'alive');
+    try {
+      let readyz: Response | undefined;
+      for (let i = 0; i < 50; i++) {
+        readyz = await fetch(`${bare.url}/readyz`);
+        const body = (await readyz.clone().json()) as { detail: string };
+        if (body.detail !== 'model loading') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(readyz!.status).toBe(503);
+      expect(((await readyz!.json()) as { detail: string }).detail).toMatch(/sam3 models pull sam3/);
+      const segment = await fetch(`${bare.url}/v1/segment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: { base64: png.toString('base64') }, prompts: [{ type: 'concept', text: 'red' }] }) });
+      expect(segment.status).toBe(503);
+      expect(((await segment.json()) as { error: { message: string } }).error.message).toMatch(/sam3 models pull sam3/);
+      expect((await fetch(`${bare.url}/docs/`)).status).toBe(200);
+    } finally {
+      await bare.stop();
+    }
+  });
+});
+
+describe('sam3 doctor and sam3 models list', () => {
+  it('print versions, providers and the model dir', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'sam3-doctor-'));
+    const env = { ...process.env, SAM3_MODEL_DIR: empty };
+    const doctor = await promisify(execFile)(process.execPath, [...CLI, 'doctor'], { env });
+    expect(doctor.stdout).toMatch(/onnxruntime 1\.\d+\.\d+; execution providers: cpu/);
+    expect(doctor.stdout).toContain(`model dir   ${empty}`);
+    const list = await promisify(execFile)(process.execPath, [...CLI, 'models', 'list'], { env });
+    expect(list.stdout).toMatch(/no models installed; run `sam3 models pull sam3`/);
+  });
+});

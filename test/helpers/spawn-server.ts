@@ -25,9 +25,11 @@ export function freePort(): Promise<number> {
 export const CLI = ['--import', 'tsx', join(process.cwd(), 'src', 'cli', 'main.ts')];
 export const E2E_CACHE_DIR = join(TEST_MODEL_ROOT, 'e2e');
 
-export async function startServer(args: string[] = [], env: Record<string, string> = {}, readyTimeoutMs = 90_000): Promise<RunningServer> {
+/** Waits for /readyz (default) or, with `waitFor: 'alive'`, only for /healthz. */
+export async function startServer(args: string[] = [], env: Record<string, string> = {}, readyTimeoutMs = 90_000, waitFor: 'ready' | 'alive' = 'ready'): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...CLI, 'serve', '--port', String(port), '--model', 'demo', ...args], {
+  const model = args.includes('--model') ? [] : ['--model', 'demo'];
+  const child = spawn(process.execPath, [...CLI, 'serve', '--port', String(port), ...model, ...args], {
     env: { ...process.env, SAM3_CACHE_DIR: E2E_CACHE_DIR, SAM3_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,7 +41,7 @@ export async function startServer(args: string[] = [], env: Record<string, strin
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`sam3 serve exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${url}/${waitFor === 'ready' ? 'readyz' : 'healthz'}`).then((r) => r.status === 200, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -108,7 +108,7 @@ describe('model store', () => {
     await truncate(file, (await stat(file)).size - 10);
     expect(await verifyBundle(join(options.root, 'tiny-tracker'))).toEqual([expect.stringMatching(/prompt_encoder_mask_decoder.onnx: \d+ bytes, expected \d+/)]);
     const body = Buffer.from(graphs['onnx/prompt_encoder_mask_decoder.onnx']!);
-    body[body.length - 1] ^= 1;
+    body.writeUInt8(body.readUInt8(body.length - 1) ^ 1, body.length - 1);
     await writeFile(file, body);
     expect(await verifyBundle(join(options.root, 'tiny-tracker'))).toEqual([expect.stringMatching(/SHA-256 differs/)]);
   });
