@@ -7,18 +7,7 @@ import { buildApp } from '../src/http/app.js';
 import { LocalEngine } from '../src/engine/local-engine.js';
 import { writeDemoBundle } from '../src/demo-model/write-demo-bundle.js';
 import { BLUE, RED, drawScene, encodePng } from '../test/helpers/scenes.js';
-
-async function median(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
+import { medianMsAsync } from './median.js';
 
 const modelDir = await writeDemoBundle(join(process.cwd(), '.cache', 'bench-models', 'demo'));
 const engine = await LocalEngine.create({ modelDir });
@@ -37,15 +26,15 @@ for (const [w, h] of [[640, 480], [1920, 1080]] as const) {
   const b64 = Buffer.from(png).toString('base64');
   const click = { x: Math.round(w * 0.7), y: Math.round(h * 0.6) };
   // Every call sends the image bytes; after the first, the embedding cache hits on both paths alike.
-  const direct = await median(() => engine.segment({ image: png, concepts: [{ text: 'red' }], objects: [{ points: [{ ...click, positive: true }] }], maskEncodings: ['rle'] }), runs);
-  const native = await median(() => client.segment({ image: { base64: b64 }, prompts: [{ type: 'concept', text: 'red' }, { type: 'object', points: [click] }] }), runs);
-  const upload = await median(() => client.segmentUpload(png, { prompts: [{ type: 'concept', text: 'red' }, { type: 'object', points: [click] }] }), runs);
-  const roboflow = await median(
+  const direct = await medianMsAsync(() => engine.segment({ image: png, concepts: [{ text: 'red' }], objects: [{ points: [{ ...click, positive: true }] }], maskEncodings: ['rle'] }), runs);
+  const native = await medianMsAsync(() => client.segment({ image: { base64: b64 }, prompts: [{ type: 'concept', text: 'red' }, { type: 'object', points: [click] }] }), runs);
+  const upload = await medianMsAsync(() => client.segmentUpload(png, { prompts: [{ type: 'concept', text: 'red' }, { type: 'object', points: [click] }] }), runs);
+  const roboflow = await medianMsAsync(
     () =>
       fetch(`${url}/sam3/concept_segment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: { type: 'base64', value: b64 }, prompts: [{ text: 'red' }], format: 'rle' }) }).then((r) => r.json()),
     runs,
   );
-  const directConcept = await median(() => engine.segment({ image: png, concepts: [{ text: 'red' }], maskEncodings: ['rle'] }), runs);
+  const directConcept = await medianMsAsync(() => engine.segment({ image: png, concepts: [{ text: 'red' }], maskEncodings: ['rle'] }), runs);
   const f = (ms: number, peer: number): string => `${ms.toFixed(1)} | ${(ms / peer).toFixed(2)}×`;
   rows.push(`| ${w}×${h} (PNG ${(png.length / 1024).toFixed(0)} KiB) | ${direct.toFixed(1)} | ${f(native, direct)} | ${f(upload, direct)} | ${directConcept.toFixed(1)} | ${f(roboflow, directConcept)} |`);
 }

@@ -10,30 +10,7 @@ import { maskToOuterPolygons, maskToPolygonsWithHoles } from '../src/masks/polyg
 import { upsampleLogitsToMask } from '../src/masks/upsample-logits.js';
 import { encodeOverlay } from '../src/media/image-encode.js';
 import { benchMask, type MaskKind } from './mask-fixtures.js';
-
-function medianMs(fn: () => unknown, runs: number): number {
-  for (let i = 0; i < 3; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
-
-async function medianMsAsync(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
+import { medianMs, medianMsAsync } from './median.js';
 
 const sizes: Array<[number, number, number]> = [
   [1920, 1080, 30],
