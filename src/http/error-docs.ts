@@ -1,13 +1,12 @@
 // docs/errors.md, generated from the error catalogue and each surface's status table (a test keeps it in step).
 import { ERROR_CODES, type ErrorCode } from '../domain/errors.js';
 import { NATIVE_STATUS } from './native/error-response.js';
-import { ROBOFLOW_STATUS } from './roboflow/error-response.js';
+import { roboflowStatus } from './roboflow/error-response.js';
 
 export function errorsMarkdown(): string {
   const rows = (Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => {
     const e = ERROR_CODES[code];
-    const roboflow = code === 'IMAGE_URL_FORBIDDEN' ? 400 : ROBOFLOW_STATUS[e.kind];
-    return `| \`${code}\` | ${e.kind} | ${e.retryable ? 'yes' : 'no'} | ${NATIVE_STATUS[e.kind]} | ${roboflow} | ${e.summary} |`;
+    return `| \`${code}\` | ${e.kind} | ${e.retryable ? 'yes' : 'no'} | ${NATIVE_STATUS[e.kind]} | ${roboflowStatus({ code, kind: e.kind })} | ${e.summary} |`;
   });
   return [
     '# Errors',

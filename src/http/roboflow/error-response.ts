@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorKind, SamError } from '../../domain/errors.js';
 import { requestError, type ValidationIssue } from '../errors.js';
 
-export const ROBOFLOW_STATUS: Record<ErrorKind, number> = {
+const STATUS: Record<ErrorKind, number> = {
   invalid_request: 422,
   unprocessable_media: 400,
   unauthorized: 401,
@@ -30,19 +30,27 @@ function detail(issue: ValidationIssue): Record<string, unknown> {
   return { type, loc: [issue.part === 'querystring' ? 'query' : issue.part, ...issue.path], msg: issue.keyword === 'required' ? 'Field required' : issue.message };
 }
 
+/** A refused image URL is, to a Roboflow client, an image that could not be loaded (upstream answers 400). */
+const isImageLoadFailure = (error: Pick<SamError, 'code' | 'kind'>): boolean => error.kind === 'unprocessable_media' || error.code === 'IMAGE_URL_FORBIDDEN';
+
+/** The HTTP status of an error on this surface (also used to generate docs/errors.md). */
+export function roboflowStatus(error: Pick<SamError, 'code' | 'kind'>): number {
+  return isImageLoadFailure(error) ? 400 : STATUS[error.kind];
+}
+
 function body(error: SamError, issues: ValidationIssue[]): Record<string, unknown> {
-  if (error.kind === 'invalid_request' && error.code !== 'IMAGE_URL_FORBIDDEN') {
+  if (isImageLoadFailure(error)) return { message: `Could not load input image. Cause: ${error.message}` };
+  if (error.kind === 'invalid_request') {
     if (issues.length) return { detail: issues.map(detail) };
     return { detail: [{ type: 'value_error', loc: loc(error.details.field), msg: error.message }] };
   }
-  if (error.kind === 'unprocessable_media' || error.code === 'IMAGE_URL_FORBIDDEN') return { message: `Could not load input image. Cause: ${error.message}` };
   if (error.kind === 'internal') return { message: 'Internal error.' };
   return { message: error.message };
 }
 
 export function roboflowErrorHandler(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const { error, issues } = requestError(thrown, { bodyLimitBytes: request.routeOptions.bodyLimit });
-  const status = error.code === 'IMAGE_URL_FORBIDDEN' ? 400 : ROBOFLOW_STATUS[error.kind];
+  const status = roboflowStatus(error);
   if (status >= 500) request.log.error({ err: thrown, code: error.code }, error.message);
   if (error.kind === 'busy') reply.header('retry-after', '1');
   void reply.code(status).send(body(error, issues));
