@@ -72,13 +72,12 @@ export async function createServer(settings: Settings, options: { log?: boolean 
     },
   );
   const engine = new DeferredEngine(loading);
-  const deferred = engine;
   const app = await buildApp({
-    engine: deferred,
+    engine,
     limits: { maxBodyBytes: settings.maxBodyBytes, maxImageBytes: settings.maxImageBytes, maxPrompts: settings.maxPrompts, requestTimeoutMs: settings.requestTimeoutMs },
     version: VERSION,
     readiness: () => {
-      const r = deferred.readiness();
+      const r = engine.readiness();
       return r.state === 'ready' ? { ready: true, detail: 'model loaded' } : r.state === 'loading' ? { ready: false, detail: 'model loading' } : { ready: false, detail: `model failed to load: ${r.error.message}` };
     },
     metrics,
@@ -87,10 +86,10 @@ export async function createServer(settings: Settings, options: { log?: boolean 
   });
   return {
     app,
-    engine: deferred,
+    engine,
     async close() {
       await app.close();
-      await deferred.close();
+      await engine.close();
     },
   };
 }

@@ -1,11 +1,10 @@
 // One model file from a hub: resumable ranged download into `<dest>.part`, SHA-256 verified (the expected hash, else
 // the hub's x-linked-etag), atomic rename into place. Hub refusals and network failures become clear SamErrors.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { rename, rm } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import { SamError } from '../../domain/errors.js';
 
 export interface FileDownload {
@@ -33,10 +32,18 @@ export interface DownloadedFile {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-async function hashExisting(path: string): Promise<{ hash: ReturnType<typeof createHash>; bytes: number }> {
+/** SHA-256 state and length of a file on disk; a missing file is empty. The state can be continued (resume). */
+export async function hashFile(path: string): Promise<{ hash: Hash; bytes: number }> {
   const hash = createHash('sha256');
-  const bytes = await stat(path).then((s) => s.size, () => 0);
-  if (bytes > 0) await pipeline(createReadStream(path), new Transform({ transform: (chunk, _e, done) => { hash.update(chunk); done(); } }));
+  let bytes = 0;
+  try {
+    for await (const chunk of createReadStream(path)) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
   return { hash, bytes };
 }
 
@@ -50,7 +57,7 @@ function refusal(status: number, spec: FileDownload): SamError {
 
 export async function downloadFile(spec: FileDownload, progress?: DownloadProgress, signal?: AbortSignal): Promise<DownloadedFile> {
   const part = `${spec.dest}.part`;
-  const existing = await hashExisting(part);
+  const existing = await hashFile(part);
   const headers: Record<string, string> = { ...spec.headers, ...(existing.bytes > 0 ? { range: `bytes=${existing.bytes}-` } : {}) };
   let response: Response;
   try {

@@ -1,13 +1,11 @@
 // The installed-model store: `pull` (parallel resumable downloads, checksums, a lock per bundle, the manifest written
 // last so a bundle is either complete or absent from `list`), `list`, `verify` (hashes + contract check), `rm`.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SamError } from '../../domain/errors.js';
 import { loadModelBundle, type ModelDtype } from '../sam3/model-bundle.js';
 import { CATALOGUE, describeSource, sourceUrl, type CatalogueBundle } from './catalogue.js';
-import { downloadFile, type DownloadProgress } from './download-file.js';
+import { downloadFile, hashFile, type DownloadProgress } from './download-file.js';
 
 export interface StoreOptions {
   /** Directory holding one folder per bundle. */
@@ -125,12 +123,6 @@ export async function listBundles(root: string): Promise<InstalledBundle[]> {
   return found.filter((b): b is InstalledBundle => b !== undefined);
 }
 
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /** Re-hashes every recorded file, then opens every graph of each installed dtype and validates its contract. */
 export async function verifyBundle(dir: string): Promise<string[]> {
   const installed = await readInstalled(dir);
@@ -141,7 +133,7 @@ export async function verifyBundle(dir: string): Promise<string[]> {
     const size = await stat(full).then((s) => s.size, () => -1);
     if (size < 0) problems.push(`${path}: missing`);
     else if (size !== file.bytes) problems.push(`${path}: ${size} bytes, expected ${file.bytes}`);
-    else if ((await sha256Of(full)) !== file.sha256) problems.push(`${path}: SHA-256 differs from the one recorded at install`);
+    else if ((await hashFile(full)).hash.digest('hex') !== file.sha256) problems.push(`${path}: SHA-256 differs from the one recorded at install`);
   }
   if (problems.length) return problems;
   for (const dtype of new Set(Object.values(installed.files).map((f) => f.dtype))) {
