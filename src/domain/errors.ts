@@ -100,3 +100,15 @@ export function toSamError(error: unknown, code: ErrorCode = 'INTERNAL', message
   const text = error instanceof Error ? error.message : String(error);
   return new SamError(code, message ?? text, {}, { cause: error });
 }
+
+/**
+ * The same error with its field path renamed (e.g. an engine's `concepts[0].boxes[1]` → a wire's `prompts[2].boxes[1]`),
+ * in `details.field` and in the message. Errors whose field `rename` leaves alone are returned as they are.
+ */
+export function renameField(error: unknown, rename: (field: string) => string): unknown {
+  if (!(error instanceof SamError) || typeof error.details.field !== 'string') return error;
+  const from = error.details.field;
+  const to = rename(from);
+  if (to === from) return error;
+  return new SamError(error.code, error.message.split(from).join(to), { ...error.details, field: to }, { cause: error });
+}

@@ -7,7 +7,7 @@ import { SamError } from '../../domain/errors.js';
 import type { SegmentationEngine } from '../../engine/engine.js';
 import { requestSignal } from '../request-signal.js';
 import { nativeErrorHandler } from './error-response.js';
-import { imageSource, segmentRequest, segmentResponse } from './translate.js';
+import { imageSource, segmentRequest, segmentResponse, wireError } from './translate.js';
 
 export interface NativeRoutesOptions {
   engine: SegmentationEngine;
@@ -51,7 +51,9 @@ export async function nativeRoutes(app: FastifyInstance, options: NativeRoutesOp
       preValidation: readMultipart,
     },
     async (request, reply) => {
-      const result = await engine.segment({ ...segmentRequest(request.body, uploads.get(request)), signal: requestSignal(reply, requestTimeoutMs) });
+      const result = await engine.segment({ ...segmentRequest(request.body, uploads.get(request)), signal: requestSignal(reply, requestTimeoutMs) }).catch((error: unknown) => {
+        throw wireError(request.body, error);
+      });
       return segmentResponse(request.body, result);
     },
   );

@@ -1,5 +1,5 @@
 // Native /v1 wire ↔ engine terms: image sources, prompts of either type in request order, mask formats; pure.
-import { SamError } from '../../domain/errors.js';
+import { SamError, renameField } from '../../domain/errors.js';
 import type { MaskEncoding } from '../../domain/encoded-mask.js';
 import type { PixelBox } from '../../domain/geometry.js';
 import type { ImageInput } from '../../domain/image.js';
@@ -92,4 +92,15 @@ export function segmentResponse(body: SegmentBody, result: SegmentResult): Segme
     }),
     timings_ms: result.timings,
   };
+}
+
+/** Engine errors name `concepts[k]` / `objects[k]`; the caller sent one `prompts` list, so name its index instead. */
+export function wireError(body: SegmentBody, error: unknown): unknown {
+  const indexOf = (type: 'concept' | 'object', k: number): number => body.prompts.map((p, i) => (p.type === type ? i : -1)).filter((i) => i >= 0)[k] ?? -1;
+  return renameField(error, (field) =>
+    field.replace(/^(concepts|objects)\[(\d+)\]/, (whole, list: string, k: string) => {
+      const i = indexOf(list === 'concepts' ? 'concept' : 'object', Number(k));
+      return i >= 0 ? `prompts[${i}]` : whole;
+    }),
+  );
 }

@@ -5,7 +5,7 @@ import type { SegmentationEngine } from '../../engine/engine.js';
 import { requestSignal } from '../request-signal.js';
 import { roboflowErrorHandler } from './error-response.js';
 import { ConceptSegmentResponse, EmbedImageBody, EmbedImageResponse, VisualSegmentResponse, conceptSegmentBody, visualSegmentBody, type ConceptSegmentBody, type VisualSegmentBody } from './schemas.js';
-import { conceptRequest, conceptResponse, imageInput, visualRequest, visualResponse } from './translate.js';
+import { conceptRequest, conceptResponse, imageInput, visualRequest, visualResponse, wireError } from './translate.js';
 
 export interface RoboflowRoutesOptions {
   engine: SegmentationEngine;
@@ -25,7 +25,9 @@ export async function roboflowRoutes(app: FastifyInstance, options: RoboflowRout
     { schema: { tags, summary: 'Concept segmentation: every instance of each text and/or exemplar-box prompt', body: conceptSegmentBody(options.maxPrompts), response: { 200: ConceptSegmentResponse } } },
     async (request, reply) => {
       const start = performance.now();
-      const result = await engine.segment({ ...conceptRequest(request.body), signal: requestSignal(reply, requestTimeoutMs) });
+      const result = await engine.segment({ ...conceptRequest(request.body), signal: requestSignal(reply, requestTimeoutMs) }).catch((error: unknown) => {
+        throw wireError(error);
+      });
       return conceptResponse(request.body, result, seconds(start));
     },
   );
@@ -35,7 +37,9 @@ export async function roboflowRoutes(app: FastifyInstance, options: RoboflowRout
     { schema: { tags, summary: 'Visual segmentation: one object per prompt from points and/or a centre-anchored box', body: visualSegmentBody(options.maxPrompts), response: { 200: VisualSegmentResponse } } },
     async (request, reply) => {
       const start = performance.now();
-      const result = await engine.segment({ ...visualRequest(request.body), signal: requestSignal(reply, requestTimeoutMs) });
+      const result = await engine.segment({ ...visualRequest(request.body), signal: requestSignal(reply, requestTimeoutMs) }).catch((error: unknown) => {
+        throw wireError(error);
+      });
       return visualResponse(request.body, result, seconds(start));
     },
   );

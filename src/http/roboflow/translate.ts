@@ -1,6 +1,6 @@
 // Roboflow wire ↔ engine terms, both ways, and nothing else: image envelopes, top-left (PCS) and centre-anchored (PVS)
 // boxes, box labels, thresholds and formats in; prompt_results / predictions out. Pure functions.
-import { SamError, describeValue } from '../../domain/errors.js';
+import { SamError, describeValue, renameField } from '../../domain/errors.js';
 import type { MaskEncoding } from '../../domain/encoded-mask.js';
 import type { PixelBox } from '../../domain/geometry.js';
 import type { ImageInput } from '../../domain/image.js';
@@ -105,4 +105,9 @@ export function visualRequest(body: VisualSegmentBody): SegmentRequest {
 export function visualResponse(body: VisualSegmentBody, result: SegmentResult, seconds: number): VisualSegmentResponse {
   const format = body.format ?? 'json';
   return { predictions: result.objects.map((o) => prediction(o.candidates[0]!, format)), time: seconds };
+}
+
+/** Engine errors name `concepts[k]` / `objects[k]`; every Roboflow route has one `prompts` list in the same order. */
+export function wireError(error: unknown): unknown {
+  return renameField(error, (field) => field.replace(/^(concepts|objects)\[/, 'prompts['));
 }

@@ -1,7 +1,7 @@
 // The native /v1 surface through inject: success and error shapes (golden JSON), multipart uploads, prompt order.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SamError } from '../../../src/domain/errors.js';
+import { SamError, invalidArgument } from '../../../src/domain/errors.js';
 import { decodeCocoRle } from '../../../src/masks/coco-rle.js';
 import { TINY_PNG_BASE64, TEST_LIMITS, build, expectGolden } from '../../helpers/build-app.js';
 
@@ -93,6 +93,15 @@ describe('POST /v1/segment', () => {
       if (status === 500) expect(response.json()).toEqual({ error: { code: 'INTERNAL', message: 'Internal error; the server log has the details', details: {} } });
       else expect(response.json().error.code).toBe((error as SamError).code);
     }
+  });
+
+  it('names engine validation errors by the wire field (prompts[i]), not the engine\'s concepts/objects lists', async () => {
+    const { app, engine } = await build();
+    engine.failWith = invalidArgument('objects[0].box', 'a box with positive width and height (x1 > x0, y1 > y0)', 'x0=5, y0=5, x1=5, y1=9');
+    const response = await app.inject({ method: 'POST', url: '/v1/segment', payload: { image, prompts: [{ type: 'concept', text: 'a' }, { type: 'object', box: [5, 5, 5, 9] }] } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details.field).toBe('prompts[1].box');
+    expect(response.json().error.message).toBe('Expected a box with positive width and height (x1 > x0, y1 > y0) for prompts[1].box but received "x0=5, y0=5, x1=5, y1=9" (string)');
   });
 
   it('gives up at the request deadline with 504', async () => {

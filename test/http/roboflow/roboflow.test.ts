@@ -1,7 +1,7 @@
 // The Roboflow facade through inject: documented request examples and every error shape, against golden JSON.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SamError } from '../../../src/domain/errors.js';
+import { SamError, invalidArgument } from '../../../src/domain/errors.js';
 import { TINY_PNG_BASE64, build, expectGolden } from '../../helpers/build-app.js';
 
 const GOLDEN = (name: string): string => join(import.meta.dirname, 'goldens', `${name}.json`);
@@ -138,6 +138,12 @@ describe('runtime errors', () => {
     const response = await run(new SamError('IMAGE_URL_FORBIDDEN', 'Refusing to fetch image URL http://10.0.0.1/a.png: 10.0.0.1 is a private address'));
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toMatch(/^Could not load input image\. Cause: Refusing/);
+  });
+  it('an engine validation error is a 422 whose loc names the Roboflow prompt', async () => {
+    const response = await run(invalidArgument('concepts[0].boxes[0]', 'a box with positive width and height (x1 > x0, y1 > y0)', 'x0=1, y0=1, x1=1, y1=3'));
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail[0].loc).toEqual(['body', 'prompts', 0, 'boxes', 0]);
+    expect(response.json().detail[0].msg).toMatch(/for prompts\[0\]\.boxes\[0\]/);
   });
   it('a full queue is 503 with Retry-After', async () => {
     const response = await run(new SamError('QUEUE_FULL', 'The inference queue is full'));
