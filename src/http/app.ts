@@ -2,7 +2,7 @@
 // probes, and each API surface as its own encapsulated plugin with its own error handler. Registered by hand.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { SamError } from '../domain/errors.js';
 import type { SegmentationEngine } from '../engine/engine.js';
 import { healthRoutes } from './health.routes.js';
@@ -52,15 +52,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics;
   if (metrics) {
     const started = new WeakMap<object, number>();
-    app.addHook('onRequest', async (request) => {
+    const finish = (request: FastifyRequest, status: number): void => {
+      const start = started.get(request);
+      if (start === undefined) return;
+      started.delete(request);
+      metrics.requestFinished(request.routeOptions.url ?? 'unmatched', request.method, status, (performance.now() - start) / 1000);
+    };
+    app.addHook('onRequest', async (request, reply) => {
       started.set(request, performance.now());
       metrics.requestStarted();
+      // A client that goes away before the answer gets no onResponse; count it as 499 so in-flight never leaks.
+      reply.raw.once('close', () => finish(request, reply.raw.writableFinished ? reply.statusCode : 499));
     });
-    app.addHook('onResponse', async (request, reply) => {
-      const seconds = (performance.now() - (started.get(request) ?? performance.now())) / 1000;
-      metrics.requestFinished(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, seconds);
-    });
+    app.addHook('onResponse', async (request, reply) => finish(request, reply.statusCode));
   }
+
   registerAuth(app, { keys: deps.apiKeys ?? [], keyInRequestPrefixes: ['/sam3/'] });
 
   await app.register(swagger, {
