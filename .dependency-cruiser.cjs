@@ -42,6 +42,13 @@ module.exports = {
       to: { path: ['^src/(model|media|masks)/', '^src/engine/(?!engine\\.ts$)', '^src/jobs/(embedded|bullmq)/', '^node_modules/(onnxruntime-node|sharp)'] },
     },
     {
+      name: 'jobs-only-engine-port',
+      comment: 'jobs/ runs work through the engine port; it never touches model/, media/, masks/ or the HTTP layer',
+      severity: 'error',
+      from: { path: '^src/jobs/' },
+      to: { path: ['^src/(model|media|masks|http|api|cli|config)/', '^src/engine/(?!engine\\.ts$)', '^node_modules/(onnxruntime-node|sharp|fastify)'] },
+    },
+    {
       name: 'api-wire-only',
       severity: 'error',
       from: { path: '^src/api/' },

@@ -1,4 +1,5 @@
 // Composition root: settings → the engine, metrics, logger and HTTP app. The only place that picks implementations.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from './config/settings.js';
@@ -12,6 +13,17 @@ import { buildApp } from './http/app.js';
 import type { Device } from './model/ort/graph-session.js';
 import type { ModelDtype } from './model/sam3/model-bundle.js';
 import { createLogger } from './observability/logger.js';
+import { DirFileStore } from './jobs/embedded/dir-file-store.js';
+import { EmbeddedJobQueue } from './jobs/embedded/embedded-job-queue.js';
+import { loadOrCreateSecrets } from './jobs/embedded/secret-file.js';
+import { SqliteJobStore } from './jobs/embedded/sqlite-job-store.js';
+import { SqliteUploadStore } from './jobs/embedded/sqlite-upload-store.js';
+import { SqliteWebhookOutbox } from './jobs/embedded/sqlite-webhook-outbox.js';
+import { imageJobProcessor } from './jobs/run-image-job.js';
+import { WebhookDispatcher } from './jobs/webhook-dispatcher.js';
+import { UrlSigner } from './http/signed-urls.js';
+import { webhookBody } from './http/wavespeed/translate.js';
+import { postWebhook } from './media/webhook-post.js';
 import { ServerMetrics } from './observability/metrics.js';
 
 export const VERSION = '0.1.0';
@@ -72,7 +84,9 @@ export async function createServer(settings: Settings, options: { log?: boolean 
     },
   );
   const engine = new DeferredEngine(loading);
+  const jobs = startJobs(settings, engine, logger);
   const app = await buildApp({
+    jobs: jobs.deps,
     engine,
     limits: { maxBodyBytes: settings.maxBodyBytes, maxImageBytes: settings.maxImageBytes, maxPrompts: settings.maxPrompts, requestTimeoutMs: settings.requestTimeoutMs },
     version: VERSION,
@@ -89,7 +103,50 @@ export async function createServer(settings: Settings, options: { log?: boolean 
     engine,
     async close() {
       await app.close();
+      await jobs.close();
       await engine.close();
+    },
+  };
+}
+
+/** The embedded job system under the data dir: SQLite records, files, uploads, the scheduler and webhook delivery. */
+function startJobs(settings: Settings, engine: DeferredEngine, logger: ReturnType<typeof createLogger>) {
+  mkdirSync(settings.dataDir, { recursive: true });
+  const retentionMs = settings.retentionHours * 3_600_000;
+  const store = new SqliteJobStore(join(settings.dataDir, 'jobs.db'));
+  const files = new DirFileStore(join(settings.dataDir, 'files'));
+  const uploads = new SqliteUploadStore(store.db, files, retentionMs);
+  const secrets = loadOrCreateSecrets(join(settings.dataDir, 'secrets.json'));
+  const signer = new UrlSigner(secrets.linkSecret);
+  const queue = new EmbeddedJobQueue({
+    store,
+    files,
+    processors: { image: imageJobProcessor(engine) },
+    concurrency: { image: settings.jobConcurrency },
+    maxAttempts: settings.jobMaxAttempts,
+    retentionMs,
+    onSweep: () => uploads.sweep(),
+    onError: (message, err) => logger.error({ err }, message),
+  });
+  const fallbackBase = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`;
+  const dispatcher = new WebhookDispatcher({
+    outbox: new SqliteWebhookOutbox(store.db),
+    getRecord: (id) => store.get(id),
+    renderers: new Map([['wavespeed', (record) => webhookBody(record, { base: settings.publicUrl || record.baseUrl || fallbackBase, signer })]]),
+    secret: () => secrets.webhookSecret,
+    send: (url, body, headers, signal) => postWebhook(url, body, headers, { allowNetworks: settings.urlAllowNetworks, timeoutMs: settings.webhookTimeoutMs }, signal),
+    onDelivery: (e) => (e.error ? logger.warn(e, 'webhook delivery failed') : logger.info(e, 'webhook delivered')),
+  });
+  queue.onSettled(() => dispatcher.kick());
+  const recovered = queue.start();
+  if (recovered.requeued || recovered.failed) logger.warn(recovered, 'recovered jobs interrupted by the previous run');
+  dispatcher.kick();
+  return {
+    deps: { queue, uploads, files, signer, publicUrl: settings.publicUrl, syncTimeoutMs: settings.syncTimeoutMs, maxUploadBytes: settings.maxUploadBytes, webhookSecret: () => secrets.webhookSecret },
+    async close() {
+      dispatcher.close();
+      await queue.close();
+      store.close();
     },
   };
 }

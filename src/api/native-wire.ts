@@ -112,3 +112,24 @@ export const ErrorBody = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
+
+export const JobResponse = Type.Object({
+  id: Type.String(),
+  kind: Type.Enum(['image', 'video']),
+  model: Type.String(),
+  status: Type.Enum(['created', 'processing', 'completed', 'failed', 'cancelled']),
+  progress: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: '0..1 where known' }),
+  attempts: Type.Integer(),
+  created_at: Type.String(),
+  started_at: Type.Union([Type.String(), Type.Null()]),
+  finished_at: Type.Union([Type.String(), Type.Null()]),
+  expires_at: Type.String(),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+  result: Type.Union([Type.Unknown(), Type.Null()], { description: 'For image jobs: width, height, objects [{id, label, score, box, area, rle?}], union_rle, rle_format' }),
+  files: Type.Record(Type.String(), Type.String(), { description: 'Output name → signed download URL (valid until expires_at)' }),
+  webhook: Type.Union([Type.Object({ url: Type.String(), state: Type.String(), attempts: Type.Integer(), last_error: Type.String() }), Type.Null()]),
+});
+export type JobResponse = Static<typeof JobResponse>;
+
+export const JobListResponse = Type.Object({ jobs: Type.Array(JobResponse), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+export type JobListResponse = Static<typeof JobListResponse>;

@@ -22,6 +22,7 @@ const EXIT_CODES: Record<SamError['kind'], number> = {
   busy: 7,
   timeout: 8,
   cancelled: 9,
+  conflict: 10,
   internal: 1,
 };
 

@@ -47,6 +47,13 @@ export const SETTINGS = {
   embeddingCacheMb: setting('SAM3_EMBEDDING_CACHE_MB', '2048', 'integer MiB', integer(0), 'Memory budget of the image-embedding cache (LRU by bytes).'),
   urlTimeoutMs: setting('SAM3_URL_TIMEOUT_MS', '15000', 'integer ms', integer(1), 'Time limit for fetching one image URL, redirects included.'),
   urlAllowNetworks: setting('SAM3_URL_ALLOW_NETWORKS', '', 'comma-separated CIDRs', (raw) => { const nets = list(raw); return nets.every((n) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(n)) ? nets : undefined; }, 'Networks image URLs may reach although private or loopback (e.g. 10.20.0.0/16); none by default.'),
+  publicUrl: setting('SAM3_PUBLIC_URL', '', 'absolute http(s) URL', (raw) => (raw === '' || /^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(raw) ? raw.replace(/\/+$/, '') : undefined), 'Base URL clients reach this server at (behind a proxy); links in job outputs and webhooks use it. Empty = the URL of each request.'),
+  jobConcurrency: setting('SAM3_JOB_CONCURRENCY', '1', 'integer ≥ 1', integer(1), 'Async image jobs run at once (each also takes a slot of SAM3_CONCURRENCY).'),
+  jobMaxAttempts: setting('SAM3_JOB_MAX_ATTEMPTS', '3', 'integer ≥ 1', integer(1), 'Runs one job may start, counting runs cut short by a crash; then it fails with JOB_INTERRUPTED.'),
+  retentionHours: setting('SAM3_RETENTION_HOURS', '24', 'integer hours ≥ 1', integer(1), 'How long job records, their output files and uploads are kept after they finish.'),
+  syncTimeoutMs: setting('SAM3_SYNC_TIMEOUT_MS', '60000', 'integer ms', integer(1), 'How long enable_sync_mode waits for a job before answering it is still processing.'),
+  maxUploadBytes: setting('SAM3_MAX_UPLOAD_BYTES', String(200 * 1024 * 1024), 'integer bytes', integer(1), 'Largest file accepted by /api/v3/media/uploads.'),
+  webhookTimeoutMs: setting('SAM3_WEBHOOK_TIMEOUT_MS', '10000', 'integer ms', integer(1), 'Time limit of one webhook delivery attempt; failed deliveries are retried 5 times with backoff.'),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'busy'
   | 'timeout'
   | 'cancelled'
+  | 'conflict'
   | 'internal';
 
 /** Stable error codes. Situations are codes, not classes. */
@@ -41,6 +42,15 @@ export const ERROR_CODES = {
   QUEUE_FULL: { kind: 'busy', retryable: true, summary: 'The inference queue is full; retry later.' },
   DEADLINE_EXCEEDED: { kind: 'timeout', retryable: true, summary: 'The request did not finish within its deadline.' },
   REQUEST_CANCELLED: { kind: 'cancelled', retryable: false, summary: 'The caller went away or cancelled before the work finished.' },
+  JOB_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No job (prediction) with this id exists, or it has expired.' },
+  JOB_ALREADY_FINISHED: { kind: 'conflict', retryable: false, summary: 'The job already completed, failed or was cancelled, so it cannot be cancelled.' },
+  JOB_CANCELLED: { kind: 'cancelled', retryable: false, summary: 'The job was cancelled before it finished.' },
+  JOB_INTERRUPTED: { kind: 'internal', retryable: false, summary: 'The server stopped while the job ran, more times than the retry limit allows.' },
+  MEDIA_NOT_ACCESSIBLE: { kind: 'unprocessable_media', retryable: false, summary: 'An uploaded file named as input does not exist, was never completed, or has expired.' },
+  UPLOAD_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No upload or output file matches this id and token (or it has expired).' },
+  UPLOAD_SIZE_MISMATCH: { kind: 'invalid_request', retryable: false, summary: 'The uploaded bytes differ in size from the size declared when the upload was created.' },
+  WEBHOOK_URL_INVALID: { kind: 'invalid_request', retryable: false, summary: 'The webhook URL is not an absolute http(s) URL.' },
+  VIDEO_UNAVAILABLE: { kind: 'unsupported', retryable: false, summary: 'Video segmentation is not available in this build.' },
   INTERNAL: { kind: 'internal', retryable: false, summary: 'An unexpected internal error.' },
 } as const satisfies Record<string, { kind: ErrorKind; retryable: boolean; summary: string }>;
 

@@ -24,8 +24,30 @@ export interface SegmentRequest {
   readonly maskEncodings?: readonly MaskEncoding[];
   /** Also return the decoded, EXIF-oriented pixels (for overlays), so callers never decode a second time. */
   readonly includeImage?: boolean;
+  /**
+   * Images and masks over all returned objects — concept instances concept by concept, then each object prompt's best
+   * candidate — numbered from 1 in that order (the overlay's colors follow those numbers).
+   */
+  readonly composites?: CompositeRequest;
   /** Aborts waiting and running work: a timeout reason becomes DEADLINE_EXCEEDED, anything else REQUEST_CANCELLED. */
   readonly signal?: AbortSignal;
+}
+
+export type CompositeImageFormat = 'png' | 'jpeg' | 'webp';
+
+export interface CompositeRequest {
+  /** The image with every object painted in its own color. */
+  readonly overlay?: CompositeImageFormat;
+  /** The union of all objects as a black-and-white image. */
+  readonly maskImage?: CompositeImageFormat;
+  /** The union of all objects, encoded in `maskEncodings`. */
+  readonly union?: boolean;
+}
+
+export interface Composites {
+  overlay?: Uint8Array;
+  maskImage?: Uint8Array;
+  union?: EncodedMask;
 }
 
 export interface Instance {
@@ -60,6 +82,8 @@ export interface SegmentResult {
   readonly timings: Record<string, number>;
   /** The decoded image, when `includeImage` was set. */
   readonly image?: RawImage;
+  /** What `composites` asked for. */
+  readonly composites?: Composites;
 }
 
 export interface EmbedRequest {

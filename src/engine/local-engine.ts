@@ -14,7 +14,7 @@ import { Sam3Model, type ImageEmbedding } from '../model/sam3/sam3-model.js';
 import type { BundleOptions } from '../model/sam3/model-bundle.js';
 import type { ConceptResult, EmbedRequest, EmbedResult, EngineInfo, EngineStats, Instance, ObjectResult, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
 import { InferenceQueue, throwIfAborted } from './inference-queue.js';
-import { encodeMask } from './output-format.js';
+import { encodeMask, renderComposites } from './output-format.js';
 import { validateSegmentRequest } from './validate-request.js';
 
 export interface LocalEngineOptions extends BundleOptions {
@@ -107,10 +107,21 @@ export class LocalEngine implements SegmentationEngine {
     const concepts = encodings.size ? await timings.time('encode_masks', () => Promise.all(result.concepts.map(async (c) => ({ prompt: c.prompt, instances: await encodeAll(c.instances, encodings) })))) : result.concepts;
     const objects = encodings.size ? await timings.time('encode_masks', () => Promise.all(result.objects.map(async (o) => ({ ...o, candidates: await encodeAll(o.candidates, encodings) })))) : result.objects;
     // A cache hit skips decoding; decode then only if the caller wants the pixels.
-    const image = request.includeImage ? (result.decoded ?? (bytes ? await timings.time('decode', () => decodeImage(bytes, this.limits)) : undefined)) : undefined;
+    const wantsPixels = request.includeImage === true || request.composites?.overlay !== undefined;
+    const image = wantsPixels ? (result.decoded ?? (bytes ? await timings.time('decode', () => decodeImage(bytes, this.limits)) : undefined)) : undefined;
     const { size } = result;
+    const composites = request.composites ? await timings.time('composites', () => renderComposites(request.composites!, concepts, objects, size, image, encodings)) : undefined;
     this.onTimings?.(timings.toJSON());
-    return { imageId: request.imageId ?? result.key, width: size.width, height: size.height, concepts, objects, timings: timings.toJSON(), ...(image ? { image } : {}) };
+    return {
+      imageId: request.imageId ?? result.key,
+      width: size.width,
+      height: size.height,
+      concepts,
+      objects,
+      timings: timings.toJSON(),
+      ...(image && request.includeImage ? { image } : {}),
+      ...(composites ? { composites } : {}),
+    };
   }
 
   async embed(request: EmbedRequest): Promise<EmbedResult> {

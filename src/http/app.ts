@@ -10,6 +10,13 @@ import { nativeErrorHandler } from './native/error-response.js';
 import { nativeRoutes } from './native/routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { roboflowRoutes } from './roboflow/routes.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { FileStore } from '../jobs/file-store.js';
+import type { UploadStore } from '../jobs/upload-store.js';
+import { filesRoutes } from './files.routes.js';
+import { nativeJobRoutes } from './native/jobs.routes.js';
+import type { UrlSigner } from './signed-urls.js';
+import { wavespeedRoutes } from './wavespeed/routes.js';
 
 export interface HttpMetrics {
   contentType: string;
@@ -25,6 +32,19 @@ export interface HttpLimits {
   requestTimeoutMs: number;
 }
 
+/** The async side: job queue, uploads and stored files, and the settings of their routes. */
+export interface JobDeps {
+  queue: JobQueue;
+  uploads: UploadStore;
+  files: FileStore;
+  signer: UrlSigner;
+  /** Base URL for links; empty = each request's own. */
+  publicUrl: string;
+  syncTimeoutMs: number;
+  maxUploadBytes: number;
+  webhookSecret: () => string;
+}
+
 export interface AppDeps {
   engine: SegmentationEngine;
   limits: HttpLimits;
@@ -32,6 +52,8 @@ export interface AppDeps {
   readiness?: () => { ready: boolean; detail: string };
   metrics?: HttpMetrics;
   apiKeys?: readonly string[];
+  /** Without it the async routes (/api/v3, /v1/jobs, /files) are not registered. */
+  jobs?: JobDeps;
   /** A pino logger; none = silent (tests). */
   logger?: FastifyBaseLogger;
 }
@@ -67,11 +89,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onResponse', async (request, reply) => finish(request, reply.statusCode));
   }
 
-  registerAuth(app, { keys: deps.apiKeys ?? [], keyInRequestPrefixes: ['/sam3/'] });
+  registerAuth(app, { keys: deps.apiKeys ?? [], keyInRequestPrefixes: ['/sam3/'], signedLinkPrefixes: ['/files/'] });
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'sam3-server', version: deps.version, description: 'Segment Anything 3 on ONNX Runtime: native /v1 API and a Roboflow-compatible /sam3 surface.' },
+      info: { title: 'sam3-server', version: deps.version, description: 'Segment Anything 3 on ONNX Runtime: native /v1 API, a Roboflow-compatible /sam3 surface and a WaveSpeed-compatible /api/v3 prediction API.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       ...(deps.apiKeys?.length ? { security: [{ bearer: [] }] } : {}),
     },
@@ -82,5 +104,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { readiness, ...(metrics ? { metrics } : {}) });
   await app.register(nativeRoutes, { prefix: '/v1', engine: deps.engine, maxImageBytes: deps.limits.maxImageBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
   await app.register(roboflowRoutes, { prefix: '/sam3', engine: deps.engine, maxPrompts: deps.limits.maxPrompts, requestTimeoutMs: deps.limits.requestTimeoutMs });
+  const jobs = deps.jobs;
+  if (jobs) {
+    await app.register(nativeJobRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl });
+    await app.register(wavespeedRoutes, {
+      prefix: '/api/v3',
+      jobs: jobs.queue,
+      uploads: jobs.uploads,
+      signer: jobs.signer,
+      publicUrl: jobs.publicUrl,
+      maxImageBytes: deps.limits.maxImageBytes,
+      maxUploadBytes: jobs.maxUploadBytes,
+      syncTimeoutMs: jobs.syncTimeoutMs,
+      webhookSecret: jobs.webhookSecret,
+    });
+    await app.register(filesRoutes, { files: jobs.files, uploads: jobs.uploads, signer: jobs.signer, maxUploadBytes: jobs.maxUploadBytes });
+  }
   return app;
 }

@@ -147,3 +147,13 @@ export function fillHoles(mask: BinaryMask, maxHoleAreaPx: number): BinaryMask {
   }
   return { width: w, height: h, data };
 }
+
+/** Pixelwise OR of masks of one size; no masks → an empty mask of the given size. */
+export function unionMask(masks: readonly BinaryMask[], width: number, height: number): BinaryMask {
+  const data = new Uint8Array(width * height);
+  for (const m of masks) {
+    const d = m.data;
+    for (let i = 0; i < data.length; i++) if (d[i]) data[i] = 1;
+  }
+  return { width, height, data };
+}

@@ -12,6 +12,15 @@ export async function encodeMaskPng(mask: BinaryMask): Promise<Buffer> {
   return sharp(gray, { raw: { width: mask.width, height: mask.height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 3 }).toBuffer();
 }
 
+/** A binary mask as a black-and-white image (255 inside) in png, jpeg or webp; png stays lossless. */
+export async function encodeMaskImage(mask: BinaryMask, format: OverlayFormat): Promise<Buffer> {
+  if (format === 'png') return encodeMaskPng(mask);
+  const gray = new Uint8Array(mask.data.length);
+  for (let i = 0; i < gray.length; i++) gray[i] = mask.data[i] ? 255 : 0;
+  const img = sharp(gray, { raw: { width: mask.width, height: mask.height, channels: 1 } }).toColourspace('b-w');
+  return format === 'jpeg' ? img.jpeg({ quality: 95 }).toBuffer() : img.webp({ lossless: true }).toBuffer();
+}
+
 /** Several masks as one grayscale PNG whose pixel value is the 1-based index of the last mask covering it (≤ 255). */
 export async function encodeLabelMapPng(masks: readonly BinaryMask[], width: number, height: number): Promise<Buffer> {
   const labels = new Uint8Array(width * height);

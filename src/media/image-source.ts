@@ -20,6 +20,9 @@ export const DEFAULT_URL_POLICY: UrlFetchPolicy = { allowNetworks: [], maxBytes:
 const forbidden = (url: string, why: string): SamError =>
   new SamError('IMAGE_URL_FORBIDDEN', `Refusing to fetch image URL ${url}: ${why}`, { field: 'image.url', received: url });
 
+/** Errors a guarded connection raises for a forbidden address; callers outside image fetching pass their own. */
+export type ForbiddenError = (url: string, why: string) => SamError;
+
 /** Decodes base64 or a `data:image/…;base64,` URI; rejects anything that is not base64. */
 export function decodeBase64Image(value: string, field: string, maxBytes: number): Uint8Array {
   const comma = value.startsWith('data:') ? value.indexOf(',') : -1;
@@ -60,29 +63,29 @@ export async function fetchImageUrl(url: string, policy: UrlFetchPolicy, signal?
   throw new SamError('IMAGE_FETCH_FAILED', `Fetching image URL ${url} followed more than ${policy.maxRedirects} redirects`, { field: 'image.url', limit: policy.maxRedirects });
 }
 
-function parseTarget(raw: string, network: NetworkPolicy): URL {
+export function parseTarget(raw: string, network: NetworkPolicy, refuse: ForbiddenError = forbidden): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch (cause) {
     throw new SamError('INVALID_ARGUMENT', `Expected an absolute http(s) URL for image.url but received ${describeValue(raw)}`, { field: 'image.url', received: raw }, { cause });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw forbidden(raw, `only http and https are allowed, not ${url.protocol.slice(0, -1)}`);
-  if (url.username || url.password) throw forbidden(raw, 'URLs with credentials are not allowed');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(raw, `only http and https are allowed, not ${url.protocol.slice(0, -1)}`);
+  if (url.username || url.password) throw refuse(raw, 'URLs with credentials are not allowed');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && !network.allows(host)) throw forbidden(raw, `${host} is ${network.describe(host)}`);
+  if (isIP(host) && !network.allows(host)) throw refuse(raw, `${host} is ${network.describe(host)}`);
   return url;
 }
 
 /** A DNS lookup that refuses when any resolved address is forbidden, so the socket can only reach checked addresses. */
-function guardedLookup(network: NetworkPolicy, url: string): LookupFunction {
+export function guardedLookup(network: NetworkPolicy, url: string, refuse: ForbiddenError = forbidden): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
       const bad = addresses.find((a) => !network.allows(a.address));
       if (bad || addresses.length === 0) {
         const why = bad ? `${hostname} resolves to ${bad.address}, which is ${network.describe(bad.address)}` : `${hostname} has no address`;
-        return callback(forbidden(url, why) as NodeJS.ErrnoException, '', 0);
+        return callback(refuse(url, why) as NodeJS.ErrnoException, '', 0);
       }
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0]!.address, addresses[0]!.family);

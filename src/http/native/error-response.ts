@@ -13,6 +13,7 @@ export const NATIVE_STATUS: Record<ErrorKind, number> = {
   busy: 503,
   timeout: 504,
   cancelled: 499,
+  conflict: 409,
   internal: 500,
 };
 

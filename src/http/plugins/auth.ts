@@ -1,4 +1,4 @@
-// API-key auth for every route except the probes. Keys come as `Authorization: Bearer KEY`; on the Roboflow facade
+// API-key auth for every route except the probes and signed file links. Keys come as `Authorization: Bearer KEY`; on the Roboflow facade
 // also as the `api_key` query parameter or body field (upstream's precedence: query, header, body).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -11,6 +11,8 @@ export interface AuthOptions {
   keys: readonly string[];
   /** Routes (by path prefix) that also accept `api_key` in the query string or the JSON body. */
   keyInRequestPrefixes: readonly string[];
+  /** Routes (by path prefix) whose signed link is the credential; the route itself checks the token. */
+  signedLinkPrefixes?: readonly string[];
 }
 
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
@@ -26,7 +28,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   const deferred = new WeakSet<FastifyRequest>();
 
   app.addHook('onRequest', async (request) => {
-    if (OPEN_PATHS.has(path(request))) return;
+    if (OPEN_PATHS.has(path(request)) || options.signedLinkPrefixes?.some((p) => path(request).startsWith(p))) return;
     const header = request.headers.authorization;
     const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
     const queryKey = takesKeyInRequest(request) ? (request.query as Record<string, unknown> | undefined)?.api_key : undefined;

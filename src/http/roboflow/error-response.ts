@@ -14,6 +14,7 @@ const STATUS: Record<ErrorKind, number> = {
   busy: 503,
   timeout: 504,
   cancelled: 499,
+  conflict: 409,
   internal: 500,
 };
 

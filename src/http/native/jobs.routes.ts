@@ -1,0 +1,46 @@
+// Native job routes: GET /v1/jobs (recent), GET /v1/jobs/:id (status, progress, result, signed file links),
+// DELETE /v1/jobs/:id (cancel). The same jobs the WaveSpeed facade submits; rendering in jobs-translate.ts.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { ErrorBody, JobListResponse, JobResponse } from '../../api/native-wire.js';
+import { SamError } from '../../domain/errors.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
+import type { UrlSigner } from '../signed-urls.js';
+import { jobResponse } from './jobs-translate.js';
+
+export interface NativeJobsOptions {
+  jobs: JobQueue;
+  signer: UrlSigner;
+  publicUrl: string;
+}
+
+const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0 })), kind: Type.Optional(Type.Enum(['image', 'video'])) }, { additionalProperties: false });
+const errors = { 401: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+export async function nativeJobRoutes(app: FastifyInstance, options: NativeJobsOptions): Promise<void> {
+  const { jobs, signer } = options;
+  const base = (request: FastifyRequest): string => options.publicUrl || `${request.protocol}://${request.host}`;
+  const missing = (id: string): SamError => new SamError('JOB_NOT_FOUND', `No job ${id} exists (never created, or expired)`, { field: 'id', received: id });
+
+  app.get<{ Querystring: { limit?: number; offset?: number; kind?: 'image' | 'video' } }>(
+    '/jobs',
+    { schema: { tags: ['Jobs'], summary: 'Recent jobs, newest first', querystring: ListQuery, response: { 200: JobListResponse, ...errors } } },
+    async (request) => {
+      const limit = request.query.limit ?? 20;
+      const offset = request.query.offset ?? 0;
+      const page = await jobs.list({ limit, offset, ...(request.query.kind ? { kind: request.query.kind } : {}) });
+      return { jobs: page.items.map((r) => jobResponse(r, base(request), signer)), total: page.total, limit, offset };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/jobs/:id', { schema: { tags: ['Jobs'], summary: 'A job: status, progress, result and output links', params: Params, response: { 200: JobResponse, ...errors } } }, async (request) => {
+    const record = await jobs.get(request.params.id);
+    if (!record) throw missing(request.params.id);
+    return jobResponse(record, base(request), signer);
+  });
+
+  app.delete<{ Params: { id: string } }>('/jobs/:id', { schema: { tags: ['Jobs'], summary: 'Cancel a waiting or running job (409 once it has finished)', params: Params, response: { 200: JobResponse, ...errors } } }, async (request) => {
+    return jobResponse(await jobs.cancel(request.params.id), base(request), signer);
+  });
+}

@@ -1,0 +1,145 @@
+// WaveSpeed wire ↔ job terms: inputs → an image job (media, concepts, objects, outputs), job records → the
+// prediction object with signed output links. Pure except for the signer; computes nothing about masks.
+import { SamError, describeValue } from '../../domain/errors.js';
+import type { ImageJobInput, ImageJobResult, JobRecord, StoredFile } from '../../domain/jobs.js';
+import type { ClickPoint, ConceptPrompt, ObjectPrompt } from '../../domain/prompts.js';
+import type { UrlSigner } from '../signed-urls.js';
+import type { BoxPrompt, PointPrompt, Sam3ImageBody, Sam3ImageRleBody, SubmitBody } from './schemas.js';
+
+export const WAVESPEED_MODELS = ['sam3-image', 'sam3-image-rle', 'sam3-video-rle'] as const;
+export type WavespeedModel = (typeof WAVESPEED_MODELS)[number];
+export const modelId = (model: WavespeedModel): string => `wavespeed-ai/${model}`;
+
+/** Where an input's bytes come from: a URL fetched when the job runs, inline bytes, or one of our uploads. */
+export type WireMedia = { url: string } | { bytes: Uint8Array } | { upload: string };
+
+const UPLOAD_PATH = /^\/files\/uploads\/([0-9a-f]{32})\/[^/]+$/;
+
+export function parseMedia(value: string, field: string, signer: UrlSigner, maxBytes: number): WireMedia {
+  if (value.startsWith('data:')) {
+    const comma = value.indexOf(',');
+    const body = comma < 0 ? '' : value.slice(comma + 1).replace(/\s+/g, '');
+    if (comma < 0 || !value.slice(0, comma).endsWith(';base64') || body === '' || !/^[A-Za-z0-9+/]*={0,2}$/.test(body)) {
+      throw new SamError('INVALID_ARGUMENT', `Expected a base64 data URI (data:<type>;base64,<data>) for ${field} but received ${describeValue(value.slice(0, 40))}`, { field });
+    }
+    if (Math.floor((body.length * 3) / 4) > maxBytes) throw new SamError('IMAGE_TOO_LARGE', `The data URI in ${field} exceeds the ${maxBytes}-byte limit`, { field, limit: maxBytes });
+    return { bytes: Buffer.from(body, 'base64') };
+  }
+  const own = signer.ownPath('get', value)?.match(UPLOAD_PATH);
+  if (own) return { upload: own[1]! };
+  if (!/^https?:\/\/[^\s]+$/i.test(value)) {
+    throw new SamError('INVALID_ARGUMENT', `Expected an http(s) URL, an upload URL from /api/v3/media/uploads, or a data: URI for ${field} but received ${describeValue(value)}`, { field, received: value });
+  }
+  return { url: value };
+}
+
+const isPositive = (p: PointPrompt): boolean => p.label !== undefined ? p.label === 1 : (p.is_positive ?? p.positive ?? true);
+
+/**
+ * fal/WaveSpeed prompts → engine prompts. Concepts: the comma-separated `prompt`. Objects: points and boxes sharing an
+ * `object_id` form one object; points without one form one object together, joined by the single id-less box if there
+ * is exactly one; every other id-less box is an object of its own.
+ */
+export function imagePrompts(body: SubmitBody): { concepts: ConceptPrompt[]; objects: ObjectPrompt[]; objectLabels: string[] } {
+  const concepts = (body.prompt ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0).map((text) => ({ text }));
+  const groups = new Map<string, { points: ClickPoint[]; boxes: Array<{ box: BoxPrompt; index: number }> }>();
+  const group = (key: string) => groups.get(key) ?? groups.set(key, { points: [], boxes: [] }).get(key)!;
+  (body.point_prompts ?? []).forEach((p) => group(p.object_id === undefined ? '' : `id:${p.object_id}`).points.push({ x: p.x, y: p.y, positive: isPositive(p) }));
+  const looseBoxes: Array<{ box: BoxPrompt; index: number }> = [];
+  (body.box_prompts ?? []).forEach((box, index) => (box.object_id === undefined ? looseBoxes : group(`id:${box.object_id}`).boxes).push({ box, index }));
+  const loose = groups.get('');
+  if (loose && looseBoxes.length === 1) loose.boxes.push(looseBoxes.shift()!);
+  const objects: ObjectPrompt[] = [];
+  const objectLabels: string[] = [];
+  const toBox = ({ box }: { box: BoxPrompt }) => ({ x0: box.x_min, y0: box.y_min, x1: box.x_max, y1: box.y_max });
+  for (const [key, g] of groups) {
+    if (g.boxes.length > 1) {
+      throw new SamError('INVALID_ARGUMENT', `Expected at most one box per object on an image but received ${g.boxes.length} for object_id ${key.slice(3)} (box_prompts[${g.boxes.map((b) => b.index).join('], box_prompts[')}])`, { field: `box_prompts[${g.boxes[1]!.index}].object_id` });
+    }
+    objects.push({ ...(g.points.length ? { points: g.points } : {}), ...(g.boxes[0] ? { box: toBox(g.boxes[0]) } : {}) });
+    objectLabels.push(key === '' ? `object ${objects.length}` : `object ${key.slice(3)}`);
+  }
+  for (const b of looseBoxes) {
+    objects.push({ box: toBox(b) });
+    objectLabels.push(`object ${objects.length}`);
+  }
+  if (concepts.length === 0 && objects.length === 0) {
+    throw new SamError('PROMPT_REQUIRED', 'Expected at least one of prompt, point_prompts or box_prompts but received none', { field: 'prompt' });
+  }
+  return { concepts, objects, objectLabels };
+}
+
+export function imageOutputs(model: WavespeedModel, body: SubmitBody): ImageJobInput['outputs'] {
+  const applyMask = body.apply_mask ?? true;
+  if (model === 'sam3-image') {
+    const format = (body as Sam3ImageBody).output_format ?? 'png';
+    return applyMask ? { overlay: format } : { maskImage: format };
+  }
+  return { rle: (body as Sam3ImageRleBody).rle_format ?? 'coco', ...(applyMask ? { overlay: 'png' as const } : {}) };
+}
+
+/** The submitted body as stored for webhooks (`input`), with inline bytes elided. */
+export function storedWireInput(body: SubmitBody): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...body };
+  for (const field of ['image', 'video'] as const) {
+    const v = out[field];
+    if (typeof v === 'string' && v.startsWith('data:')) out[field] = `${v.slice(0, Math.max(0, v.indexOf(',')) + 1)}… (${v.length} characters)`;
+  }
+  return out;
+}
+
+export interface Links {
+  /** scheme://host[:port] clients reach us at. */
+  base: string;
+  signer: UrlSigner;
+}
+
+export const resultUrl = (links: Links, id: string): string => `${links.base}/api/v3/predictions/${id}/result`;
+export const fileUrl = (links: Links, file: StoredFile, expiresAtMs: number): string => `${links.base}${links.signer.sign('get', `/files/${file.key}`, expiresAtMs)}`;
+
+function outputsOf(record: JobRecord, links: Links): unknown[] {
+  if (record.status !== 'completed' || !record.result) return [];
+  const result = record.result as ImageJobResult;
+  const model = record.model.replace(/^wavespeed-ai\//, '');
+  const overlay = result.files.overlay ? fileUrl(links, result.files.overlay, record.expiresAtMs) : undefined;
+  if (model === 'sam3-image') {
+    const file = result.files.overlay ?? result.files.maskImage;
+    return file ? [fileUrl(links, file, record.expiresAtMs)] : [];
+  }
+  const size: [number, number] = [result.height, result.width];
+  return [
+    {
+      rle: result.unionRle ?? '',
+      size,
+      rle_format: result.rleFormat ?? 'coco',
+      objects: result.objects.map((o) => ({ id: o.id, label: o.label, score: o.score, box: [o.box.x0, o.box.y0, o.box.x1, o.box.y1], area: o.area, rle: { size, counts: o.rle ?? '' } })),
+      ...(overlay ? { overlay_url: overlay } : {}),
+    },
+  ];
+}
+
+/** The prediction object (`data`) of a record; cancelled jobs read as failed, the statuses WaveSpeed documents. */
+export function predictionData(record: JobRecord, links: Links, extra: { error?: string; status?: 'processing' } = {}): Record<string, unknown> {
+  const outputs = outputsOf(record, links);
+  const status = extra.status ?? (record.status === 'cancelled' ? 'failed' : record.status);
+  return {
+    id: record.id,
+    model: record.model,
+    outputs,
+    urls: { get: resultUrl(links, record.id) },
+    has_nsfw_contents: outputs.map(() => false),
+    status,
+    created_at: new Date(record.createdAtMs).toISOString(),
+    error: extra.error ?? record.error?.message ?? '',
+    timings: { inference: record.inferenceMs ?? 0 },
+    ...(record.finishedAtMs !== null && record.startedAtMs !== null ? { executionTime: record.finishedAtMs - record.startedAtMs } : {}),
+  };
+}
+
+export const envelope = (data: unknown): { code: number; message: string; data: unknown } => ({ code: 200, message: 'success', data });
+
+/** What a webhook receives: the prediction object plus the submitted input, as WaveSpeed posts it. */
+export function webhookBody(record: JobRecord, links: Links): Record<string, unknown> {
+  const input = (record.input as { request?: unknown }).request ?? {};
+  return { ...predictionData(record, links), input };
+}

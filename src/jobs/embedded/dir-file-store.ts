@@ -1,0 +1,45 @@
+// FileStore on a local directory: atomic writes (temp file + rename), keys mapped to paths below the root only.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { assertSafeKey, type FileStore } from '../file-store.js';
+
+export class DirFileStore implements FileStore {
+  constructor(readonly root: string) {}
+
+  private path(key: string): string {
+    assertSafeKey(key);
+    return join(this.root, ...key.split('/'));
+  }
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString('hex')}.partial`;
+    await writeFile(temp, bytes);
+    await rename(temp, target);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.path(key));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const s = await stat(this.path(key));
+      return s.isFile() ? s.size : undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async remove(keyOrPrefix: string): Promise<void> {
+    await rm(this.path(keyOrPrefix), { recursive: true, force: true });
+  }
+}
