@@ -1,6 +1,8 @@
 // Starts the real `sam3 serve` as a child process (through tsx, no build needed) and waits for /readyz.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_MODEL_ROOT } from './demo-bundles.js';
 
@@ -26,11 +28,12 @@ export const CLI = ['--import', 'tsx', join(process.cwd(), 'src', 'cli', 'main.t
 export const E2E_CACHE_DIR = join(TEST_MODEL_ROOT, 'e2e');
 
 /** Waits for /readyz (default) or, with `waitFor: 'alive'`, only for /healthz. */
-export async function startServer(args: string[] = [], env: Record<string, string> = {}, readyTimeoutMs = 90_000, waitFor: 'ready' | 'alive' = 'ready'): Promise<RunningServer> {
-  const port = await freePort();
+export async function startServer(args: string[] = [], env: Record<string, string> = {}, readyTimeoutMs = 90_000, waitFor: 'ready' | 'alive' = 'ready', fixedPort?: number): Promise<RunningServer> {
+  const port = fixedPort ?? (await freePort());
   const model = args.includes('--model') ? [] : ['--model', 'demo'];
   const child = spawn(process.execPath, [...CLI, 'serve', '--port', String(port), ...model, ...args], {
-    env: { ...process.env, SAM3_CACHE_DIR: E2E_CACHE_DIR, SAM3_LOG_LEVEL: 'warn', ...env },
+    // A fresh data dir (job database, files) per server unless the test names one (restart tests reuse theirs).
+    env: { ...process.env, SAM3_CACHE_DIR: E2E_CACHE_DIR, SAM3_LOG_LEVEL: 'warn', SAM3_DATA_DIR: mkdtempSync(join(tmpdir(), 'sam3-data-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
