@@ -6,7 +6,7 @@ import { SamError } from '../../src/domain/errors.js';
 import type { PixelBox } from '../../src/domain/geometry.js';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
 import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, Instance, SegmentRequest, SegmentResult, SegmentationEngine } from '../../src/engine/engine.js';
-import { encodeMask } from '../../src/engine/output-format.js';
+import { encodeMask, renderComposites } from '../../src/engine/output-format.js';
 
 export const FAKE_SIZE = { width: 40, height: 30 };
 
@@ -68,7 +68,10 @@ export class FakeEngine implements SegmentationEngine {
         return { prompt, candidates, objectScore: 0.75 };
       }),
     );
-    return { imageId: request.imageId ?? 'fake-image-hash', ...FAKE_SIZE, concepts, objects, timings: { decode: 1, pcs_decoder: 2 } };
+    // Composites are rendered by the real code over a plain gray image of the fake size.
+    const gray = { ...FAKE_SIZE, channels: 3 as const, data: new Uint8Array(FAKE_SIZE.width * FAKE_SIZE.height * 3).fill(128) };
+    const composites = request.composites ? await renderComposites(request.composites, concepts, objects, FAKE_SIZE, gray, new Set(request.maskEncodings ?? [])) : undefined;
+    return { imageId: request.imageId ?? 'fake-image-hash', ...FAKE_SIZE, concepts, objects, timings: { decode: 1, pcs_decoder: 2 }, ...(composites ? { composites } : {}) };
   }
 
   async embed(request: EmbedRequest): Promise<EmbedResult> {

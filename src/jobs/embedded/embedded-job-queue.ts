@@ -99,22 +99,24 @@ export class EmbeddedJobQueue implements JobQueue {
   }
 
   async waitForSettled(id: string, timeoutMs: number, signal?: AbortSignal): Promise<JobRecord> {
-    const current = await this.get(id);
-    if (!current) throw new SamError('JOB_NOT_FOUND', `No job ${id} exists (never created, or expired)`, { field: 'id', received: id });
-    if (FINAL_JOB_STATUSES.has(current.status)) return current;
-    return new Promise((resolve) => {
+    // Listen before reading, so a job that settles in between is not missed.
+    return new Promise((resolve, reject) => {
       const done = (): void => {
         clearTimeout(timer);
         this.events.off('settled', onSettled);
         signal?.removeEventListener('abort', done);
-        resolve(this.options.store.get(id) ?? current);
+        const record = this.options.store.get(id);
+        if (record) resolve(record);
+        else reject(new SamError('JOB_NOT_FOUND', `No job ${id} exists (never created, or expired)`, { field: 'id', received: id }));
       };
       const onSettled = (record: JobRecord): void => {
         if (record.id === id) done();
       };
-      const timer = setTimeout(done, timeoutMs);
       this.events.on('settled', onSettled);
+      const timer = setTimeout(done, timeoutMs);
       signal?.addEventListener('abort', done, { once: true });
+      const current = this.options.store.get(id);
+      if (!current || current.expiresAtMs <= this.now() || FINAL_JOB_STATUSES.has(current.status)) done();
     });
   }
 
