@@ -15,7 +15,11 @@ export interface NativeJobsOptions {
 }
 
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0 })), kind: Type.Optional(Type.Enum(['image', 'video'])) }, { additionalProperties: false });
+// Query strings are text (no type coercion), so numbers are matched as digits and parsed.
+const ListQuery = Type.Object(
+  { limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: '1–100, default 20' })), offset: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })), kind: Type.Optional(Type.Enum(['image', 'video'])) },
+  { additionalProperties: false },
+);
 const errors = { 401: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 export async function nativeJobRoutes(app: FastifyInstance, options: NativeJobsOptions): Promise<void> {
@@ -23,12 +27,12 @@ export async function nativeJobRoutes(app: FastifyInstance, options: NativeJobsO
   const base = (request: FastifyRequest): string => options.publicUrl || `${request.protocol}://${request.host}`;
   const missing = (id: string): SamError => new SamError('JOB_NOT_FOUND', `No job ${id} exists (never created, or expired)`, { field: 'id', received: id });
 
-  app.get<{ Querystring: { limit?: number; offset?: number; kind?: 'image' | 'video' } }>(
+  app.get<{ Querystring: { limit?: string; offset?: string; kind?: 'image' | 'video' } }>(
     '/jobs',
     { schema: { tags: ['Jobs'], summary: 'Recent jobs, newest first', querystring: ListQuery, response: { 200: JobListResponse, ...errors } } },
     async (request) => {
-      const limit = request.query.limit ?? 20;
-      const offset = request.query.offset ?? 0;
+      const limit = Number(request.query.limit ?? 20);
+      const offset = Number(request.query.offset ?? 0);
       const page = await jobs.list({ limit, offset, ...(request.query.kind ? { kind: request.query.kind } : {}) });
       return { jobs: page.items.map((r) => jobResponse(r, base(request), signer)), total: page.total, limit, offset };
     },

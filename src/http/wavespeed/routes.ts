@@ -86,8 +86,8 @@ export async function wavespeedRoutes(app: FastifyInstance, options: WavespeedRo
   app.get<{ Params: IdParams }>('/predictions/:id', { schema: { ...pollSchema, summary: 'Get a prediction' } }, getPrediction);
 
   app.get<{ Querystring: ListQuery }>('/predictions', { schema: { tags: ['WaveSpeed'], summary: 'Recent predictions, newest first', querystring: ListQuery } }, async (request) => {
-    const page = request.query.page ?? 1;
-    const pageSize = request.query.page_size ?? 20;
+    const page = Number(request.query.page ?? 1);
+    const pageSize = Number(request.query.page_size ?? 20);
     const { items, total } = await jobs.list({ limit: pageSize, offset: (page - 1) * pageSize });
     return envelope({ items: items.map((r) => predictionData(r, links(request))), page, page_size: pageSize, total });
   });

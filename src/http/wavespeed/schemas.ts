@@ -58,8 +58,9 @@ export type SubmitQuery = Static<typeof SubmitQuery>;
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 export type IdParams = Static<typeof IdParams>;
 
+// Query strings are text (the server does not coerce types), so numbers are matched as digits and parsed.
 export const ListQuery = Type.Object(
-  { page: Type.Optional(Type.Integer({ minimum: 1 })), page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+  { page: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,6}$', description: '1-based page' })), page_size: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: '1–100, default 20' })) },
   open,
 );
 export type ListQuery = Static<typeof ListQuery>;
