@@ -2,11 +2,13 @@
 import { ERROR_CODES, type ErrorCode } from '../domain/errors.js';
 import { NATIVE_STATUS } from './native/error-response.js';
 import { roboflowStatus } from './roboflow/error-response.js';
+import { wavespeedError } from './wavespeed/error-response.js';
 
 export function errorsMarkdown(): string {
   const rows = (Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => {
     const e = ERROR_CODES[code];
-    return `| \`${code}\` | ${e.kind} | ${e.retryable ? 'yes' : 'no'} | ${NATIVE_STATUS[e.kind]} | ${roboflowStatus({ code, kind: e.kind })} | ${e.summary} |`;
+    const ws = wavespeedError({ code, kind: e.kind });
+    return `| \`${code}\` | ${e.kind} | ${e.retryable ? 'yes' : 'no'} | ${NATIVE_STATUS[e.kind]} | ${roboflowStatus({ code, kind: e.kind })} | ${ws.status} / ${ws.code} | ${e.summary} |`;
   });
   return [
     '# Errors',
@@ -16,10 +18,13 @@ export function errorsMarkdown(): string {
     'Every error has a stable code. The native API answers `{"error": {"code", "message", "details"}}`; `details.field` names the offending field.',
     'The Roboflow facade answers like upstream: invalid requests 422 `{"detail": [{"type", "loc", "msg"}]}`, image problems 400',
     '`{"message": "Could not load input image. Cause: …"}`, everything else `{"message"}` (500: `"Internal error."`).',
-    'Busy answers (503) carry `Retry-After`. The CLI prints `CODE: message` and exits with a code per kind (see README).',
+    'The WaveSpeed facade answers submission errors as `{"code", "message", "data": null}` with its documented codes (1400 missing',
+    'parameter — any schema `required` failure answers 1400 too —, 1401 invalid parameter, 1402 media not accessible, 5000/5003/5004).',
+    'Once a job is accepted its errors never change an HTTP status: polls answer 200 with `status: "failed"` and the message in `error`.',
+    'Busy answers (503; 429 on WaveSpeed) carry `Retry-After`. The CLI prints `CODE: message` and exits with a code per kind (see README).',
     '',
-    '| Code | Kind | Retryable | Native HTTP | Roboflow HTTP | Meaning |',
-    '|---|---|---|---|---|---|',
+    '| Code | Kind | Retryable | Native HTTP | Roboflow HTTP | WaveSpeed HTTP / code | Meaning |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');
