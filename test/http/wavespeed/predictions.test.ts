@@ -20,6 +20,7 @@ async function setup(engine = new FakeEngine(), overrides = {}) {
 
 type App = Awaited<ReturnType<typeof setup>>['app'];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- envelope bodies checked field by field and against goldens
 async function poll(app: App, id: string): Promise<Record<string, any>> {
   for (let i = 0; i < 200; i++) {
     const res = await app.inject({ method: 'GET', url: `/api/v3/predictions/${id}/result` });
