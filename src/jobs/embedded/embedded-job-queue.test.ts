@@ -8,6 +8,7 @@ import { DirFileStore } from './dir-file-store.js';
 import { EmbeddedJobQueue } from './embedded-job-queue.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 import { SqliteUploadStore } from './sqlite-upload-store.js';
+import { SamError } from '../../domain/errors.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -92,6 +93,22 @@ describe('EmbeddedJobQueue retention', () => {
     await expect(uploads.write(upload.id, new Uint8Array(2))).rejects.toMatchObject({ code: 'UPLOAD_SIZE_MISMATCH' });
     await expect(uploads.write('0'.repeat(32), new Uint8Array(3))).rejects.toMatchObject({ code: 'UPLOAD_NOT_FOUND' });
     expect((await uploads.write(upload.id, new Uint8Array(3))).complete).toBe(true);
+    store.close();
+  });
+});
+
+describe('EmbeddedJobQueue busy engine', () => {
+  it('fails a job with the busy reason once it has waited longer than maxBusyWaitMs (a model that never loads)', async () => {
+    const { db, files } = fresh();
+    const store = new SqliteJobStore(db);
+    const refuse = async () => {
+      throw new SamError('MODEL_NOT_READY', 'No model is loaded: the model sam3 is not installed');
+    };
+    const queue = new EmbeddedJobQueue({ store, files, processors: { image: refuse }, retentionMs: 60_000, busyRetryMs: 5, maxBusyWaitMs: 60 });
+    queue.start();
+    const job = await queue.submit({ kind: 'image', model: 'm', input: {} });
+    expect(await queue.waitForSettled(job.id, 5_000)).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'MODEL_NOT_READY', message: 'No model is loaded: the model sam3 is not installed' } });
+    await queue.close();
     store.close();
   });
 });

@@ -21,6 +21,8 @@ export interface EmbeddedJobQueueOptions {
   retentionMs: number;
   /** How long a job waits before retrying when the engine is busy or still loading (default 500 ms). */
   busyRetryMs?: number;
+  /** A job still refused as busy this long after it was submitted fails with that error (default 15 min). */
+  maxBusyWaitMs?: number;
   cleanupIntervalMs?: number;
   /** Extra cleanup run with each sweep (expired uploads). */
   onSweep?: () => Promise<unknown>;
@@ -196,7 +198,8 @@ export class EmbeddedJobQueue implements JobQueue {
         // Cancelled: cancel() already wrote the final record.
       } else {
         const error = toSamError(thrown);
-        if (error.kind === 'busy') {
+        const waitedMs = this.now() - job.createdAtMs;
+        if (error.kind === 'busy' && waitedMs < (this.options.maxBusyWaitMs ?? 900_000)) {
           store.requeue(job.id, job.attempts, this.now() + (this.options.busyRetryMs ?? 500));
         } else {
           if (error.code === 'INTERNAL') this.options.onError?.(`job ${job.id} failed`, thrown);
