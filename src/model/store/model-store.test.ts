@@ -42,7 +42,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   if (file.cutAfter !== undefined && file.cutAfter < body.length) {
     const cut = file.cutAfter;
     delete file.cutAfter;
-    res.write(body.subarray(0, cut), () => res.socket?.destroy());
+    // Give the client time to take the bytes before the cut, so the resume point is deterministic.
+    res.write(body.subarray(0, cut), () => setTimeout(() => res.socket?.destroy(), 100));
     return;
   }
   res.end(body);

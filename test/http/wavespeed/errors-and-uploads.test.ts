@@ -25,7 +25,7 @@ describe('WaveSpeed submission errors', () => {
     ['bad rle_format', '/sam3-image-rle', { image: DATA_URI, prompt: 'a', rle_format: 'kaggle' }, 400, 1401, /rle_format/],
     ['video (not built yet)', '/sam3-video-rle', { video: 'https://example.com/a.mp4', prompt: 'person' }, 400, 1401, /Video segmentation is not available in this build/],
     ['video without prompt', '/sam3-video-rle', { video: 'https://example.com/a.mp4' }, 400, 1400, /prompt/],
-  ])('%s → HTTP %i, code %i', async (_name, path, payload, status, code, message) => {
+  ])('%s', async (_name, path, payload, status, code, message) => {
     const { app, engine } = await setup();
     const res = await app.inject({ method: 'POST', url: `/api/v3/wavespeed-ai${path}`, payload });
     expect(res.statusCode).toBe(status);
