@@ -6,7 +6,8 @@ import type { Settings } from './config/settings.js';
 import { writeDemoBundle } from './demo-model/write-demo-bundle.js';
 import { SamError } from './domain/errors.js';
 import { CATALOGUE } from './model/store/catalogue.js';
-import { readInstalled } from './model/store/model-store.js';
+import { pullBundle, readInstalled, type StoreOptions } from './model/store/model-store.js';
+import { describePull, PullProgress, type PullSnapshot } from './model/store/pull-progress.js';
 import { DeferredEngine } from './engine/deferred-engine.js';
 import { LocalEngine, type LocalEngineOptions } from './engine/local-engine.js';
 import { buildApp } from './http/app.js';
@@ -48,7 +49,7 @@ export async function resolveModelDir(model: string, cacheDir: string, modelDir 
   if (CATALOGUE.some((b) => b.name === model)) {
     const installed = await readInstalled(join(modelDir, model));
     if (!installed?.complete.length) {
-      throw new SamError('MODEL_NOT_FOUND', `The model ${model} is not installed in ${modelDir}: run \`sam3 models pull ${model}\` (or use --model demo to try the server without weights)`, { field: 'model', received: model });
+      throw new SamError('MODEL_NOT_FOUND', `The model ${model} is not installed in ${modelDir}: run \`sam3 models pull ${model}\` (or \`sam3 serve --pull\`), or use --model demo to try the server without weights`, { field: 'model', received: model });
     }
     return installed.dir;
   }
@@ -58,6 +59,41 @@ export async function resolveModelDir(model: string, cacheDir: string, modelDir 
 export async function createLocalEngine(s: EngineSettings, extra: Partial<LocalEngineOptions> = {}): Promise<LocalEngine> {
   const modelDir = await resolveModelDir(s.model, s.cacheDir, s.modelDir);
   return LocalEngine.create({ ...extra, modelDir, device: s.device, dtype: s.dtype, intraOpThreads: s.threads, ...(s.onWarning ? { onWarning: s.onWarning } : {}) });
+}
+
+/** Where and how model bundles are downloaded, from settings (hub endpoint, token, proxies). */
+export const storeOptions = (s: Settings, dir?: string): StoreOptions => ({
+  root: dir ?? s.modelDir,
+  hfEndpoint: s.hfEndpoint,
+  ...(s.hfToken ? { hfToken: s.hfToken } : {}),
+  proxy: { httpProxy: s.httpProxy, httpsProxy: s.httpsProxy, noProxy: s.noProxy },
+});
+
+/**
+ * `serve --pull`: downloads the catalogue bundle named by the model setting when its dtype is not installed, logging
+ * progress (and exposing it to /readyz through `onProgress`). Other models (demo, paths) need no download.
+ */
+export async function pullIfMissing(settings: Settings, log: (message: string) => void, onProgress?: (s: PullSnapshot) => void): Promise<void> {
+  const name = settings.model;
+  if (!CATALOGUE.some((b) => b.name === name)) return;
+  const installed = await readInstalled(join(settings.modelDir, name));
+  if (installed?.complete.includes(settings.dtype)) return;
+  log(`model ${name} (${settings.dtype}) is not installed: pulling it into ${settings.modelDir} (SAM3_AUTO_PULL / --pull)`);
+  let lastLogMs = 0;
+  const progress = new PullProgress((s) => {
+    onProgress?.(s);
+    if (s.elapsedMs - lastLogMs >= 10_000) {
+      lastLogMs = s.elapsedMs;
+      log(`pulling ${name}: ${describePull(s)}`);
+    }
+  });
+  try {
+    await pullBundle(name, settings.dtype, storeOptions(settings), () => progress.file());
+  } catch (error) {
+    const e = error instanceof SamError ? error : new SamError('MODEL_DOWNLOAD_FAILED', (error as Error).message, {}, { cause: error });
+    throw new SamError(e.code, `Could not pull the model ${name}: ${e.message}. Run \`sam3 models pull ${name} --dtype ${settings.dtype}\` when online (it resumes), or start with --model demo to try the server without weights`, e.details, { cause: error });
+  }
+  log(`pulled ${name}: ${describePull(progress.snapshot())}`);
 }
 
 export interface Server {
@@ -71,7 +107,9 @@ export async function createServer(settings: Settings, options: { log?: boolean 
   const logger = createLogger(options.log === false ? 'silent' : settings.logLevel);
   // The closure runs only when /metrics is scraped, after `engine` below exists.
   const metrics = new ServerMetrics(() => engine.stats());
-  const loading = createLocalEngine(
+  let pulling: PullSnapshot | undefined;
+  const pulled = settings.autoPull ? pullIfMissing(settings, (m) => logger.info(m), (s) => (pulling = s)).finally(() => (pulling = undefined)) : Promise.resolve();
+  const loading = pulled.then(() => createLocalEngine(
     { model: settings.model, device: settings.device, dtype: settings.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, onWarning: (m) => logger.warn(m) },
     {
       imageLimits: { maxImageBytes: settings.maxImageBytes, maxImagePixels: settings.maxImagePixels },
@@ -82,7 +120,7 @@ export async function createServer(settings: Settings, options: { log?: boolean 
       maxQueued: settings.maxQueued,
       onTimings: (t) => metrics.observeStages(t),
     },
-  );
+  ));
   const engine = new DeferredEngine(loading);
   const jobs = startJobs(settings, engine, logger);
   const app = await buildApp({
@@ -92,7 +130,9 @@ export async function createServer(settings: Settings, options: { log?: boolean 
     version: VERSION,
     readiness: () => {
       const r = engine.readiness();
-      return r.state === 'ready' ? { ready: true, detail: 'model loaded' } : r.state === 'loading' ? { ready: false, detail: 'model loading' } : { ready: false, detail: `model failed to load: ${r.error.message}` };
+      if (r.state === 'ready') return { ready: true, detail: 'model loaded' };
+      if (r.state === 'failed') return { ready: false, detail: `model failed to load: ${r.error.message}` };
+      return { ready: false, detail: pulling ? `model downloading: ${settings.model} ${describePull(pulling)}` : 'model loading' };
     },
     metrics,
     apiKeys: settings.apiKeys,

@@ -80,11 +80,13 @@ const serve = program.command('serve').description('run the HTTP server: native 
 for (const [name, help] of SERVE_FLAGS) serve.option(`--${kebab(name)} <value>`, `${help} (default: ${settings[name] as string | number})`);
 serve
   .option('--api-key <key>', 'API key clients must send (repeatable; adds to SAM3_API_KEYS)', collect)
-  .action(async (opts: Record<string, string | string[] | undefined>) => {
+  .option('--pull', 'download the model first when it is a catalogue name not yet installed (SAM3_AUTO_PULL=1)')
+  .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
     const overrides: Partial<Record<SettingName, string>> = {};
     for (const [name] of SERVE_FLAGS) if (typeof opts[name] === 'string') overrides[name] = opts[name];
     const keys = [...settings.apiKeys, ...((opts.apiKey as string[] | undefined) ?? [])];
     if (keys.length) overrides.apiKeys = keys.join(',');
+    if (opts.pull === true) overrides.autoPull = '1';
     await runServe(overrides);
   });
 

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { SamError } from '../domain/errors.js';
 import { CATALOGUE } from '../model/store/catalogue.js';
-import { listBundles, pullBundle, removeBundle, verifyBundle, type StoreOptions } from '../model/store/model-store.js';
+import { storeOptions } from '../compose.js';
+import { listBundles, pullBundle, removeBundle, verifyBundle } from '../model/store/model-store.js';
+import { PullProgress } from '../model/store/pull-progress.js';
 
-const storeOptions = (s: Settings, dir?: string): StoreOptions => ({ root: dir ?? s.modelDir, hfEndpoint: s.hfEndpoint, ...(s.hfToken ? { hfToken: s.hfToken } : {}) });
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export async function runPull(name: string, dtype: string, settings: Settings, dir: string | undefined, print: (line: string) => void): Promise<void> {
@@ -15,11 +16,17 @@ export async function runPull(name: string, dtype: string, settings: Settings, d
     cliProgress.Presets.shades_classic,
   );
   const started = Date.now();
+  // One bar per file and one for the whole bundle (its total grows as each file's size becomes known).
+  const totalBar = bars.create(1, 0, { file: 'total'.padEnd(44), speed: '' });
+  const progress = new PullProgress((s) => {
+    totalBar.setTotal(Math.max(1, Math.round(s.knownBytes / 1048576)));
+    totalBar.update(Math.round(s.doneBytes / 1048576), { speed: s.elapsedMs > 0 ? `${mib(s.doneBytes / (s.elapsedMs / 1000))}/s` : '' });
+  });
   try {
     const installed = await pullBundle(name, dtype, storeOptions(settings, dir), (file) => {
       let bar: cliProgress.SingleBar | undefined;
       let done = 0;
-      return {
+      return progress.file({
         start(total, resumed) {
           done = resumed;
           bar = bars.create(Math.max(1, Math.round((total ?? 0) / 1048576)), Math.round(resumed / 1048576), { file: file.padEnd(44).slice(0, 44), speed: '' });
@@ -29,7 +36,7 @@ export async function runPull(name: string, dtype: string, settings: Settings, d
           const seconds = (Date.now() - started) / 1000;
           bar?.update(Math.round(done / 1048576), { speed: seconds > 0 ? `${mib(done / seconds)}/s` : '' });
         },
-      };
+      });
     });
     bars.stop();
     const files = Object.entries(installed.files);

@@ -8,6 +8,8 @@ export interface SettingSpec<T> {
   /** Human form of what is expected, for error messages and the generated docs. */
   readonly type: string;
   readonly parse: (raw: string) => T | undefined;
+  /** Another variable read when `env` is unset (the lowercase proxy variables). */
+  readonly alias?: string;
 }
 
 const setting = <T>(env: string, defaultValue: string, type: string, parse: (raw: string) => T | undefined, description: string): SettingSpec<T> => ({
@@ -24,7 +26,7 @@ const list = (raw: string): string[] => raw.split(',').map((s) => s.trim()).filt
 const oneOf = <T extends string>(...values: T[]) => (raw: string): T | undefined => (values.includes(raw as T) ? (raw as T) : undefined);
 
 export const SETTINGS = {
-  model: setting('SAM3_MODEL', 'demo', 'path or "demo"', text, 'Model bundle directory, or "demo" for the built-in synthetic model (not SAM 3; for trying the server and for tests).'),
+  model: setting('SAM3_MODEL', 'sam3', 'catalogue name, path or "demo"', text, 'Model to serve: a catalogue name installed by `sam3 models pull` (sam3, sam3-tracker), a bundle directory, or "demo" for the built-in synthetic model (not SAM 3; for trying the server and for tests).'),
   device: setting('SAM3_DEVICE', 'cpu', 'cpu|cuda|tensorrt|webgpu', oneOf('cpu', 'cuda', 'tensorrt', 'webgpu'), 'Execution provider; falls back to cpu with a warning when unavailable.'),
   dtype: setting('SAM3_DTYPE', 'fp32', 'fp32|fp16|q8|q4|q4f16|bnb4', oneOf('fp32', 'fp16', 'q8', 'q4', 'q4f16', 'bnb4'), 'Weight variant to load (file-name suffix of the published exports).'),
   threads: setting('SAM3_THREADS', '0', 'integer ≥ 0', integer(0), 'ONNX Runtime intra-op threads (0 = its default).'),
@@ -54,6 +56,10 @@ export const SETTINGS = {
   syncTimeoutMs: setting('SAM3_SYNC_TIMEOUT_MS', '60000', 'integer ms', integer(1), 'How long enable_sync_mode waits for a job before answering it is still processing.'),
   maxUploadBytes: setting('SAM3_MAX_UPLOAD_BYTES', String(200 * 1024 * 1024), 'integer bytes', integer(1), 'Largest file accepted by /api/v3/media/uploads.'),
   webhookTimeoutMs: setting('SAM3_WEBHOOK_TIMEOUT_MS', '10000', 'integer ms', integer(1), 'Time limit of one webhook delivery attempt; failed deliveries are retried 5 times with backoff.'),
+  autoPull: setting('SAM3_AUTO_PULL', '0', '0|1', (raw) => (raw === '1' || raw === 'true' ? true : raw === '0' || raw === 'false' ? false : undefined), 'Before loading a catalogue model that is not installed, download it (`sam3 serve --pull`; `npm start` sets it). Progress goes to the log and /readyz.'),
+  httpsProxy: { ...setting('HTTPS_PROXY', '', 'URL', text, 'Proxy for https model downloads (also read from https_proxy).'), alias: 'https_proxy' },
+  httpProxy: { ...setting('HTTP_PROXY', '', 'URL', text, 'Proxy for http model downloads (also read from http_proxy).'), alias: 'http_proxy' },
+  noProxy: { ...setting('NO_PROXY', '', 'comma-separated hosts', text, 'Hosts model downloads reach directly, bypassing the proxy (also read from no_proxy).'), alias: 'no_proxy' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -76,7 +82,7 @@ export function readSettings(env: Record<string, string | undefined> = process.e
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(SETTINGS) as Array<[SettingName, SettingSpec<unknown>]>) {
     const fromFlag = overrides[name];
-    const raw = fromFlag ?? env[spec.env] ?? spec.defaultValue;
+    const raw = fromFlag ?? env[spec.env] ?? (spec.alias ? env[spec.alias] : undefined) ?? spec.defaultValue;
     const value = spec.parse(raw.startsWith('~/') ? `${home}${raw.slice(1)}` : raw);
     if (value === undefined) problems.push(`${fromFlag !== undefined ? `--${kebab(name)}` : spec.env}: expected ${spec.type} but received ${JSON.stringify(raw)}`);
     else out[name] = value;

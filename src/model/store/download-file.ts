@@ -5,7 +5,21 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { EnvHttpProxyAgent, fetch, type Dispatcher, type Response } from 'undici';
 import { SamError } from '../../domain/errors.js';
+
+export interface ProxySettings {
+  httpProxy: string;
+  httpsProxy: string;
+  /** Comma-separated hosts reached directly. */
+  noProxy: string;
+}
+
+/** An undici dispatcher routing through the configured proxies, or undefined to connect directly. */
+export function proxyDispatcher(proxy: ProxySettings | undefined): Dispatcher | undefined {
+  if (!proxy || (!proxy.httpProxy && !proxy.httpsProxy)) return undefined;
+  return new EnvHttpProxyAgent({ ...(proxy.httpProxy ? { httpProxy: proxy.httpProxy } : {}), ...(proxy.httpsProxy ? { httpsProxy: proxy.httpsProxy } : {}), noProxy: proxy.noProxy });
+}
 
 export interface FileDownload {
   url: string;
@@ -15,6 +29,8 @@ export interface FileDownload {
   headers?: Record<string, string>;
   /** Shown in errors: e.g. the Hugging Face repository the file belongs to, and where to grant access. */
   source: string;
+  /** Route through a proxy (HTTPS_PROXY/HTTP_PROXY/NO_PROXY); undefined = direct. */
+  dispatcher?: Dispatcher;
 }
 
 export interface DownloadProgress {
@@ -61,7 +77,7 @@ export async function downloadFile(spec: FileDownload, progress?: DownloadProgre
   const headers: Record<string, string> = { ...spec.headers, ...(existing.bytes > 0 ? { range: `bytes=${existing.bytes}-` } : {}) };
   let response: Response;
   try {
-    response = await fetch(spec.url, { headers, redirect: 'follow', ...(signal ? { signal } : {}) });
+    response = await fetch(spec.url, { headers, redirect: 'follow', ...(signal ? { signal } : {}), ...(spec.dispatcher ? { dispatcher: spec.dispatcher } : {}) });
   } catch (cause) {
     const reason = (cause as { cause?: { code?: string; message?: string } }).cause;
     throw new SamError('MODEL_DOWNLOAD_FAILED', `Could not reach ${new URL(spec.url).host} to download ${spec.url}: ${reason?.code ?? reason?.message ?? (cause as Error).message} (offline? behind a proxy? see README "Getting real weights")`, {}, { cause });

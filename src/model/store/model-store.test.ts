@@ -2,7 +2,7 @@
 // resume after a cut connection, checksum mismatch, 401/403/404, a second concurrent pull, offline, truncation.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,5 +142,33 @@ describe('model store', () => {
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'MODEL_LOCKED' });
     expect(await verifyBundle(join(options.root, 'tiny-tracker'))).toEqual([]);
+  });
+
+  it('goes through the proxy from HTTP_PROXY/HTTPS_PROXY, and straight past it for NO_PROXY hosts', async () => {
+    const tunnels: string[] = [];
+    const proxy = createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: IncomingMessage, client: import('node:stream').Duplex, head: Buffer) => {
+      tunnels.push(req.url!);
+      const [host, port] = req.url!.split(':');
+      const upstream = connect(Number(port), host!, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const options = { ...(await store()), proxy: { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: '' } };
+      expect((await pullBundle('tiny-tracker', 'fp32', options)).complete).toEqual(['fp32']);
+      expect(tunnels.length).toBe(2);
+      expect(tunnels[0]).toBe(new URL(endpoint).host);
+      const direct = { ...(await store()), proxy: { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: '127.0.0.1' } };
+      await pullBundle('tiny-tracker', 'fp32', direct);
+      expect(tunnels.length).toBe(2);
+    } finally {
+      proxy.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { SamError } from '../../domain/errors.js';
 import { loadModelBundle, type ModelDtype } from '../sam3/model-bundle.js';
 import { CATALOGUE, describeSource, sourceUrl, type CatalogueBundle } from './catalogue.js';
-import { downloadFile, hashFile, type DownloadProgress } from './download-file.js';
+import { downloadFile, hashFile, proxyDispatcher, type DownloadProgress, type ProxySettings } from './download-file.js';
 
 export interface StoreOptions {
   /** Directory holding one folder per bundle. */
@@ -15,6 +15,8 @@ export interface StoreOptions {
   /** Files downloaded at once. */
   parallel?: number;
   catalogue?: readonly CatalogueBundle[];
+  /** HTTP(S) proxies for every download. */
+  proxy?: ProxySettings;
 }
 
 export interface InstalledFile {
@@ -85,6 +87,7 @@ export async function pullBundle(name: string, dtype: string, options: StoreOpti
   return withLock(join(options.root, `${name}.lock`), async () => {
     const installed: InstalledBundle = (await readInstalled(dir)) ?? { name, label: bundle.label, dir, files: {}, complete: [] };
     const todo = bundle.files(dtype).filter((f) => !installed.files[f.path]);
+    const dispatcher = proxyDispatcher(options.proxy);
     let next = 0;
     const worker = async (): Promise<void> => {
       for (let i = next++; i < todo.length; i = next++) {
@@ -98,6 +101,7 @@ export async function pullBundle(name: string, dtype: string, options: StoreOpti
             dest,
             source: describeSource(file.source),
             ...(file.sha256 ? { sha256: file.sha256 } : {}),
+            ...(dispatcher ? { dispatcher } : {}),
             ...(isHf && options.hfToken ? { headers: { authorization: `Bearer ${options.hfToken}` } } : {}),
           },
           onFile?.(file.path),
