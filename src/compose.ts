@@ -122,7 +122,7 @@ export async function createServer(settings: Settings, options: { log?: boolean 
     },
   ));
   const engine = new DeferredEngine(loading);
-  const jobs = startJobs(settings, engine, logger);
+  const jobs = startJobs(settings, engine, logger, metrics);
   const app = await buildApp({
     jobs: jobs.deps,
     engine,
@@ -150,7 +150,7 @@ export async function createServer(settings: Settings, options: { log?: boolean 
 }
 
 /** The embedded job system under the data dir: SQLite records, files, uploads, the scheduler and webhook delivery. */
-function startJobs(settings: Settings, engine: DeferredEngine, logger: ReturnType<typeof createLogger>) {
+function startJobs(settings: Settings, engine: DeferredEngine, logger: ReturnType<typeof createLogger>, metrics: ServerMetrics) {
   mkdirSync(settings.dataDir, { recursive: true });
   const retentionMs = settings.retentionHours * 3_600_000;
   const store = new SqliteJobStore(join(settings.dataDir, 'jobs.db'));
@@ -175,9 +175,16 @@ function startJobs(settings: Settings, engine: DeferredEngine, logger: ReturnTyp
     renderers: new Map([['wavespeed', (record) => webhookBody(record, { base: settings.publicUrl || record.baseUrl || fallbackBase, signer })]]),
     secret: () => secrets.webhookSecret,
     send: (url, body, headers, signal) => postWebhook(url, body, headers, { allowNetworks: settings.urlAllowNetworks, timeoutMs: settings.webhookTimeoutMs }, signal),
-    onDelivery: (e) => (e.error ? logger.warn(e, 'webhook delivery failed') : logger.info(e, 'webhook delivered')),
+    onDelivery: (e) => {
+      metrics.webhookAttempt(!e.error ? 'delivered' : e.final ? 'failed' : 'retrying');
+      if (e.error) logger.warn(e, 'webhook delivery failed');
+      else logger.info(e, 'webhook delivered');
+    },
   });
-  queue.onSettled(() => dispatcher.kick());
+  queue.onSettled((record) => {
+    metrics.jobFinished(record.kind, record.status, record.error?.code ?? '', ((record.finishedAtMs ?? Date.now()) - record.createdAtMs) / 1000);
+    dispatcher.kick();
+  });
   const recovered = queue.start();
   if (recovered.requeued || recovered.failed) logger.warn(recovered, 'recovered jobs interrupted by the previous run');
   dispatcher.kick();

@@ -1,5 +1,5 @@
 // Prometheus metrics of one process: HTTP requests by route and status, latency, per-stage inference durations,
-// cache hits/misses, queue depth and in-flight requests. Passed in by compose.ts, never imported as a global.
+// cache hits/misses, queue depth, in-flight requests, finished jobs and webhook deliveries. Passed in by compose.ts, never imported as a global.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** What the engine reports; structurally the engine port's stats (observability imports no other layer). */
@@ -16,6 +16,9 @@ export class ServerMetrics {
   private readonly latency: Histogram<'route' | 'method'>;
   private readonly stages: Histogram<'stage'>;
   private readonly inFlight: Gauge;
+  private readonly jobs: Counter<'kind' | 'status' | 'code'>;
+  private readonly jobSeconds: Histogram<'kind'>;
+  private readonly webhooks: Counter<'outcome'>;
 
   constructor(source: () => InferenceCounters | undefined) {
     const registers = [this.registry];
@@ -36,6 +39,9 @@ export class ServerMetrics {
       registers,
     });
     this.inFlight = new Gauge({ name: 'sam3_http_requests_in_flight', help: 'HTTP requests being served now', registers });
+    this.jobs = new Counter({ name: 'sam3_jobs_finished_total', help: 'Async jobs that reached a final state, by kind, status and error code', labelNames: ['kind', 'status', 'code'], registers });
+    this.jobSeconds = new Histogram({ name: 'sam3_job_duration_seconds', help: 'Async jobs from submission to a final state (waiting included)', labelNames: ['kind'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800], registers });
+    this.webhooks = new Counter({ name: 'sam3_webhook_deliveries_total', help: 'Webhook delivery attempts: delivered, retrying or failed (given up)', labelNames: ['outcome'], registers });
     const read = <T>(pick: (s: InferenceCounters) => T, fallback: T): T => {
       const s = source();
       return s ? pick(s) : fallback;
@@ -74,6 +80,15 @@ export class ServerMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  jobFinished(kind: string, status: string, code: string, seconds: number): void {
+    this.jobs.inc({ kind, status, code });
+    this.jobSeconds.observe({ kind }, seconds);
+  }
+
+  webhookAttempt(outcome: 'delivered' | 'retrying' | 'failed'): void {
+    this.webhooks.inc({ outcome });
   }
 
   render(): Promise<string> {

@@ -132,4 +132,11 @@ describe('webhooks', () => {
     expect(body).toMatchObject({ id, model: 'wavespeed-ai/sam3-image-rle', status: 'completed', error: '', input: { prompt: 'red' } });
     expect((body.input as { image: string }).image).toMatch(/^data:image\/png;base64,… \(\d+ characters\)$/);
   });
+
+  it('counts finished jobs and webhook deliveries in /metrics', async () => {
+    const page = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
+    expect(page).toMatch(/sam3_jobs_finished_total\{kind="image",status="completed",code=""\} \d+/);
+    expect(page).toMatch(/sam3_jobs_finished_total\{kind="image",status="failed",code="IMAGE_DECODE_FAILED"\} 2/);
+    expect(page).toContain('sam3_webhook_deliveries_total{outcome="delivered"} 1');
+  });
 });
