@@ -6,7 +6,7 @@ import { Sam3Client } from '../src/api/client.js';
 import { buildApp } from '../src/http/app.js';
 import { LocalEngine } from '../src/engine/local-engine.js';
 import { writeDemoBundle } from '../src/demo-model/write-demo-bundle.js';
-import { BLUE, RED, drawScene, encodePng } from '../test/helpers/scenes.js';
+import { twoRectScene } from './two-rect-scene.js';
 import { medianMsAsync } from './median.js';
 
 const modelDir = await writeDemoBundle(join(process.cwd(), '.cache', 'bench-models', 'demo'));
@@ -18,13 +18,7 @@ const runs = 15;
 const rows: string[] = [];
 
 for (const [w, h] of [[640, 480], [1920, 1080]] as const) {
-  const scene = drawScene(w, h, [
-    { kind: 'rect', color: RED, x0: w * 0.1, y0: h * 0.1, x1: w * 0.4, y1: h * 0.5 },
-    { kind: 'rect', color: BLUE, x0: w * 0.55, y0: h * 0.4, x1: w * 0.9, y1: h * 0.9 },
-  ]);
-  const png = await encodePng(scene);
-  const b64 = Buffer.from(png).toString('base64');
-  const click = { x: Math.round(w * 0.7), y: Math.round(h * 0.6) };
+  const { png, b64, click } = await twoRectScene(w, h);
   // Every call sends the image bytes; after the first, the embedding cache hits on both paths alike.
   const direct = await medianMsAsync(() => engine.segment({ image: png, concepts: [{ text: 'red' }], objects: [{ points: [{ ...click, positive: true }] }], maskEncodings: ['rle'] }), runs);
   const native = await medianMsAsync(() => client.segment({ image: { base64: b64 }, prompts: [{ type: 'concept', text: 'red' }, { type: 'object', points: [click] }] }), runs);

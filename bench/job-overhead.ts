@@ -14,7 +14,7 @@ import { EmbeddedJobQueue } from '../src/jobs/embedded/embedded-job-queue.js';
 import { SqliteJobStore } from '../src/jobs/embedded/sqlite-job-store.js';
 import { SqliteUploadStore } from '../src/jobs/embedded/sqlite-upload-store.js';
 import { imageJobProcessor } from '../src/jobs/run-image-job.js';
-import { BLUE, RED, drawScene, encodePng } from '../test/helpers/scenes.js';
+import { twoRectScene } from './two-rect-scene.js';
 import { medianMsAsync } from './median.js';
 
 const modelDir = await writeDemoBundle(join(process.cwd(), '.cache', 'bench-models', 'demo'));
@@ -33,12 +33,7 @@ const rows: string[] = [];
 const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ data: { id: string; status: string } }>);
 
 for (const [w, h] of [[640, 480], [1920, 1080]] as const) {
-  const scene = drawScene(w, h, [
-    { kind: 'rect', color: RED, x0: w * 0.1, y0: h * 0.1, x1: w * 0.4, y1: h * 0.5 },
-    { kind: 'rect', color: BLUE, x0: w * 0.55, y0: h * 0.4, x1: w * 0.9, y1: h * 0.9 },
-  ]);
-  const png = await encodePng(scene);
-  const b64 = Buffer.from(png).toString('base64');
+  const { b64 } = await twoRectScene(w, h);
   const body = { image: `data:image/png;base64,${b64}`, prompt: 'red', apply_mask: false };
   const sync = await medianMsAsync(() => client.segment({ image: { base64: b64 }, prompts: [{ type: 'concept', text: 'red' }] }), runs);
   const jobSync = await medianMsAsync(() => post('/api/v3/wavespeed-ai/sam3-image-rle', { ...body, enable_sync_mode: true }), runs);
