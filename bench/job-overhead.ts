@@ -28,7 +28,7 @@ const jobs = { queue, uploads: new SqliteUploadStore(store.db, files, 3_600_000)
 const app = await buildApp({ engine, jobs, limits: { maxBodyBytes: 100 * 1024 * 1024, maxImageBytes: 50 * 1024 * 1024, maxPrompts: 16, requestTimeoutMs: 60_000 }, version: 'bench' });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 const client = new Sam3Client(url);
-const runs = 15;
+const runs = 31;
 const rows: string[] = [];
 const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ data: { id: string; status: string } }>);
 
