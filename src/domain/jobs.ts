@@ -1,5 +1,5 @@
 // Job records of the async API: ids, states, the stored error, and the inputs/results of image jobs. Plain data.
-import type { ErrorCode, ErrorKind } from './errors.js';
+import { SamError, type ErrorCode, type ErrorKind } from './errors.js';
 import type { PixelBox } from './geometry.js';
 import type { ConceptPrompt, ObjectPrompt } from './prompts.js';
 
@@ -99,4 +99,9 @@ export interface JobRecord {
   webhook: JobWebhook | null;
   /** Records and their files are deleted after this time. */
   expiresAtMs: number;
+}
+
+/** The one message for an unknown or expired job id; WaveSpeed calls jobs "predictions". */
+export function jobNotFound(id: string, noun: 'job' | 'prediction' = 'job'): SamError {
+  return new SamError('JOB_NOT_FOUND', `No ${noun} ${id} exists (never created, or expired)`, { field: 'id', received: id });
 }

@@ -29,6 +29,11 @@ export class UrlSigner {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
+  /** An absolute link to a stored file (`/files/<key>`) under `base`. */
+  fileLink(base: string, key: string, expiresAtMs: number): string {
+    return `${base}${this.sign('get', `/files/${key}`, expiresAtMs)}`;
+  }
+
   /** Parses one of our own signed links (any host); returns its path when the token is valid, else undefined. */
   ownPath(purpose: LinkPurpose, url: string): string | undefined {
     let parsed: URL;
@@ -39,4 +44,9 @@ export class UrlSigner {
     }
     return this.verify(purpose, parsed.pathname, parsed.searchParams.get('expires'), parsed.searchParams.get('token')) ? parsed.pathname : undefined;
   }
+}
+
+/** The base URL clients reach us at: the configured public URL, else the request's own scheme and host. */
+export function requestBase(request: { protocol: string; host: string }, publicUrl: string): string {
+  return publicUrl || `${request.protocol}://${request.host}`;
 }

@@ -19,7 +19,7 @@ export function jobResponse(record: JobRecord, base: string, signer: UrlSigner):
   const result = record.status === 'completed' && record.kind === 'image' && record.result ? (record.result as ImageJobResult) : undefined;
   const files: Record<string, string> = {};
   for (const [name, file] of Object.entries(result?.files ?? {})) {
-    if (file) files[name === 'maskImage' ? 'mask_image' : name] = `${base}${signer.sign('get', `/files/${file.key}`, record.expiresAtMs)}`;
+    if (file) files[name === 'maskImage' ? 'mask_image' : name] = signer.fileLink(base, file.key, record.expiresAtMs);
   }
   return {
     id: record.id,

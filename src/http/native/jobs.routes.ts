@@ -3,9 +3,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorBody, JobListResponse, JobResponse } from '../../api/native-wire.js';
-import { SamError } from '../../domain/errors.js';
+import { jobNotFound } from '../../domain/jobs.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
-import type { UrlSigner } from '../signed-urls.js';
+import { requestBase, type UrlSigner } from '../signed-urls.js';
 import { jobResponse } from './jobs-translate.js';
 
 export interface NativeJobsOptions {
@@ -24,8 +24,7 @@ const errors = { 401: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 export async function nativeJobRoutes(app: FastifyInstance, options: NativeJobsOptions): Promise<void> {
   const { jobs, signer } = options;
-  const base = (request: FastifyRequest): string => options.publicUrl || `${request.protocol}://${request.host}`;
-  const missing = (id: string): SamError => new SamError('JOB_NOT_FOUND', `No job ${id} exists (never created, or expired)`, { field: 'id', received: id });
+  const base = (request: FastifyRequest): string => requestBase(request, options.publicUrl);
 
   app.get<{ Querystring: { limit?: string; offset?: string; kind?: 'image' | 'video' } }>(
     '/jobs',
@@ -40,7 +39,7 @@ export async function nativeJobRoutes(app: FastifyInstance, options: NativeJobsO
 
   app.get<{ Params: { id: string } }>('/jobs/:id', { schema: { tags: ['Jobs'], summary: 'A job: status, progress, result and output links', params: Params, response: { 200: JobResponse, ...errors } } }, async (request) => {
     const record = await jobs.get(request.params.id);
-    if (!record) throw missing(request.params.id);
+    if (!record) throw jobNotFound(request.params.id);
     return jobResponse(record, base(request), signer);
   });
 

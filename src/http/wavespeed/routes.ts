@@ -2,10 +2,10 @@
 // (optionally waiting: enable_sync_mode), poll and list predictions, two-step uploads, the webhook secret.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SamError } from '../../domain/errors.js';
-import type { JobKind, MediaRef } from '../../domain/jobs.js';
+import { jobNotFound, type JobKind, type MediaRef } from '../../domain/jobs.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import type { UploadStore } from '../../jobs/upload-store.js';
-import type { UrlSigner } from '../signed-urls.js';
+import { requestBase, type UrlSigner } from '../signed-urls.js';
 import { wavespeedErrorHandler } from './error-response.js';
 import { ErrorEnvelope, IdParams, ListQuery, PredictionEnvelope, Sam3ImageBody, Sam3ImageRleBody, Sam3VideoRleBody, SubmitQuery, UploadTicketBody, type SubmitBody } from './schemas.js';
 import { envelope, imageOutputs, imagePrompts, modelId, parseMedia, predictionData, resultUrl, storedWireInput, type Links, type WavespeedModel } from './translate.js';
@@ -28,7 +28,7 @@ const BODIES = { 'sam3-image': Sam3ImageBody, 'sam3-image-rle': Sam3ImageRleBody
 export async function wavespeedRoutes(app: FastifyInstance, options: WavespeedRoutesOptions): Promise<void> {
   const { jobs, uploads, signer } = options;
   app.setErrorHandler(wavespeedErrorHandler);
-  const links = (request: FastifyRequest): Links => ({ base: options.publicUrl || `${request.protocol}://${request.host}`, signer });
+  const links = (request: FastifyRequest): Links => ({ base: requestBase(request, options.publicUrl), signer });
 
   /** Our own upload URLs are read from storage, never fetched (the URL guard would rightly refuse loopback). */
   async function media(value: string, field: string, maxBytes: number): Promise<{ ref?: MediaRef; bytes?: Uint8Array }> {
@@ -78,7 +78,7 @@ export async function wavespeedRoutes(app: FastifyInstance, options: WavespeedRo
 
   const getPrediction = async (request: FastifyRequest<{ Params: IdParams }>) => {
     const record = await jobs.get(request.params.id);
-    if (!record) throw new SamError('JOB_NOT_FOUND', `No prediction ${request.params.id} exists (never created, or expired)`, { field: 'id', received: request.params.id });
+    if (!record) throw jobNotFound(request.params.id, 'prediction');
     return envelope(predictionData(record, links(request)));
   };
   const pollSchema = { tags: ['WaveSpeed'], params: IdParams, response: { 200: PredictionEnvelope, ...errors } };

@@ -95,7 +95,7 @@ export interface Links {
 }
 
 export const resultUrl = (links: Links, id: string): string => `${links.base}/api/v3/predictions/${id}/result`;
-export const fileUrl = (links: Links, file: StoredFile, expiresAtMs: number): string => `${links.base}${links.signer.sign('get', `/files/${file.key}`, expiresAtMs)}`;
+export const fileUrl = (links: Links, file: StoredFile, expiresAtMs: number): string => links.signer.fileLink(links.base, file.key, expiresAtMs);
 
 function outputsOf(record: JobRecord, links: Links): unknown[] {
   if (record.status !== 'completed' || !record.result) return [];

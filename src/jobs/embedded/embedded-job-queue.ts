@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { SamError, toSamError } from '../../domain/errors.js';
-import { FINAL_JOB_STATUSES, JOB_KINDS, type JobError, type JobKind, type JobRecord } from '../../domain/jobs.js';
+import { FINAL_JOB_STATUSES, JOB_KINDS, jobNotFound, type JobError, type JobKind, type JobRecord } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
 import type { JobProcessor } from '../job-processor.js';
 import type { JobListQuery, JobPage, JobQueue, JobSubmission } from '../job-queue.js';
@@ -91,7 +91,7 @@ export class EmbeddedJobQueue implements JobQueue {
 
   async cancel(id: string): Promise<JobRecord> {
     const record = await this.get(id);
-    if (!record) throw new SamError('JOB_NOT_FOUND', `No job ${id} exists (never created, or expired)`, { field: 'id', received: id });
+    if (!record) throw jobNotFound(id);
     if (!this.options.store.cancel(id, CANCELLED, this.now(), this.options.retentionMs)) {
       throw new SamError('JOB_ALREADY_FINISHED', `Job ${id} is already ${this.options.store.get(id)?.status ?? record.status}; only created or processing jobs can be cancelled`, { field: 'id', received: id });
     }
@@ -109,7 +109,7 @@ export class EmbeddedJobQueue implements JobQueue {
         signal?.removeEventListener('abort', done);
         const record = this.options.store.get(id);
         if (record) resolve(record);
-        else reject(new SamError('JOB_NOT_FOUND', `No job ${id} exists (never created, or expired)`, { field: 'id', received: id }));
+        else reject(jobNotFound(id));
       };
       const onSettled = (record: JobRecord): void => {
         if (record.id === id) done();

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import type { JobError, JobKind, JobRecord, JobStatus } from '../../domain/jobs.js';
 
 const SCHEMA_VERSION = 1;
+/** SQL for a job turning final: a webhook that was waiting for it becomes due now. */
+const RELEASE_WEBHOOK = `webhook_state = CASE WHEN webhook_state = 'waiting' THEN 'pending' ELSE webhook_state END`;
 
 interface JobRow {
   id: string;
@@ -120,14 +122,13 @@ export class SqliteJobStore {
 
   /** Final write of one attempt; false when the job was cancelled (or re-claimed) meanwhile, so nothing changed. */
   finish(id: string, attempt: number, outcome: { status: 'completed'; result: unknown; inferenceMs: number } | { status: 'failed'; error: JobError }, nowMs: number, retentionMs: number): boolean {
-    const webhookReady = `CASE WHEN webhook_state = 'waiting' THEN 'pending' ELSE webhook_state END`;
     const info =
       outcome.status === 'completed'
         ? this.db
-            .prepare(`UPDATE jobs SET status = 'completed', result = ?, inference_ms = ?, progress = 1, finished_at = ?, expires_at = ?, webhook_state = ${webhookReady}, webhook_next_at = ? WHERE id = ? AND status = 'processing' AND attempts = ?`)
+            .prepare(`UPDATE jobs SET status = 'completed', result = ?, inference_ms = ?, progress = 1, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ? WHERE id = ? AND status = 'processing' AND attempts = ?`)
             .run(JSON.stringify(outcome.result), Math.round(outcome.inferenceMs), nowMs, nowMs + retentionMs, nowMs, id, attempt)
         : this.db
-            .prepare(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, expires_at = ?, webhook_state = ${webhookReady}, webhook_next_at = ? WHERE id = ? AND status = 'processing' AND attempts = ?`)
+            .prepare(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ? WHERE id = ? AND status = 'processing' AND attempts = ?`)
             .run(JSON.stringify(outcome.error), nowMs, nowMs + retentionMs, nowMs, id, attempt);
     return info.changes === 1;
   }
@@ -142,7 +143,7 @@ export class SqliteJobStore {
     return (
       this.db
         .prepare(
-          `UPDATE jobs SET status = 'cancelled', error = ?, finished_at = ?, expires_at = ?, webhook_state = CASE WHEN webhook_state = 'waiting' THEN 'pending' ELSE webhook_state END, webhook_next_at = ?
+          `UPDATE jobs SET status = 'cancelled', error = ?, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ?
            WHERE id = ? AND status IN ('created', 'processing')`,
         )
         .run(JSON.stringify(error), nowMs, nowMs + retentionMs, nowMs, id).changes === 1
@@ -158,7 +159,7 @@ export class SqliteJobStore {
       const failed = (this.db.prepare(`SELECT id FROM jobs WHERE status = 'processing' AND attempts >= ?`).all(maxAttempts) as Array<{ id: string }>).map((r) => r.id);
       for (const id of failed) {
         this.db
-          .prepare(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, expires_at = ?, webhook_state = CASE WHEN webhook_state = 'waiting' THEN 'pending' ELSE webhook_state END, webhook_next_at = ? WHERE id = ?`)
+          .prepare(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ? WHERE id = ?`)
           .run(JSON.stringify(error), nowMs, nowMs + retentionMs, nowMs, id);
       }
       const requeued = this.db.prepare(`UPDATE jobs SET status = 'created', started_at = NULL, progress = NULL WHERE status = 'processing'`).run().changes;
