@@ -66,7 +66,12 @@ export const ListQuery = Type.Object(
 export type ListQuery = Static<typeof ListQuery>;
 
 export const UploadTicketBody = Type.Object(
-  { filename: Type.String({ minLength: 1, maxLength: 255 }), size: Type.Integer({ minimum: 1 }), content_type: Type.Optional(Type.String({ maxLength: 255 })) },
+  {
+    filename: Type.String({ minLength: 1, maxLength: 255 }),
+    size: Type.Integer({ minimum: 1 }),
+    // Echoed later as the download's Content-Type header, so it must be a plain media type (no control characters).
+    content_type: Type.Optional(Type.String({ maxLength: 255, pattern: "^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+( *; *[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+\"-]+)*$", description: 'media type, e.g. image/png' })),
+  },
   open,
 );
 export type UploadTicketBody = Static<typeof UploadTicketBody>;

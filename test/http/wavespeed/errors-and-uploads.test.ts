@@ -97,6 +97,16 @@ describe('uploads', () => {
     expect(big.json().message).toMatch(/Expected size ≤ 65536 bytes \(SAM3_MAX_UPLOAD_BYTES\) but received 10485760/);
   });
 
+  it('refuses a content_type that is not a plain media type (it becomes a response header)', async () => {
+    const { app } = await setup();
+    const res = await app.inject({ method: 'POST', url: '/api/v3/media/uploads', payload: { filename: 'a.png', size: 3, content_type: 'image/png\r\nx-evil: 1' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 1401, data: null });
+    expect(res.json().message).toMatch(/body\.content_type must match pattern/);
+    const ok = await app.inject({ method: 'POST', url: '/api/v3/media/uploads', payload: { filename: 'a.txt', size: 3, content_type: 'text/plain; charset=utf-8' } });
+    expect(ok.statusCode).toBe(200);
+  });
+
   it('serves the webhook secret', async () => {
     const { app } = await setup();
     const res = await app.inject({ method: 'GET', url: '/api/v3/webhook/secret' });
