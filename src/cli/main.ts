@@ -44,7 +44,7 @@ program
   .option('--box <x0,y0,x1,y1>', 'object box in pixels (repeatable; one object per box)', collect)
   .option('--exemplar <x0,y0,x1,y1[,0]>', 'exemplar box for the concepts ("find all like this"; ",0" = negative)', collect)
   .option('--threshold <0..1>', 'concept score threshold (default 0.5)')
-  .option('--model <dir|demo>', 'model bundle directory, or demo', settings.model)
+  .option('--model <name|dir|demo>', 'installed catalogue model (sam3, sam3-tracker), bundle directory, or demo', settings.model)
   .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda', 'tensorrt', 'webgpu']).default(settings.device))
   .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype))
   .option('--out <file.json>', 'write instances with COCO RLE masks as JSON')
@@ -66,7 +66,7 @@ program
 const SERVE_FLAGS: Array<[SettingName, string]> = [
   ['host', 'address to listen on'],
   ['port', 'TCP port (0 = any free port)'],
-  ['model', 'model bundle directory, or demo'],
+  ['model', 'installed catalogue model (sam3, sam3-tracker), bundle directory, or demo'],
   ['device', 'cpu, cuda, tensorrt or webgpu'],
   ['dtype', 'weight variant'],
   ['threads', 'ONNX Runtime intra-op threads'],
