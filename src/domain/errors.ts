@@ -50,7 +50,10 @@ export const ERROR_CODES = {
   UPLOAD_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No upload or output file matches this id and token (or it has expired).' },
   UPLOAD_SIZE_MISMATCH: { kind: 'invalid_request', retryable: false, summary: 'The uploaded bytes differ in size from the size declared when the upload was created.' },
   WEBHOOK_URL_INVALID: { kind: 'invalid_request', retryable: false, summary: 'The webhook URL is not an absolute http(s) URL.' },
-  VIDEO_UNAVAILABLE: { kind: 'unsupported', retryable: false, summary: 'Video segmentation is not available in this build.' },
+  VIDEO_UNAVAILABLE: { kind: 'unsupported', retryable: false, summary: 'Video segmentation is not available here: no ffmpeg/ffprobe binary was found, or this queue has no video worker.' },
+  VIDEO_DECODE_FAILED: { kind: 'unprocessable_media', retryable: false, summary: 'The video could not be read: corrupt, truncated, empty, audio-only, or in a format ffmpeg cannot decode.' },
+  VIDEO_TOO_LARGE: { kind: 'payload_too_large', retryable: false, summary: 'The video exceeds the configured duration, resolution or frame limit.' },
+  VIDEO_ENCODE_FAILED: { kind: 'internal', retryable: true, summary: 'ffmpeg failed while encoding the overlay video.' },
   INTERNAL: { kind: 'internal', retryable: false, summary: 'An unexpected internal error.' },
 } as const satisfies Record<string, { kind: ErrorKind; retryable: boolean; summary: string }>;
 

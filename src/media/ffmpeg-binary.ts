@@ -1,0 +1,70 @@
+// Finds the ffmpeg and ffprobe binaries: SAM3_FFMPEG_PATH/SAM3_FFPROBE_PATH, then the system PATH, then the
+// optional npm packages @ffmpeg-installer/ffmpeg + @ffprobe-installer/ffprobe. Cached once found.
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { SamError } from '../domain/errors.js';
+
+export interface FfmpegBinaries {
+  ffmpeg: string;
+  ffprobe: string;
+  /** Where they came from, for `sam3 doctor` and the log. */
+  source: 'configured' | 'system' | 'npm';
+}
+
+async function executable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function onPath(name: string): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && (await executable(join(dir, name)))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/** An optional package's `path` export, or undefined when it is not installed. */
+async function npmBinary(pkg: string): Promise<string | undefined> {
+  try {
+    const mod = (await import(pkg)) as { path?: string; default?: { path?: string } };
+    const path = mod.path ?? mod.default?.path;
+    return path && (await executable(path)) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let cached: Promise<FfmpegBinaries> | undefined;
+
+async function locate(configured: { ffmpeg?: string; ffprobe?: string }): Promise<FfmpegBinaries> {
+  if (configured.ffmpeg || configured.ffprobe) {
+    const ffmpeg = configured.ffmpeg || (await onPath('ffmpeg'));
+    const ffprobe = configured.ffprobe || (await onPath('ffprobe'));
+    for (const [name, path] of [['ffmpeg', ffmpeg], ['ffprobe', ffprobe]] as const) {
+      if (!path || !(await executable(path))) throw new SamError('VIDEO_UNAVAILABLE', `The configured ${name} (${path ?? 'unset'}) is not an executable file`, { field: name });
+    }
+    return { ffmpeg: ffmpeg!, ffprobe: ffprobe!, source: 'configured' };
+  }
+  const [ffmpeg, ffprobe] = await Promise.all([onPath('ffmpeg'), onPath('ffprobe')]);
+  if (ffmpeg && ffprobe) return { ffmpeg, ffprobe, source: 'system' };
+  const [npmFfmpeg, npmFfprobe] = await Promise.all([npmBinary('@ffmpeg-installer/ffmpeg'), npmBinary('@ffprobe-installer/ffprobe')]);
+  if (npmFfmpeg && npmFfprobe) return { ffmpeg: npmFfmpeg, ffprobe: npmFfprobe, source: 'npm' };
+  throw new SamError(
+    'VIDEO_UNAVAILABLE',
+    'Video needs ffmpeg and ffprobe: install them (Debian/Ubuntu: apt-get install ffmpeg), set SAM3_FFMPEG_PATH and SAM3_FFPROBE_PATH, or npm install @ffmpeg-installer/ffmpeg @ffprobe-installer/ffprobe',
+  );
+}
+
+/** The binaries to use; `configured` comes from settings. A failed lookup is retried on the next call. */
+export function ffmpegBinaries(configured: { ffmpeg?: string; ffprobe?: string } = {}): Promise<FfmpegBinaries> {
+  cached ??= locate(configured).catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}
