@@ -4,6 +4,7 @@ import type { PixelBox } from '../domain/geometry.js';
 import type { ConceptPrompt, ObjectPrompt } from '../domain/prompts.js';
 import type { ImageInput, RawImage } from '../domain/image.js';
 import type { BinaryMask } from '../domain/segmentation.js';
+import type { VideoEngine } from './video-engine.js';
 
 export interface SegmentRequest {
   /** Encoded image bytes (PNG, JPEG, WebP, …) or an http(s) URL. Optional when `imageId` names a cached embedding. */
@@ -111,7 +112,7 @@ export interface EngineStats {
   readonly objectDecoderCache: { hits: number; runs: number };
 }
 
-export interface SegmentationEngine {
+export interface SegmentationEngine extends VideoEngine {
   segment(request: SegmentRequest): Promise<SegmentResult>;
   /** Encodes and caches the image for every pipeline the model has; returns the key to reuse. */
   embed(request: EmbedRequest): Promise<EmbedResult>;

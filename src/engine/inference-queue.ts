@@ -27,10 +27,14 @@ export class InferenceQueue {
     return { running: this.running, queued: this.waiting.length };
   }
 
-  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `work` in a slot. `continuing` work (the next frame of a video already under way) waits even when the
+   * queue is full: a long job is admitted once, not refused halfway.
+   */
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal, continuing = false): Promise<T> {
     throwIfAborted(signal, 'waiting for the inference queue');
     if (this.running >= this.concurrency) {
-      if (this.waiting.length >= this.maxQueued) {
+      if (!continuing && this.waiting.length >= this.maxQueued) {
         throw new SamError('QUEUE_FULL', `The inference queue is full (${this.running} running, ${this.waiting.length} waiting); retry later`, { limit: this.maxQueued });
       }
       await new Promise<void>((resolve, reject) => {

@@ -16,6 +16,10 @@ import type { ConceptResult, EmbedRequest, EmbedResult, EngineInfo, EngineStats,
 import { InferenceQueue, throwIfAborted } from './inference-queue.js';
 import { encodeMask, renderComposites } from './output-format.js';
 import { validateSegmentRequest } from './validate-request.js';
+import type { VideoLimits } from '../domain/video.js';
+import type { OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
+import { renderOverlay } from './video/render-overlay.js';
+import { trackVideo } from './video/track-video.js';
 
 export interface LocalEngineOptions extends BundleOptions {
   modelDir: string;
@@ -28,7 +32,10 @@ export interface LocalEngineOptions extends BundleOptions {
   onTimings?: (timingsMs: Record<string, number>) => void;
   concurrency?: number;
   maxQueued?: number;
+  videoLimits?: VideoLimits;
 }
+
+export const DEFAULT_VIDEO_LIMITS: VideoLimits = { maxDurationS: 900, maxSidePx: 4096, maxFrames: 30_000 };
 
 interface CachedEmbedding {
   size: ImageSize;
@@ -44,6 +51,7 @@ export class LocalEngine implements SegmentationEngine {
   private readonly urlPolicy: UrlFetchPolicy;
   private readonly maxPrompts: number;
   private readonly onTimings: ((timingsMs: Record<string, number>) => void) | undefined;
+  private readonly videoLimits: VideoLimits;
 
   private constructor(
     readonly model: Sam3Model,
@@ -55,6 +63,7 @@ export class LocalEngine implements SegmentationEngine {
     this.urlPolicy = options.urlPolicy ?? DEFAULT_URL_POLICY;
     this.maxPrompts = options.maxPrompts ?? 64;
     this.onTimings = options.onTimings;
+    this.videoLimits = options.videoLimits ?? DEFAULT_VIDEO_LIMITS;
   }
 
   static async create(options: LocalEngineOptions): Promise<LocalEngine> {
@@ -122,6 +131,14 @@ export class LocalEngine implements SegmentationEngine {
       ...(image && request.includeImage ? { image } : {}),
       ...(composites ? { composites } : {}),
     };
+  }
+
+  segmentVideo(request: VideoSegmentRequest, sink: VideoSink): Promise<VideoSummary> {
+    return trackVideo({ model: this.model, queue: this.queue, limits: this.videoLimits }, request, sink);
+  }
+
+  renderVideoOverlay(request: OverlayRequest): Promise<void> {
+    return renderOverlay(request);
   }
 
   async embed(request: EmbedRequest): Promise<EmbedResult> {

@@ -45,7 +45,11 @@ export async function writeSyntheticVideo(path: string, spec: { width: number; h
       shapes.map((_, k) => {
         const data = new Uint8Array(width * height);
         let any = false;
-        for (let p = 0; p < data.length; p++) if (owner[p] === k) (data[p] = 1), (any = true);
+        for (let p = 0; p < data.length; p++) {
+          if (owner[p] !== k) continue;
+          data[p] = 1;
+          any = true;
+        }
         return any ? { width, height, data } : null;
       }),
     );
@@ -62,8 +66,9 @@ export function linear(color: Rgb, w: number, h: number, from: [number, number],
     at(f) {
       if (f < start || f > end) return null;
       const t = Math.min(1, (f - start) / Math.max(1, Math.min(end, total - 1) - start));
-      const x = from[0] + (to[0] - from[0]) * t;
-      const y = from[1] + (to[1] - from[1]) * t;
+      // Even pixel positions: edges then coincide with yuv420p's 2×2 chroma blocks, so colors stay crisp.
+      const x = 2 * Math.round((from[0] + (to[0] - from[0]) * t) / 2);
+      const y = 2 * Math.round((from[1] + (to[1] - from[1]) * t) / 2);
       return { x0: x, y0: y, x1: x + w, y1: y + h };
     },
   };

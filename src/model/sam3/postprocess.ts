@@ -43,6 +43,26 @@ export function selectConceptInstances(out: PcsOutputs, size: ImageSize, thresho
   });
 }
 
+/** A concept detection at mask resolution (S×S logits), for the video tracker. */
+export interface GridDetection {
+  readonly score: number;
+  /** S×S logits (a copy). */
+  readonly logits: Float32Array;
+  readonly maskSize: number;
+}
+
+/** Queries with score > threshold at mask resolution, highest score first. */
+export function selectGridDetections(out: PcsOutputs, threshold: number): GridDetection[] {
+  const presence = sigmoid(out.presence[0]!);
+  const plane = out.maskSize * out.maskSize;
+  const kept: GridDetection[] = [];
+  for (let q = 0; q < out.queryCount; q++) {
+    const score = sigmoid(out.logits[q]!) * presence;
+    if (score > threshold) kept.push({ score, logits: out.masks.slice(q * plane, (q + 1) * plane), maskSize: out.maskSize });
+  }
+  return kept.sort((a, b) => b.score - a.score);
+}
+
 export interface PvsOutputs {
   iou: Float32Array; // [1, 1, 3]
   masks: Float32Array; // [1, 1, 3, S, S]

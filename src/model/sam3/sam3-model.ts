@@ -9,7 +9,7 @@ import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
 import { PCS, PVS, staticDim } from './manifest.js';
 import { loadModelBundle, type BundleOptions, type ModelBundle } from './model-bundle.js';
 import { encodeExemplars, encodeObject } from './prompt-encoding.js';
-import { selectConceptInstances, selectObjectCandidates, type ConceptInstance, type ObjectCandidate } from './postprocess.js';
+import { selectConceptInstances, selectGridDetections, selectObjectCandidates, sigmoid, type ConceptInstance, type GridDetection, type ObjectCandidate, type PcsOutputs } from './postprocess.js';
 import { ClipTokenizer } from './tokenizer.js';
 
 export interface ModelInfo {
@@ -138,9 +138,7 @@ export class Sam3Model {
     return { hits: this.textCache.hits, misses: this.textCache.misses };
   }
 
-  /** One concept on an encoded image: text (or "visual") + exemplars → instances above `threshold`. */
-  async segmentConcept(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, threshold: number, maxDetections: number | undefined, timings: StageTimings): Promise<ConceptInstance[]> {
-    const spec = this.info.concepts!;
+  private async runConceptDecoder(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, timings: StageTimings): Promise<Fetches> {
     const text = prompt.text?.trim() ? prompt.text.trim() : VISUAL_PROMPT_TEXT;
     const textFeatures = await this.textFeatures(text, timings);
     const boxes = encodeExemplars(prompt.exemplars ?? [], size);
@@ -153,21 +151,55 @@ export class Sam3Model {
     };
     const out = await timings.time('pcs_decoder', () => this.graph('pcs-decoder').run(feeds));
     this.counters.conceptDecoderRuns++;
-    const select = () =>
-      selectConceptInstances(
-        {
-          logits: out[PCS.decoder.logits]!.data as Float32Array,
-          presence: out[PCS.decoder.presence]!.data as Float32Array,
-          boxes: out[PCS.decoder.boxesOut]!.data as Float32Array,
-          masks: out[PCS.decoder.masks]!.data as Float32Array,
-          queryCount: spec.queries,
-          maskSize: spec.maskSize,
-        },
-        size,
-        threshold,
-        maxDetections,
-      );
-    return timings.time('postprocess', select);
+    return out;
+  }
+
+  private pcsOutputs(out: Fetches): PcsOutputs {
+    const spec = this.info.concepts!;
+    return {
+      logits: out[PCS.decoder.logits]!.data as Float32Array,
+      presence: out[PCS.decoder.presence]!.data as Float32Array,
+      boxes: out[PCS.decoder.boxesOut]!.data as Float32Array,
+      masks: out[PCS.decoder.masks]!.data as Float32Array,
+      queryCount: spec.queries,
+      maskSize: spec.maskSize,
+    };
+  }
+
+  /** One concept on an encoded image: text (or "visual") + exemplars → instances above `threshold`. */
+  async segmentConcept(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, threshold: number, maxDetections: number | undefined, timings: StageTimings): Promise<ConceptInstance[]> {
+    const out = await this.runConceptDecoder(embedding, prompt, size, timings);
+    return timings.time('postprocess', () => selectConceptInstances(this.pcsOutputs(out), size, threshold, maxDetections));
+  }
+
+  /** One concept at mask resolution, for the video tracker: queries scoring above `threshold`, logits kept. */
+  async detectConcept(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, threshold: number, timings: StageTimings): Promise<GridDetection[]> {
+    const out = await this.runConceptDecoder(embedding, prompt, size, timings);
+    return selectGridDetections(this.pcsOutputs(out), threshold);
+  }
+
+  /**
+   * One object's best candidate at mask resolution, uncached (video frames are never repeated): logits of the
+   * candidate with the highest predicted IoU, that IoU, and the object presence probability.
+   */
+  async decodeObjectGrid(embedding: ImageEmbedding, prompt: ObjectPrompt, size: ImageSize, timings: StageTimings): Promise<{ logits: Float32Array; iou: number; objectScore: number }> {
+    const spec = this.info.objects!;
+    const feeds = encodeObject(prompt, size, spec.resolution);
+    const run = () =>
+      this.graph('pvs-decoder').run({
+        ...embedding.tensors,
+        [PVS.decoder.points]: new ort.Tensor('float32', feeds.points, [1, 1, feeds.pointCount, 2]),
+        [PVS.decoder.labels]: new ort.Tensor('int64', feeds.labels, [1, 1, feeds.pointCount]),
+        [PVS.decoder.boxes]: new ort.Tensor('float32', feeds.boxes, [1, feeds.boxCount, 4]),
+      });
+    const out = await timings.time('pvs_decoder', run);
+    this.counters.objectDecoderRuns++;
+    const iou = out[PVS.decoder.iou]!.data as Float32Array;
+    const masks = out[PVS.decoder.masks]!.data as Float32Array;
+    let best = 0;
+    for (let c = 1; c < iou.length; c++) if (iou[c]! > iou[best]!) best = c;
+    const plane = spec.maskSize * spec.maskSize;
+    return { logits: masks.slice(best * plane, (best + 1) * plane), iou: iou[best]!, objectScore: sigmoid((out[PVS.decoder.objectScore]!.data as Float32Array)[0]!) };
   }
 
   /**

@@ -1,0 +1,60 @@
+// The engine's video port: track concepts and clicked objects through a video file, frame results to a sink;
+// render the overlay video from stored frame results. Request/result types in domain terms.
+import type { TrackingOptions, VideoFrameResult, VideoInfo, VideoObjectInfo, VideoObjectPrompt } from '../domain/video.js';
+
+export interface VideoSegmentRequest {
+  /** Path of a local video file (surfaces store uploads and fetched URLs first). */
+  readonly video: string;
+  /** Text concepts; each is detected on every frame and its instances tracked ("person, cloth" = two). */
+  readonly concepts: readonly string[];
+  /** Clicked objects: points and/or a box on a frame (index in the processed sequence). */
+  readonly objects: readonly VideoObjectPrompt[];
+  /** Process this many frames per second (subsampling); undefined = every frame. */
+  readonly sampleFps?: number;
+  readonly maxFrames?: number;
+  readonly tracking?: Partial<TrackingOptions>;
+  /** Also write the RLE document (docs/video-rle.schema.json) here, frame by frame. */
+  readonly documentPath?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface VideoProgress {
+  framesDone: number;
+  frameCount: number;
+  /** Processing speed so far, frames per second. */
+  fps: number;
+}
+
+/** Receives results as processing advances; a slow sink slows decoding (backpressure), never memory growth. */
+export interface VideoSink {
+  start?(info: VideoInfo, frameCount: number): void | Promise<void>;
+  frame(frame: VideoFrameResult): void | Promise<void>;
+  progress?(progress: VideoProgress): void;
+}
+
+export interface VideoSummary {
+  info: VideoInfo;
+  /** Frames processed (after subsampling and caps). */
+  frameCount: number;
+  objects: VideoObjectInfo[];
+  /** How existing objects were followed: by the tracker graphs, or by re-detection and association. */
+  mode: 'memory-tracker' | 'tracking-by-detection';
+  timingsMs: Record<string, number>;
+}
+
+export interface OverlayRequest {
+  readonly video: string;
+  /** The RLE document written by `segmentVideo` (`documentPath`) for this video. */
+  readonly document: string;
+  /** Where to write the MP4. */
+  readonly out: string;
+  readonly sampleFps?: number;
+  readonly maxFrames?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface VideoEngine {
+  segmentVideo(request: VideoSegmentRequest, sink: VideoSink): Promise<VideoSummary>;
+  /** Second pass: re-decodes the source and paints each frame's masks; memory stays flat. */
+  renderVideoOverlay(request: OverlayRequest): Promise<void>;
+}
