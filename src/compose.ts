@@ -20,7 +20,9 @@ import { loadOrCreateSecrets } from './jobs/embedded/secret-file.js';
 import { SqliteJobStore } from './jobs/embedded/sqlite-job-store.js';
 import { SqliteUploadStore } from './jobs/embedded/sqlite-upload-store.js';
 import { SqliteWebhookOutbox } from './jobs/embedded/sqlite-webhook-outbox.js';
+import { configureFfmpeg } from './media/ffmpeg-binary.js';
 import { imageJobProcessor } from './jobs/run-image-job.js';
+import { videoJobProcessor } from './jobs/run-video-job.js';
 import { WebhookDispatcher } from './jobs/webhook-dispatcher.js';
 import { UrlSigner } from './http/signed-urls.js';
 import { webhookBody } from './http/wavespeed/translate.js';
@@ -37,6 +39,8 @@ export interface EngineSettings {
   threads: number;
   cacheDir: string;
   modelDir?: string;
+  ffmpegPath?: string;
+  ffprobePath?: string;
   onWarning?: (message: string) => void;
 }
 
@@ -57,6 +61,7 @@ export async function resolveModelDir(model: string, cacheDir: string, modelDir 
 }
 
 export async function createLocalEngine(s: EngineSettings, extra: Partial<LocalEngineOptions> = {}): Promise<LocalEngine> {
+  configureFfmpeg({ ffmpeg: s.ffmpegPath ?? '', ffprobe: s.ffprobePath ?? '' });
   const modelDir = await resolveModelDir(s.model, s.cacheDir, s.modelDir);
   return LocalEngine.create({ ...extra, modelDir, device: s.device, dtype: s.dtype, intraOpThreads: s.threads, ...(s.onWarning ? { onWarning: s.onWarning } : {}) });
 }
@@ -110,7 +115,7 @@ export async function createServer(settings: Settings, options: { log?: boolean 
   let pulling: PullSnapshot | undefined;
   const pulled = settings.autoPull ? pullIfMissing(settings, (m) => logger.info(m), (s) => (pulling = s)).finally(() => (pulling = undefined)) : Promise.resolve();
   const loading = pulled.then(() => createLocalEngine(
-    { model: settings.model, device: settings.device, dtype: settings.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, onWarning: (m) => logger.warn(m) },
+    { model: settings.model, device: settings.device, dtype: settings.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, onWarning: (m) => logger.warn(m) },
     {
       imageLimits: { maxImageBytes: settings.maxImageBytes, maxImagePixels: settings.maxImagePixels },
       urlPolicy: { allowNetworks: settings.urlAllowNetworks, maxBytes: settings.maxImageBytes, timeoutMs: settings.urlTimeoutMs, maxRedirects: 5 },
@@ -118,6 +123,8 @@ export async function createServer(settings: Settings, options: { log?: boolean 
       embeddingCacheBytes: settings.embeddingCacheMb * 1024 * 1024,
       concurrency: settings.concurrency,
       maxQueued: settings.maxQueued,
+      videoLimits: { maxDurationS: settings.maxVideoSeconds, maxSidePx: settings.maxVideoSidePx, maxFrames: settings.maxVideoFrames },
+      maxVideoBytes: settings.maxUploadBytes,
       onTimings: (t) => metrics.observeStages(t),
     },
   ));
@@ -161,8 +168,8 @@ function startJobs(settings: Settings, engine: DeferredEngine, logger: ReturnTyp
   const queue = new EmbeddedJobQueue({
     store,
     files,
-    processors: { image: imageJobProcessor(engine) },
-    concurrency: { image: settings.jobConcurrency },
+    processors: { image: imageJobProcessor(engine), video: videoJobProcessor(engine) },
+    concurrency: { image: settings.jobConcurrency, video: settings.videoJobConcurrency },
     maxAttempts: settings.jobMaxAttempts,
     retentionMs,
     onSweep: () => uploads.sweep(),

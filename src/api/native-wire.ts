@@ -133,3 +133,36 @@ export type JobResponse = Static<typeof JobResponse>;
 
 export const JobListResponse = Type.Object({ jobs: Type.Array(JobResponse), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
 export type JobListResponse = Static<typeof JobListResponse>;
+
+export const WireVideo = Type.Object(
+  {
+    url: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'http(s) URL; private, loopback and link-local addresses are refused' })),
+    base64: Type.Optional(Type.String({ minLength: 1, description: 'base64 bytes or a data:video/…;base64, URI (small clips; upload larger ones as multipart field "video")' })),
+  },
+  { additionalProperties: false, description: 'Exactly one of url or base64 (or upload the file as multipart field "video")' },
+);
+
+export const WireVideoObject = Type.Object(
+  {
+    frame_index: Type.Integer({ minimum: 0, description: 'Frame the prompt is on (index among processed frames, after fps subsampling)' }),
+    obj_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Id to give the object (default: the next free id)' })),
+    label: Type.Optional(Type.String({ maxLength: 200 })),
+    points: Type.Optional(Type.Array(Type.Object({ x: Type.Number(), y: Type.Number(), positive: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), { maxItems: 64 })),
+    box: Type.Optional(BoxXyxy),
+  },
+  { additionalProperties: false },
+);
+
+export const VideoJobBody = Type.Object(
+  {
+    video: Type.Optional(WireVideo),
+    concepts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 16, description: 'Text concepts, each tracked with its own ids' })),
+    objects: Type.Optional(Type.Array(WireVideoObject, { maxItems: 64, description: 'Clicked objects: points and/or a box on a frame' })),
+    fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 240, description: 'Process this many frames per second (default: every frame)' })),
+    max_frames: Type.Optional(Type.Integer({ minimum: 1, description: 'Stop after this many processed frames' })),
+    overlay: Type.Optional(Type.Boolean({ description: 'Also render an MP4 with the masks painted (default false)' })),
+    output_delay_frames: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: 'Frames held back so short-lived detections can be removed (default 15; 0 = none)' })),
+  },
+  { additionalProperties: false },
+);
+export type VideoJobBody = Static<typeof VideoJobBody>;

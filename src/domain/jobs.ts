@@ -2,6 +2,7 @@
 import { SamError, type ErrorCode, type ErrorKind } from './errors.js';
 import type { PixelBox } from './geometry.js';
 import type { ConceptPrompt, ObjectPrompt } from './prompts.js';
+import type { VideoObjectInfo, VideoObjectPrompt } from './video.js';
 
 export type JobKind = 'image' | 'video';
 export const JOB_KINDS: readonly JobKind[] = ['image', 'video'];
@@ -65,6 +66,27 @@ export interface ImageJobResult {
   unionRle?: string;
   rleFormat?: 'coco' | 'start_length';
   files: { overlay?: StoredFile; maskImage?: StoredFile };
+  timingsMs: Record<string, number>;
+}
+
+export interface VideoJobInput {
+  video: MediaRef;
+  /** Text concepts, each tracked ("person, cloth" = two). */
+  concepts: string[];
+  objects: VideoObjectPrompt[];
+  outputs: { overlay: boolean };
+  sampleFps?: number;
+  maxFrames?: number;
+  /** 0 = streaming (no hotstart hold-back); default 15. */
+  outputDelayFrames?: number;
+}
+
+export interface VideoJobResult {
+  video: { width: number; height: number; fps: number; durationS: number };
+  frameCount: number;
+  objects: VideoObjectInfo[];
+  mode: 'memory-tracker' | 'tracking-by-detection';
+  files: { rle: StoredFile; overlay?: StoredFile };
   timingsMs: Record<string, number>;
 }
 

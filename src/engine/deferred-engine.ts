@@ -2,7 +2,7 @@
 // because no weights are installed — fail with MODEL_NOT_READY (503) saying why, so a server can listen, answer
 // /healthz and the docs, and report /readyz honestly.
 import { SamError, toSamError } from '../domain/errors.js';
-import type { OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
+import type { LocalVideo, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
 import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
 
 export type Readiness = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: SamError };
@@ -42,6 +42,10 @@ export class DeferredEngine implements SegmentationEngine {
 
   embed(request: EmbedRequest): Promise<EmbedResult> {
     return Promise.resolve().then(() => this.current().embed(request));
+  }
+
+  openVideo(source: string | { url: string }, signal?: AbortSignal): Promise<LocalVideo> {
+    return Promise.resolve().then(() => this.current().openVideo(source, signal));
   }
 
   segmentVideo(request: VideoSegmentRequest, sink: VideoSink): Promise<VideoSummary> {

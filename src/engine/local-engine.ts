@@ -17,9 +17,10 @@ import { InferenceQueue, throwIfAborted } from './inference-queue.js';
 import { encodeMask, renderComposites } from './output-format.js';
 import { validateSegmentRequest } from './validate-request.js';
 import type { VideoLimits } from '../domain/video.js';
-import type { OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
+import type { LocalVideo, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
 import { renderOverlay } from './video/render-overlay.js';
 import { trackVideo } from './video/track-video.js';
+import { fetchVideoToFile } from '../media/video-source.js';
 
 export interface LocalEngineOptions extends BundleOptions {
   modelDir: string;
@@ -33,6 +34,8 @@ export interface LocalEngineOptions extends BundleOptions {
   concurrency?: number;
   maxQueued?: number;
   videoLimits?: VideoLimits;
+  /** Largest video fetched from a URL. */
+  maxVideoBytes?: number;
 }
 
 export const DEFAULT_VIDEO_LIMITS: VideoLimits = { maxDurationS: 900, maxSidePx: 4096, maxFrames: 30_000 };
@@ -52,6 +55,7 @@ export class LocalEngine implements SegmentationEngine {
   private readonly maxPrompts: number;
   private readonly onTimings: ((timingsMs: Record<string, number>) => void) | undefined;
   private readonly videoLimits: VideoLimits;
+  private readonly maxVideoBytes: number;
 
   private constructor(
     readonly model: Sam3Model,
@@ -64,6 +68,7 @@ export class LocalEngine implements SegmentationEngine {
     this.maxPrompts = options.maxPrompts ?? 64;
     this.onTimings = options.onTimings;
     this.videoLimits = options.videoLimits ?? DEFAULT_VIDEO_LIMITS;
+    this.maxVideoBytes = options.maxVideoBytes ?? 200 * 1024 * 1024;
   }
 
   static async create(options: LocalEngineOptions): Promise<LocalEngine> {
@@ -131,6 +136,11 @@ export class LocalEngine implements SegmentationEngine {
       ...(image && request.includeImage ? { image } : {}),
       ...(composites ? { composites } : {}),
     };
+  }
+
+  async openVideo(source: string | { url: string }, signal?: AbortSignal): Promise<LocalVideo> {
+    if (typeof source === 'string') return { path: source, release: async () => undefined };
+    return fetchVideoToFile(source.url, this.urlPolicy, this.maxVideoBytes, signal);
   }
 
   segmentVideo(request: VideoSegmentRequest, sink: VideoSink): Promise<VideoSummary> {

@@ -3,7 +3,7 @@
 import type { TrackingOptions, VideoFrameResult, VideoInfo, VideoObjectInfo, VideoObjectPrompt } from '../domain/video.js';
 
 export interface VideoSegmentRequest {
-  /** Path of a local video file (surfaces store uploads and fetched URLs first). */
+  /** Path of a local video file (`openVideo` turns a URL into one). */
   readonly video: string;
   /** Text concepts; each is detected on every frame and its instances tracked ("person, cloth" = two). */
   readonly concepts: readonly string[];
@@ -53,7 +53,15 @@ export interface OverlayRequest {
   readonly signal?: AbortSignal;
 }
 
+/** A video as a local file for the duration of a job; `release` removes what `openVideo` downloaded. */
+export interface LocalVideo {
+  path: string;
+  release(): Promise<void>;
+}
+
 export interface VideoEngine {
+  /** A local path as is, or an http(s) URL fetched (SSRF-guarded, size-limited) to a temporary file. */
+  openVideo(source: string | { url: string }, signal?: AbortSignal): Promise<LocalVideo>;
   segmentVideo(request: VideoSegmentRequest, sink: VideoSink): Promise<VideoSummary>;
   /** Second pass: re-decodes the source and paints each frame's masks; memory stays flat. */
   renderVideoOverlay(request: OverlayRequest): Promise<void>;

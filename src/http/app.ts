@@ -15,6 +15,7 @@ import type { FileStore } from '../jobs/file-store.js';
 import type { UploadStore } from '../jobs/upload-store.js';
 import { filesRoutes } from './files.routes.js';
 import { nativeJobRoutes } from './native/jobs.routes.js';
+import { nativeVideoRoutes } from './native/videos.routes.js';
 import type { UrlSigner } from './signed-urls.js';
 import { wavespeedRoutes } from './wavespeed/routes.js';
 
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const jobs = deps.jobs;
   if (jobs) {
     await app.register(nativeJobRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl });
+    await app.register(nativeVideoRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl, maxVideoBytes: jobs.maxUploadBytes });
     await app.register(wavespeedRoutes, {
       prefix: '/api/v3',
       jobs: jobs.queue,

@@ -7,6 +7,13 @@ export interface FileStore {
   get(key: string): Promise<Uint8Array | undefined>;
   /** The size in bytes, or undefined when the key does not exist. */
   size(key: string): Promise<number | undefined>;
+  /** Stores a local file under `key` (copied; the caller keeps or removes its own file). For large outputs. */
+  putFile(key: string, path: string): Promise<void>;
+  /**
+   * A local path to read the key's bytes from (videos go to ffmpeg by path), or undefined when it does not exist.
+   * A directory store returns its own file; an object store would download to a temporary file.
+   */
+  localPath(key: string): Promise<string | undefined>;
   /** Removes the key, or every key under it when it names a prefix ("outputs/abc"); missing keys are fine. */
   remove(keyOrPrefix: string): Promise<void>;
 }

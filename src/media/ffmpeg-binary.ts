@@ -40,6 +40,13 @@ async function npmBinary(pkg: string): Promise<string | undefined> {
 }
 
 let cached: Promise<FfmpegBinaries> | undefined;
+let configured: { ffmpeg?: string; ffprobe?: string } = {};
+
+/** Sets explicit binary paths (SAM3_FFMPEG_PATH / SAM3_FFPROBE_PATH); empty strings mean "look them up". */
+export function configureFfmpeg(paths: { ffmpeg?: string; ffprobe?: string }): void {
+  configured = { ...(paths.ffmpeg ? { ffmpeg: paths.ffmpeg } : {}), ...(paths.ffprobe ? { ffprobe: paths.ffprobe } : {}) };
+  cached = undefined;
+}
 
 async function locate(configured: { ffmpeg?: string; ffprobe?: string }): Promise<FfmpegBinaries> {
   if (configured.ffmpeg || configured.ffprobe) {
@@ -60,8 +67,8 @@ async function locate(configured: { ffmpeg?: string; ffprobe?: string }): Promis
   );
 }
 
-/** The binaries to use; `configured` comes from settings. A failed lookup is retried on the next call. */
-export function ffmpegBinaries(configured: { ffmpeg?: string; ffprobe?: string } = {}): Promise<FfmpegBinaries> {
+/** The binaries to use (see `configureFfmpeg`). A failed lookup is retried on the next call. */
+export function ffmpegBinaries(): Promise<FfmpegBinaries> {
   cached ??= locate(configured).catch((error: unknown) => {
     cached = undefined;
     throw error;

@@ -7,7 +7,7 @@ import type { PixelBox } from '../../src/domain/geometry.js';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
 import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, Instance, SegmentRequest, SegmentResult, SegmentationEngine } from '../../src/engine/engine.js';
 import { encodeMask, renderComposites } from '../../src/engine/output-format.js';
-import type { VideoSummary } from '../../src/engine/video-engine.js';
+import type { LocalVideo, VideoSummary } from '../../src/engine/video-engine.js';
 
 export const FAKE_SIZE = { width: 40, height: 30 };
 
@@ -79,6 +79,10 @@ export class FakeEngine implements SegmentationEngine {
     this.embeds.push(request);
     if (this.failWith) throw this.failWith;
     return { imageId: request.imageId ?? 'fake-image-hash', ...FAKE_SIZE, timings: { decode: 1, pcs_vision_encoder: 5 } };
+  }
+
+  async openVideo(): Promise<LocalVideo> {
+    throw new SamError('VIDEO_UNAVAILABLE', 'FakeEngine does not segment video');
   }
 
   async segmentVideo(): Promise<VideoSummary> {

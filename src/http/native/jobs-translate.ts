@@ -1,6 +1,6 @@
 // Job record → the native /v1/jobs wire form: ISO times, snake_case result, signed links to output files.
 import type { JobResponse } from '../../api/native-wire.js';
-import type { ImageJobResult, JobRecord } from '../../domain/jobs.js';
+import type { ImageJobResult, JobRecord, VideoJobResult } from '../../domain/jobs.js';
 import type { UrlSigner } from '../signed-urls.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -15,10 +15,22 @@ function imageResult(result: ImageJobResult): Record<string, unknown> {
   };
 }
 
+function videoResult(result: VideoJobResult): Record<string, unknown> {
+  return {
+    video: { width: result.video.width, height: result.video.height, fps: result.video.fps, duration_s: result.video.durationS },
+    frame_count: result.frameCount,
+    objects: result.objects.map((o) => ({ id: o.id, label: o.label, first_frame: o.firstFrame })),
+    mode: result.mode,
+    timings_ms: result.timingsMs,
+  };
+}
+
 export function jobResponse(record: JobRecord, base: string, signer: UrlSigner): JobResponse {
-  const result = record.status === 'completed' && record.kind === 'image' && record.result ? (record.result as ImageJobResult) : undefined;
+  const done = record.status === 'completed' && record.result ? record.result : undefined;
+  const image = done && record.kind === 'image' ? (done as ImageJobResult) : undefined;
+  const video = done && record.kind === 'video' ? (done as VideoJobResult) : undefined;
   const files: Record<string, string> = {};
-  for (const [name, file] of Object.entries(result?.files ?? {})) {
+  for (const [name, file] of Object.entries(image?.files ?? video?.files ?? {})) {
     if (file) files[name === 'maskImage' ? 'mask_image' : name] = signer.fileLink(base, file.key, record.expiresAtMs);
   }
   return {
@@ -33,7 +45,7 @@ export function jobResponse(record: JobRecord, base: string, signer: UrlSigner):
     finished_at: iso(record.finishedAtMs),
     expires_at: iso(record.expiresAtMs)!,
     error: record.error ? { code: record.error.code, message: record.error.message } : null,
-    result: result ? imageResult(result) : null,
+    result: image ? imageResult(image) : video ? videoResult(video) : null,
     files,
     webhook: record.webhook ? { url: record.webhook.url, state: record.webhook.state, attempts: record.webhook.attempts, last_error: record.webhook.lastError } : null,
   };

@@ -8,7 +8,7 @@ import type { UploadStore } from '../../jobs/upload-store.js';
 import { requestBase, type UrlSigner } from '../signed-urls.js';
 import { wavespeedErrorHandler } from './error-response.js';
 import { ErrorEnvelope, IdParams, ListQuery, PredictionEnvelope, Sam3ImageBody, Sam3ImageRleBody, Sam3VideoRleBody, SubmitQuery, UploadTicketBody, type SubmitBody } from './schemas.js';
-import { envelope, imageOutputs, imagePrompts, modelId, parseMedia, predictionData, resultUrl, storedWireInput, type Links, type WavespeedModel } from './translate.js';
+import { envelope, imageOutputs, imagePrompts, videoPrompts, modelId, parseMedia, predictionData, resultUrl, storedWireInput, type Links, type WavespeedModel } from './translate.js';
 
 export interface WavespeedRoutesOptions {
   jobs: JobQueue;
@@ -52,10 +52,11 @@ export async function wavespeedRoutes(app: FastifyInstance, options: WavespeedRo
         }
         const kind: JobKind = model === 'sam3-video-rle' ? 'video' : 'image';
         const field = kind === 'video' ? 'video' : 'image';
-        const { concepts, objects, objectLabels } = imagePrompts(body);
+        const prompts = kind === 'video' ? videoPrompts(body as Sam3VideoRleBody) : imagePrompts(body);
+        const outputs = kind === 'video' ? { overlay: body.apply_mask ?? true } : imageOutputs(model, body);
         const value = kind === 'video' ? (body as Sam3VideoRleBody).video : (body as Sam3ImageBody).image;
         const source = await media(value, field, kind === 'video' ? options.maxUploadBytes : options.maxImageBytes);
-        const input = { ...(source.ref ? { [field]: source.ref } : {}), concepts, objects, objectLabels, outputs: imageOutputs(model, body), request: storedWireInput(body) };
+        const input = { ...(source.ref ? { [field]: source.ref } : {}), ...prompts, outputs, request: storedWireInput(body) };
         const record = await jobs.submit({
           kind,
           model: modelId(model),

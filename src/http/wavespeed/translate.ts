@@ -1,10 +1,11 @@
 // WaveSpeed wire ↔ job terms: inputs → an image job (media, concepts, objects, outputs), job records → the
 // prediction object with signed output links. Pure except for the signer; computes nothing about masks.
 import { SamError, describeValue } from '../../domain/errors.js';
-import type { ImageJobInput, ImageJobResult, JobRecord, StoredFile } from '../../domain/jobs.js';
+import type { ImageJobInput, ImageJobResult, JobRecord, StoredFile, VideoJobResult } from '../../domain/jobs.js';
+import type { VideoObjectPrompt } from '../../domain/video.js';
 import type { ClickPoint, ConceptPrompt, ObjectPrompt } from '../../domain/prompts.js';
 import type { UrlSigner } from '../signed-urls.js';
-import type { BoxPrompt, PointPrompt, Sam3ImageBody, Sam3ImageRleBody, SubmitBody } from './schemas.js';
+import type { BoxPrompt, PointPrompt, Sam3ImageBody, Sam3ImageRleBody, Sam3VideoRleBody, SubmitBody } from './schemas.js';
 
 export const WAVESPEED_MODELS = ['sam3-image', 'sam3-image-rle', 'sam3-video-rle'] as const;
 export type WavespeedModel = (typeof WAVESPEED_MODELS)[number];
@@ -69,6 +70,37 @@ export function imagePrompts(body: SubmitBody): { concepts: ConceptPrompt[]; obj
   return { concepts, objects, objectLabels };
 }
 
+/**
+ * sam3-video-rle prompts: the comma-separated concepts, and clicked objects from points and boxes grouped by
+ * (object_id, frame_index); `frame_index` defaults to 0. Object ids given by the caller are kept when numeric.
+ */
+export function videoPrompts(body: Sam3VideoRleBody): { concepts: string[]; objects: VideoObjectPrompt[] } {
+  const concepts = body.prompt.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  const groups = new Map<string, VideoObjectPrompt>();
+  const group = (objectId: number | string | undefined, frame: number | undefined, fallback: string): VideoObjectPrompt => {
+    const key = `${objectId ?? fallback}@${frame ?? 0}`;
+    let g = groups.get(key);
+    if (!g) {
+      const numeric = typeof objectId === 'number' ? objectId : typeof objectId === 'string' && /^\d{1,9}$/.test(objectId) ? Number(objectId) : undefined;
+      g = { frameIndex: frame ?? 0, ...(numeric !== undefined && numeric > 0 ? { objId: numeric } : {}), label: objectId !== undefined ? `object ${objectId}` : `object ${groups.size + 1}` };
+      groups.set(key, g);
+    }
+    return g;
+  };
+  (body.point_prompts ?? []).forEach((p) => {
+    const g = group(p.object_id, p.frame_index, 'points');
+    g.points = [...(g.points ?? []), { x: p.x, y: p.y, positive: isPositive(p) }];
+  });
+  (body.box_prompts ?? []).forEach((b, index) => {
+    const g = group(b.object_id, b.frame_index, `box${index}`);
+    if (g.box) throw new SamError('INVALID_ARGUMENT', `Expected at most one box per object and frame but received a second for object_id ${b.object_id} on frame ${b.frame_index ?? 0} (box_prompts[${index}])`, { field: `box_prompts[${index}]` });
+    g.box = { x0: b.x_min, y0: b.y_min, x1: b.x_max, y1: b.y_max };
+  });
+  const objects = [...groups.values()];
+  if (concepts.length === 0 && objects.length === 0) throw new SamError('PROMPT_REQUIRED', 'Expected concepts in prompt or point_prompts/box_prompts but received none', { field: 'prompt' });
+  return { concepts, objects };
+}
+
 export function imageOutputs(model: WavespeedModel, body: SubmitBody): ImageJobInput['outputs'] {
   const applyMask = body.apply_mask ?? true;
   if (model === 'sam3-image') {
@@ -99,6 +131,17 @@ export const fileUrl = (links: Links, file: StoredFile, expiresAtMs: number): st
 
 function outputsOf(record: JobRecord, links: Links): unknown[] {
   if (record.status !== 'completed' || !record.result) return [];
+  if (record.kind === 'video') {
+    const video = record.result as VideoJobResult;
+    return [
+      {
+        rle_url: fileUrl(links, video.files.rle, record.expiresAtMs),
+        ...(video.files.overlay ? { video_url: fileUrl(links, video.files.overlay, record.expiresAtMs) } : {}),
+        frame_count: video.frameCount,
+        objects: video.objects.map((o) => ({ id: o.id, label: o.label, first_frame: o.firstFrame })),
+      },
+    ];
+  }
   const result = record.result as ImageJobResult;
   const model = record.model.replace(/^wavespeed-ai\//, '');
   const overlay = result.files.overlay ? fileUrl(links, result.files.overlay, record.expiresAtMs) : undefined;

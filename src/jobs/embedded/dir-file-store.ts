@@ -1,6 +1,6 @@
 // FileStore on a local directory: atomic writes (temp file + rename), keys mapped to paths below the root only.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { assertSafeKey, type FileStore } from '../file-store.js';
 
@@ -18,6 +18,18 @@ export class DirFileStore implements FileStore {
     const temp = `${target}.${randomBytes(6).toString('hex')}.partial`;
     await writeFile(temp, bytes);
     await rename(temp, target);
+  }
+
+  async putFile(key: string, path: string): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString('hex')}.partial`;
+    await copyFile(path, temp);
+    await rename(temp, target);
+  }
+
+  async localPath(key: string): Promise<string | undefined> {
+    return (await this.size(key)) === undefined ? undefined : this.path(key);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
