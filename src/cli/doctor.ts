@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { promisify } from 'node:util';
 import type { Settings } from '../config/settings.js';
+import { configureFfmpeg, ffmpegBinaries } from '../media/ffmpeg-binary.js';
 import { listBackends } from '../model/ort/graph-session.js';
 import { listBundles } from '../model/store/model-store.js';
 import { VERSION } from '../compose.js';
@@ -12,7 +13,11 @@ import { VERSION } from '../compose.js';
 export async function runDoctor(settings: Settings, print: (line: string) => void): Promise<void> {
   const require = createRequire(import.meta.url);
   const ortVersion = (require('onnxruntime-node/package.json') as { version: string }).version;
-  const ffmpeg = await promisify(execFile)('ffmpeg', ['-version']).then((r) => r.stdout.split('\n')[0] ?? 'found', () => 'not found (video needs the ffmpeg binary)');
+  configureFfmpeg({ ffmpeg: settings.ffmpegPath, ffprobe: settings.ffprobePath });
+  const ffmpeg = await ffmpegBinaries().then(
+    (b) => promisify(execFile)(b.ffmpeg, ['-version']).then((r) => `${r.stdout.split('\n')[0] ?? 'found'} (${b.source}: ${b.ffmpeg}, ${b.ffprobe})`),
+    (e: Error) => `not found: ${e.message}`,
+  );
   const disk = await statfs(settings.modelDir).catch(() => statfs(settings.cacheDir).catch(() => statfs('.')));
   const bundles = await listBundles(settings.modelDir);
   print(`sam3-server ${VERSION}`);

@@ -7,6 +7,7 @@ import { MODEL_DTYPES, type ModelDtype } from '../model/sam3/model-bundle.js';
 import type { Device } from '../model/ort/graph-session.js';
 import { runSegment, type SegmentCliOptions } from './segment.js';
 import { runServe } from './serve.js';
+import { runVideo, type VideoCliOptions } from './video.js';
 import { CATALOGUE } from '../model/store/catalogue.js';
 import { runDoctor } from './doctor.js';
 import { runList, runPull, runRemove, runVerify } from './models.js';
@@ -59,6 +60,31 @@ program
       image,
       { ...opts, ...(apiKey ? { apiKey } : {}) },
       { model: opts.model, device: opts.device, dtype: opts.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, onWarning: (m) => console.error(`warning: ${m}`) },
+      (line) => console.log(line),
+    );
+  });
+
+program
+  .command('video')
+  .description('track text concepts and clicked objects through a video (RLE JSON per frame, optional overlay MP4)')
+  .argument('<video>', 'video file (anything ffmpeg reads: MP4, MOV, WebM, …)')
+  .option('--text <concepts>', 'comma-separated concepts, e.g. "person, cloth" (each tracked with its own ids)')
+  .option('--point <FRAME:x,y[,0]>', 'click on a frame in pixels; ",0" = negative; points on one frame form one object (repeatable)', collect)
+  .option('--box <FRAME:x0,y0,x1,y1>', 'object box on a frame in pixels (repeatable; one object each)', collect)
+  .option('--out <masks.json>', 'write the RLE document (docs/video-rle.schema.json)')
+  .option('--overlay <out.mp4>', 'write the video with the masks painted (H.264)')
+  .option('--fps <n>', 'process this many frames per second (default: every frame)')
+  .option('--max-frames <n>', 'stop after this many processed frames')
+  .option('--delay <frames>', 'frames held back for hotstart removal (default 15; 0 = none)')
+  .option('--no-progress', 'no progress bar')
+  .option('--model <name|dir|demo>', 'installed catalogue model, bundle directory, or demo', settings.model)
+  .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda', 'tensorrt', 'webgpu']).default(settings.device))
+  .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype))
+  .action(async (video: string, opts: VideoCliOptions & { model: string; device: Device; dtype: ModelDtype }) => {
+    await runVideo(
+      video,
+      opts,
+      { model: opts.model, device: opts.device, dtype: opts.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, onWarning: (m) => console.error(`warning: ${m}`) },
       (line) => console.log(line),
     );
   });
