@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Value } from 'typebox/value';
+import { VideoRleDocument } from '../../src/api/video-rle-wire.js';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
 import type { VideoFrameResult } from '../../src/domain/video.js';
 import { LocalEngine } from '../../src/engine/local-engine.js';
@@ -86,6 +88,7 @@ describe('video tracking on the demo model', () => {
     expect(summary.objects.map((o) => o.label).sort()).toEqual(['blue', 'green', 'red', 'yellow']);
     expect(summary.objects.find((o) => o.id === ids[3])!.firstFrame).toBe(10);
     const doc = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8')) as { video: unknown; size: number[]; frames: unknown[]; objects: unknown[] };
+    expect([...Value.Errors(VideoRleDocument, doc)].map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
     expect(doc.video).toEqual({ width: W, height: H, fps: 10, frame_count: FRAMES });
     expect(doc.size).toEqual([H, W]);
     expect(doc.frames).toHaveLength(FRAMES);
