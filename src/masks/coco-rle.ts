@@ -2,6 +2,7 @@
 import { SamError } from '../domain/errors.js';
 import type { CocoRle } from '../domain/encoded-mask.js';
 import type { BinaryMask } from '../domain/segmentation.js';
+import type { MaskRegion } from './upsample-logits.js';
 
 /** pycocotools' RLE with numeric counts (the "uncompressed" form in COCO json, `size` is [h, w]). */
 export interface RleCounts {
@@ -209,4 +210,35 @@ export function encodeCocoRle(mask: BinaryMask): CocoRle {
 /** Convenience: `{size, counts}` → row-major mask; throws MASK_RLE_INVALID when the counts do not fit h·w. */
 export function decodeCocoRle(rle: CocoRle): BinaryMask {
   return decodeRle(fromCocoRle(rle));
+}
+
+/**
+ * COCO RLE of a `width`×`height` mask that is empty outside `region` (same counts as `encodeRle` of the full
+ * mask), in time proportional to the region: column-major order visits only the region's columns.
+ */
+export function encodeRleRegion(region: MaskRegion, width: number, height: number): RleCounts {
+  const { x0, y0, width: rw, height: rh, data } = region;
+  const positions: number[] = [];
+  let prev = 0;
+  const step = (position: number, value: number): void => {
+    if (value !== prev) {
+      positions.push(position);
+      prev = value;
+    }
+  };
+  for (let xr = 0; xr < rw; xr++) {
+    const base = (x0 + xr) * height;
+    if (y0 > 0) step(base, 0);
+    for (let y = 0; y < rh; y++) step(base + y0 + y, data[y * rw + xr] ? 1 : 0);
+    if (y0 + rh < height) step(base + y0 + rh, 0);
+  }
+  if (x0 + rw < width) step((x0 + rw) * height, 0);
+  const counts = new Uint32Array(positions.length + 1);
+  let last = 0;
+  positions.forEach((p, i) => {
+    counts[i] = p - last;
+    last = p;
+  });
+  counts[positions.length] = width * height - last;
+  return { height, width, counts };
 }

@@ -68,3 +68,76 @@ export function upsampleLogitsToMask(
   }
   return { width: outWidth, height: outHeight, data };
 }
+
+/** A mask known to be empty outside the rectangle [x0, x0+width) × [y0, y0+height) of a larger frame. */
+export interface MaskRegion {
+  readonly x0: number;
+  readonly y0: number;
+  readonly width: number;
+  readonly height: number;
+  /** Row-major, width × height, 0/1. */
+  readonly data: Uint8Array;
+}
+
+/** Output pixels whose taps can reach input cells [lo, hi) (an interpolated value > 0 needs a tap > 0). */
+function reach(taps: AxisTaps, lo: number, hi: number): [number, number] {
+  let first = -1;
+  let last = -1;
+  for (let o = 0; o < taps.i0.length; o++) {
+    const a = taps.i0[o]!;
+    const b = taps.i1[o]!;
+    if ((a >= lo && a < hi) || (b >= lo && b < hi)) {
+      if (first < 0) first = o;
+      last = o;
+    }
+  }
+  return first < 0 ? [0, 0] : [first, last + 1];
+}
+
+/**
+ * Like `upsampleLogitsToMask` with threshold 0, but only over the output rectangle that the input's positive cells
+ * can reach, so a small object in a large frame costs its own size. Null when no cell is positive.
+ */
+export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, inHeight: number, outWidth: number, outHeight: number): MaskRegion | null {
+  let cx0 = inWidth;
+  let cy0 = inHeight;
+  let cx1 = -1;
+  let cy1 = -1;
+  for (let y = 0; y < inHeight; y++) {
+    for (let x = 0; x < inWidth; x++) {
+      if (!(logits[y * inWidth + x]! > 0)) continue;
+      if (x < cx0) cx0 = x;
+      if (x > cx1) cx1 = x;
+      if (y < cy0) cy0 = y;
+      cy1 = y;
+    }
+  }
+  if (cx1 < 0) return null;
+  const tx = axisTaps(inWidth, outWidth);
+  const ty = axisTaps(inHeight, outHeight);
+  const [x0, x1] = reach(tx, cx0, cx1 + 1);
+  const [y0, y1] = reach(ty, cy0, cy1 + 1);
+  const width = x1 - x0;
+  const height = y1 - y0;
+  const data = new Uint8Array(width * height);
+  const row = new Float32Array(width);
+  const row2 = new Float32Array(width);
+  const horizontal = (r: number, into: Float32Array): void => {
+    const base = r * inWidth;
+    for (let x = 0; x < width; x++) {
+      const a = logits[base + tx.i0[x0 + x]!]!;
+      into[x] = a + (logits[base + tx.i1[x0 + x]!]! - a) * tx.w1[x0 + x]!;
+    }
+  };
+  for (let y = 0; y < height; y++) {
+    const oy = y0 + y;
+    horizontal(ty.i0[oy]!, row);
+    horizontal(ty.i1[oy]!, row2);
+    const wy = ty.w1[oy]!;
+    for (let x = 0; x < width; x++) {
+      const a = row[x]!;
+      if (a + (row2[x]! - a) * wy > 0) data[y * width + x] = 1;
+    }
+  }
+  return { x0, y0, width, height, data };
+}

@@ -23,9 +23,9 @@ export interface SyntheticVideo {
 
 export const COLORS = { red: [255, 0, 0], green: [0, 255, 0], blue: [0, 0, 255], yellow: [255, 255, 0] } as const satisfies Record<string, Rgb>;
 
-export async function writeSyntheticVideo(path: string, spec: { width: number; height: number; fps: number; frames: number; shapes: MovingShape[]; crf?: number }): Promise<SyntheticVideo> {
+export async function writeSyntheticVideo(path: string, spec: { width: number; height: number; fps: number; frames: number; shapes: MovingShape[]; crf?: number; preset?: string; keepTruth?: boolean }): Promise<SyntheticVideo> {
   const { width, height, fps, frames, shapes } = spec;
-  const encoder = await createVideoEncoder({ path, width, height, fps, crf: spec.crf ?? 12 });
+  const encoder = await createVideoEncoder({ path, width, height, fps, crf: spec.crf ?? 12, ...(spec.preset ? { preset: spec.preset } : {}) });
   const truth: SyntheticVideo['truth'] = [];
   for (let f = 0; f < frames; f++) {
     const rgb = new Uint8Array(width * height * 3).fill(128);
@@ -41,7 +41,7 @@ export async function writeSyntheticVideo(path: string, spec: { width: number; h
         }
       }
     });
-    truth.push(
+    if (spec.keepTruth !== false) truth.push(
       shapes.map((_, k) => {
         const data = new Uint8Array(width * height);
         let any = false;

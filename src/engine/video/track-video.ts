@@ -105,7 +105,7 @@ export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRe
         }
         return timings.time('track', () => tracker.step(frame.index, detections, new Map(), prompted));
       }, signal, done > 0);
-      const cleaned = step.outputs.map((o) => ({ ...o, logits: cleanGridLogits(o.logits, gridSize, cellsToClean) }));
+      const cleaned = await timings.time('clean', () => step.outputs.map((o) => ({ ...o, logits: cleanGridLogits(o.logits, gridSize, cellsToClean) })));
       held.push({ index: frame.index, timeS: frame.timeS, outputs: cleaned });
       if (step.removedNow.length > 0) {
         const gone = new Set(step.removedNow);

@@ -70,17 +70,30 @@ export function gridNms(masks: readonly Uint8Array[], iouThreshold: number): num
 
 /**
  * Official `fill_holes_in_mask_scores`: holes of at most `areaPx` cells become slightly positive (0.1) and
- * foreground specks of fewer than `areaPx` cells slightly negative (−0.1). Returns a new logit grid.
+ * foreground specks of fewer than `areaPx` cells slightly negative (−0.1). Returns a new logit grid. Works on the
+ * positive cells' bounding box plus a one-cell background margin, which gives the same holes and specks as the
+ * whole grid (a background region reaching the margin reaches the outside).
  */
 export function cleanGridLogits(logits: Float32Array, size: number, areaPx: number): Float32Array {
   if (areaPx <= 0) return logits;
-  const mask = { width: size, height: size, data: binarize(logits) };
-  const filled = fillHoles(mask, areaPx).data;
-  const kept = removeSmallComponents({ width: size, height: size, data: filled }, areaPx).data;
+  const box = gridBox(binarize(logits), size);
+  if (!box) return logits;
+  const x0 = Math.max(0, box.x0 - 1);
+  const y0 = Math.max(0, box.y0 - 1);
+  const w = Math.min(size, box.x1 + 1) - x0;
+  const h = Math.min(size, box.y1 + 1) - y0;
+  const crop = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (logits[(y0 + y) * size + x0 + x]! > 0) crop[y * w + x] = 1;
+  const filled = fillHoles({ width: w, height: h, data: crop }, areaPx);
+  const kept = removeSmallComponents(filled, areaPx).data;
   const out = Float32Array.from(logits);
-  for (let i = 0; i < out.length; i++) {
-    if (kept[i] && out[i]! <= 0) out[i] = 0.1;
-    else if (!kept[i] && out[i]! > 0) out[i] = -0.1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y0 + y) * size + x0 + x;
+      const k = kept[y * w + x];
+      if (k && out[i]! <= 0) out[i] = 0.1;
+      else if (!k && out[i]! > 0) out[i] = -0.1;
+    }
   }
   return out;
 }
