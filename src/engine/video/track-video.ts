@@ -6,7 +6,8 @@ import { StageTimings } from '../../domain/stage-timings.js';
 import { DEFAULT_TRACKING, type VideoLimits, type VideoObjectInfo, type VideoObjectPrompt } from '../../domain/video.js';
 import { readVideoFrames } from '../../media/video-frames.js';
 import { checkVideoLimits, probeVideo } from '../../media/video-probe.js';
-import { cleanGridLogits, gridBox } from '../../model/sam3/grid-mask.js';
+import { cleanGridLogits } from '../../model/sam3/grid-mask.js';
+import { maskBox } from '../../masks/mask-ops.js';
 import type { GridDetection } from '../../model/sam3/postprocess.js';
 import { toNormalizedNchw } from '../../model/sam3/preprocess.js';
 import type { Sam3Model } from '../../model/sam3/sam3-model.js';
@@ -97,7 +98,7 @@ export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRe
           }
           for (const id of following) {
             const last = tracker.lastMask(id);
-            const box = last ? gridBox(last, gridSize) : null;
+            const box = last ? maskBox(last) : null;
             if (!box) continue;
             const out = await model.decodeObjectGrid(embedding, { box: searchBox(box, gridSize, source) }, source, timings);
             prompted.set(id, { logits: out.logits, score: out.objectScore });

@@ -2,10 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fillHoles, removeSmallComponents } from '../../masks/mask-ops.js';
-import { binarize, cleanGridLogits, gridBox, gridIou, gridNms } from './grid-mask.js';
+import { binarize, cleanGridLogits, gridCentroid } from './grid-mask.js';
 
 function wholeGrid(logits: Float32Array, size: number, area: number): Float32Array {
-  const kept = removeSmallComponents(fillHoles({ width: size, height: size, data: binarize(logits) }, area), area).data;
+  const kept = removeSmallComponents(fillHoles(binarize(logits, size), area), area).data;
   return logits.map((v, i) => (kept[i] && v <= 0 ? 0.1 : !kept[i] && v > 0 ? -0.1 : v));
 }
 
@@ -22,13 +22,10 @@ describe('grid masks', () => {
     );
   });
 
-  it('measures IoU, boxes and keeps the best of overlapping masks', () => {
-    const a = Uint8Array.from([1, 1, 0, 0]);
-    const b = Uint8Array.from([0, 1, 1, 0]);
-    expect(gridIou(a, b)).toBeCloseTo(1 / 3);
-    expect(gridBox(b, 2)).toEqual({ x0: 0, y0: 0, x1: 2, y1: 2 });
-    expect(gridBox(new Uint8Array(4), 2)).toBeNull();
-    expect(gridNms([a, b, Uint8Array.from([0, 0, 0, 1])], 0.4)).toEqual([0, 1, 2]);
-    expect(gridNms([a, b], 0.2)).toEqual([0]);
+  it('binarizes at logit 0 and finds the centroid', () => {
+    const mask = binarize(Float32Array.from([-1, 0, 0.5, 2]), 2);
+    expect(Array.from(mask.data)).toEqual([0, 0, 1, 1]);
+    expect(gridCentroid(mask)).toEqual([0.5, 1]);
+    expect(gridCentroid(binarize(new Float32Array(4), 2))).toBeNull();
   });
 });

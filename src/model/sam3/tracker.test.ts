@@ -60,7 +60,7 @@ describe('MultiObjectTracker', () => {
     expect(t.addPromptedObject(0, 'cup')).toBe(1);
     const s = t.step(0, [[det(rect(10, 10, 14, 14))]], none, new Map([[7, { logits: rect(0, 0, 3, 3), score: 0.9 }], [1, { logits: rect(5, 5, 8, 8), score: 0.2 }]]));
     expect(ids(s)).toEqual([2, 7]);
-    expect(t.lastMask(7)?.[0]).toBe(1);
+    expect(t.lastMask(7)?.data[0]).toBe(1);
     expect(t.promptedIds().sort()).toEqual([1, 7]);
   });
 });
