@@ -12,20 +12,21 @@ export class DirFileStore implements FileStore {
     return join(this.root, ...key.split('/'));
   }
 
-  async put(key: string, bytes: Uint8Array): Promise<void> {
+  /** Writes through a temporary file renamed into place, so readers see all of the bytes or none. */
+  private async writeAtomically(key: string, write: (temp: string) => Promise<void>): Promise<void> {
     const target = this.path(key);
     await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${randomBytes(6).toString('hex')}.partial`;
-    await writeFile(temp, bytes);
+    await write(temp);
     await rename(temp, target);
   }
 
-  async putFile(key: string, path: string): Promise<void> {
-    const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(6).toString('hex')}.partial`;
-    await copyFile(path, temp);
-    await rename(temp, target);
+  put(key: string, bytes: Uint8Array): Promise<void> {
+    return this.writeAtomically(key, (temp) => writeFile(temp, bytes));
+  }
+
+  putFile(key: string, path: string): Promise<void> {
+    return this.writeAtomically(key, (temp) => copyFile(path, temp));
   }
 
   async localPath(key: string): Promise<string | undefined> {

@@ -178,13 +178,9 @@ export class Sam3Model {
     return selectGridDetections(this.pcsOutputs(out), threshold);
   }
 
-  /**
-   * One object's best candidate at mask resolution, uncached (video frames are never repeated): logits of the
-   * candidate with the highest predicted IoU, that IoU, and the object presence probability.
-   */
-  async decodeObjectGrid(embedding: ImageEmbedding, prompt: ObjectPrompt, size: ImageSize, timings: StageTimings): Promise<{ logits: Float32Array; iou: number; objectScore: number }> {
-    const spec = this.info.objects!;
-    const feeds = encodeObject(prompt, size, spec.resolution);
+  /** The PVS decoder on one prompt: predicted IoUs [3], candidate logits [3,S,S], object score logit [1]. */
+  private async runObjectDecoder(embedding: ImageEmbedding, prompt: ObjectPrompt, size: ImageSize, timings: StageTimings): Promise<{ iou: Float32Array; masks: Float32Array; objectScore: Float32Array }> {
+    const feeds = encodeObject(prompt, size, this.info.objects!.resolution);
     const run = () =>
       this.graph('pvs-decoder').run({
         ...embedding.tensors,
@@ -194,12 +190,24 @@ export class Sam3Model {
       });
     const out = await timings.time('pvs_decoder', run);
     this.counters.objectDecoderRuns++;
-    const iou = out[PVS.decoder.iou]!.data as Float32Array;
-    const masks = out[PVS.decoder.masks]!.data as Float32Array;
+    return {
+      iou: out[PVS.decoder.iou]!.data as Float32Array,
+      masks: out[PVS.decoder.masks]!.data as Float32Array,
+      objectScore: out[PVS.decoder.objectScore]!.data as Float32Array,
+    };
+  }
+
+  /**
+   * One object's best candidate at mask resolution, uncached (video frames are never repeated): logits of the
+   * candidate with the highest predicted IoU, that IoU, and the object presence probability.
+   */
+  async decodeObjectGrid(embedding: ImageEmbedding, prompt: ObjectPrompt, size: ImageSize, timings: StageTimings): Promise<{ logits: Float32Array; iou: number; objectScore: number }> {
+    const spec = this.info.objects!;
+    const { iou, masks, objectScore } = await this.runObjectDecoder(embedding, prompt, size, timings);
     let best = 0;
     for (let c = 1; c < iou.length; c++) if (iou[c]! > iou[best]!) best = c;
     const plane = spec.maskSize * spec.maskSize;
-    return { logits: masks.slice(best * plane, (best + 1) * plane), iou: iou[best]!, objectScore: sigmoid((out[PVS.decoder.objectScore]!.data as Float32Array)[0]!) };
+    return { logits: masks.slice(best * plane, (best + 1) * plane), iou: iou[best]!, objectScore: sigmoid(objectScore[0]!) };
   }
 
   /**
@@ -208,25 +216,11 @@ export class Sam3Model {
    */
   async segmentObject(embedding: ImageEmbedding, imageKey: string, prompt: ObjectPrompt, size: ImageSize, allCandidates: boolean, timings: StageTimings): Promise<{ candidates: ObjectCandidate[]; objectScore: number }> {
     const spec = this.info.objects!;
-    const feeds = encodeObject(prompt, size, spec.resolution);
     const cacheKey = `${imageKey}|${size.width}x${size.height}|${JSON.stringify(prompt)}`;
     let raw = this.objectCache.get(cacheKey);
     if (raw) this.counters.objectDecoderCacheHits++;
     else {
-      const run = () =>
-        this.graph('pvs-decoder').run({
-          ...embedding.tensors,
-          [PVS.decoder.points]: new ort.Tensor('float32', feeds.points, [1, 1, feeds.pointCount, 2]),
-          [PVS.decoder.labels]: new ort.Tensor('int64', feeds.labels, [1, 1, feeds.pointCount]),
-          [PVS.decoder.boxes]: new ort.Tensor('float32', feeds.boxes, [1, feeds.boxCount, 4]),
-        });
-      const out = await timings.time('pvs_decoder', run);
-      this.counters.objectDecoderRuns++;
-      raw = {
-        iou: out[PVS.decoder.iou]!.data as Float32Array,
-        masks: out[PVS.decoder.masks]!.data as Float32Array,
-        objectScore: out[PVS.decoder.objectScore]!.data as Float32Array,
-      };
+      raw = await this.runObjectDecoder(embedding, prompt, size, timings);
       this.objectCache.set(cacheKey, raw);
     }
     const select = () => selectObjectCandidates({ ...raw, maskSize: spec.maskSize }, size, allCandidates);
