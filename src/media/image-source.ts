@@ -13,7 +13,21 @@ export interface UrlFetchPolicy {
   readonly maxBytes: number;
   readonly timeoutMs: number;
   readonly maxRedirects: number;
+  /** What is fetched, for the Accept header, messages, error fields and the too-large code (default image). */
+  readonly subject?: 'image' | 'video';
 }
+
+interface Subject {
+  noun: 'image' | 'video';
+  field: string;
+  accept: string;
+  tooLarge: 'IMAGE_TOO_LARGE' | 'VIDEO_TOO_LARGE';
+}
+
+const SUBJECTS: Record<'image' | 'video', Subject> = {
+  image: { noun: 'image', field: 'image.url', accept: 'image/*', tooLarge: 'IMAGE_TOO_LARGE' },
+  video: { noun: 'video', field: 'video', accept: 'video/*, application/octet-stream;q=0.5', tooLarge: 'VIDEO_TOO_LARGE' },
+};
 
 export const DEFAULT_URL_POLICY: UrlFetchPolicy = { allowNetworks: [], maxBytes: 50 * 1024 * 1024, timeoutMs: 15_000, maxRedirects: 5 };
 
@@ -41,13 +55,15 @@ export function decodeBase64Image(value: string, field: string, maxBytes: number
 
 /** Fetches an http(s) URL with the SSRF guard checked at connect time (after DNS) and again on every redirect hop. */
 export async function fetchImageUrl(url: string, policy: UrlFetchPolicy, signal?: AbortSignal): Promise<Uint8Array> {
+  const what = SUBJECTS[policy.subject ?? 'image'];
+  const refuse: ForbiddenError = (target, why) => new SamError('IMAGE_URL_FORBIDDEN', `Refusing to fetch ${what.noun} URL ${target}: ${why}`, { field: what.field, received: target });
   const network = new NetworkPolicy(policy.allowNetworks);
   const deadline = AbortSignal.timeout(policy.timeoutMs);
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
   let current = url;
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
-    const target = parseTarget(current, network);
-    const response = await get(target, network, combined, current, policy.timeoutMs);
+    const target = parseTarget(current, network, refuse);
+    const response = await get(target, network, combined, current, policy.timeoutMs, what, refuse);
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
@@ -56,11 +72,11 @@ export async function fetchImageUrl(url: string, policy: UrlFetchPolicy, signal?
     }
     if (status < 200 || status >= 300) {
       response.resume();
-      throw new SamError('IMAGE_FETCH_FAILED', `Fetching image URL ${current} failed with HTTP ${status}`, { field: 'image.url', received: status });
+      throw new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${current} failed with HTTP ${status}`, { field: what.field, received: status });
     }
-    return readBody(response, policy.maxBytes, current, combined, policy.timeoutMs);
+    return readBody(response, policy.maxBytes, current, combined, policy.timeoutMs, what);
   }
-  throw new SamError('IMAGE_FETCH_FAILED', `Fetching image URL ${url} followed more than ${policy.maxRedirects} redirects`, { field: 'image.url', limit: policy.maxRedirects });
+  throw new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${url} followed more than ${policy.maxRedirects} redirects`, { field: what.field, limit: policy.maxRedirects });
 }
 
 export function parseTarget(raw: string, network: NetworkPolicy, refuse: ForbiddenError = forbidden): URL {
@@ -93,20 +109,20 @@ export function guardedLookup(network: NetworkPolicy, url: string, refuse: Forbi
   };
 }
 
-function get(url: URL, network: NetworkPolicy, signal: AbortSignal, shown: string, timeoutMs: number): Promise<IncomingMessage> {
+function get(url: URL, network: NetworkPolicy, signal: AbortSignal, shown: string, timeoutMs: number, what: Subject, refuse: ForbiddenError): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'GET', lookup: guardedLookup(network, shown), signal, headers: { accept: 'image/*', 'user-agent': 'sam3-server' } }, resolve);
-    req.on('error', (error) => reject(fetchError(error, shown, signal, timeoutMs)));
+    const req = send(url, { method: 'GET', lookup: guardedLookup(network, shown, refuse), signal, headers: { accept: what.accept, 'user-agent': 'sam3-server' } }, resolve);
+    req.on('error', (error) => reject(fetchError(error, shown, signal, timeoutMs, what)));
     req.end();
   });
 }
 
-function readBody(response: IncomingMessage, maxBytes: number, url: string, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
+function readBody(response: IncomingMessage, maxBytes: number, url: string, signal: AbortSignal, timeoutMs: number, what: Subject): Promise<Uint8Array> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     response.destroy();
-    return Promise.reject(new SamError('IMAGE_TOO_LARGE', `The image at ${url} is ${declared} bytes, over the ${maxBytes}-byte limit`, { field: 'image.url', limit: maxBytes, received: declared }));
+    return Promise.reject(new SamError(what.tooLarge, `The ${what.noun} at ${url} is ${declared} bytes, over the ${maxBytes}-byte limit`, { field: what.field, limit: maxBytes, received: declared }));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -115,27 +131,27 @@ function readBody(response: IncomingMessage, maxBytes: number, url: string, sign
       total += chunk.length;
       if (total > maxBytes) {
         response.destroy();
-        reject(new SamError('IMAGE_TOO_LARGE', `The image at ${url} exceeds the ${maxBytes}-byte limit`, { field: 'image.url', limit: maxBytes }));
+        reject(new SamError(what.tooLarge, `The ${what.noun} at ${url} exceeds the ${maxBytes}-byte limit`, { field: what.field, limit: maxBytes }));
         return;
       }
       chunks.push(chunk);
     });
     response.on('end', () => resolve(Buffer.concat(chunks)));
-    response.on('error', (error) => reject(fetchError(error, url, signal, timeoutMs)));
+    response.on('error', (error) => reject(fetchError(error, url, signal, timeoutMs, what)));
   });
 }
 
-function fetchError(error: unknown, url: string, signal: AbortSignal, timeoutMs: number): SamError {
+function fetchError(error: unknown, url: string, signal: AbortSignal, timeoutMs: number, what: Subject): SamError {
   if (error instanceof SamError) return error;
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof SamError) return cause;
   if (signal.aborted) {
     const reason = signal.reason as { name?: string } | undefined;
     if (reason?.name === 'TimeoutError') {
-      return new SamError('IMAGE_FETCH_FAILED', `Fetching image URL ${url} timed out after ${timeoutMs} ms`, { field: 'image.url', limit: timeoutMs }, { cause: error });
+      return new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${url} timed out after ${timeoutMs} ms`, { field: what.field, limit: timeoutMs }, { cause: error });
     }
-    return new SamError('REQUEST_CANCELLED', `Fetching image URL ${url} was cancelled`, { field: 'image.url' }, { cause: error });
+    return new SamError('REQUEST_CANCELLED', `Fetching ${what.noun} URL ${url} was cancelled`, { field: what.field }, { cause: error });
   }
   const text = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
-  return new SamError('IMAGE_FETCH_FAILED', `Fetching image URL ${url} failed: ${text}`, { field: 'image.url' }, { cause: error });
+  return new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${url} failed: ${text}`, { field: what.field }, { cause: error });
 }

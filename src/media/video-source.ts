@@ -1,8 +1,8 @@
-// A video URL → a temporary local file (ffmpeg reads by path), through the same SSRF-guarded fetch as images.
+// A video URL → a temporary local file (ffmpeg reads by path), through the same SSRF-guarded fetch as images
+// (held in memory up to the byte limit, then written; streaming to disk is left for later).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SamError } from '../domain/errors.js';
 import { fetchImageUrl, type UrlFetchPolicy } from './image-source.js';
 
 /** Downloads happen whole: a video URL may take longer than an image's time limit. */
@@ -14,14 +14,7 @@ export interface LocalVideo {
 }
 
 export async function fetchVideoToFile(url: string, policy: UrlFetchPolicy, maxBytes: number, signal?: AbortSignal): Promise<LocalVideo> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fetchImageUrl(url, { ...policy, maxBytes, timeoutMs: Math.max(policy.timeoutMs, MIN_VIDEO_FETCH_MS) }, signal);
-  } catch (error) {
-    if (!(error instanceof SamError)) throw error;
-    const code = error.code === 'IMAGE_TOO_LARGE' ? 'VIDEO_TOO_LARGE' : error.code;
-    throw new SamError(code, error.message.replace(/\bimage\b/g, 'video'), { ...error.details, field: 'video' }, { cause: error });
-  }
+  const bytes = await fetchImageUrl(url, { ...policy, maxBytes, timeoutMs: Math.max(policy.timeoutMs, MIN_VIDEO_FETCH_MS), subject: 'video' }, signal);
   const dir = await mkdtemp(join(tmpdir(), 'sam3-video-'));
   const path = join(dir, 'input');
   await writeFile(path, bytes);
