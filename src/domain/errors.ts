@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   INFERENCE_FAILED: { kind: 'internal', retryable: true, summary: 'ONNX Runtime failed while running a graph.' },
   MODEL_NOT_READY: { kind: 'busy', retryable: true, summary: 'The model is still loading; retry shortly.' },
   QUEUE_FULL: { kind: 'busy', retryable: true, summary: 'The inference queue is full; retry later.' },
+  QUEUE_UNAVAILABLE: { kind: 'busy', retryable: true, summary: 'Scale-out mode: the job queue (Redis) cannot be reached, or no worker is connected; retry shortly.' },
   DEADLINE_EXCEEDED: { kind: 'timeout', retryable: true, summary: 'The request did not finish within its deadline.' },
   REQUEST_CANCELLED: { kind: 'cancelled', retryable: false, summary: 'The caller went away or cancelled before the work finished.' },
   JOB_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No job (prediction) with this id exists, or it has expired.' },

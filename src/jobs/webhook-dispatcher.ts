@@ -4,10 +4,13 @@ import { SamError } from '../domain/errors.js';
 import type { JobRecord } from '../domain/jobs.js';
 import { webhookHeaders } from './webhook-signature.js';
 
+type MaybeAsync<T> = T | Promise<T>;
+
+/** Which final jobs still owe a delivery. Shared outboxes (Redis) hand each due entry to one node at a time. */
 export interface WebhookOutbox {
-  due(nowMs: number, limit: number): Array<{ id: string; attempts: number }>;
-  nextDueMs(): number | undefined;
-  record(id: string, attempts: number, outcome: { state: 'delivered' } | { state: 'pending'; nextAtMs: number; error: string } | { state: 'failed'; error: string }): void;
+  due(nowMs: number, limit: number): MaybeAsync<Array<{ id: string; attempts: number }>>;
+  nextDueMs(): MaybeAsync<number | undefined>;
+  record(id: string, attempts: number, outcome: { state: 'delivered' } | { state: 'pending'; nextAtMs: number; error: string } | { state: 'failed'; error: string }): MaybeAsync<void>;
 }
 
 /** Sends one POST; resolves with the HTTP status. A SamError that is not retryable ends the delivery at once. */
@@ -15,7 +18,7 @@ export type WebhookSender = (url: string, body: string, headers: Record<string, 
 
 export interface WebhookDispatcherOptions {
   outbox: WebhookOutbox;
-  getRecord(id: string): JobRecord | undefined;
+  getRecord(id: string): MaybeAsync<JobRecord | undefined>;
   /** Surface name → the JSON body for a record. */
   renderers: ReadonlyMap<string, (record: JobRecord) => unknown>;
   secret: () => string;
@@ -23,6 +26,10 @@ export interface WebhookDispatcherOptions {
   /** Delay before each retry; its length is the number of retries (default 5 s, 30 s, 2 min, 10 min, 30 min). */
   retryDelaysMs?: readonly number[];
   now?: () => number;
+  /** Look at the outbox at least this often even when nothing is due (another node may add to a shared outbox). */
+  pollIntervalMs?: number;
+  /** A failure of the outbox itself (e.g. Redis unreachable); the dispatcher keeps trying. */
+  onOutboxError?: (error: unknown) => void;
   onDelivery?: (event: { id: string; url: string; attempt: number; status?: number; error?: string; final: boolean }) => void;
 }
 
@@ -50,34 +57,37 @@ export class WebhookDispatcher {
       return;
     }
     this.running = true;
-    void this.drain().finally(() => {
+    void this.drain().catch((error: unknown) => this.options.onOutboxError?.(error)).finally(() => {
       this.running = false;
       if (this.again && !this.closed) {
         this.again = false;
         this.kick();
-      } else this.schedule();
+      } else void this.schedule().catch((error: unknown) => this.options.onOutboxError?.(error));
     });
   }
 
-  private schedule(): void {
+  private async schedule(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.timer);
-    const next = this.options.outbox.nextDueMs();
-    if (next === undefined) return;
-    this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.now()) + 5);
+    const poll = this.options.pollIntervalMs;
+    const next = await Promise.resolve(this.options.outbox.nextDueMs()).catch((error: unknown) => (poll ? undefined : Promise.reject(error)));
+    if (this.closed || (next === undefined && poll === undefined)) return;
+    const delayMs = Math.min(next === undefined ? Infinity : Math.max(0, next - this.now()) + 5, poll ?? Infinity);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), delayMs);
     this.timer.unref();
   }
 
   private async drain(): Promise<void> {
     for (;;) {
-      const due = this.options.outbox.due(this.now(), 8);
+      const due = await this.options.outbox.due(this.now(), 8);
       if (due.length === 0 || this.closed) return;
       await Promise.all(due.map((d) => this.deliver(d.id, d.attempts)));
     }
   }
 
   private async deliver(id: string, previousAttempts: number): Promise<void> {
-    const record = this.options.getRecord(id);
+    const record = await this.options.getRecord(id);
     const attempt = previousAttempts + 1;
     const { outbox } = this.options;
     if (!record?.webhook) return outbox.record(id, attempt, { state: 'failed', error: 'the job no longer exists' });
@@ -98,9 +108,9 @@ export class WebhookDispatcher {
     if (this.closed && error) return; // shutting down: leave it pending, the next start delivers it
     const final = !error || !retryable || attempt > this.delays.length;
     this.options.onDelivery?.({ id, url: record.webhook.url, attempt, ...(status === undefined ? {} : { status }), ...(error ? { error } : {}), final });
-    if (!error) outbox.record(id, attempt, { state: 'delivered' });
-    else if (final) outbox.record(id, attempt, { state: 'failed', error });
-    else outbox.record(id, attempt, { state: 'pending', nextAtMs: this.now() + this.delays[attempt - 1]!, error });
+    if (!error) await outbox.record(id, attempt, { state: 'delivered' });
+    else if (final) await outbox.record(id, attempt, { state: 'failed', error });
+    else await outbox.record(id, attempt, { state: 'pending', nextAtMs: this.now() + this.delays[attempt - 1]!, error });
   }
 
   close(): void {

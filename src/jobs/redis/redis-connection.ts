@@ -1,0 +1,39 @@
+// Redis connections for scale-out mode: one place that knows ioredis' options per role, and turns a Redis failure
+// into QUEUE_UNAVAILABLE (503) where it enters, keeping the cause.
+import { Redis } from 'ioredis';
+import { SamError } from '../../domain/errors.js';
+
+export type RedisRole = 'commands' | 'blocking' | 'subscriber';
+
+/**
+ * `commands` fail fast while Redis is down (a command waits for at most two reconnection attempts, a few seconds at
+ * most), so API requests answer 503 instead of hanging; `blocking` (BullMQ workers, queue events) and `subscriber` wait and reconnect forever, as BullMQ requires.
+ * Every role reconnects by itself with a capped backoff, so nodes recover when Redis returns.
+ */
+export function createRedis(url: string, role: RedisRole, onError?: (error: Error) => void): Redis {
+  const client = new Redis(url, {
+    lazyConnect: false,
+    connectionName: `sam3-${role}`,
+    retryStrategy: (times: number) => Math.min(100 * times, 2_000),
+    ...(role === 'commands' ? { maxRetriesPerRequest: 2, commandTimeout: 10_000 } : { maxRetriesPerRequest: null }),
+  });
+  // Without a listener ioredis prints every reconnect failure; the owner decides what to log.
+  client.on('error', (error: Error) => onError?.(error));
+  return client;
+}
+
+/** Runs a Redis operation; anything but a SamError becomes QUEUE_UNAVAILABLE naming the cause. */
+export async function viaRedis<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof SamError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SamError('QUEUE_UNAVAILABLE', `The job queue (Redis) is unavailable: ${reason}; retry shortly`, {}, { cause: error });
+  }
+}
+
+/** Validates a queue URL early, naming the flag or setting: redis://[user:pass@]host[:port][/db] or rediss://. */
+export function isRedisUrl(raw: string): boolean {
+  return /^rediss?:\/\/[^\s/]+(\/\d{1,2})?$/.test(raw);
+}
