@@ -8,7 +8,8 @@ import { SamError } from '../../domain/errors.js';
 import { FINAL_JOB_STATUSES, jobNotFound, type JobError, type JobKind, type JobRecord } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
 import type { JobListQuery, JobPage, JobQueue, JobSubmission } from '../job-queue.js';
-import { createRedis, viaRedis } from './redis-connection.js';
+import { bullPrefix, eventsChannel, type DeploymentEvent as QueueEvent } from '../../redis/deployment-keys.js';
+import { createRedis, viaRedis } from '../../redis/redis-connection.js';
 import { RedisJobStore } from './redis-job-store.js';
 
 export interface BullMqJobQueueOptions {
@@ -27,11 +28,6 @@ export interface BullMqJobQueueOptions {
 
 export const CANCELLED_ERROR: JobError = { code: 'JOB_CANCELLED', kind: 'cancelled', message: 'The job was cancelled' };
 
-/** The pub/sub channel of a deployment, and its messages. */
-export const eventsChannel = (prefix: string): string => `${prefix}:events`;
-export type QueueEvent = { type: 'settled'; id: string } | { type: 'cancel'; id: string };
-/** BullMQ's own key prefix, under the deployment's. */
-export const bullPrefix = (prefix: string): string => `${prefix}:bull`;
 
 export class BullMqJobQueue implements JobQueue {
   readonly store: RedisJobStore;

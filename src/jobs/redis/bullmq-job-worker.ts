@@ -7,8 +7,8 @@ import { SamError, toSamError } from '../../domain/errors.js';
 import type { JobError, JobKind } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
 import type { JobProcessor } from '../job-processor.js';
-import { bullPrefix, eventsChannel, type QueueEvent } from './bullmq-job-queue.js';
-import { createRedis, viaRedis } from './redis-connection.js';
+import { bullPrefix, eventsChannel, type DeploymentEvent as QueueEvent } from '../../redis/deployment-keys.js';
+import { createRedis, viaRedis } from '../../redis/redis-connection.js';
 import { RedisJobStore } from './redis-job-store.js';
 
 export interface BullMqJobWorkerOptions {

@@ -2,7 +2,7 @@
 // state change conditional (first writer wins), so a job delivered twice never gets two results for one id.
 import type { Redis } from 'ioredis';
 import type { JobError, JobKind, JobRecord, JobStatus } from '../../domain/jobs.js';
-import { viaRedis } from './redis-connection.js';
+import { viaRedis } from '../../redis/redis-connection.js';
 
 export interface NewRedisJob {
   id: string;

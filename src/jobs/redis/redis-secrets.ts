@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ServerSecrets } from '../embedded/secret-file.js';
 import { newWebhookSecret } from '../webhook-signature.js';
-import { viaRedis } from './redis-connection.js';
+import { viaRedis } from '../../redis/redis-connection.js';
 
 export async function loadOrCreateRedisSecrets(redis: Redis, prefix: string): Promise<ServerSecrets> {
   const key = `${prefix}:secrets`;

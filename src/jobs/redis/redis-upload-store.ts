@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { SamError } from '../../domain/errors.js';
 import type { FileStore } from '../file-store.js';
 import type { Upload, UploadStore } from '../upload-store.js';
-import { viaRedis } from './redis-connection.js';
+import { viaRedis } from '../../redis/redis-connection.js';
 
 export class RedisUploadStore implements UploadStore {
   constructor(

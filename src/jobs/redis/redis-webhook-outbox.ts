@@ -2,7 +2,7 @@
 // leases it (pushes it a minute ahead) atomically, so two nodes never send the same attempt at once.
 import type { Redis } from 'ioredis';
 import type { WebhookOutbox } from '../webhook-dispatcher.js';
-import { viaRedis } from './redis-connection.js';
+import { viaRedis } from '../../redis/redis-connection.js';
 import type { RedisJobStore } from './redis-job-store.js';
 
 const LEASE_MS = 60_000;

@@ -1,7 +1,7 @@
-// Redis connections for scale-out mode: one place that knows ioredis' options per role, and turns a Redis failure
-// into QUEUE_UNAVAILABLE (503) where it enters, keeping the cause.
+// Redis connections for scale-out mode (shared by the Redis job queue and the queued engine): one place that knows
+// ioredis' options per role, and turns a Redis failure into QUEUE_UNAVAILABLE (503) where it enters, keeping the cause.
 import { Redis } from 'ioredis';
-import { SamError } from '../../domain/errors.js';
+import { SamError } from '../domain/errors.js';
 
 export type RedisRole = 'commands' | 'blocking' | 'subscriber';
 
