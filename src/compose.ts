@@ -8,9 +8,12 @@ import { SamError } from './domain/errors.js';
 import { CATALOGUE } from './model/store/catalogue.js';
 import { pullBundle, readInstalled, type StoreOptions } from './model/store/model-store.js';
 import { describePull, PullProgress, type PullSnapshot } from './model/store/pull-progress.js';
-import { DeferredEngine } from './engine/deferred-engine.js';
+import { DeferredEngine, type Readiness } from './engine/deferred-engine.js';
+import type { SegmentationEngine } from './engine/engine.js';
+import { filesDirOf, startApiNode, startWorker, type WorkerNode } from './compose-scaleout.js';
+import type { Logger } from 'pino';
 import { LocalEngine, type LocalEngineOptions } from './engine/local-engine.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type JobDeps } from './http/app.js';
 import type { Device } from './model/ort/graph-session.js';
 import type { ModelDtype } from './model/sam3/model-bundle.js';
 import { createLogger } from './observability/logger.js';
@@ -103,18 +106,17 @@ export async function pullIfMissing(settings: Settings, log: (message: string) =
 
 export interface Server {
   app: FastifyInstance;
-  engine: DeferredEngine;
+  engine: SegmentationEngine;
+  /** The model this process loads (embedded mode, or an API node told to work too); undefined on a pure API node. */
+  modelLoaded?: Promise<SegmentationEngine>;
+  /** Scale-out: the worker running in this process (`serve --work`). */
+  worker?: WorkerNode | undefined;
   close(): Promise<void>;
 }
 
-/** Builds the server; the model loads in the background (readyz says when), so the port opens at once. */
-export async function createServer(settings: Settings, options: { log?: boolean } = {}): Promise<Server> {
-  const logger = createLogger(options.log === false ? 'silent' : settings.logLevel);
-  // The closure runs only when /metrics is scraped, after `engine` below exists.
-  const metrics = new ServerMetrics(() => engine.stats());
-  let pulling: PullSnapshot | undefined;
-  const pulled = settings.autoPull ? pullIfMissing(settings, (m) => logger.info(m), (s) => (pulling = s)).finally(() => (pulling = undefined)) : Promise.resolve();
-  const loading = pulled.then(() => createLocalEngine(
+/** The local engine of this process, as settings describe it (shared by `serve` and `sam3 worker`). */
+export function loadLocalEngine(settings: Settings, logger: Logger, metrics?: ServerMetrics, pulled: Promise<void> = Promise.resolve()): Promise<LocalEngine> {
+  return pulled.then(() => createLocalEngine(
     { model: settings.model, device: settings.device, dtype: settings.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, onWarning: (m) => logger.warn(m) },
     {
       imageLimits: { maxImageBytes: settings.maxImageBytes, maxImagePixels: settings.maxImagePixels },
@@ -125,22 +127,55 @@ export async function createServer(settings: Settings, options: { log?: boolean 
       maxQueued: settings.maxQueued,
       videoLimits: { maxDurationS: settings.maxVideoSeconds, maxSidePx: settings.maxVideoSidePx, maxFrames: settings.maxVideoFrames },
       maxVideoBytes: settings.maxUploadBytes,
-      onTimings: (t) => metrics.observeStages(t),
+      ...(metrics ? { onTimings: (t: Record<string, number>) => metrics.observeStages(t) } : {}),
     },
   ));
-  const engine = new DeferredEngine(loading);
-  const jobs = startJobs(settings, engine, logger, metrics);
+}
+
+/**
+ * Builds the server; the model loads in the background (readyz says when), so the port opens at once. With
+ * SAM3_QUEUE set it is an API node: jobs and model calls go through Redis to workers, and it loads a model only when
+ * `work` is set (it then also runs a worker).
+ */
+export async function createServer(settings: Settings, options: { log?: boolean; work?: boolean } = {}): Promise<Server> {
+  const logger = createLogger(options.log === false ? 'silent' : settings.logLevel);
+  // The closure runs only when /metrics is scraped, after `engine` below exists.
+  const metrics = new ServerMetrics(() => engine.stats());
+  let pulling: PullSnapshot | undefined;
+  const pullNow = (): Promise<void> => (settings.autoPull ? pullIfMissing(settings, (m) => logger.info(m), (s) => (pulling = s)).finally(() => (pulling = undefined)) : Promise.resolve());
+  const modelReadiness = (r: Readiness): { ready: boolean; detail: string } => {
+    if (r.state === 'ready') return { ready: true, detail: 'model loaded' };
+    if (r.state === 'failed') return { ready: false, detail: `model failed to load: ${r.error.message}` };
+    return { ready: false, detail: pulling ? `model downloading: ${settings.model} ${describePull(pulling)}` : 'model loading' };
+  };
+  let engine: SegmentationEngine;
+  let jobs: { deps: JobDeps; close(): Promise<void> };
+  let readiness: () => { ready: boolean; detail: string };
+  let modelLoaded: Promise<SegmentationEngine> | undefined;
+  let worker: WorkerNode | undefined;
+  if (settings.queue) {
+    const node = await startApiNode(settings, logger, metrics);
+    engine = node.engine;
+    jobs = node;
+    readiness = () => node.engine.readiness();
+    if (options.work) {
+      const local = new DeferredEngine(loadLocalEngine(settings, logger, metrics, pullNow()));
+      modelLoaded = local.loaded;
+      modelLoaded.then((e) => (worker = startWorker(settings, e, logger)), () => undefined);
+    }
+  } else {
+    const deferred = new DeferredEngine(loadLocalEngine(settings, logger, metrics, pullNow()));
+    engine = deferred;
+    modelLoaded = deferred.loaded;
+    jobs = startJobs(settings, deferred, logger, metrics);
+    readiness = () => modelReadiness(deferred.readiness());
+  }
   const app = await buildApp({
     jobs: jobs.deps,
     engine,
     limits: { maxBodyBytes: settings.maxBodyBytes, maxImageBytes: settings.maxImageBytes, maxPrompts: settings.maxPrompts, requestTimeoutMs: settings.requestTimeoutMs },
     version: VERSION,
-    readiness: () => {
-      const r = engine.readiness();
-      if (r.state === 'ready') return { ready: true, detail: 'model loaded' };
-      if (r.state === 'failed') return { ready: false, detail: `model failed to load: ${r.error.message}` };
-      return { ready: false, detail: pulling ? `model downloading: ${settings.model} ${describePull(pulling)}` : 'model loading' };
-    },
+    readiness,
     metrics,
     apiKeys: settings.apiKeys,
     logger,
@@ -148,20 +183,26 @@ export async function createServer(settings: Settings, options: { log?: boolean 
   return {
     app,
     engine,
+    ...(modelLoaded ? { modelLoaded } : {}),
+    get worker() {
+      return worker;
+    },
     async close() {
       await app.close();
+      await worker?.close(settings.shutdownGraceMs);
       await jobs.close();
       await engine.close();
+      if (settings.queue && modelLoaded) await modelLoaded.then((e) => e.close(), () => undefined);
     },
   };
 }
 
 /** The embedded job system under the data dir: SQLite records, files, uploads, the scheduler and webhook delivery. */
-function startJobs(settings: Settings, engine: DeferredEngine, logger: ReturnType<typeof createLogger>, metrics: ServerMetrics) {
+function startJobs(settings: Settings, engine: DeferredEngine, logger: Logger, metrics: ServerMetrics) {
   mkdirSync(settings.dataDir, { recursive: true });
   const retentionMs = settings.retentionHours * 3_600_000;
   const store = new SqliteJobStore(join(settings.dataDir, 'jobs.db'));
-  const files = new DirFileStore(join(settings.dataDir, 'files'));
+  const files = new DirFileStore(filesDirOf(settings));
   const uploads = new SqliteUploadStore(store.db, files, retentionMs);
   const secrets = loadOrCreateSecrets(join(settings.dataDir, 'secrets.json'));
   const signer = new UrlSigner(secrets.linkSecret);

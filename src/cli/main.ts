@@ -7,6 +7,7 @@ import { MODEL_DTYPES, type ModelDtype } from '../model/sam3/model-bundle.js';
 import type { Device } from '../model/ort/graph-session.js';
 import { runSegment, type SegmentCliOptions } from './segment.js';
 import { runServe } from './serve.js';
+import { runWorker } from './worker.js';
 import { runVideo, type VideoCliOptions } from './video.js';
 import { CATALOGUE } from '../model/store/catalogue.js';
 import { runDoctor } from './doctor.js';
@@ -101,19 +102,52 @@ const SERVE_FLAGS: Array<[SettingName, string]> = [
   ['concurrency', 'inference requests run at once'],
   ['maxQueued', 'requests allowed to wait before 503'],
   ['logLevel', 'log level'],
+  ['queue', 'scale-out: redis://HOST:PORT/DB; this node takes requests and enqueues, `sam3 worker` runs models'],
+  ['queuePrefix', 'Redis key prefix of the deployment'],
+  ['filesDir', 'job files directory (shared volume in scale-out mode)'],
 ];
 const serve = program.command('serve').description('run the HTTP server: native /v1 API, Roboflow-compatible /sam3/*, OpenAPI docs at /docs');
 for (const [name, help] of SERVE_FLAGS) serve.option(`--${kebab(name)} <value>`, `${help} (default: ${settings[name] as string | number})`);
 serve
   .option('--api-key <key>', 'API key clients must send (repeatable; adds to SAM3_API_KEYS)', collect)
   .option('--pull', 'download the model first when it is a catalogue name not yet installed (SAM3_AUTO_PULL=1)')
+  .option('--work', 'with --queue: also load the model and run a worker in this process')
   .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
     const overrides: Partial<Record<SettingName, string>> = {};
     for (const [name] of SERVE_FLAGS) if (typeof opts[name] === 'string') overrides[name] = opts[name];
     const keys = [...settings.apiKeys, ...((opts.apiKey as string[] | undefined) ?? [])];
     if (keys.length) overrides.apiKeys = keys.join(',');
     if (opts.pull === true) overrides.autoPull = '1';
-    await runServe(overrides);
+    await runServe(overrides, { work: opts.work === true });
+  });
+
+const WORKER_FLAGS: Array<[SettingName, string]> = [
+  ['queue', 'the deployment\'s Redis: redis://HOST:PORT/DB (required)'],
+  ['queuePrefix', 'Redis key prefix of the deployment'],
+  ['model', 'installed catalogue model, bundle directory, or demo'],
+  ['device', 'cpu, cuda, tensorrt or webgpu'],
+  ['dtype', 'weight variant'],
+  ['threads', 'ONNX Runtime intra-op threads'],
+  ['cacheDir', 'model cache directory'],
+  ['filesDir', 'job files directory, shared with the API nodes'],
+  ['dataDir', 'state directory (files under it unless --files-dir)'],
+  ['workerKinds', 'job kinds to take: image, video or both'],
+  ['logLevel', 'log level'],
+];
+const worker = program.command('worker').description('scale-out worker: run models for the jobs and synchronous calls of API nodes sharing a Redis queue');
+for (const [name, help] of WORKER_FLAGS) worker.option(`--${name === 'workerKinds' ? 'kinds' : kebab(name)} <value>`, `${help} (default: ${String(settings[name]) || '(none)'})`);
+worker
+  .option('--concurrency <n>', `jobs and inference requests run at once (default: ${settings.concurrency})`)
+  .option('--pull', 'download the model first when it is a catalogue name not yet installed')
+  .action(async (opts: Record<string, string | boolean | undefined>) => {
+    const overrides: Partial<Record<SettingName, string>> = {};
+    for (const [name] of WORKER_FLAGS) {
+      const value = opts[name === 'workerKinds' ? 'kinds' : name];
+      if (typeof value === 'string') overrides[name] = value;
+    }
+    if (typeof opts.concurrency === 'string') overrides.concurrency = overrides.jobConcurrency = opts.concurrency;
+    if (opts.pull === true) overrides.autoPull = '1';
+    await runWorker(overrides);
   });
 
 const print = (line: string): void => console.log(line);

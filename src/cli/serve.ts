@@ -1,19 +1,22 @@
 // `sam3 serve`: settings (flags over SAM3_* variables) → the HTTP server; listens at once, loads the model in the
 // background (/readyz flips when done), warns when open without API keys, and shuts down cleanly on SIGINT/SIGTERM.
+// With --queue it is an API node of a scale-out deployment (no model unless --work).
 import { isIP } from 'node:net';
 import { readSettings, type SettingName } from '../config/settings.js';
 import { createServer } from '../compose.js';
+import { redactUrl } from './redact-url.js';
 
 const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
-export async function runServe(overrides: Partial<Record<SettingName, string>>): Promise<void> {
+export async function runServe(overrides: Partial<Record<SettingName, string>>, options: { work?: boolean } = {}): Promise<void> {
   const settings = readSettings(process.env, overrides);
-  const server = await createServer(settings);
+  const server = await createServer(settings, options);
   const log = server.app.log;
   if (settings.apiKeys.length === 0) {
     if (isLoopback(settings.host)) log.info(`no API keys configured: listening on loopback (${settings.host}) only; set SAM3_API_KEYS or --api-key before exposing it`);
     else log.warn(`no API keys configured and listening on ${settings.host}: anyone who can reach this port can use the server; set SAM3_API_KEYS or --api-key`);
   }
+  if (settings.queue) log.info(`API node of the queue ${redactUrl(settings.queue)} (prefix ${settings.queuePrefix}); ${options.work ? 'also working: loading the model' : 'models run on `sam3 worker` processes'}`);
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;
@@ -25,7 +28,7 @@ export async function runServe(overrides: Partial<Record<SettingName, string>>):
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await server.app.listen({ host: settings.host, port: settings.port });
-  server.engine.loaded.then(
+  server.modelLoaded?.then(
     (engine) => log.info({ model: engine.info().model }, 'model loaded; ready'),
     // Keep serving: /healthz and /docs work, /readyz and inference answer 503 saying what to run.
     (error: Error) => log.error(`model failed to load: ${error.message}`),
