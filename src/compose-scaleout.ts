@@ -113,6 +113,7 @@ export function startWorker(settings: Settings, engine: SegmentationEngine, logg
     retentionMs: settings.retentionHours * 3_600_000,
     lockDurationMs: settings.queueLockMs,
     onError,
+    onRun: (e) => logger.info({ job: e.id, kind: e.kind, attempt: e.attempt, ...(e.outcome ? { outcome: e.outcome } : {}) }, e.outcome ? 'job ended' : 'job started'),
   });
   const rpc = kinds.includes('image') ? new EngineRpcWorker({ url, prefix, engine, concurrency: settings.concurrency + settings.maxQueued, kinds, onError }) : undefined;
   return {

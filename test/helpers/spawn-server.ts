@@ -62,3 +62,45 @@ export async function startServer(args: string[] = [], env: Record<string, strin
     },
   };
 }
+
+export interface RunningWorker {
+  child: ChildProcess;
+  logs: () => string;
+  /** Resolves once the log contains `text` (or rejects after `timeoutMs`). */
+  waitForLog(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+/** Starts the real `sam3 worker` on the demo model as a child process. */
+export function startWorker(args: string[], env: Record<string, string> = {}): RunningWorker {
+  const child = spawn(process.execPath, [...CLI, 'worker', '--model', 'demo', ...args], {
+    env: { ...process.env, SAM3_CACHE_DIR: E2E_CACHE_DIR, SAM3_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const waiters: Array<() => void> = [];
+  const onData = (d: Buffer): void => {
+    output += d.toString();
+    waiters.splice(0).forEach((w) => w());
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    logs: () => output,
+    exited,
+    async waitForLog(text, timeoutMs = 90_000) {
+      const deadline = Date.now() + timeoutMs;
+      const found = (): boolean => (typeof text === 'string' ? output.includes(text) : text.test(output));
+      while (!found()) {
+        if (child.exitCode !== null) throw new Error(`sam3 worker exited with ${child.exitCode}:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`sam3 worker never logged ${String(text)}:\n${output}`);
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          setTimeout(r, 200);
+        });
+      }
+    },
+  };
+}

@@ -26,6 +26,8 @@ export interface BullMqJobWorkerOptions {
   busyRetryMs?: number;
   maxBusyWaitMs?: number;
   onError?: (message: string, error: unknown) => void;
+  /** A run starts (attempt counts runs, crashed ones included) and ends; for the worker's log. */
+  onRun?: (event: { id: string; kind: JobKind; attempt: number; outcome?: 'completed' | 'failed' | 'cancelled' | 'requeued' }) => void;
 }
 
 const INTERRUPTED: JobError = { code: 'JOB_INTERRUPTED', kind: 'internal', message: 'A worker stopped while this job ran, on every allowed attempt' };
@@ -51,7 +53,7 @@ export class BullMqJobWorker {
       if (event.type === 'cancel') this.running.get(event.id)?.abort(new SamError('JOB_CANCELLED', 'The job was cancelled'));
     });
     for (const [kind, processor] of Object.entries(options.processors) as Array<[JobKind, JobProcessor]>) {
-      const worker = new Worker(kind, (job, token) => this.run(job, token, processor), {
+      const worker = new Worker(kind, (job, token) => this.run(job, token, kind, processor), {
         connection: createRedis(options.url, 'blocking', onError),
         prefix: bullPrefix(options.prefix),
         concurrency: options.concurrency?.[kind] ?? 1,
@@ -91,12 +93,14 @@ export class BullMqJobWorker {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  private async run(job: Job, token: string | undefined, processor: JobProcessor): Promise<void> {
+  private async run(job: Job, token: string | undefined, kind: JobKind, processor: JobProcessor): Promise<void> {
     const id = job.data.id as string;
     const claim = await this.store.claim(id, Date.now(), this.maxAttempts, INTERRUPTED, this.options.retentionMs);
     if (claim.state === 'exhausted') await this.settled(id);
     if (claim.state !== 'claimed') return; // cancelled while waiting, already final, or expired: nothing to run
     const { record } = claim;
+    const ran = (outcome?: 'completed' | 'failed' | 'cancelled' | 'requeued'): void => this.options.onRun?.({ id, kind, attempt: record.attempts, ...(outcome ? { outcome } : {}) });
+    ran();
     const controller = new AbortController();
     this.running.set(id, controller);
     let lastProgressMs = 0;
@@ -114,13 +118,15 @@ export class BullMqJobWorker {
     try {
       const outcome = await processor(record.input, context);
       if (await this.store.finish(id, record.attempts, { status: 'completed', result: outcome.result, inferenceMs: outcome.inferenceMs }, Date.now(), this.options.retentionMs)) await this.settled(id);
+      ran('completed');
     } catch (thrown) {
       if (controller.signal.aborted && this.closing) {
         await this.store.requeue(id, record.attempts);
+        ran('requeued');
         await job.moveToWait(token);
         throw new WaitingError();
       }
-      if (controller.signal.aborted) return; // cancelled: cancel() wrote the final record
+      if (controller.signal.aborted) return ran('cancelled'); // cancel() wrote the final record
       const error = toSamError(thrown);
       if (error.kind === 'busy' && Date.now() - record.createdAtMs < (this.options.maxBusyWaitMs ?? 900_000) && !this.closing) {
         await this.store.requeue(id, record.attempts);
@@ -130,6 +136,7 @@ export class BullMqJobWorker {
       if (error.code === 'INTERNAL') this.options.onError?.(`job ${id} failed`, thrown);
       const message = error.code === 'INTERNAL' ? 'Internal error while processing the job; the worker log has the details' : error.message;
       if (await this.store.finish(id, record.attempts, { status: 'failed', error: { code: error.code, kind: error.kind, message } }, Date.now(), this.options.retentionMs)) await this.settled(id);
+      ran('failed');
     } finally {
       this.running.delete(id);
     }
