@@ -115,7 +115,7 @@ export function startWorker(settings: Settings, engine: SegmentationEngine, logg
     onError,
     onRun: (e) => logger.info({ job: e.id, kind: e.kind, attempt: e.attempt, ...(e.outcome ? { outcome: e.outcome } : {}) }, e.outcome ? 'job ended' : 'job started'),
   });
-  const rpc = kinds.includes('image') ? new EngineRpcWorker({ url, prefix, engine, concurrency: settings.concurrency + settings.maxQueued, kinds, onError }) : undefined;
+  const rpc = kinds.includes('image') ? new EngineRpcWorker({ url, prefix, engine, concurrency: settings.concurrency + settings.maxQueued, kinds, closeGraceMs: settings.shutdownGraceMs, onError }) : undefined;
   return {
     id: rpc?.id ?? 'jobs-only',
     async close(graceMs: number) {

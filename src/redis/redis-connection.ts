@@ -37,3 +37,13 @@ export async function viaRedis<T>(operation: () => Promise<T>): Promise<T> {
 export function isRedisUrl(raw: string): boolean {
   return /^rediss?:\/\/[^\s/]+(\/\d{1,2})?$/.test(raw);
 }
+
+/**
+ * Waits for a graceful close for at most `ms` (a close that needs Redis would wait for it forever while it is down);
+ * then the caller disconnects hard.
+ */
+export async function closeWithin(ms: number, closing: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closing.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}

@@ -7,7 +7,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SamError } from '../../domain/errors.js';
 import { bullPrefix, embeddingOwnerKey, ENGINE_QUEUE, eventsChannel, replyChannel, replyKey, workerEngineQueue, workerKey, workersKey, WORKER_TTL_MS, type DeploymentEvent } from '../../redis/deployment-keys.js';
-import { createRedis, viaRedis } from '../../redis/redis-connection.js';
+import { closeWithin, createRedis, viaRedis } from '../../redis/redis-connection.js';
 import type { SegmentationEngine } from '../engine.js';
 import { decodeCall, encodeReply, type EngineReply } from './engine-wire.js';
 
@@ -21,6 +21,8 @@ export interface EngineRpcWorkerOptions {
   kinds: readonly string[];
   /** How long the holder of an image id's embedding is remembered (default 1 h). */
   embeddingRouteTtlMs?: number;
+  /** How long close() lets running calls finish (default 30 s). */
+  closeGraceMs?: number;
   onError?: (message: string, error: unknown) => void;
 }
 
@@ -65,10 +67,11 @@ export class EngineRpcWorker {
 
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
-    await Promise.allSettled(this.workers.map((w) => w.close()));
-    await viaRedis(() => this.redis.multi().del(workerKey(this.options.prefix, this.id)).zrem(workersKey(this.options.prefix), this.id).exec()).catch(() => undefined);
+    await closeWithin(this.options.closeGraceMs ?? 30_000, Promise.allSettled(this.workers.map((w) => w.close())));
+    await closeWithin(1_000, Promise.allSettled(this.workers.map((w) => w.close(true))));
+    await closeWithin(2_000, viaRedis(() => this.redis.multi().del(workerKey(this.options.prefix, this.id)).zrem(workersKey(this.options.prefix), this.id).exec()));
     this.subscriber.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    this.redis.disconnect();
   }
 
   private async advertise(): Promise<void> {

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SamError } from '../../domain/errors.js';
 import { bullPrefix, embeddingOwnerKey, ENGINE_QUEUE, eventsChannel, replyChannel, replyKey, workerEngineQueue, workerKey, workersKey, WORKER_TTL_MS, type DeploymentEvent } from '../../redis/deployment-keys.js';
-import { createRedis, viaRedis } from '../../redis/redis-connection.js';
+import { closeWithin, createRedis, viaRedis } from '../../redis/redis-connection.js';
 import { abortError } from '../inference-queue.js';
 import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, SegmentRequest, SegmentResult, SegmentationEngine } from '../engine.js';
 import type { LocalVideo, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from '../video-engine.js';
@@ -87,9 +87,9 @@ export class QueuedEngine implements SegmentationEngine {
 
   async close(): Promise<void> {
     clearInterval(this.poll);
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    await closeWithin(5_000, Promise.allSettled([...this.queues.values()].map((q) => q.close())));
     this.subscriber.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    this.redis.disconnect();
   }
 
   private queue(name: string): Queue {

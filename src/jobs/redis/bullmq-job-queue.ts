@@ -9,7 +9,7 @@ import { FINAL_JOB_STATUSES, jobNotFound, type JobError, type JobKind, type JobR
 import type { FileStore } from '../file-store.js';
 import type { JobListQuery, JobPage, JobQueue, JobSubmission } from '../job-queue.js';
 import { bullPrefix, eventsChannel, type DeploymentEvent as QueueEvent } from '../../redis/deployment-keys.js';
-import { createRedis, viaRedis } from '../../redis/redis-connection.js';
+import { closeWithin, createRedis, viaRedis } from '../../redis/redis-connection.js';
 import { RedisJobStore } from './redis-job-store.js';
 
 export interface BullMqJobQueueOptions {
@@ -143,9 +143,9 @@ export class BullMqJobQueue implements JobQueue {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.sweepTimer);
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    await closeWithin(5_000, Promise.allSettled([...this.queues.values()].map((q) => q.close())));
     this.subscriber.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    this.redis.disconnect();
   }
 
   /** Deletes the files of records Redis has expired (also runs on a timer, on every node; idempotent). */

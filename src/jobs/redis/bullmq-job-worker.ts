@@ -8,7 +8,7 @@ import type { JobError, JobKind } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
 import type { JobProcessor } from '../job-processor.js';
 import { bullPrefix, eventsChannel, type DeploymentEvent as QueueEvent } from '../../redis/deployment-keys.js';
-import { createRedis, viaRedis } from '../../redis/redis-connection.js';
+import { closeWithin, createRedis, viaRedis } from '../../redis/redis-connection.js';
 import { RedisJobStore } from './redis-job-store.js';
 
 export interface BullMqJobWorkerOptions {
@@ -87,10 +87,12 @@ export class BullMqJobWorker {
     const timer = setTimeout(() => {
       for (const c of this.running.values()) c.abort(new SamError('REQUEST_CANCELLED', 'The worker is shutting down'));
     }, graceMs);
-    await closed;
+    // Bounded: the grace period, then what aborted jobs need to hand themselves back (longer only if Redis is down).
+    await closeWithin(graceMs + 10_000, closed);
     clearTimeout(timer);
+    await closeWithin(1_000, Promise.allSettled(this.workers.map((w) => w.close(true))));
     this.subscriber.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    this.redis.disconnect();
   }
 
   private async run(job: Job, token: string | undefined, kind: JobKind, processor: JobProcessor): Promise<void> {
