@@ -3,11 +3,13 @@
 // ends as expected, none is lost or duplicated, and the killed one is finished by the other worker. Then a SIGTERM
 // hands a running job back to the queue for the next worker.
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../src/jobs/webhook-signature.js';
 import { startServer, startWorker, type RunningServer, type RunningWorker } from '../helpers/spawn-server.js';
 import { COLORS, linear, writeSyntheticVideo } from '../helpers/synthetic-video.js';
 
@@ -21,6 +23,7 @@ interface NativeJob {
   attempts: number;
   error: { code: string } | null;
   result: { objects: Array<{ label: string }>; frame_count?: number } | null;
+  files: Record<string, string>;
 }
 
 type Expect = { kind: 'image' | 'video'; valid: boolean };
@@ -32,6 +35,7 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
   const workers: RunningWorker[] = [];
   let png: Buffer;
   let clip: Buffer;
+  let videoJob: string | undefined;
   const workerArgs = (): string[] => ['--queue', url!, '--queue-prefix', prefix, '--files-dir', join(dir, 'files')];
   const workerEnv = { SAM3_QUEUE_LOCK_MS: '2000', SAM3_JOB_CONCURRENCY: '1', SAM3_VIDEO_JOB_CONCURRENCY: '1' };
 
@@ -44,7 +48,7 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
     clip = await readFile(video.path);
     workers.push(startWorker(workerArgs(), workerEnv), startWorker(workerArgs(), workerEnv));
     await Promise.all(workers.map((w) => w.waitForLog('worker ready')));
-    api = await startServer(['--queue', url!, '--queue-prefix', prefix, '--files-dir', join(dir, 'files')], { SAM3_SYNC_TIMEOUT_MS: '1000' });
+    api = await startServer(['--queue', url!, '--queue-prefix', prefix, '--files-dir', join(dir, 'files')], { SAM3_SYNC_TIMEOUT_MS: '30000', SAM3_URL_ALLOW_NETWORKS: '127.0.0.1/32' });
   }, 180_000);
 
   afterAll(async () => {
@@ -111,6 +115,7 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
     });
     // The killed run counted as an attempt, and the survivor finished the job.
     expect(final.get(killedJob!)).toMatchObject({ status: 'completed', attempts: 2 });
+    videoJob = killedJob;
     expect(survivor.logs()).toContain(`"job":"${killedJob}","kind":"video","attempt":2,"outcome":"completed"`);
     // Never two finished runs of one job across both workers (the victim's last lines may be lost with it).
     const logs = victim.logs() + survivor.logs();
@@ -125,6 +130,36 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { prompt_results: Array<{ predictions: unknown[] }> };
     expect(body.prompt_results[0]!.predictions).toHaveLength(1);
+  }, 60_000);
+
+  it('sync mode, signed file links and signed webhooks work from the API node', async () => {
+    const sync = await fetch(`${api.url}/api/v3/wavespeed-ai/sam3-image-rle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: `data:image/png;base64,${png.toString('base64')}`, prompt: 'red', enable_sync_mode: true }) });
+    expect(((await sync.json()) as { data: { status: string; outputs: unknown[] } }).data).toMatchObject({ status: 'completed', outputs: [expect.anything()] });
+
+    const record = await job(videoJob!);
+    const document = await fetch(record.files.rle!);
+    expect(document.status).toBe(200);
+    expect(((await document.json()) as { frames: unknown[] }).frames).toHaveLength(24);
+
+    const received: Array<{ headers: Record<string, string | undefined>; body: string }> = [];
+    const receiver: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => (received.push({ headers: req.headers as Record<string, string | undefined>, body }), res.end('ok')));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+      const secret = ((await (await fetch(`${api.url}/api/v3/webhook/secret`)).json()) as { data: { secret: string } }).data.secret;
+      const submitted = await fetch(`${api.url}/api/v3/wavespeed-ai/sam3-image-rle?webhook=${encodeURIComponent(hook)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: `data:image/png;base64,${png.toString('base64')}`, prompt: 'red' }) });
+      const id = ((await submitted.json()) as { data: { id: string } }).data.id;
+      for (let i = 0; i < 400 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(received).toHaveLength(1);
+      expect(verifyWebhook(secret, received[0]!.headers, received[0]!.body)).toBe(true);
+      expect(JSON.parse(received[0]!.body)).toMatchObject({ id, status: 'completed' });
+    } finally {
+      receiver.close();
+    }
   }, 60_000);
 
   it('SIGTERM hands a running job back; the next worker runs it to completion', async () => {
