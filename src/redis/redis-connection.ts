@@ -33,11 +33,6 @@ export async function viaRedis<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Validates a queue URL early, naming the flag or setting: redis://[user:pass@]host[:port][/db] or rediss://. */
-export function isRedisUrl(raw: string): boolean {
-  return /^rediss?:\/\/[^\s/]+(\/\d{1,2})?$/.test(raw);
-}
-
 /**
  * Waits for a graceful close for at most `ms` (a close that needs Redis would wait for it forever while it is down);
  * then the caller disconnects hard.
