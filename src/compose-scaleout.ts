@@ -6,9 +6,9 @@ import type { Settings } from './config/settings.js';
 import type { SegmentationEngine } from './engine/engine.js';
 import { EngineRpcWorker } from './engine/remote/engine-rpc-worker.js';
 import { QueuedEngine } from './engine/remote/queued-engine.js';
+import { startWebhooks } from './compose-webhooks.js';
 import type { JobDeps } from './http/app.js';
 import { UrlSigner } from './http/signed-urls.js';
-import { webhookBody } from './http/wavespeed/translate.js';
 import { DirFileStore } from './jobs/embedded/dir-file-store.js';
 import type { ServerSecrets } from './jobs/embedded/secret-file.js';
 import { BullMqJobQueue } from './jobs/redis/bullmq-job-queue.js';
@@ -18,8 +18,6 @@ import { RedisUploadStore } from './jobs/redis/redis-upload-store.js';
 import { RedisWebhookOutbox } from './jobs/redis/redis-webhook-outbox.js';
 import { imageJobProcessor } from './jobs/run-image-job.js';
 import { videoJobProcessor } from './jobs/run-video-job.js';
-import { WebhookDispatcher } from './jobs/webhook-dispatcher.js';
-import { postWebhook } from './media/webhook-post.js';
 import type { ServerMetrics } from './observability/metrics.js';
 
 /** The shared file store: SAM3_FILES_DIR, else <data dir>/files (a shared volume in scale-out mode). */
@@ -46,26 +44,8 @@ export async function startApiNode(settings: Settings, logger: Logger, metrics: 
   const uploads = new RedisUploadStore(queue.connection, prefix, files, retentionMs);
   const secrets = await waitForSecrets(queue, prefix, logger);
   const signer = new UrlSigner(secrets.linkSecret);
-  const fallbackBase = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`;
-  const dispatcher = new WebhookDispatcher({
-    outbox: new RedisWebhookOutbox(queue.connection, queue.store),
-    getRecord: (id) => queue.store.get(id),
-    renderers: new Map([['wavespeed', (record) => webhookBody(record, { base: settings.publicUrl || record.baseUrl || fallbackBase, signer })]]),
-    secret: () => secrets.webhookSecret,
-    send: (to, body, headers, signal) => postWebhook(to, body, headers, { allowNetworks: settings.urlAllowNetworks, timeoutMs: settings.webhookTimeoutMs }, signal),
-    pollIntervalMs: 1_000,
-    onOutboxError: (err) => logger.warn({ err }, 'webhook outbox unavailable'),
-    onDelivery: (e) => {
-      metrics.webhookAttempt(!e.error ? 'delivered' : e.final ? 'failed' : 'retrying');
-      if (e.error) logger.warn(e, 'webhook delivery failed');
-      else logger.info(e, 'webhook delivered');
-    },
-  });
   // Every node hears every settle: with several API nodes, each counts the deployment's jobs (do not sum them).
-  queue.onSettled((record) => {
-    metrics.jobFinished(record.kind, record.status, record.error?.code ?? '', ((record.finishedAtMs ?? Date.now()) - record.createdAtMs) / 1000);
-    dispatcher.kick();
-  });
+  const dispatcher = startWebhooks(settings, queue, { outbox: new RedisWebhookOutbox(queue.connection, queue.store), getRecord: (id) => queue.store.get(id), signer, webhookSecret: () => secrets.webhookSecret, pollIntervalMs: 1_000 }, metrics, logger);
   dispatcher.kick();
   return {
     engine,

@@ -10,6 +10,7 @@ import { pullBundle, readInstalled, type StoreOptions } from './model/store/mode
 import { describePull, PullProgress, type PullSnapshot } from './model/store/pull-progress.js';
 import { DeferredEngine, type Readiness } from './engine/deferred-engine.js';
 import type { SegmentationEngine } from './engine/engine.js';
+import { startWebhooks } from './compose-webhooks.js';
 import { filesDirOf, startApiNode, startWorker, type WorkerNode } from './compose-scaleout.js';
 import type { Logger } from 'pino';
 import { LocalEngine, type LocalEngineOptions } from './engine/local-engine.js';
@@ -26,10 +27,7 @@ import { SqliteWebhookOutbox } from './jobs/embedded/sqlite-webhook-outbox.js';
 import { configureFfmpeg } from './media/ffmpeg-binary.js';
 import { imageJobProcessor } from './jobs/run-image-job.js';
 import { videoJobProcessor } from './jobs/run-video-job.js';
-import { WebhookDispatcher } from './jobs/webhook-dispatcher.js';
 import { UrlSigner } from './http/signed-urls.js';
-import { webhookBody } from './http/wavespeed/translate.js';
-import { postWebhook } from './media/webhook-post.js';
 import { ServerMetrics } from './observability/metrics.js';
 
 export const VERSION = '0.1.0';
@@ -216,23 +214,7 @@ function startJobs(settings: Settings, engine: DeferredEngine, logger: Logger, m
     onSweep: () => uploads.sweep(),
     onError: (message, err) => logger.error({ err }, message),
   });
-  const fallbackBase = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`;
-  const dispatcher = new WebhookDispatcher({
-    outbox: new SqliteWebhookOutbox(store.db),
-    getRecord: (id) => store.get(id),
-    renderers: new Map([['wavespeed', (record) => webhookBody(record, { base: settings.publicUrl || record.baseUrl || fallbackBase, signer })]]),
-    secret: () => secrets.webhookSecret,
-    send: (url, body, headers, signal) => postWebhook(url, body, headers, { allowNetworks: settings.urlAllowNetworks, timeoutMs: settings.webhookTimeoutMs }, signal),
-    onDelivery: (e) => {
-      metrics.webhookAttempt(!e.error ? 'delivered' : e.final ? 'failed' : 'retrying');
-      if (e.error) logger.warn(e, 'webhook delivery failed');
-      else logger.info(e, 'webhook delivered');
-    },
-  });
-  queue.onSettled((record) => {
-    metrics.jobFinished(record.kind, record.status, record.error?.code ?? '', ((record.finishedAtMs ?? Date.now()) - record.createdAtMs) / 1000);
-    dispatcher.kick();
-  });
+  const dispatcher = startWebhooks(settings, queue, { outbox: new SqliteWebhookOutbox(store.db), getRecord: (id) => store.get(id), signer, webhookSecret: () => secrets.webhookSecret }, metrics, logger);
   const recovered = queue.start();
   if (recovered.requeued || recovered.failed) logger.warn(recovered, 'recovered jobs interrupted by the previous run');
   dispatcher.kick();

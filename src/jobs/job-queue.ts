@@ -1,6 +1,8 @@
 // The JobQueue port: accept work durably, run it later, report it. Implemented by the embedded (SQLite) queue and,
 // in scale-out mode, by BullMQ. Deliberately not in the contract: how or where jobs run, and how records are stored.
+import { SamError } from '../domain/errors.js';
 import type { JobKind, JobRecord } from '../domain/jobs.js';
+import type { FileStore } from './file-store.js';
 
 export interface JobSubmission {
   kind: JobKind;
@@ -46,3 +48,36 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
+
+/** What a store needs to create a record (every queue implementation). */
+export interface NewJob {
+  id: string;
+  kind: JobKind;
+  model: string;
+  input: unknown;
+  createdAtMs: number;
+  expiresAtMs: number;
+  baseUrl: string | null;
+  webhook: { url: string; surface: string } | null;
+}
+
+/** The refusal of a job kind no processor handles, naming it (shared by the queue implementations). */
+export function unhandledKind(submission: JobSubmission): SamError {
+  return submission.kind === 'video'
+    ? new SamError('VIDEO_UNAVAILABLE', 'Video jobs are not enabled on this server', { field: 'model', received: submission.model })
+    : new SamError('INTERNAL', `No processor handles ${submission.kind} jobs`);
+}
+
+/**
+ * The job's input with its inline media stored first as `jobs/<id>/input-<name>` and referenced as `{file: key}`,
+ * so an accepted job never points at missing bytes.
+ */
+export async function storeInlineMedia(id: string, submission: JobSubmission, files: FileStore): Promise<Record<string, unknown>> {
+  const input: Record<string, unknown> = { ...submission.input };
+  for (const [name, bytes] of Object.entries(submission.media ?? {})) {
+    const key = `jobs/${id}/input-${name}`;
+    await files.put(key, bytes);
+    input[name] = { file: key };
+  }
+  return input;
+}

@@ -1,4 +1,6 @@
 // The UploadStore port: two-step uploads (create a ticket, then PUT the bytes) whose files later serve as job inputs.
+import { SamError } from '../domain/errors.js';
+
 export interface Upload {
   id: string;
   filename: string;
@@ -10,6 +12,15 @@ export interface Upload {
   expiresAtMs: number;
   /** Where the bytes live in the file store, once complete. */
   key: string;
+}
+
+/** The upload an id names, ready to take `bytes`: UPLOAD_NOT_FOUND or UPLOAD_SIZE_MISMATCH otherwise. */
+export function checkUploadWrite(id: string, upload: Upload | undefined, bytes: Uint8Array): Upload {
+  if (!upload) throw new SamError('UPLOAD_NOT_FOUND', `No upload ${id} exists (never created, or expired)`, { field: 'id', received: id });
+  if (bytes.length !== upload.declaredBytes) {
+    throw new SamError('UPLOAD_SIZE_MISMATCH', `Expected ${upload.declaredBytes} bytes (the size declared for upload ${id}) but received ${bytes.length}`, { field: 'body', expected: String(upload.declaredBytes), received: bytes.length });
+  }
+  return upload;
 }
 
 export interface UploadStore {

@@ -6,7 +6,7 @@ import { SamError, toSamError } from '../../domain/errors.js';
 import { FINAL_JOB_STATUSES, JOB_KINDS, jobNotFound, type JobError, type JobKind, type JobRecord } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
 import type { JobProcessor } from '../job-processor.js';
-import type { JobListQuery, JobPage, JobQueue, JobSubmission } from '../job-queue.js';
+import { storeInlineMedia, unhandledKind, type JobListQuery, type JobPage, type JobQueue, type JobSubmission } from '../job-queue.js';
 import type { SqliteJobStore } from './sqlite-job-store.js';
 
 export interface EmbeddedJobQueueOptions {
@@ -61,19 +61,9 @@ export class EmbeddedJobQueue implements JobQueue {
 
   async submit(submission: JobSubmission): Promise<JobRecord> {
     if (this.closing) throw new SamError('MODEL_NOT_READY', 'The server is shutting down; submit again shortly');
-    if (!this.options.processors[submission.kind]) {
-      throw submission.kind === 'video'
-        ? new SamError('VIDEO_UNAVAILABLE', 'Video segmentation is not available in this build yet; image models work', { field: 'model', received: submission.model })
-        : new SamError('INTERNAL', `No processor handles ${submission.kind} jobs`);
-    }
+    if (!this.options.processors[submission.kind]) throw unhandledKind(submission);
     const id = randomUUID().replaceAll('-', '');
-    const input: Record<string, unknown> = { ...submission.input };
-    // Inline media become files before the record exists, so an accepted job never points at missing bytes.
-    for (const [name, bytes] of Object.entries(submission.media ?? {})) {
-      const key = `jobs/${id}/input-${name}`;
-      await this.options.files.put(key, bytes);
-      input[name] = { file: key };
-    }
+    const input = await storeInlineMedia(id, submission, this.options.files);
     const t = this.now();
     const record = this.options.store.insert({ id, kind: submission.kind, model: submission.model, input, createdAtMs: t, expiresAtMs: t + this.options.retentionMs, baseUrl: submission.baseUrl ?? null, webhook: submission.webhook ?? null });
     this.kick();

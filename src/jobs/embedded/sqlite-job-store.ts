@@ -2,6 +2,7 @@
 // guarded UPDATE, so a late writer (a cancelled or re-run attempt) can never overwrite a final record.
 import Database from 'better-sqlite3';
 import type { JobError, JobKind, JobRecord, JobStatus } from '../../domain/jobs.js';
+import type { NewJob } from '../job-queue.js';
 
 const SCHEMA_VERSION = 1;
 /** SQL for a job turning final: a webhook that was waiting for it becomes due now. */
@@ -28,17 +29,6 @@ interface JobRow {
   webhook_attempts: number;
   webhook_last_error: string | null;
   expires_at: number;
-}
-
-export interface NewJob {
-  id: string;
-  kind: JobKind;
-  model: string;
-  input: unknown;
-  createdAtMs: number;
-  expiresAtMs: number;
-  baseUrl: string | null;
-  webhook: { url: string; surface: string } | null;
 }
 
 export class SqliteJobStore {

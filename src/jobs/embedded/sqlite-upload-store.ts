@@ -1,9 +1,8 @@
 // UploadStore on the job database (tickets) and the file store (bytes under uploads/<id>); expired tickets are swept.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { SamError } from '../../domain/errors.js';
 import type { FileStore } from '../file-store.js';
-import type { Upload, UploadStore } from '../upload-store.js';
+import { checkUploadWrite, type Upload, type UploadStore } from '../upload-store.js';
 
 interface UploadRow {
   id: string;
@@ -31,11 +30,7 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async write(id: string, bytes: Uint8Array): Promise<Upload> {
-    const upload = await this.get(id);
-    if (!upload) throw new SamError('UPLOAD_NOT_FOUND', `No upload ${id} exists (never created, or expired)`, { field: 'id', received: id });
-    if (bytes.length !== upload.declaredBytes) {
-      throw new SamError('UPLOAD_SIZE_MISMATCH', `Expected ${upload.declaredBytes} bytes (the size declared for upload ${id}) but received ${bytes.length}`, { field: 'body', expected: String(upload.declaredBytes), received: bytes.length });
-    }
+    const upload = checkUploadWrite(id, await this.get(id), bytes);
     await this.files.put(upload.key, bytes);
     this.db.prepare('UPDATE uploads SET complete = 1 WHERE id = ?').run(id);
     return { ...upload, complete: true };

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { SamError } from '../../domain/errors.js';
 import { FINAL_JOB_STATUSES, jobNotFound, type JobError, type JobKind, type JobRecord } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
-import type { JobListQuery, JobPage, JobQueue, JobSubmission } from '../job-queue.js';
+import { storeInlineMedia, unhandledKind, type JobListQuery, type JobPage, type JobQueue, type JobSubmission } from '../job-queue.js';
 import { bullPrefix, eventsChannel, type DeploymentEvent as QueueEvent } from '../../redis/deployment-keys.js';
 import { closeWithin, createRedis, viaRedis } from '../../redis/redis-connection.js';
 import { RedisJobStore } from './redis-job-store.js';
@@ -62,18 +62,9 @@ export class BullMqJobQueue implements JobQueue {
   async submit(submission: JobSubmission): Promise<JobRecord> {
     if (this.closing) throw new SamError('MODEL_NOT_READY', 'The server is shutting down; submit again shortly');
     const queue = this.queues.get(submission.kind);
-    if (!queue) {
-      throw submission.kind === 'video'
-        ? new SamError('VIDEO_UNAVAILABLE', 'Video jobs are not enabled on this deployment', { field: 'model', received: submission.model })
-        : new SamError('INTERNAL', `No processor handles ${submission.kind} jobs`);
-    }
+    if (!queue) throw unhandledKind(submission);
     const id = randomUUID().replaceAll('-', '');
-    const input: Record<string, unknown> = { ...submission.input };
-    for (const [name, bytes] of Object.entries(submission.media ?? {})) {
-      const key = `jobs/${id}/input-${name}`;
-      await this.options.files.put(key, bytes);
-      input[name] = { file: key };
-    }
+    const input = await storeInlineMedia(id, submission, this.options.files);
     const t = Date.now();
     const record = await this.store.insert({ id, kind: submission.kind, model: submission.model, input, createdAtMs: t, expiresAtMs: t + this.options.retentionMs, baseUrl: submission.baseUrl ?? null, webhook: submission.webhook ?? null });
     try {

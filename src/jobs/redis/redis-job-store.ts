@@ -3,17 +3,7 @@
 import type { Redis } from 'ioredis';
 import type { JobError, JobKind, JobRecord, JobStatus } from '../../domain/jobs.js';
 import { viaRedis } from '../../redis/redis-connection.js';
-
-export interface NewRedisJob {
-  id: string;
-  kind: JobKind;
-  model: string;
-  input: unknown;
-  createdAtMs: number;
-  expiresAtMs: number;
-  baseUrl: string | null;
-  webhook: { url: string; surface: string } | null;
-}
+import type { NewJob } from '../job-queue.js';
 
 export type ClaimOutcome = { state: 'claimed'; record: JobRecord } | { state: 'final' | 'missing' } | { state: 'exhausted' };
 
@@ -85,7 +75,7 @@ export class RedisJobStore {
   private readonly kindKey = (kind: JobKind): string => `${this.prefix}:jobs:${kind}`;
   readonly webhooksKey = (): string => `${this.prefix}:webhooks`;
 
-  async insert(job: NewRedisJob): Promise<JobRecord> {
+  async insert(job: NewJob): Promise<JobRecord> {
     const fields: Record<string, string> = {
       id: job.id, kind: job.kind, model: job.model, input: JSON.stringify(job.input), status: 'created', progress: '', result: '', error: '', attempts: '0',
       createdAtMs: String(job.createdAtMs), startedAtMs: '', finishedAtMs: '', inferenceMs: '', baseUrl: job.baseUrl ?? '',

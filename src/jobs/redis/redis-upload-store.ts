@@ -2,9 +2,8 @@
 // (uploads/<id>); a sorted set by expiry lets any node delete the bytes of expired tickets.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { SamError } from '../../domain/errors.js';
 import type { FileStore } from '../file-store.js';
-import type { Upload, UploadStore } from '../upload-store.js';
+import { checkUploadWrite, type Upload, type UploadStore } from '../upload-store.js';
 import { viaRedis } from '../../redis/redis-connection.js';
 
 export class RedisUploadStore implements UploadStore {
@@ -30,11 +29,7 @@ export class RedisUploadStore implements UploadStore {
   }
 
   async write(id: string, bytes: Uint8Array): Promise<Upload> {
-    const upload = await this.get(id);
-    if (!upload) throw new SamError('UPLOAD_NOT_FOUND', `No upload ${id} exists (never created, or expired)`, { field: 'id', received: id });
-    if (bytes.length !== upload.declaredBytes) {
-      throw new SamError('UPLOAD_SIZE_MISMATCH', `Expected ${upload.declaredBytes} bytes (the size declared for upload ${id}) but received ${bytes.length}`, { field: 'body', expected: String(upload.declaredBytes), received: bytes.length });
-    }
+    const upload = checkUploadWrite(id, await this.get(id), bytes);
     await this.files.put(upload.key, bytes);
     const done = { ...upload, complete: true };
     await viaRedis(() => this.redis.hset(this.key(id), 'json', JSON.stringify(done)));

@@ -23,7 +23,7 @@ describe('WaveSpeed submission errors', () => {
     ['broken data URI', '/sam3-image', { image: 'data:image/png;base64,@@@', prompt: 'a' }, 400, 1401, /Expected a base64 data URI/],
     ['two boxes for one object', '/sam3-image-rle', { image: DATA_URI, box_prompts: [{ x_min: 0, y_min: 0, x_max: 5, y_max: 5, object_id: 1 }, { x_min: 1, y_min: 1, x_max: 6, y_max: 6, object_id: 1 }] }, 400, 1401, /at most one box per object/],
     ['bad rle_format', '/sam3-image-rle', { image: DATA_URI, prompt: 'a', rle_format: 'kaggle' }, 400, 1401, /rle_format/],
-    ['video (not built yet)', '/sam3-video-rle', { video: 'https://example.com/a.mp4', prompt: 'person' }, 400, 1401, /Video segmentation is not available in this build/],
+    ['video not enabled', '/sam3-video-rle', { video: 'https://example.com/a.mp4', prompt: 'person' }, 400, 1401, /Video jobs are not enabled on this server/],
     ['video without prompt', '/sam3-video-rle', { video: 'https://example.com/a.mp4' }, 400, 1400, /prompt/],
   ])('%s', async (_name, path, payload, status, code, message) => {
     const { app, engine } = await setup();
