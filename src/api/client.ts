@@ -1,7 +1,7 @@
 // Sam3Client: the typed fetch client of the native /v1 API, used by the CLI's --server mode, the playground and
 // the end-to-end tests. Error bodies come back as SamError with the server's code, so callers handle one error type.
 import { ERROR_CODES, SamError, type ErrorCode } from '../domain/errors.js';
-import type { EmbedBody, EmbedResponse, ErrorBody, ModelsResponse, SegmentBody, SegmentResponse } from './native-wire.js';
+import type { EmbedBody, EmbedResponse, ErrorBody, JobResponse, ModelsResponse, SegmentBody, SegmentResponse, VideoJobBody } from './native-wire.js';
 
 export interface ClientOptions {
   apiKey?: string;
@@ -27,12 +27,24 @@ export class Sam3Client {
   segmentUpload(image: Uint8Array, body: Omit<SegmentBody, 'image'>, filename = 'image'): Promise<SegmentResponse> {
     const form = new FormData();
     form.append('request', JSON.stringify(body));
-    form.append('image', new Blob([image]), filename);
+    form.append('image', new Blob([image as Uint8Array<ArrayBuffer>]), filename);
     return this.call('POST', '/v1/segment', form, {});
   }
 
   embed(body: EmbedBody): Promise<EmbedResponse> {
     return this.call('POST', '/v1/embed', JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+
+  /** Submits a video job as a multipart upload; `body` is the /v1/videos request without the video. */
+  submitVideo(video: Blob, body: Omit<VideoJobBody, 'video'>, filename = 'video'): Promise<JobResponse> {
+    const form = new FormData();
+    form.append('request', JSON.stringify(body));
+    form.append('video', video, filename);
+    return this.call('POST', '/v1/videos', form, {});
+  }
+
+  job(id: string): Promise<JobResponse> {
+    return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`, undefined, {});
   }
 
   models(): Promise<ModelsResponse> {

@@ -9,6 +9,7 @@ import { healthRoutes } from './health.routes.js';
 import { nativeErrorHandler } from './native/error-response.js';
 import { nativeRoutes } from './native/routes.js';
 import { registerAuth } from './plugins/auth.js';
+import { playgroundRoutes } from './playground.routes.js';
 import { roboflowRoutes } from './roboflow/routes.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { FileStore } from '../jobs/file-store.js';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const readiness = deps.readiness ?? (() => ({ ready: true, detail: 'model loaded' }));
+  await app.register(playgroundRoutes);
   await app.register(healthRoutes, { readiness, ...(metrics ? { metrics } : {}) });
   await app.register(nativeRoutes, { prefix: '/v1', engine: deps.engine, maxImageBytes: deps.limits.maxImageBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
   await app.register(roboflowRoutes, { prefix: '/sam3', engine: deps.engine, maxPrompts: deps.limits.maxPrompts, requestTimeoutMs: deps.limits.requestTimeoutMs });

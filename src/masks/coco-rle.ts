@@ -141,6 +141,8 @@ export function decodeRle(rle: RleCounts): BinaryMask {
 
 const ZERO = 48;
 
+const ASCII = new TextDecoder('latin1');
+
 /** pycocotools `rleToString`: 6-bit LEB128-like chars 48..111, counts from index 3 delta-coded against i-2. */
 export function countsToString(counts: Uint32Array): string {
   const out = new Uint8Array(counts.length * 7 + 1);
@@ -157,7 +159,7 @@ export function countsToString(counts: Uint32Array): string {
       if (!more) break;
     }
   }
-  return Buffer.from(out.buffer, 0, p).toString('latin1');
+  return ASCII.decode(out.subarray(0, p)); // every char is 48..111, so any single-byte decoding is exact
 }
 
 /** pycocotools `rleFrString`, with validation of the alphabet (the C code accepts any byte). */

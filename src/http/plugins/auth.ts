@@ -4,7 +4,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SamError } from '../../domain/errors.js';
 
-const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+// The probes, and the playground's static page and assets (no data; its API calls carry the key the user types).
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/']);
+const OPEN_PREFIXES = ['/assets/'];
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
 
 export interface AuthOptions {
@@ -28,7 +30,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   const deferred = new WeakSet<FastifyRequest>();
 
   app.addHook('onRequest', async (request) => {
-    if (OPEN_PATHS.has(path(request)) || options.signedLinkPrefixes?.some((p) => path(request).startsWith(p))) return;
+    if (OPEN_PATHS.has(path(request)) || OPEN_PREFIXES.some((p) => path(request).startsWith(p)) || options.signedLinkPrefixes?.some((p) => path(request).startsWith(p))) return;
     const header = request.headers.authorization;
     const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
     const queryKey = takesKeyInRequest(request) ? (request.query as Record<string, unknown> | undefined)?.api_key : undefined;

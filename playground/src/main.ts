@@ -1,0 +1,262 @@
+// The playground page: load an image (drop, picker, URL) or a video, collect prompts (concepts, points, boxes),
+// call the native API through the shared typed client, and show, filter and download the results.
+import { Sam3Client } from '../../src/api/client.js';
+import type { SegmentBody, WirePrompt } from '../../src/api/native-wire.js';
+import { SamError } from '../../src/domain/errors.js';
+import type { BinaryMask } from '../../src/domain/segmentation.js';
+import { enhancePrompt } from './enhance-prompt.js';
+import { colorOf, decodeMask, labelMapPng, paintMasks } from './mask-paint.js';
+import { runVideo } from './video-run.js';
+
+interface Shown {
+  label: string;
+  score: number;
+  area: number;
+  box: [number, number, number, number];
+  rle: { size: [number, number]; counts: string };
+  mask: BinaryMask;
+  colorIndex: number;
+  visible: boolean;
+}
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const client = new Sam3Client(location.origin);
+const canvas = $<HTMLCanvasElement>('canvas');
+const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+const state = {
+  image: undefined as { bytes: Uint8Array; bitmap: ImageBitmap; name: string } | undefined,
+  video: undefined as File | undefined,
+  points: [] as Array<{ x: number; y: number; positive: boolean }>,
+  boxes: [] as Array<{ box: [number, number, number, number]; mode: 'exemplar' | 'object'; positive: boolean }>,
+  history: [] as Array<'point' | 'box'>,
+  results: [] as Shown[],
+  hovered: -1,
+};
+
+function status(text: string, error = false): void {
+  const el = $('status');
+  el.textContent = text;
+  el.classList.toggle('error', error);
+}
+const describeError = (e: unknown): string => (e instanceof SamError ? `${e.code}: ${e.message}` : String(e));
+
+async function showModel(): Promise<void> {
+  try {
+    const { models } = await client.models();
+    const m = models[0];
+    $('model').textContent = m ? `model: ${m.label} (${m.name}, ${m.device})` : 'model: none loaded';
+  } catch (e) {
+    $('model').textContent = `model: unavailable (${describeError(e)})`;
+  }
+}
+
+async function loadFile(file: Blob, name: string): Promise<void> {
+  state.points = [];
+  state.boxes = [];
+  state.history = [];
+  state.results = [];
+  if (file.type.startsWith('video/')) {
+    state.video = file instanceof File ? file : new File([file], name, { type: file.type });
+    state.image = undefined;
+    $('video-panel').hidden = false;
+    try {
+      const frame = await firstFrame(file);
+      canvas.width = frame.width;
+      canvas.height = frame.height;
+      state.image = { bytes: new Uint8Array(), bitmap: frame, name };
+      status(`Video ${name}: type concepts and/or click objects on this first frame, then Segment.`);
+    } catch {
+      status(`Video ${name}: this browser cannot preview it, so clicks are off; text concepts still work (the server decodes it).`);
+    }
+  } else {
+    state.video = undefined;
+    $('video-panel').hidden = true;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    state.image = { bytes, bitmap, name };
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    status(`Loaded ${name} (${bitmap.width}×${bitmap.height}).`);
+  }
+  render();
+}
+
+function firstFrame(file: Blob): Promise<ImageBitmap> {
+  return new Promise((resolve, reject) => {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.src = URL.createObjectURL(file);
+    video.onloadeddata = () => void createImageBitmap(video).then(resolve, reject);
+    video.onerror = () => reject(new Error('This browser cannot show the video (the server may still read it)'));
+  });
+}
+
+function render(): void {
+  if (!state.image) return;
+  ctx.drawImage(state.image.bitmap, 0, 0);
+  const threshold = Number($<HTMLInputElement>('threshold').value);
+  paintMasks(ctx, state.results.filter((r) => r.visible && r.score >= threshold).map((r) => ({ mask: r.mask, colorIndex: r.colorIndex, hovered: state.results.indexOf(r) === state.hovered })));
+  for (const p of state.points) {
+    ctx.fillStyle = p.positive ? '#16a34a' : '#dc2626';
+    ctx.beginPath();
+    ctx.arc(p.x, p.y, Math.max(4, canvas.width / 150), 0, Math.PI * 2);
+    ctx.fill();
+  }
+  for (const b of state.boxes) {
+    ctx.strokeStyle = b.mode === 'object' ? '#f59e0b' : b.positive ? '#16a34a' : '#dc2626';
+    ctx.lineWidth = Math.max(2, canvas.width / 400);
+    ctx.strokeRect(b.box[0], b.box[1], b.box[2] - b.box[0], b.box[3] - b.box[1]);
+  }
+  renderList(threshold);
+}
+
+function renderList(threshold: number): void {
+  const list = $('objects');
+  list.replaceChildren();
+  state.results.forEach((r, i) => {
+    if (r.score < threshold) return;
+    const li = document.createElement('li');
+    li.classList.toggle('hovered', i === state.hovered);
+    const [cr, cg, cb] = colorOf(r.colorIndex);
+    const toggle = document.createElement('input');
+    toggle.type = 'checkbox';
+    toggle.checked = r.visible;
+    toggle.setAttribute('aria-label', `show ${r.label} ${i + 1}`);
+    toggle.onchange = () => ((r.visible = toggle.checked), render());
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = `rgb(${cr},${cg},${cb})`;
+    const text = document.createElement('span');
+    text.className = 'object';
+    text.textContent = `${r.label} · ${r.score.toFixed(2)} · ${r.area} px`;
+    li.append(toggle, swatch, text);
+    li.onmouseenter = () => ((state.hovered = i), render());
+    li.onmouseleave = () => ((state.hovered = -1), render());
+    list.append(li);
+  });
+  const any = state.results.length > 0 && !state.video;
+  for (const id of ['dl-rle', 'dl-coco', 'dl-png']) $<HTMLButtonElement>(id).disabled = !any;
+}
+
+function wirePrompts(): WirePrompt[] {
+  const concepts = $<HTMLInputElement>('text').value.split(',').map((t) => t.trim()).filter(Boolean);
+  const exemplars = state.boxes.filter((b) => b.mode === 'exemplar').map((b) => ({ box: b.box, positive: b.positive }));
+  const prompts: WirePrompt[] = concepts.map((text) => ({ type: 'concept', text, ...(exemplars.length ? { exemplars } : {}) }));
+  if (!concepts.length && exemplars.length) prompts.push({ type: 'concept', exemplars });
+  if (state.points.length) prompts.push({ type: 'object', points: state.points });
+  for (const b of state.boxes.filter((x) => x.mode === 'object')) prompts.push({ type: 'object', box: b.box });
+  return prompts;
+}
+
+async function run(): Promise<void> {
+  if (!state.image && !state.video) return status('Load an image or a video first.', true);
+  const prompts = wirePrompts();
+  if (!prompts.length) return status('Add a concept, a point or a box first.', true);
+  if (state.video) return runVideo(client, state.video, prompts, { status, render, canvas });
+  if (!state.image) return;
+  status('Segmenting…');
+  const started = performance.now();
+  try {
+    const body: SegmentBody = { image: { base64: toBase64(state.image.bytes) }, prompts, threshold: 0.05, mask_formats: ['rle'] };
+    const response = await client.segment(body);
+    const roundTrip = performance.now() - started;
+    let colorIndex = 0;
+    let objectNumber = 0;
+    state.results = response.prompts.flatMap((p) => {
+      const label = p.type === 'concept' ? (p.text ?? 'exemplar') : `object ${++objectNumber}`;
+      return p.instances.map((inst) => ({ label, score: inst.score, area: inst.area, box: inst.box as Shown['box'], rle: inst.mask.rle!, mask: decodeMask(inst.mask.rle!), colorIndex: colorIndex++, visible: true }));
+    });
+    const server = response.timings_ms.total ?? Object.values(response.timings_ms).reduce((a, b) => a + b, 0);
+    status(`${state.results.length} object(s) in ${Math.round(server)} ms on the server (${Math.round(roundTrip)} ms round trip).`);
+  } catch (e) {
+    status(describeError(e), true);
+  }
+  render();
+}
+
+const toBase64 = (bytes: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+
+function download(name: string, blob: Blob): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+const kept = (): Shown[] => state.results.filter((r) => r.visible && r.score >= Number($<HTMLInputElement>('threshold').value));
+const base = (): string => (state.image?.name ?? 'image').replace(/\.[^.]+$/, '');
+
+$('dl-rle').onclick = () => download(`${base()}.rle.json`, new Blob([JSON.stringify({ width: canvas.width, height: canvas.height, objects: kept().map((r, i) => ({ id: i + 1, label: r.label, score: r.score, box: r.box, area: r.area, rle: r.rle })) }, null, 1)], { type: 'application/json' }));
+$('dl-coco').onclick = () => {
+  const labels = [...new Set(kept().map((r) => r.label))];
+  const coco = {
+    images: [{ id: 1, file_name: state.image?.name ?? 'image', width: canvas.width, height: canvas.height }],
+    categories: labels.map((name, i) => ({ id: i + 1, name })),
+    annotations: kept().map((r, i) => ({ id: i + 1, image_id: 1, category_id: labels.indexOf(r.label) + 1, segmentation: r.rle, area: r.area, bbox: [r.box[0], r.box[1], r.box[2] - r.box[0], r.box[3] - r.box[1]], iscrowd: 0, score: r.score })),
+  };
+  download(`${base()}.coco.json`, new Blob([JSON.stringify(coco)], { type: 'application/json' }));
+};
+$('dl-png').onclick = () => void labelMapPng(canvas.width, canvas.height, kept().map((r) => r.mask)).then((b) => download(`${base()}.masks.png`, b));
+
+// Input: picker, drop, URL.
+$<HTMLInputElement>('file').onchange = (e) => {
+  const file = (e.target as HTMLInputElement).files?.[0];
+  if (file) void loadFile(file, file.name).catch((err: unknown) => status(describeError(err), true));
+};
+const drop = $('drop');
+drop.ondragover = (e) => (e.preventDefault(), drop.classList.add('over'));
+drop.ondragleave = () => drop.classList.remove('over');
+drop.ondrop = (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const file = e.dataTransfer?.files[0];
+  if (file) void loadFile(file, file.name).catch((err: unknown) => status(describeError(err), true));
+};
+$('url-form').onsubmit = (e) => {
+  e.preventDefault();
+  const url = $<HTMLInputElement>('url').value;
+  void fetch(url)
+    .then(async (r) => (r.ok ? loadFile(await r.blob(), url.split('/').pop() || 'image') : Promise.reject(new Error(`HTTP ${r.status} for ${url}`))))
+    .catch((err: unknown) => status(`Could not load ${url} in the browser: ${describeError(err)}`, true));
+};
+
+// Prompts: click = point (shift/right = negative), drag = box.
+let dragFrom: { x: number; y: number } | undefined;
+const toImage = (e: MouseEvent): { x: number; y: number } => {
+  const r = canvas.getBoundingClientRect();
+  return { x: Math.round(((e.clientX - r.left) / r.width) * canvas.width), y: Math.round(((e.clientY - r.top) / r.height) * canvas.height) };
+};
+canvas.oncontextmenu = (e) => e.preventDefault();
+canvas.onmousedown = (e) => (dragFrom = toImage(e));
+canvas.onmouseup = (e) => {
+  if (!dragFrom || !state.image) return;
+  const to = toImage(e);
+  const negative = e.shiftKey || e.button === 2;
+  if (Math.abs(to.x - dragFrom.x) > 4 && Math.abs(to.y - dragFrom.y) > 4) {
+    const mode = (document.querySelector('input[name="box-mode"]:checked') as HTMLInputElement).value as 'exemplar' | 'object';
+    state.boxes.push({ box: [Math.min(dragFrom.x, to.x), Math.min(dragFrom.y, to.y), Math.max(dragFrom.x, to.x), Math.max(dragFrom.y, to.y)], mode, positive: !negative });
+    state.history.push('box');
+  } else {
+    state.points.push({ x: to.x, y: to.y, positive: !negative });
+    state.history.push('point');
+  }
+  dragFrom = undefined;
+  render();
+};
+$('undo').onclick = () => {
+  const last = state.history.pop();
+  if (last === 'point') state.points.pop();
+  if (last === 'box') state.boxes.pop();
+  render();
+};
+$('clear').onclick = () => ((state.points = []), (state.boxes = []), (state.history = []), (state.results = []), render());
+$('enhance').onclick = () => ($<HTMLInputElement>('text').value = enhancePrompt($<HTMLInputElement>('text').value).join(', '));
+$('run').onclick = () => void run();
+$<HTMLInputElement>('text').onkeydown = (e) => (e.key === 'Enter' ? void run() : undefined);
+$<HTMLInputElement>('threshold').oninput = () => (($('threshold-value').textContent = Number($<HTMLInputElement>('threshold').value).toFixed(2)), render());
+void showModel();

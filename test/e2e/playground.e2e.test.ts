@@ -1,0 +1,122 @@
+// The web playground in a real browser (Debian chromium driven by playwright-core) against `sam3 serve --model demo`:
+// upload an image, type "red", see one object listed and drawn; add a point and a box; filter by threshold without
+// re-running; download the RLE JSON and decode it; run a short video to 100 %. Screenshots go to
+// test-artifacts/playground/. Skipped, saying why, where no chromium is installed (.ci/run installs it).
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CocoRle } from '../../src/domain/encoded-mask.js';
+import { decodeCocoRle } from '../../src/masks/coco-rle.js';
+import { maskIou } from '../../src/masks/mask-ops.js';
+import { BLUE, RED, drawScene, encodePng, type Scene } from '../helpers/scenes.js';
+import { startServer, type RunningServer } from '../helpers/spawn-server.js';
+import { COLORS, linear, writeSyntheticVideo } from '../helpers/synthetic-video.js';
+
+const CHROMIUM = process.env.SAM3_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) console.warn(`no chromium at ${CHROMIUM}: skipping the playground browser test (apt-get install chromium, or set SAM3_CHROMIUM)`);
+const SHOTS = join(process.cwd(), 'test-artifacts', 'playground');
+
+describe.skipIf(!available)('web playground in headless chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+  let scene: Scene;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sam3-playground-'));
+    await mkdir(SHOTS, { recursive: true });
+    scene = drawScene(320, 240, [
+      { kind: 'rect', color: RED, x0: 30, y0: 40, x1: 150, y1: 160 },
+      { kind: 'ellipse', color: BLUE, cx: 230, cy: 130, rx: 50, ry: 60 },
+    ]);
+    await writeFile(join(dir, 'scene.png'), await encodePng(scene));
+    server = await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    await page.goto(server.url);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Clicks (or drags to) image pixel coordinates on the canvas, whatever its displayed scale. */
+  const canvasPoint = async (x: number, y: number): Promise<{ x: number; y: number }> => {
+    const box = (await page.locator('#canvas').boundingBox())!;
+    return { x: box.x + (x / 320) * box.width, y: box.y + (y / 240) * box.height };
+  };
+  const objects = () => page.locator('#objects li');
+
+  it('shows the model in use and segments an uploaded image by text', async () => {
+    await expect.poll(() => page.locator('#model').textContent()).toContain('demo (synthetic, not SAM 3)');
+    await page.setInputFiles('#file', join(dir, 'scene.png'));
+    await expect.poll(() => page.locator('#status').textContent()).toContain('320×240');
+    await page.fill('#text', 'the red!');
+    await page.click('#enhance');
+    expect(await page.inputValue('#text')).toBe('red');
+    await page.click('#run');
+    await expect.poll(() => objects().count()).toBe(1);
+    expect(await objects().first().textContent()).toMatch(/^red · 0\.\d\d · \d+ px$/);
+    expect(await page.locator('#status').textContent()).toMatch(/1 object\(s\) in \d+ ms on the server/);
+    // The mask is drawn: the canvas pixel inside the red rectangle is no longer pure red.
+    const pixel = await page.evaluate(() => Array.from((document.getElementById('canvas') as HTMLCanvasElement).getContext('2d')!.getImageData(90, 100, 1, 1).data));
+    expect(pixel.slice(0, 3)).not.toEqual([255, 0, 0]);
+    await page.screenshot({ path: join(SHOTS, '1-text.png') });
+  });
+
+  it('adds a point and an object box, filters by threshold without re-running', async () => {
+    const p = await canvasPoint(230, 130);
+    await page.mouse.click(p.x, p.y);
+    await page.check('input[name="box-mode"][value="object"]');
+    const from = await canvasPoint(25, 35);
+    const to = await canvasPoint(155, 165);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 5 });
+    await page.mouse.up();
+    await page.click('#run');
+    await expect.poll(() => objects().count()).toBe(3);
+    expect(await objects().allTextContents()).toEqual([expect.stringMatching(/^red/), expect.stringMatching(/^object 1/), expect.stringMatching(/^object 2/)]);
+    await page.screenshot({ path: join(SHOTS, '2-point-and-box.png') });
+    await page.locator('#threshold').fill('1');
+    await expect.poll(() => objects().count()).toBe(0);
+    await page.locator('#threshold').fill('0.5');
+    await expect.poll(() => objects().count()).toBe(3);
+  });
+
+  it('downloads RLE JSON that decodes to the image size and the drawn shapes', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-rle')]);
+    const path = join(dir, 'masks.json');
+    await download.saveAs(path);
+    const doc = JSON.parse(await readFile(path, 'utf8')) as { width: number; height: number; objects: Array<{ label: string; rle: CocoRle }> };
+    expect(doc).toMatchObject({ width: 320, height: 240 });
+    const red = decodeCocoRle(doc.objects[0]!.rle);
+    expect(red).toMatchObject({ width: 320, height: 240 });
+    expect(maskIou(red, scene.masks[0]!)).toBeGreaterThan(0.9);
+    expect(maskIou(decodeCocoRle(doc.objects[1]!.rle), scene.masks[1]!)).toBeGreaterThan(0.9);
+  });
+
+  it('runs a short video to 100 % and lists the tracked object', async () => {
+    const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 96, height: 64, fps: 10, frames: 10, shapes: [linear(COLORS.red, 24, 20, [4, 4], [60, 30], 0, 9, 10)] });
+    await page.click('#clear');
+    await page.setInputFiles('#file', video.path);
+    await expect.poll(() => page.locator('#video-panel').isVisible()).toBe(true);
+    await page.fill('#text', 'red');
+    await page.click('#run');
+    await expect.poll(() => page.locator('#progress-text').textContent(), { timeout: 90_000 }).toBe('100%');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/1 object\(s\) tracked over 10 frames/);
+    expect(await objects().allTextContents()).toEqual([expect.stringMatching(/^#1 red/)]);
+    expect(await page.locator('#video-out').getAttribute('src')).toMatch(/\/files\//);
+    await page.screenshot({ path: join(SHOTS, '3-video.png') });
+  }, 120_000);
+});
