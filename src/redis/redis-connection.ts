@@ -42,3 +42,11 @@ export async function closeWithin(ms: number, closing: Promise<unknown>): Promis
   await Promise.race([closing.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
   clearTimeout(timer);
 }
+
+/** A subscriber connection on one channel (resubscribed by ioredis after reconnects); disconnect it to stop. */
+export function subscribe(url: string, channel: string, onMessage: (message: string) => void, onError?: (message: string, error: unknown) => void): Redis {
+  const subscriber = createRedis(url, 'subscriber', (error) => onError?.('redis connection error', error));
+  void subscriber.subscribe(channel).catch((error: unknown) => onError?.(`cannot subscribe to ${channel}`, error));
+  subscriber.on('message', (_channel: string, message: string) => onMessage(message));
+  return subscriber;
+}

@@ -7,7 +7,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SamError } from '../../domain/errors.js';
 import { bullPrefix, embeddingOwnerKey, ENGINE_QUEUE, eventsChannel, replyChannel, replyKey, workerEngineQueue, workerKey, workersKey, WORKER_TTL_MS, type DeploymentEvent } from '../../redis/deployment-keys.js';
-import { closeWithin, createRedis, viaRedis } from '../../redis/redis-connection.js';
+import { closeWithin, createRedis, subscribe, viaRedis } from '../../redis/redis-connection.js';
 import type { SegmentationEngine } from '../engine.js';
 import { decodeCall, encodeReply, type EngineReply } from './engine-wire.js';
 
@@ -49,12 +49,10 @@ export class EngineRpcWorker {
   constructor(private readonly options: EngineRpcWorkerOptions) {
     const onError = (error: Error): void => options.onError?.('redis connection error', error);
     this.redis = createRedis(options.url, 'commands', onError);
-    this.subscriber = createRedis(options.url, 'subscriber', onError);
-    void this.subscriber.subscribe(eventsChannel(options.prefix)).catch((error: unknown) => options.onError?.('cannot subscribe to events', error));
-    this.subscriber.on('message', (_c: string, message: string) => {
+    this.subscriber = subscribe(options.url, eventsChannel(options.prefix), (message) => {
       const event = JSON.parse(message) as DeploymentEvent;
       if (event.type === 'cancel') this.running.get(event.id)?.abort(new SamError('REQUEST_CANCELLED', 'The caller went away or its deadline passed'));
-    });
+    }, options.onError);
     this.workers = [ENGINE_QUEUE, workerEngineQueue(this.id)].map((name) => {
       const worker = new Worker(name, (job) => this.run(job), { connection: createRedis(options.url, 'blocking', onError), prefix: bullPrefix(options.prefix), concurrency: options.concurrency, lockDuration: 30_000 });
       worker.on('error', (error) => options.onError?.(`BullMQ engine worker error`, error));

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SamError } from '../../domain/errors.js';
 import { bullPrefix, embeddingOwnerKey, ENGINE_QUEUE, eventsChannel, replyChannel, replyKey, workerEngineQueue, workerKey, workersKey, WORKER_TTL_MS, type DeploymentEvent } from '../../redis/deployment-keys.js';
-import { closeWithin, createRedis, viaRedis } from '../../redis/redis-connection.js';
+import { closeWithin, createRedis, subscribe, viaRedis } from '../../redis/redis-connection.js';
 import { abortError } from '../inference-queue.js';
 import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, SegmentRequest, SegmentResult, SegmentationEngine } from '../engine.js';
 import type { LocalVideo, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from '../video-engine.js';
@@ -37,9 +37,7 @@ export class QueuedEngine implements SegmentationEngine {
   constructor(private readonly options: QueuedEngineOptions) {
     const onError = (error: Error): void => options.onError?.('redis connection error', error);
     this.redis = createRedis(options.url, 'commands', onError);
-    this.subscriber = createRedis(options.url, 'subscriber', onError);
-    void this.subscriber.subscribe(replyChannel(options.prefix, this.nodeId)).catch((error: unknown) => options.onError?.('cannot subscribe to engine replies', error));
-    this.subscriber.on('message', (_c: string, callId: string) => this.waiting.get(callId)?.());
+    this.subscriber = subscribe(options.url, replyChannel(options.prefix, this.nodeId), (callId) => this.waiting.get(callId)?.(), options.onError);
     this.poll = setInterval(() => void this.refreshWorkers(), 2_000);
     this.poll.unref();
     void this.refreshWorkers();

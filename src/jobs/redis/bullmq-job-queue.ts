@@ -9,7 +9,7 @@ import { FINAL_JOB_STATUSES, jobNotFound, type JobError, type JobKind, type JobR
 import type { FileStore } from '../file-store.js';
 import { storeInlineMedia, unhandledKind, type JobListQuery, type JobPage, type JobQueue, type JobSubmission } from '../job-queue.js';
 import { bullPrefix, eventsChannel, type DeploymentEvent as QueueEvent } from '../../redis/deployment-keys.js';
-import { closeWithin, createRedis, viaRedis } from '../../redis/redis-connection.js';
+import { closeWithin, createRedis, subscribe, viaRedis } from '../../redis/redis-connection.js';
 import { RedisJobStore } from './redis-job-store.js';
 
 export interface BullMqJobQueueOptions {
@@ -41,15 +41,13 @@ export class BullMqJobQueue implements JobQueue {
   constructor(private readonly options: BullMqJobQueueOptions) {
     const onError = (error: Error): void => options.onError?.('redis connection error', error);
     this.redis = createRedis(options.url, 'commands', onError);
-    this.subscriber = createRedis(options.url, 'subscriber', onError);
+    this.subscriber = subscribe(options.url, eventsChannel(options.prefix), (message) => void this.onMessage(message), options.onError);
     this.store = new RedisJobStore(this.redis, options.prefix);
     for (const kind of options.kinds) {
       const queue = new Queue(kind, { connection: this.redis, prefix: bullPrefix(options.prefix) });
       queue.on('error', (error) => options.onError?.(`BullMQ queue ${kind} error`, error));
       this.queues.set(kind, queue);
     }
-    void this.subscriber.subscribe(eventsChannel(options.prefix)).catch((error: unknown) => options.onError?.('cannot subscribe to job events', error));
-    this.subscriber.on('message', (_channel: string, message: string) => void this.onMessage(message));
     this.sweepTimer = setInterval(() => void this.sweep(), options.cleanupIntervalMs ?? 60_000);
     this.sweepTimer.unref();
   }

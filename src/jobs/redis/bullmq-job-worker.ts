@@ -8,7 +8,7 @@ import type { JobError, JobKind } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
 import type { JobProcessor } from '../job-processor.js';
 import { bullPrefix, eventsChannel, type DeploymentEvent as QueueEvent } from '../../redis/deployment-keys.js';
-import { closeWithin, createRedis, viaRedis } from '../../redis/redis-connection.js';
+import { closeWithin, createRedis, subscribe, viaRedis } from '../../redis/redis-connection.js';
 import { RedisJobStore } from './redis-job-store.js';
 
 export interface BullMqJobWorkerOptions {
@@ -44,14 +44,12 @@ export class BullMqJobWorker {
   constructor(private readonly options: BullMqJobWorkerOptions) {
     const onError = (error: Error): void => options.onError?.('redis connection error', error);
     this.redis = createRedis(options.url, 'commands', onError);
-    this.subscriber = createRedis(options.url, 'subscriber', onError);
-    this.store = new RedisJobStore(this.redis, options.prefix);
-    this.maxAttempts = options.maxAttempts ?? 3;
-    void this.subscriber.subscribe(eventsChannel(options.prefix)).catch((error: unknown) => options.onError?.('cannot subscribe to job events', error));
-    this.subscriber.on('message', (_channel: string, message: string) => {
+    this.subscriber = subscribe(options.url, eventsChannel(options.prefix), (message) => {
       const event = JSON.parse(message) as QueueEvent;
       if (event.type === 'cancel') this.running.get(event.id)?.abort(new SamError('JOB_CANCELLED', 'The job was cancelled'));
-    });
+    }, options.onError);
+    this.store = new RedisJobStore(this.redis, options.prefix);
+    this.maxAttempts = options.maxAttempts ?? 3;
     for (const [kind, processor] of Object.entries(options.processors) as Array<[JobKind, JobProcessor]>) {
       const worker = new Worker(kind, (job, token) => this.run(job, token, kind, processor), {
         connection: createRedis(options.url, 'blocking', onError),
