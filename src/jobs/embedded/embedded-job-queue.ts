@@ -2,10 +2,10 @@
 // after a crash (re-runs interrupted jobs within an attempt limit), waits out a busy engine, expires old records.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { SamError, toSamError } from '../../domain/errors.js';
+import { SamError } from '../../domain/errors.js';
 import { FINAL_JOB_STATUSES, JOB_KINDS, jobNotFound, type JobError, type JobKind, type JobRecord } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
-import type { JobProcessor } from '../job-processor.js';
+import { jobFailure, throttledProgress, type JobProcessor } from '../job-processor.js';
 import { storeInlineMedia, unhandledKind, type JobListQuery, type JobPage, type JobQueue, type JobSubmission } from '../job-queue.js';
 import type { SqliteJobStore } from './sqlite-job-store.js';
 
@@ -166,17 +166,11 @@ export class EmbeddedJobQueue implements JobQueue {
     const { store } = this.options;
     const controller = new AbortController();
     this.running.set(job.id, controller);
-    let lastProgressMs = 0;
     const context = {
       jobId: job.id,
       signal: controller.signal,
       files: this.options.files,
-      reportProgress: (fraction: number) => {
-        const t = this.now();
-        if (t - lastProgressMs < 200 && fraction < 1) return;
-        lastProgressMs = t;
-        store.setProgress(job.id, job.attempts, Math.min(1, Math.max(0, fraction)));
-      },
+      reportProgress: throttledProgress((fraction) => store.setProgress(job.id, job.attempts, fraction), this.now),
     };
     try {
       const outcome = await processor(job.input, context);
@@ -187,14 +181,12 @@ export class EmbeddedJobQueue implements JobQueue {
       } else if (controller.signal.aborted) {
         // Cancelled: cancel() already wrote the final record.
       } else {
-        const error = toSamError(thrown);
-        const waitedMs = this.now() - job.createdAtMs;
-        if (error.kind === 'busy' && waitedMs < (this.options.maxBusyWaitMs ?? 900_000)) {
+        const failure = jobFailure(thrown, this.now() - job.createdAtMs, this.options.maxBusyWaitMs);
+        if (failure.retry) {
           store.requeue(job.id, job.attempts, this.now() + (this.options.busyRetryMs ?? 500));
         } else {
-          if (error.code === 'INTERNAL') this.options.onError?.(`job ${job.id} failed`, thrown);
-          const message = error.code === 'INTERNAL' ? 'Internal error while processing the job; the server log has the details' : error.message;
-          if (store.finish(job.id, job.attempts, { status: 'failed', error: { code: error.code, kind: error.kind, message } }, this.now(), this.options.retentionMs)) this.emitSettled(job.id);
+          if (failure.internal) this.options.onError?.(`job ${job.id} failed`, thrown);
+          if (store.finish(job.id, job.attempts, { status: 'failed', error: failure.error }, this.now(), this.options.retentionMs)) this.emitSettled(job.id);
         }
       }
     } finally {

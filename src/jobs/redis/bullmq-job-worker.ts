@@ -3,10 +3,10 @@
 // SIGTERM finishes running jobs within a grace period, then hands the rest back to the queue.
 import { DelayedError, Worker, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { SamError, toSamError } from '../../domain/errors.js';
+import { SamError } from '../../domain/errors.js';
 import type { JobError, JobKind } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
-import type { JobProcessor } from '../job-processor.js';
+import { jobFailure, throttledProgress, type JobProcessor } from '../job-processor.js';
 import { bullPrefix, eventsChannel, type DeploymentEvent as QueueEvent } from '../../redis/deployment-keys.js';
 import { closeWithin, createRedis, subscribe, viaRedis } from '../../redis/redis-connection.js';
 import { RedisJobStore } from './redis-job-store.js';
@@ -103,17 +103,11 @@ export class BullMqJobWorker {
     ran();
     const controller = new AbortController();
     this.running.set(id, controller);
-    let lastProgressMs = 0;
     const context = {
       jobId: id,
       signal: controller.signal,
       files: this.options.files,
-      reportProgress: (fraction: number) => {
-        const t = Date.now();
-        if (t - lastProgressMs < 200 && fraction < 1) return;
-        lastProgressMs = t;
-        void this.store.setProgress(id, record.attempts, Math.min(1, Math.max(0, fraction))).catch(() => undefined);
-      },
+      reportProgress: throttledProgress((fraction) => void this.store.setProgress(id, record.attempts, fraction).catch(() => undefined)),
     };
     try {
       const outcome = await processor(record.input, context);
@@ -127,15 +121,14 @@ export class BullMqJobWorker {
         throw new WaitingError();
       }
       if (controller.signal.aborted) return ran('cancelled'); // cancel() wrote the final record
-      const error = toSamError(thrown);
-      if (error.kind === 'busy' && Date.now() - record.createdAtMs < (this.options.maxBusyWaitMs ?? 900_000) && !this.closing) {
+      const failure = jobFailure(thrown, Date.now() - record.createdAtMs, this.options.maxBusyWaitMs);
+      if (failure.retry && !this.closing) {
         await this.store.requeue(id, record.attempts);
         await job.moveToDelayed(Date.now() + (this.options.busyRetryMs ?? 500), token);
         throw new DelayedError();
       }
-      if (error.code === 'INTERNAL') this.options.onError?.(`job ${id} failed`, thrown);
-      const message = error.code === 'INTERNAL' ? 'Internal error while processing the job; the worker log has the details' : error.message;
-      if (await this.store.finish(id, record.attempts, { status: 'failed', error: { code: error.code, kind: error.kind, message } }, Date.now(), this.options.retentionMs)) await this.settled(id);
+      if (failure.internal) this.options.onError?.(`job ${id} failed`, thrown);
+      if (await this.store.finish(id, record.attempts, { status: 'failed', error: failure.error }, Date.now(), this.options.retentionMs)) await this.settled(id);
       ran('failed');
     } finally {
       this.running.delete(id);
