@@ -81,7 +81,7 @@ export function startWorker(settings: Settings, engine: SegmentationEngine, logg
   const url = settings.queue;
   const prefix = settings.queuePrefix;
   const onError = (message: string, err: unknown): void => logger.error({ err }, message);
-  const kinds = settings.workerKinds;
+  const kinds = settings.kinds;
   const processors = { ...(kinds.includes('image') ? { image: imageJobProcessor(engine) } : {}), ...(kinds.includes('video') ? { video: videoJobProcessor(engine) } : {}) };
   const jobs = new BullMqJobWorker({
     url,

@@ -131,18 +131,18 @@ const WORKER_FLAGS: Array<[SettingName, string]> = [
   ['cacheDir', 'model cache directory'],
   ['filesDir', 'job files directory, shared with the API nodes'],
   ['dataDir', 'state directory (files under it unless --files-dir)'],
-  ['workerKinds', 'job kinds to take: image, video or both'],
+  ['kinds', 'job kinds to take: image, video or both'],
   ['logLevel', 'log level'],
 ];
 const worker = program.command('worker').description('scale-out worker: run models for the jobs and synchronous calls of API nodes sharing a Redis queue');
-for (const [name, help] of WORKER_FLAGS) worker.option(`--${name === 'workerKinds' ? 'kinds' : kebab(name)} <value>`, `${help} (default: ${String(settings[name]) || '(none)'})`);
+for (const [name, help] of WORKER_FLAGS) worker.option(`--${kebab(name)} <value>`, `${help} (default: ${String(settings[name]) || '(none)'})`);
 worker
   .option('--concurrency <n>', `jobs and inference requests run at once (default: ${settings.concurrency})`)
   .option('--pull', 'download the model first when it is a catalogue name not yet installed')
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const overrides: Partial<Record<SettingName, string>> = {};
     for (const [name] of WORKER_FLAGS) {
-      const value = opts[name === 'workerKinds' ? 'kinds' : name];
+      const value = opts[name];
       if (typeof value === 'string') overrides[name] = value;
     }
     if (typeof opts.concurrency === 'string') overrides.concurrency = overrides.jobConcurrency = opts.concurrency;

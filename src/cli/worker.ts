@@ -14,7 +14,7 @@ export async function runWorker(overrides: Partial<Record<SettingName, string>>)
   if (settings.autoPull) await pullIfMissing(settings, (m) => logger.info(m));
   const engine = await loadLocalEngine(settings, logger);
   const worker = startWorker(settings, engine, logger);
-  logger.info({ worker: worker.id, queue: redactUrl(settings.queue), prefix: settings.queuePrefix, kinds: settings.workerKinds, model: engine.info().model.name, device: engine.info().model.device }, 'worker ready');
+  logger.info({ worker: worker.id, queue: redactUrl(settings.queue), prefix: settings.queuePrefix, kinds: settings.kinds, model: engine.info().model.name, device: engine.info().model.device }, 'worker ready');
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;

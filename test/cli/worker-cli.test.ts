@@ -18,7 +18,7 @@ describe('sam3 worker / serve --queue', () => {
     const r = run(['worker', '--queue', 'http://nope', '--kinds', 'image,audio']);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('--queue: expected empty or redis://');
-    expect(r.stderr).toContain('image,audio');
+    expect(r.stderr).toContain('--kinds: expected comma-separated of image, video but received "image,audio"');
   });
 
   it('lists the worker flags in --help', () => {
