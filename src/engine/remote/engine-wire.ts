@@ -12,7 +12,7 @@ export type EngineReply =
   | { ok: true; method: 'embed'; result: EmbedResult; workerId: string }
   | { ok: false; error: SamError; workerId: string };
 
-const isMask = (v: unknown): v is BinaryMask => typeof v === 'object' && v !== null && (v as BinaryMask).data instanceof Uint8Array && typeof (v as BinaryMask).width === 'number' && typeof (v as BinaryMask).height === 'number' && !('channels' in v);
+const isMask = (v: unknown): v is BinaryMask => typeof v === 'object' && v !== null && (v as BinaryMask).data instanceof Uint8Array && typeof (v as BinaryMask).width === 'number' && typeof (v as BinaryMask).height === 'number';
 
 function replacer(this: unknown, key: string, jsonValue: unknown): unknown {
   // The holder's own value, before toJSON (a Buffer would otherwise arrive as {type: 'Buffer', data: [...]}).
