@@ -8,8 +8,8 @@ type Attribute = Parameters<P['AttributeProto']['create']>[0] & object;
 type NodeProto = Parameters<P['NodeProto']['create']>[0] & object;
 type TensorProto = Parameters<P['TensorProto']['create']>[0] & object;
 
-export type ElemType = 'float32' | 'int64' | 'bool';
-const ELEM: Record<ElemType, number> = { float32: 1, int64: 7, bool: 9 };
+export type ElemType = 'float32' | 'int64' | 'int32' | 'bool';
+const ELEM: Record<ElemType, number> = { float32: 1, int64: 7, int32: 6, bool: 9 };
 
 /** A dimension: a fixed size or a symbolic name such as `batch`. */
 export type Dim = number | string;

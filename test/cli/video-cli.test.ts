@@ -18,7 +18,7 @@ describe('sam3 video', () => {
     const out = join(dir, 'masks.json');
     const overlay = join(dir, 'overlay.mp4');
     await runVideo(clip.path, { text: 'green, red', out, overlay, progress: false }, settings, (l) => lines.push(l));
-    expect(lines[0]).toMatch(/80×60, 8\.00 fps, 10 frames processed \(tracking-by-detection\)/);
+    expect(lines[0]).toMatch(/80×60, 8\.00 fps, 10 frames processed \(memory-tracker\)/);
     expect(lines[1]).toMatch(/id +1 +green +from frame 0/);
     const doc = JSON.parse(await readFile(out, 'utf8')) as { frames: Array<{ objects: unknown[] }>; objects: unknown[] };
     expect(doc.frames).toHaveLength(10);

@@ -82,7 +82,7 @@ describe('video through the server', () => {
     expect(record.error).toBeNull();
     expect(record.status).toBe('completed');
     expect(record.progress).toBe(1);
-    expect(record.result).toMatchObject({ frame_count: 16, mode: 'tracking-by-detection' });
+    expect(record.result).toMatchObject({ frame_count: 16, mode: 'memory-tracker' });
     expect(Object.keys(record.files)).toEqual(['rle']);
     const doc = (await (await fetch(record.files.rle!)).json()) as RleDocument;
     expect(doc.objects.map((o) => o.label)).toEqual(['blue']);

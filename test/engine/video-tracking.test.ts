@@ -15,6 +15,7 @@ import { demoBundle } from '../helpers/demo-bundles.js';
 import { COLORS, linear, writeSyntheticVideo, type MovingShape, type SyntheticVideo } from '../helpers/synthetic-video.js';
 
 let dir: string;
+const engines = new Map<string, LocalEngine>();
 let engine: LocalEngine;
 // The demo bundle at 1008 px has a 288² mask grid, finer than these frames: masks are exact to about a pixel.
 const W = 192;
@@ -23,10 +24,11 @@ const FRAMES = 40;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sam3-video-track-'));
-  engine = await LocalEngine.create({ modelDir: await demoBundle(1008) });
+  engines.set('memory-tracker', await LocalEngine.create({ modelDir: await demoBundle(1008) }));
+  engines.set('tracking-by-detection', await LocalEngine.create({ modelDir: await demoBundle(1008, { memoryTracker: false }) }));
 });
 afterAll(async () => {
-  await engine?.close();
+  for (const e of engines.values()) await e.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -64,7 +66,11 @@ const idOn = (frames: VideoFrameResult[], frame: number, video: SyntheticVideo, 
   return frames[frame]!.objects.find((o) => maskIou(decodeCocoRle(o.rle) as BinaryMask, truth) > 0.5)?.id;
 };
 
-describe('video tracking on the demo model', () => {
+describe.each(['memory-tracker', 'tracking-by-detection'] as const)('video tracking on the demo model (%s)', (mode) => {
+  beforeAll(() => {
+    engine = engines.get(mode)!;
+  });
+
   it('keeps ids through crossing, leaving and re-entering, and mid-video appearance; absent objects have no masks', async () => {
     const shapes: MovingShape[] = [
       linear(COLORS.red, 40, 36, [4, 20], [148, 40], 0, FRAMES - 1, FRAMES),
@@ -75,6 +81,7 @@ describe('video tracking on the demo model', () => {
     const video = await writeSyntheticVideo(join(dir, 'scene.mp4'), { width: W, height: H, fps: 10, frames: FRAMES, shapes });
     const { frames, summary, progress } = await run(video, { concepts: ['red', 'blue', 'green', 'yellow'] });
     expect(summary.frameCount).toBe(FRAMES);
+    expect(summary.mode).toBe(mode);
     expect(frames.map((f) => f.index)).toEqual(Array.from({ length: FRAMES }, (_, i) => i));
     expect(progress.at(-1)).toBe(FRAMES);
     const ids = shapes.map((_, k) => idOn(frames, k === 3 ? 12 : 0, video, k));

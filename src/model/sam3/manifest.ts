@@ -1,7 +1,7 @@
 // The SAM 3 ONNX graph contracts we support: the only place tensor names appear. Role detection and validation.
 import { SamError } from '../../domain/errors.js';
 
-export type TensorType = 'float32' | 'int64' | 'bool';
+export type TensorType = 'float32' | 'int64' | 'int32' | 'bool';
 
 export interface TensorSpec {
   readonly name: string;
@@ -9,7 +9,7 @@ export interface TensorSpec {
   readonly rank: number;
 }
 
-export type GraphRole = 'pcs-vision' | 'pcs-text' | 'pcs-decoder' | 'pvs-vision' | 'pvs-decoder';
+export type GraphRole = 'pcs-vision' | 'pcs-text' | 'pcs-decoder' | 'pvs-vision' | 'pvs-decoder' | 'tracker-decoder' | 'memory-attention' | 'memory-encoder';
 
 export interface GraphContract {
   readonly role: GraphRole;
@@ -22,6 +22,7 @@ export interface GraphContract {
 const f = (name: string, rank: number): TensorSpec => ({ name, type: 'float32', rank });
 const i64 = (name: string, rank: number): TensorSpec => ({ name, type: 'int64', rank });
 const b = (name: string, rank: number): TensorSpec => ({ name, type: 'bool', rank });
+const i32 = (name: string, rank: number): TensorSpec => ({ name, type: 'int32', rank });
 
 /** PCS: jamjamjon/usls v2 three-graph export (HF Sam3Model). Spec sam3-onnx.md §2.2. */
 export const PCS = {
@@ -34,6 +35,17 @@ export const PCS = {
 export const PVS = {
   vision: { pixels: 'pixel_values', emb0: 'image_embeddings.0', emb1: 'image_embeddings.1', emb2: 'image_embeddings.2' },
   decoder: { points: 'input_points', labels: 'input_labels', boxes: 'input_boxes', iou: 'iou_scores', masks: 'pred_masks', objectScore: 'object_score_logits' },
+} as const;
+
+/**
+ * Video memory tracker: pagarcia/sam3-onnx-cpp dynamic-memory graphs (B = 1 object), fed by the PVS vision encoder
+ * (image_embeddings.2 → image_embed / current_vision_feat, .0/.1 → high_res_feats_0/1) and `video_constants.npz`.
+ * Spec sam3-video.md §3.2.
+ */
+export const TRACKER = {
+  decoder: { points: 'point_coords', labels: 'point_labels', embed: 'image_embed', hr0: 'high_res_feats_0', hr1: 'high_res_feats_1', objPtr: 'obj_ptr', mask: 'pred_mask', maskHighRes: 'pred_mask_high_res', objectScore: 'object_score_logits' },
+  attention: { feat: 'current_vision_feat', pos: 'current_vision_pos_embed', ptrs: 'memory_obj_ptrs', ptrTpos: 'memory_obj_tpos', maskFeats: 'memory_mask_feats', maskPos: 'memory_mask_pos', maskTposIdx: 'memory_mask_tpos_idx', fused: 'fused_feat' },
+  encoder: { mask: 'pred_mask_high_res', feat: 'current_vision_feat', objectScore: 'object_score_logits', fromPoints: 'is_mask_from_points', features: 'maskmem_features', pos: 'maskmem_pos_enc' },
 } as const;
 
 export const CONTRACTS: readonly GraphContract[] = [
@@ -69,6 +81,27 @@ export const CONTRACTS: readonly GraphContract[] = [
     source: 'onnx-community/sam3-tracker-ONNX prompt_encoder_mask_decoder',
     inputs: [f(PVS.decoder.points, 4), i64(PVS.decoder.labels, 3), f(PVS.decoder.boxes, 3), f(PVS.vision.emb0, 4), f(PVS.vision.emb1, 4), f(PVS.vision.emb2, 4)],
     outputs: [f(PVS.decoder.iou, 3), f(PVS.decoder.masks, 5), f(PVS.decoder.objectScore, 3)],
+  },
+  {
+    role: 'tracker-decoder',
+    source: 'sam3-onnx-cpp image_decoder',
+    inputs: [f(TRACKER.decoder.points, 3), i32(TRACKER.decoder.labels, 2), f(TRACKER.decoder.embed, 4), f(TRACKER.decoder.hr0, 4), f(TRACKER.decoder.hr1, 4)],
+    outputs: [f(TRACKER.decoder.objPtr, 2), f(TRACKER.decoder.mask, 4), f(TRACKER.decoder.maskHighRes, 4), f(TRACKER.decoder.objectScore, 2)],
+  },
+  {
+    role: 'memory-attention',
+    source: 'sam3-onnx-cpp memory_attention',
+    inputs: [
+      f(TRACKER.attention.feat, 4), f(TRACKER.attention.pos, 3), f(TRACKER.attention.ptrs, 2), f(TRACKER.attention.ptrTpos, 1),
+      f(TRACKER.attention.maskFeats, 4), f(TRACKER.attention.maskPos, 4), i64(TRACKER.attention.maskTposIdx, 1),
+    ],
+    outputs: [f(TRACKER.attention.fused, 4)],
+  },
+  {
+    role: 'memory-encoder',
+    source: 'sam3-onnx-cpp memory_encoder',
+    inputs: [f(TRACKER.encoder.mask, 4), f(TRACKER.encoder.feat, 4), f(TRACKER.encoder.objectScore, 2), f(TRACKER.encoder.fromPoints, 1)],
+    outputs: [f(TRACKER.encoder.features, 4), f(TRACKER.encoder.pos, 4)],
   },
 ];
 

@@ -39,7 +39,7 @@ async function loadError(dir: string): Promise<SamError> {
 describe('contract detection', () => {
   it('detects every role of the demo bundle from tensor names', async () => {
     const bundle = await loadModelBundle(await demoBundle(1008));
-    expect(Object.keys(bundle.graphs).sort()).toEqual(['pcs-decoder', 'pcs-text', 'pcs-vision', 'pvs-decoder', 'pvs-vision']);
+    expect(Object.keys(bundle.graphs).sort()).toEqual(['memory-attention', 'memory-encoder', 'pcs-decoder', 'pcs-text', 'pcs-vision', 'pvs-decoder', 'pvs-vision', 'tracker-decoder']);
     expect(bundle.label).toBe('demo (synthetic, not SAM 3)');
   });
 

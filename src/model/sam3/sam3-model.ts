@@ -11,6 +11,7 @@ import { loadModelBundle, type BundleOptions, type ModelBundle } from './model-b
 import { encodeExemplars, encodeObject } from './prompt-encoding.js';
 import { selectConceptInstances, selectGridDetections, selectObjectCandidates, sigmoid, type ConceptInstance, type GridDetection, type ObjectCandidate, type PcsOutputs } from './postprocess.js';
 import { ClipTokenizer } from './tokenizer.js';
+import { TrackerGraphs } from './tracker-graphs.js';
 
 export interface ModelInfo {
   name: string;
@@ -52,6 +53,8 @@ export class Sam3Model {
     private readonly bundle: ModelBundle,
     private readonly tokenizer: ClipTokenizer | null,
     readonly info: ModelInfo,
+    /** The video memory tracker's graphs, when the bundle has them (else video tracks by detection). */
+    readonly tracker: TrackerGraphs | null,
   ) {}
 
   static async load(dir: string, options: BundleOptions = {}): Promise<Sam3Model> {
@@ -93,7 +96,8 @@ export class Sam3Model {
     }
     const graphs = Object.entries(g).map(([role, x]) => ({ role, contract: x!.contract.source, file: x!.session.label }));
     const device = Object.values(g)[0]!.session.device;
-    return new Sam3Model(bundle, tokenizer, { name: bundle.name, label: bundle.label, dtype: bundle.dtype, device, concepts, objects, graphs });
+    const tracker = await TrackerGraphs.open(bundle);
+    return new Sam3Model(bundle, tokenizer, { name: bundle.name, label: bundle.label, dtype: bundle.dtype, device, concepts, objects, graphs }, tracker);
   }
 
   private graph(role: keyof ModelBundle['graphs']): GraphSession {

@@ -48,6 +48,21 @@ export interface TrackOutput {
   score: number;
 }
 
+/** A concept track and the detection assigned to it on this frame (for reconditioning). */
+export interface TrackMatch {
+  id: number;
+  detection: GridDetection;
+  iou: number;
+}
+
+export interface StepResult {
+  outputs: TrackOutput[];
+  removedNow: number[];
+  /** Objects started from a detection on this frame. */
+  born: number[];
+  matches: TrackMatch[];
+}
+
 interface Track {
   id: number;
   /** Index of the concept, or −1 for a clicked object. */
@@ -67,10 +82,14 @@ export class MultiObjectTracker {
   private readonly used = new Set<number>();
   private nextId = 1;
 
+  /** `reservedIds`: ids that new objects must never take (clicked objects named elsewhere, removed objects). */
   constructor(
     private readonly config: TrackerConfig,
     private readonly conceptLabels: readonly string[],
-  ) {}
+    reservedIds: Iterable<number> = [],
+  ) {
+    for (const id of reservedIds) this.used.add(id);
+  }
 
   /** Registers a clicked object; `id` names it (or refines an existing one), otherwise a new id is taken. */
   addPromptedObject(frame: number, label: string, id?: number): number {
@@ -96,6 +115,24 @@ export class MultiObjectTracker {
     return this.removed.has(id);
   }
 
+  /** Live objects of any kind. */
+  liveIds(): number[] {
+    return [...this.tracks.keys()];
+  }
+
+  /** Concept index of a live object (−1 for a clicked one), or undefined. */
+  conceptOf(id: number): number | undefined {
+    return this.tracks.get(id)?.concept;
+  }
+
+  /** Sets an object's last mask (a session's stored result seeds a one-frame refinement). */
+  setLastMask(id: number, mask: BinaryMask): void {
+    const t = this.tracks.get(id);
+    if (!t) return;
+    t.lastMask = mask;
+    t.centroid = gridCentroid(mask);
+  }
+
   /** Live clicked objects (concept −1). */
   promptedIds(): number[] {
     return [...this.tracks.values()].filter((t) => t.concept < 0).map((t) => t.id);
@@ -112,10 +149,12 @@ export class MultiObjectTracker {
    * predictions for existing objects (none in tracking-by-detection, where a track's last mask stands in).
    * `prompted`: clicked objects' masks on this frame. Returns the objects to output and the ids removed now.
    */
-  step(frame: number, detections: ReadonlyArray<readonly GridDetection[]>, predicted: ReadonlyMap<number, Prediction>, prompted: ReadonlyMap<number, Prediction>): { outputs: TrackOutput[]; removedNow: number[] } {
+  step(frame: number, detections: ReadonlyArray<readonly GridDetection[]>, predicted: ReadonlyMap<number, Prediction>, prompted: ReadonlyMap<number, Prediction>): StepResult {
     const cfg = this.config;
     const outputs: TrackOutput[] = [];
     const removedNow: number[] = [];
+    const born: number[] = [];
+    const matches: TrackMatch[] = [];
     const see = (track: Track, logits: Float32Array, score: number) => {
       const mask = binarize(logits, cfg.maskSize);
       if (maskArea(mask) === 0) return;
@@ -173,11 +212,13 @@ export class MultiObjectTracker {
         if (this.tracks.size >= cfg.maxObjects) return;
         const track: Track = { id: this.takeId(), concept, label: this.conceptLabels[concept] ?? '', bornFrame: frame, lastSeenFrame: -1, lastMask: null, centroid: null, unmatched: 0, duplicate: 0 };
         this.tracks.set(track.id, track);
+        born.push(track.id);
         see(track, d.det.logits, d.det.score);
       });
       tracks.forEach((t, i) => {
         const d = detOf.get(i);
         const p = predicted.get(t.id);
+        if (d !== undefined) matches.push({ id: t.id, detection: dets[d]!.det, iou: iou[d]![i] ?? 0 });
         if (p) see(t, p.logits, p.score);
         else if (d !== undefined) see(t, dets[d]!.det.logits, dets[d]!.det.score);
         const young = frame - t.bornFrame < cfg.hotstartFrames;
@@ -189,6 +230,6 @@ export class MultiObjectTracker {
         }
       });
     });
-    return { outputs: outputs.filter((o) => !this.removed.has(o.id)), removedNow };
+    return { outputs: outputs.filter((o) => !this.removed.has(o.id)), removedNow, born, matches };
   }
 }

@@ -1,0 +1,194 @@
+// How existing objects are followed from frame to frame: by the memory tracker graphs (a bounded memory bank per
+// object) or, for bundles without them, by re-prompting the PVS decoder with the last mask's box.
+import type { ImageSize } from '../../domain/image.js';
+import type { ObjectPrompt } from '../../domain/prompts.js';
+import type { StageTimings } from '../../domain/stage-timings.js';
+import { maskBox } from '../../masks/mask-ops.js';
+import { upsampleLogitsToMask } from '../../masks/upsample-logits.js';
+import { binarize } from '../../model/sam3/grid-mask.js';
+import { DEFAULT_MEMORY, ObjectMemoryBank } from '../../model/sam3/memory-bank.js';
+import { sigmoid } from '../../model/sam3/postprocess.js';
+import type { ImageEmbedding, Sam3Model } from '../../model/sam3/sam3-model.js';
+import type { Prediction } from '../../model/sam3/tracker.js';
+import type { TrackerGraphs } from '../../model/sam3/tracker-graphs.js';
+
+/** Box propagation searches the last box grown by this fraction of its larger side on every side (motion room). */
+const SEARCH_MARGIN = 0.25;
+/** A mask whose object score is ≤ 0 is hidden (official: logits set to −1024). */
+const HIDDEN_LOGIT = -1024;
+
+/** The previous frame's grid box → a source-pixel box prompt with room for motion, clamped to the frame. */
+export function searchBox(box: { x0: number; y0: number; x1: number; y1: number }, gridSize: number, size: ImageSize): { x0: number; y0: number; x1: number; y1: number } {
+  const margin = SEARCH_MARGIN * Math.max(box.x1 - box.x0, box.y1 - box.y0);
+  const sx = size.width / gridSize;
+  const sy = size.height / gridSize;
+  return {
+    x0: Math.max(0, (box.x0 - margin) * sx),
+    y0: Math.max(0, (box.y0 - margin) * sy),
+    x1: Math.min(size.width, (box.x1 + margin) * sx),
+    y1: Math.min(size.height, (box.y1 + margin) * sy),
+  };
+}
+
+/** A prompt that says only what to remove (negative clicks) refines the object where it was last seen. */
+export function needsAnchor(prompt: ObjectPrompt): boolean {
+  return !prompt.box && !(prompt.points ?? []).some((p) => p.positive);
+}
+
+export type MemoryKind = 'tracked' | 'prompted' | 'mask';
+
+export interface FollowContext {
+  frame: number;
+  embedding: ImageEmbedding;
+  source: ImageSize;
+  timings: StageTimings;
+}
+
+export interface ObjectFollower {
+  readonly mode: 'memory-tracker' | 'tracking-by-detection';
+  /** Whether concept objects are followed by prediction (else re-detection alone follows them). */
+  readonly predictsConceptObjects: boolean;
+  /** Whether `id` can be predicted on the next frame. */
+  follows(id: number): boolean;
+  /** A click/box prompt for `id` on this frame. `last`: the object's grid mask where it was last seen. */
+  prompt(id: number, prompt: ObjectPrompt, last: Float32Array | null, ctx: FollowContext): Promise<Prediction>;
+  /** `id`'s mask on this frame from what it remembers. `last`: its last grid mask. */
+  predict(id: number, last: Float32Array | null, ctx: FollowContext): Promise<Prediction | null>;
+  /**
+   * After association: what `id` looks like on this frame. `tracked`: this frame's prediction (a recent memory);
+   * `prompted`: this frame's prompt decode; `mask`: a mask no decode made — a new object from a detection, a
+   * reconditioning, a session's stored result (both kept as conditioning memories).
+   */
+  remember(id: number, gridLogits: Float32Array, scoreLogit: number, kind: MemoryKind, ctx: FollowContext): Promise<void>;
+  forget(id: number): void;
+  /** Bytes of memory held for all objects. */
+  readonly bytes: number;
+}
+
+/** Tracking by detection: clicked objects follow by box propagation through the PVS decoder; nothing to remember. */
+export class BoxFollower implements ObjectFollower {
+  readonly mode = 'tracking-by-detection' as const;
+  readonly predictsConceptObjects = false;
+  readonly bytes = 0;
+  private readonly clicked = new Set<number>();
+
+  constructor(
+    private readonly model: Sam3Model,
+    private readonly gridSize: number,
+  ) {}
+
+  follows(id: number): boolean {
+    return this.clicked.has(id);
+  }
+
+  async prompt(id: number, prompt: ObjectPrompt, last: Float32Array | null, ctx: FollowContext): Promise<Prediction> {
+    this.clicked.add(id);
+    const lastBox = last ? maskBox(binarize(last, this.gridSize)) : null;
+    const anchored = needsAnchor(prompt) && lastBox ? { ...prompt, box: searchBox(lastBox, this.gridSize, ctx.source) } : prompt;
+    const out = await this.model.decodeObjectGrid(ctx.embedding, anchored, ctx.source, ctx.timings);
+    return { logits: out.logits, score: out.objectScore };
+  }
+
+  async predict(id: number, last: Float32Array | null, ctx: FollowContext): Promise<Prediction | null> {
+    const box = last ? maskBox(binarize(last, this.gridSize)) : null;
+    if (!box) return null;
+    const out = await this.model.decodeObjectGrid(ctx.embedding, { box: searchBox(box, this.gridSize, ctx.source) }, ctx.source, ctx.timings);
+    return { logits: out.logits, score: out.objectScore };
+  }
+
+  async remember(): Promise<void> {}
+
+  forget(id: number): void {
+    this.clicked.delete(id);
+  }
+}
+
+/** SAM 2-style memory tracking: one bounded bank per object for this pass's direction. */
+export class MemoryFollower implements ObjectFollower {
+  readonly mode = 'memory-tracker' as const;
+  readonly predictsConceptObjects = true;
+  private readonly banks = new Map<number, ObjectMemoryBank>();
+  /** The object pointer of each object's latest decode, used when that frame is remembered. */
+  private readonly pointers = new Map<number, { frame: number; objPtr: Float32Array }>();
+
+  constructor(
+    private readonly graphs: TrackerGraphs,
+    private readonly direction: 1 | -1,
+  ) {}
+
+  get bytes(): number {
+    let n = 0;
+    for (const b of this.banks.values()) n += b.bytes;
+    return n;
+  }
+
+  private bank(id: number): ObjectMemoryBank {
+    let bank = this.banks.get(id);
+    if (!bank) {
+      bank = new ObjectMemoryBank({ ...DEFAULT_MEMORY, numMaskmem: this.graphs.numMaskmem, maxObjPtrs: this.graphs.maxObjPtrs }, this.direction);
+      this.banks.set(id, bank);
+    }
+    return bank;
+  }
+
+  follows(id: number): boolean {
+    return this.banks.get(id)?.hasConditioning ?? false;
+  }
+
+  private toPrediction(gridLogits: Float32Array, scoreLogit: number): Prediction {
+    return { logits: scoreLogit > 0 ? gridLogits : new Float32Array(gridLogits.length).fill(HIDDEN_LOGIT), score: sigmoid(scoreLogit) };
+  }
+
+  async prompt(id: number, prompt: ObjectPrompt, last: Float32Array | null, ctx: FollowContext): Promise<Prediction> {
+    // A refinement of an object with memory decodes on memory-conditioned features (SAM 2: not the init frame).
+    // A session's stored mask for this frame stands in for memory the pass does not have.
+    if (!this.follows(id) && last && needsAnchor(prompt)) await this.remember(id, last, 10, 'mask', ctx);
+    const fused = this.follows(id) ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings) : null;
+    const out = await this.graphs.decode(ctx.embedding, fused, prompt, ctx.source, ctx.timings);
+    this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
+    return this.toPrediction(out.gridLogits, out.objectScoreLogit);
+  }
+
+  async predict(id: number, _last: Float32Array | null, ctx: FollowContext): Promise<Prediction | null> {
+    if (!this.follows(id)) return null;
+    const fused = await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings);
+    const out = await this.graphs.decode(ctx.embedding, fused, null, ctx.source, ctx.timings);
+    this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
+    return this.toPrediction(out.gridLogits, out.objectScoreLogit);
+  }
+
+  async remember(id: number, gridLogits: Float32Array, scoreLogit: number, kind: MemoryKind, ctx: FollowContext): Promise<void> {
+    const conditioning = kind !== 'tracked';
+    const s = this.graphs.maskSize;
+    const r = this.graphs.resolution;
+    const mask = upsampleLogitsToMask(gridLogits, 0, s, s, r, r);
+    const highRes = new Float32Array(r * r);
+    let any = false;
+    for (let i = 0; i < highRes.length; i++) {
+      const on = mask.data[i] === 1;
+      highRes[i] = on ? 10 : -10;
+      any ||= on;
+    }
+    // Official memory write: the object score becomes ±10 by whether the final mask is empty.
+    const score = any && scoreLogit > 0 ? 10 : -10;
+    // The pointer comes from the SAM heads on this frame: this frame's decode, or for a mask that no decode produced
+    // (a new object from a detection, a reconditioning, a session's stored mask) a decode prompted with its box.
+    const own = this.pointers.get(id);
+    let objPtr = own?.frame === ctx.frame && kind !== 'mask' ? own.objPtr : null;
+    if (!objPtr) {
+      const box = maskBox(mask);
+      const sx = ctx.source.width / r;
+      const sy = ctx.source.height / r;
+      const prompt = box ? { box: { x0: box.x0 * sx, y0: box.y0 * sy, x1: box.x1 * sx, y1: box.y1 * sy } } : null;
+      objPtr = (await this.graphs.decode(ctx.embedding, null, prompt, ctx.source, ctx.timings)).objPtr;
+    }
+    const bank = this.bank(id);
+    const memory = await this.graphs.encodeMemory(ctx.embedding, highRes, score, conditioning, ctx.timings);
+    bank.add({ frame: ctx.frame, conditioning, features: memory.features, pos: memory.pos, objPtr, objectScoreLogit: score, iou: 1 });
+  }
+
+  forget(id: number): void {
+    this.banks.delete(id);
+    this.pointers.delete(id);
+  }
+}

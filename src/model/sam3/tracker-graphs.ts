@@ -1,0 +1,206 @@
+// The video memory tracker's graphs (sam3-onnx-cpp contract) and `video_constants.npz`: decode an object on a
+// frame (from clicks, or from memory-fused features), fuse memories into the frame's features, encode memory.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SamError } from '../../domain/errors.js';
+import type { ImageSize } from '../../domain/image.js';
+import type { ObjectPrompt } from '../../domain/prompts.js';
+import type { StageTimings } from '../../domain/stage-timings.js';
+import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
+import type { MemorySelection } from './memory-bank.js';
+import { PVS, TRACKER, staticDim } from './manifest.js';
+import type { ModelBundle } from './model-bundle.js';
+import { readNpz, type NpyArray } from './npz-archive.js';
+
+export const VIDEO_CONSTANTS_FILE = 'video_constants.npz';
+
+/** The PVS vision encoder's outputs for one frame (an `ImageEmbedding` of kind 'objects'). */
+type ImageEmbedding = { readonly tensors: Fetches };
+
+/** One decoded object on one frame. */
+export interface TrackedMask {
+  /** S×S logits (pred_mask). */
+  gridLogits: Float32Array;
+  objectScoreLogit: number;
+  objPtr: Float32Array;
+}
+
+export interface EncodedMemory {
+  features: Float32Array;
+  pos: Float32Array;
+}
+
+interface Constants {
+  noMemEmbed: Float32Array;
+  posEmbed: NpyArray;
+  numMaskmem: number;
+  maxObjPtrs: number;
+}
+
+export class TrackerGraphs {
+  private constructor(
+    private readonly decoder: GraphSession,
+    private readonly attention: GraphSession,
+    private readonly encoder: GraphSession,
+    private readonly constants: Constants,
+    /** Model input size R (the memory encoder's mask input is R×R). */
+    readonly resolution: number,
+    /** Mask grid S. */
+    readonly maskSize: number,
+  ) {}
+
+  get numMaskmem(): number {
+    return this.constants.numMaskmem;
+  }
+
+  get maxObjPtrs(): number {
+    return this.constants.maxObjPtrs;
+  }
+
+  /** The three graphs and the constants, or null when the bundle has none of them; half a set is refused. */
+  static async open(bundle: ModelBundle): Promise<TrackerGraphs | null> {
+    const g = bundle.graphs;
+    const present = (['tracker-decoder', 'memory-attention', 'memory-encoder'] as const).filter((r) => g[r]);
+    if (present.length === 0) return null;
+    if (present.length < 3 || !g['pvs-vision']) {
+      const missing = (['tracker-decoder', 'memory-attention', 'memory-encoder', 'pvs-vision'] as const).filter((r) => !g[r]);
+      throw new SamError('MODEL_CONTRACT_MISMATCH', `${bundle.dir} has part of the video memory tracker (${present.join(', ')}) but lacks ${missing.join(', ')}`, { field: 'model' });
+    }
+    let path = join(bundle.dir, VIDEO_CONSTANTS_FILE);
+    let bytes: Uint8Array | null = null;
+    for (const candidate of [path, join(bundle.dir, 'onnx', VIDEO_CONSTANTS_FILE)]) {
+      bytes = await readFile(candidate).catch(() => null);
+      path = candidate;
+      if (bytes) break;
+    }
+    if (!bytes) throw new SamError('MODEL_NOT_FOUND', `${bundle.dir} has the video memory tracker graphs but no ${VIDEO_CONSTANTS_FILE} (exported with them; put it in the bundle or its onnx/ folder)`, { field: 'model' });
+    const npz = readNpz(bytes, path);
+    const need = (key: string, ...alternatives: string[]): NpyArray => {
+      const found = [key, ...alternatives].map((k) => npz[k]).find((a) => a !== undefined);
+      if (!found) throw new SamError('MODEL_CONTRACT_MISMATCH', `${path} lacks '${key}' (has ${Object.keys(npz).join(', ')})`, { field: 'model' });
+      return found;
+    };
+    const decoder = g['tracker-decoder']!.session;
+    const vision = g['pvs-vision']!.session;
+    const resolution = staticDim(vision.signature, PVS.vision.pixels, 2, vision.label);
+    const maskSize = staticDim(decoder.signature, TRACKER.decoder.mask, -1, decoder.label);
+    const constants: Constants = {
+      noMemEmbed: need('no_mem_embed_bchw', 'no_mem_embed').data,
+      posEmbed: need('current_vision_pos_embed'),
+      numMaskmem: npz.num_maskmem?.data[0] ?? 7,
+      maxObjPtrs: npz.max_obj_ptrs?.data[0] ?? 16,
+    };
+    return new TrackerGraphs(decoder, g['memory-attention']!.session, g['memory-encoder']!.session, constants, resolution, maskSize);
+  }
+
+  private visionFeat(embedding: ImageEmbedding): ort.Tensor {
+    return embedding.tensors[PVS.vision.emb2]!;
+  }
+
+  /** image_embeddings.2 + no_mem_embed (per channel): the features of a frame decoded without memory. */
+  private withoutMemory(embedding: ImageEmbedding): ort.Tensor {
+    const feat = this.visionFeat(embedding);
+    const [, channels, h, w] = feat.dims as [number, number, number, number];
+    const add = this.constants.noMemEmbed;
+    if (add.length !== channels) throw new SamError('MODEL_CONTRACT_MISMATCH', `no_mem_embed has ${add.length} values but the vision features have ${channels} channels`, { field: 'model' });
+    const src = feat.data as Float32Array;
+    const out = new Float32Array(src.length);
+    const plane = h * w;
+    for (let c = 0; c < channels; c++) for (let i = 0; i < plane; i++) out[c * plane + i] = src[c * plane + i]! + add[c]!;
+    return new ort.Tensor('float32', out, feat.dims);
+  }
+
+  /** Clicks (labels 1/0) and a box (corners labelled 2/3) in model pixels, as SAM 2's prompt encoder takes them. */
+  private promptTensors(prompt: ObjectPrompt | null, size: ImageSize): { points: ort.Tensor; labels: ort.Tensor } {
+    const sx = this.resolution / size.width;
+    const sy = this.resolution / size.height;
+    const coords: number[] = [];
+    const labels: number[] = [];
+    for (const p of prompt?.points ?? []) {
+      coords.push(p.x * sx, p.y * sy);
+      labels.push(p.positive ? 1 : 0);
+    }
+    if (prompt?.box) {
+      const b = prompt.box;
+      coords.push(b.x0 * sx, b.y0 * sy, b.x1 * sx, b.y1 * sy);
+      labels.push(2, 3);
+    }
+    return { points: new ort.Tensor('float32', Float32Array.from(coords), [1, labels.length, 2]), labels: new ort.Tensor('int32', Int32Array.from(labels), [1, labels.length]) };
+  }
+
+  /**
+   * The SAM heads on one frame: with `fused` (memory-conditioned features) for a tracked frame, else on the
+   * frame's own features + no_mem_embed (a first prompt). `prompt` adds clicks/box (in source pixels of `size`).
+   */
+  async decode(embedding: ImageEmbedding, fused: ort.Tensor | null, prompt: ObjectPrompt | null, size: ImageSize, timings: StageTimings): Promise<TrackedMask> {
+    const { points, labels } = this.promptTensors(prompt, size);
+    const feeds = {
+      [TRACKER.decoder.points]: points,
+      [TRACKER.decoder.labels]: labels,
+      [TRACKER.decoder.embed]: fused ?? this.withoutMemory(embedding),
+      [TRACKER.decoder.hr0]: embedding.tensors[PVS.vision.emb0]!,
+      [TRACKER.decoder.hr1]: embedding.tensors[PVS.vision.emb1]!,
+    };
+    const out = await timings.time('tracker_decoder', () => this.decoder.run(feeds));
+    return {
+      gridLogits: out[TRACKER.decoder.mask]!.data as Float32Array,
+      objectScoreLogit: (out[TRACKER.decoder.objectScore]!.data as Float32Array)[0]!,
+      objPtr: out[TRACKER.decoder.objPtr]!.data as Float32Array,
+    };
+  }
+
+  /** Memory attention: the frame's features conditioned on the selected memories and object pointers. */
+  async attend(embedding: ImageEmbedding, selection: MemorySelection, timings: StageTimings): Promise<ort.Tensor> {
+    const feat = this.visionFeat(embedding);
+    const m = selection.masks.length;
+    if (m === 0) throw new SamError('INTERNAL', 'memory attention needs at least one memory', {});
+    const plane = selection.masks[0]!.entry.features.length;
+    const maskFeats = new Float32Array(m * plane);
+    const maskPos = new Float32Array(m * plane);
+    selection.masks.forEach((s, i) => {
+      maskFeats.set(s.entry.features, i * plane);
+      maskPos.set(s.entry.pos, i * plane);
+    });
+    const memDims = [m, ...this.memoryShape(plane, feat)];
+    const p = selection.pointers.length;
+    const ptrDim = selection.pointers[0]?.entry.objPtr.length ?? this.pointerDim();
+    const ptrs = new Float32Array(p * ptrDim);
+    selection.pointers.forEach((s, i) => ptrs.set(s.entry.objPtr, i * ptrDim));
+    const pos = this.constants.posEmbed;
+    const feeds = {
+      [TRACKER.attention.feat]: feat,
+      [TRACKER.attention.pos]: new ort.Tensor('float32', pos.data, pos.shape),
+      [TRACKER.attention.ptrs]: new ort.Tensor('float32', ptrs, [p, ptrDim]),
+      [TRACKER.attention.ptrTpos]: new ort.Tensor('float32', Float32Array.from(selection.pointers.map((s) => s.tpos)), [p]),
+      [TRACKER.attention.maskFeats]: new ort.Tensor('float32', maskFeats, memDims),
+      [TRACKER.attention.maskPos]: new ort.Tensor('float32', maskPos, memDims),
+      [TRACKER.attention.maskTposIdx]: new ort.Tensor('int64', BigInt64Array.from(selection.masks.map((s) => BigInt(s.tposIdx))), [m]),
+    };
+    const out = await timings.time('memory_attention', () => this.attention.run(feeds));
+    return out[TRACKER.attention.fused]!;
+  }
+
+  /** A stored memory's [C,q,q] from its length and the frame's q×q feature grid. */
+  private memoryShape(plane: number, feat: ort.Tensor): number[] {
+    const [, , h, w] = feat.dims as [number, number, number, number];
+    return [plane / (h * w), h, w];
+  }
+
+  private pointerDim(): number {
+    const declared = this.attention.signature.inputs.find((t) => t.name === TRACKER.attention.ptrs)?.shape[1];
+    return typeof declared === 'number' ? declared : 256;
+  }
+
+  /** Memory encoder: an R×R mask (logits) on this frame → the memory stored for it. */
+  async encodeMemory(embedding: ImageEmbedding, highRes: Float32Array, objectScoreLogit: number, fromPoints: boolean, timings: StageTimings): Promise<EncodedMemory> {
+    const r = this.resolution;
+    const feeds = {
+      [TRACKER.encoder.mask]: new ort.Tensor('float32', highRes, [1, 1, r, r]),
+      [TRACKER.encoder.feat]: this.visionFeat(embedding),
+      [TRACKER.encoder.objectScore]: new ort.Tensor('float32', Float32Array.of(objectScoreLogit), [1, 1]),
+      [TRACKER.encoder.fromPoints]: new ort.Tensor('float32', Float32Array.of(fromPoints ? 1 : 0), [1]),
+    };
+    const out = await timings.time('memory_encoder', () => this.encoder.run(feeds));
+    return { features: out[TRACKER.encoder.features]!.data as Float32Array, pos: out[TRACKER.encoder.pos]!.data as Float32Array };
+  }
+}
