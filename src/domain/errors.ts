@@ -55,6 +55,11 @@ export const ERROR_CODES = {
   VIDEO_DECODE_FAILED: { kind: 'unprocessable_media', retryable: false, summary: 'The video could not be read: corrupt, truncated, empty, audio-only, or in a format ffmpeg cannot decode.' },
   VIDEO_TOO_LARGE: { kind: 'payload_too_large', retryable: false, summary: 'The video exceeds the configured duration, resolution or frame limit.' },
   VIDEO_ENCODE_FAILED: { kind: 'internal', retryable: true, summary: 'ffmpeg failed while encoding the overlay video.' },
+  SESSION_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No video session with this id exists, or it was closed or expired.' },
+  SESSION_OBJECT_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'The video session has no object with this id.' },
+  SESSION_BUSY: { kind: 'conflict', retryable: true, summary: 'The video session is already propagating; wait for it to finish or cancel it.' },
+  SESSION_LIMIT: { kind: 'busy', retryable: true, summary: 'The server holds as many video sessions as it is configured for; close one or retry later.' },
+  SESSION_MEMORY_EXCEEDED: { kind: 'payload_too_large', retryable: false, summary: "The video session's results and tracker memory would exceed its memory budget." },
   INTERNAL: { kind: 'internal', retryable: false, summary: 'An unexpected internal error.' },
 } as const satisfies Record<string, { kind: ErrorKind; retryable: boolean; summary: string }>;
 

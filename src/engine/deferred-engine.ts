@@ -2,7 +2,7 @@
 // because no weights are installed — fail with MODEL_NOT_READY (503) saying why, so a server can listen, answer
 // /healthz and the docs, and report /readyz honestly.
 import { SamError, toSamError } from '../domain/errors.js';
-import type { LocalVideo, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
+import type { LocalVideo, VideoSessions, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
 import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
 
 export type Readiness = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: SamError };
@@ -51,6 +51,24 @@ export class DeferredEngine implements SegmentationEngine {
   segmentVideo(request: VideoSegmentRequest, sink: VideoSink): Promise<VideoSummary> {
     return Promise.resolve().then(() => this.current().segmentVideo(request, sink));
   }
+
+  /** Sessions of the loaded engine; before it loads, every call answers as `current()` does (MODEL_NOT_READY). */
+  readonly sessions: VideoSessions = ((): VideoSessions => {
+    const inner = (): VideoSessions => {
+      const found = this.current().sessions;
+      if (!found) throw new SamError('VIDEO_UNAVAILABLE', 'This engine holds no interactive video sessions', {});
+      return found;
+    };
+    return {
+      create: (video, signal) => Promise.resolve().then(() => inner().create(video, signal)),
+      get: (id) => inner().get(id),
+      prompt: (id, prompt, signal) => Promise.resolve().then(() => inner().prompt(id, prompt, signal)),
+      propagate: (id, request, events) => Promise.resolve().then(() => inner().propagate(id, request, events)),
+      removeObject: (id, objId) => inner().removeObject(id, objId),
+      close: (id) => Promise.resolve().then(() => inner().close(id)),
+      closeAll: async () => this.engine?.sessions?.closeAll(),
+    };
+  })();
 
   renderVideoOverlay(request: OverlayRequest): Promise<void> {
     return Promise.resolve().then(() => this.current().renderVideoOverlay(request));

@@ -20,6 +20,7 @@ import type { VideoLimits } from '../domain/video.js';
 import type { LocalVideo, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
 import { renderOverlay } from './video/render-overlay.js';
 import { trackVideo } from './video/track-video.js';
+import { DEFAULT_SESSION_LIMITS, LocalVideoSessions, type SessionLimits } from './video/video-session-store.js';
 import { fetchVideoToFile } from '../media/video-source.js';
 
 export interface LocalEngineOptions extends BundleOptions {
@@ -36,6 +37,7 @@ export interface LocalEngineOptions extends BundleOptions {
   videoLimits?: VideoLimits;
   /** Largest video fetched from a URL. */
   maxVideoBytes?: number;
+  sessionLimits?: SessionLimits;
 }
 
 export const DEFAULT_VIDEO_LIMITS: VideoLimits = { maxDurationS: 900, maxSidePx: 4096, maxFrames: 30_000 };
@@ -56,6 +58,7 @@ export class LocalEngine implements SegmentationEngine {
   private readonly onTimings: ((timingsMs: Record<string, number>) => void) | undefined;
   private readonly videoLimits: VideoLimits;
   private readonly maxVideoBytes: number;
+  readonly sessions: LocalVideoSessions;
 
   private constructor(
     readonly model: Sam3Model,
@@ -69,6 +72,7 @@ export class LocalEngine implements SegmentationEngine {
     this.onTimings = options.onTimings;
     this.videoLimits = options.videoLimits ?? DEFAULT_VIDEO_LIMITS;
     this.maxVideoBytes = options.maxVideoBytes ?? 200 * 1024 * 1024;
+    this.sessions = new LocalVideoSessions(model, this.queue, this.videoLimits, { urlPolicy: this.urlPolicy, maxVideoBytes: this.maxVideoBytes }, options.sessionLimits ?? DEFAULT_SESSION_LIMITS);
   }
 
   static async create(options: LocalEngineOptions): Promise<LocalEngine> {
@@ -214,6 +218,7 @@ export class LocalEngine implements SegmentationEngine {
   }
 
   async close(): Promise<void> {
+    await this.sessions.closeAll();
     await this.model.close();
   }
 }

@@ -65,4 +65,59 @@ export interface VideoEngine {
   segmentVideo(request: VideoSegmentRequest, sink: VideoSink): Promise<VideoSummary>;
   /** Second pass: re-decodes the source and paints each frame's masks; memory stays flat. */
   renderVideoOverlay(request: OverlayRequest): Promise<void>;
+  /** Interactive sessions; absent where the engine cannot hold one (an API node of a scaled-out deployment). */
+  readonly sessions?: VideoSessions;
+}
+
+/** An interactive video session as the API shows it. */
+export interface VideoSessionInfo {
+  id: string;
+  info: VideoInfo;
+  frameCount: number;
+  /** Objects that have a mask on some stored frame, or a prompt. */
+  objects: VideoObjectInfo[];
+  /** Concepts (text prompts) tracked on every frame a propagation visits. */
+  concepts: string[];
+  /** Bytes the session holds in memory (stored results, tracker memory while propagating). */
+  memoryBytes: number;
+  memoryBudgetBytes: number;
+  /** Idle sessions are closed this long after their last use. */
+  expiresAt: string;
+}
+
+/** One prompt on one frame: a text concept, or clicks and/or a box for one object (new, or `objId` to refine). */
+export interface SessionPrompt {
+  frameIndex: number;
+  text?: string;
+  points?: VideoObjectPrompt['points'];
+  box?: VideoObjectPrompt['box'];
+  objId?: number;
+  label?: string;
+}
+
+export interface PropagateRequest {
+  direction: 'forward' | 'backward' | 'both';
+  /** Default: the earliest prompted frame (forward, both) or the latest (backward). */
+  startFrame?: number;
+  /** Frames to visit per direction, the start frame included. */
+  maxFrames?: number;
+  signal?: AbortSignal;
+}
+
+export interface PropagateEvents {
+  frame(result: VideoFrameResult): void | Promise<void>;
+  /** Objects removed by the hotstart rule during this pass (their masks on sent frames no longer count). */
+  removed?(objIds: number[]): void | Promise<void>;
+}
+
+export interface VideoSessions {
+  /** Fetches or stores the video, probes it and decodes it once (frames at model resolution on local disk). */
+  create(video: { url: string } | { bytes: Uint8Array }, signal?: AbortSignal): Promise<VideoSessionInfo>;
+  get(id: string): VideoSessionInfo;
+  /** Applies a prompt and returns that frame's result. */
+  prompt(id: string, prompt: SessionPrompt, signal?: AbortSignal): Promise<{ frame: VideoFrameResult; objId?: number }>;
+  propagate(id: string, request: PropagateRequest, events: PropagateEvents): Promise<{ framesDone: number; mode: VideoSummary['mode'] }>;
+  removeObject(id: string, objId: number): VideoSessionInfo;
+  close(id: string): Promise<void>;
+  closeAll(): Promise<void>;
 }

@@ -17,6 +17,7 @@ import type { UploadStore } from '../jobs/upload-store.js';
 import { filesRoutes } from './files.routes.js';
 import { nativeJobRoutes } from './native/jobs.routes.js';
 import { nativeVideoRoutes } from './native/videos.routes.js';
+import { nativeVideoSessionRoutes } from './native/video-sessions.routes.js';
 import type { UrlSigner } from './signed-urls.js';
 import { wavespeedRoutes } from './wavespeed/routes.js';
 
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { readiness, ...(metrics ? { metrics } : {}) });
   await app.register(nativeRoutes, { prefix: '/v1', engine: deps.engine, maxImageBytes: deps.limits.maxImageBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
   await app.register(roboflowRoutes, { prefix: '/sam3', engine: deps.engine, maxPrompts: deps.limits.maxPrompts, requestTimeoutMs: deps.limits.requestTimeoutMs });
+  await app.register(nativeVideoSessionRoutes, { prefix: '/v1', sessions: deps.engine.sessions, maxVideoBytes: deps.jobs?.maxUploadBytes ?? deps.limits.maxBodyBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
   const jobs = deps.jobs;
   if (jobs) {
     await app.register(nativeJobRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl });

@@ -1,0 +1,55 @@
+// A session's frames, decoded once at model resolution into one raw RGB file on local disk (R×R×3 bytes each),
+// read back by index in any order: memory stays flat however long the clip, and backward passes need no seeking.
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SamError } from '../../domain/errors.js';
+import { readVideoFrames } from '../../media/video-frames.js';
+
+export class SessionFrames {
+  private constructor(
+    private readonly file: FileHandle,
+    readonly resolution: number,
+    /** Source timestamp of each frame, seconds. */
+    readonly timesS: readonly number[],
+  ) {}
+
+  get count(): number {
+    return this.timesS.length;
+  }
+
+  get diskBytes(): number {
+    return this.count * this.resolution * this.resolution * 3;
+  }
+
+  static async decode(video: string, dir: string, resolution: number, maxFrames: number, expectedFrames: number | undefined, signal?: AbortSignal): Promise<SessionFrames> {
+    const file = await open(join(dir, 'frames.rgb'), 'w+');
+    const times: number[] = [];
+    try {
+      const frames = readVideoFrames(video, { width: resolution, height: resolution, maxFrames, ...(expectedFrames !== undefined ? { expectedFrames } : {}), ...(signal ? { signal } : {}) });
+      for await (const frame of frames) {
+        await file.write(frame.data, 0, frame.data.length, frame.index * frame.data.length);
+        times.push(frame.timeS);
+      }
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+    if (times.length === 0) {
+      await file.close();
+      throw new SamError('VIDEO_DECODE_FAILED', 'The video has no decodable frames', { field: 'video' });
+    }
+    return new SessionFrames(file, resolution, times);
+  }
+
+  async read(index: number): Promise<Uint8Array> {
+    const size = this.resolution * this.resolution * 3;
+    const data = new Uint8Array(size);
+    const { bytesRead } = await this.file.read(data, 0, size, index * size);
+    if (bytesRead !== size) throw new SamError('INTERNAL', `session frame ${index} is incomplete on disk (${bytesRead} of ${size} bytes)`, {});
+    return data;
+  }
+
+  async close(): Promise<void> {
+    await this.file.close().catch(() => undefined);
+  }
+}

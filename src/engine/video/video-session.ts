@@ -1,0 +1,245 @@
+// One interactive video session: its frames on disk, its prompts (text concepts and clicked objects by frame),
+// the latest result of every visited frame (as RLE), prompt-and-see on one frame, and propagation passes.
+import { SamError } from '../../domain/errors.js';
+import { StageTimings } from '../../domain/stage-timings.js';
+import { DEFAULT_TRACKING, type VideoFrameResult, type VideoInfo, type VideoObjectInfo, type VideoObjectPrompt } from '../../domain/video.js';
+import { decodeCocoRle } from '../../masks/coco-rle.js';
+import { toNormalizedNchw } from '../../model/sam3/preprocess.js';
+import type { Sam3Model } from '../../model/sam3/sam3-model.js';
+import type { InferenceQueue } from '../inference-queue.js';
+import type { PropagateEvents, PropagateRequest, SessionPrompt, VideoSessionInfo, VideoSummary } from '../video-engine.js';
+import { renderFrame } from './frame-output.js';
+import { FrameTracker, type FrameStepResult } from './frame-tracker.js';
+import type { SessionFrames } from './session-frames.js';
+
+export interface SessionContext {
+  model: Sam3Model;
+  queue: InferenceQueue;
+  /** Model input size R and mask grid S of the object pipeline. */
+  resolution: number;
+  gridSize: number;
+  memoryBudgetBytes: number;
+  idleTtlMs: number;
+}
+
+/** Per stored object: its RLE string plus bookkeeping, roughly. */
+const OBJECT_OVERHEAD_BYTES = 96;
+
+function resultBytes(frame: VideoFrameResult): number {
+  return frame.objects.reduce((n, o) => n + OBJECT_OVERHEAD_BYTES + o.rle.counts.length, 0);
+}
+
+/** A stored mask (source pixels) sampled at the centres of the S×S grid, as ±10 logits. */
+function rleToGrid(rle: VideoFrameResult['objects'][number]['rle'], size: number): Float32Array {
+  const mask = decodeCocoRle(rle);
+  const out = new Float32Array(size * size).fill(-10);
+  for (let gy = 0; gy < size; gy++) {
+    const y = Math.min(mask.height - 1, Math.floor(((gy + 0.5) * mask.height) / size));
+    for (let gx = 0; gx < size; gx++) {
+      const x = Math.min(mask.width - 1, Math.floor(((gx + 0.5) * mask.width) / size));
+      if (mask.data[y * mask.width + x]) out[gy * size + gx] = 10;
+    }
+  }
+  return out;
+}
+
+export class VideoSession {
+  private readonly concepts: Array<{ text: string; frameIndex: number }> = [];
+  private readonly prompts: VideoObjectPrompt[] = [];
+  private readonly labels = new Map<number, string>();
+  private readonly removed = new Set<number>();
+  private readonly results = new Map<number, VideoFrameResult>();
+  private storedBytes = 0;
+  private passBytes = 0;
+  private lastUsedMs = Date.now();
+  private busy = false;
+
+  constructor(
+    readonly id: string,
+    readonly info: VideoInfo,
+    readonly frames: SessionFrames,
+    private readonly ctx: SessionContext,
+  ) {}
+
+  get idleSinceMs(): number {
+    return this.busy ? Date.now() : this.lastUsedMs;
+  }
+
+  describe(): VideoSessionInfo {
+    const objects = new Map<number, VideoObjectInfo>();
+    for (const p of this.prompts) if (!objects.has(p.objId!)) objects.set(p.objId!, { id: p.objId!, label: this.labels.get(p.objId!) ?? '', firstFrame: p.frameIndex });
+    for (const f of [...this.results.values()].sort((a, b) => a.index - b.index)) {
+      for (const o of f.objects) {
+        const known = objects.get(o.id);
+        if (!known) objects.set(o.id, { id: o.id, label: this.labels.get(o.id) ?? '', firstFrame: f.index });
+        else if (f.index < known.firstFrame) known.firstFrame = f.index;
+      }
+    }
+    return {
+      id: this.id,
+      info: this.info,
+      frameCount: this.frames.count,
+      objects: [...objects.values()].sort((a, b) => a.id - b.id),
+      concepts: this.concepts.map((c) => c.text),
+      memoryBytes: this.storedBytes + this.passBytes,
+      memoryBudgetBytes: this.ctx.memoryBudgetBytes,
+      expiresAt: new Date(this.idleSinceMs + this.ctx.idleTtlMs).toISOString(),
+    };
+  }
+
+  private checkFrame(index: number, field: string): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.frames.count) {
+      throw new SamError('INVALID_ARGUMENT', `${field} must be a frame index from 0 to ${this.frames.count - 1}`, { field, expected: `integer in [0, ${this.frames.count - 1}]`, received: index });
+    }
+  }
+
+  private store(result: VideoFrameResult): void {
+    const before = this.results.get(result.index);
+    this.storedBytes += resultBytes(result) - (before ? resultBytes(before) : 0);
+    this.results.set(result.index, result);
+    if (this.storedBytes + this.passBytes > this.ctx.memoryBudgetBytes) {
+      throw new SamError('SESSION_MEMORY_EXCEEDED', `Session ${this.id} would hold ${this.storedBytes + this.passBytes} bytes, over its budget of ${this.ctx.memoryBudgetBytes}`, { limit: this.ctx.memoryBudgetBytes });
+    }
+  }
+
+  private tracker(direction: 1 | -1, concepts: readonly string[], extraReserved: Iterable<number> = []): FrameTracker {
+    const reservedIds = new Set([...this.prompts.map((p) => p.objId!), ...this.removed, ...extraReserved]);
+    const tracking = { ...DEFAULT_TRACKING, outputDelayFrames: 0 };
+    return new FrameTracker({ model: this.ctx.model, concepts, tracking, gridSize: this.ctx.gridSize, source: this.info, direction, reservedIds });
+  }
+
+  private async step(tracker: FrameTracker, index: number, prompts: readonly VideoObjectPrompt[], timings: StageTimings, signal: AbortSignal | undefined, stored?: ReadonlyMap<number, Float32Array>): Promise<FrameStepResult> {
+    return this.ctx.queue.run(async () => {
+      const r = this.ctx.resolution;
+      const rgb = await this.frames.read(index);
+      const pixels = await timings.time('preprocess', () => toNormalizedNchw({ width: r, height: r, channels: 3, data: rgb }, r));
+      return tracker.step(index, pixels, prompts, timings, stored);
+    }, signal);
+  }
+
+  private render(index: number, step: FrameStepResult): VideoFrameResult {
+    const outputs = step.outputs.filter((o) => !this.removed.has(o.id));
+    return renderFrame({ index, timeS: this.frames.timesS[index]!, outputs }, this.ctx.gridSize, this.info.width, this.info.height);
+  }
+
+  private nextObjectId(): number {
+    const known = [...this.prompts.map((p) => p.objId!), ...this.removed, ...[...this.results.values()].flatMap((f) => f.objects.map((o) => o.id))];
+    return known.length === 0 ? 1 : Math.max(...known) + 1;
+  }
+
+  /** A text prompt adds concepts (detected on this frame now, on every visited frame when propagating); clicks and
+   * boxes create or refine one object on this frame. Returns the frame with the stored objects updated. */
+  async prompt(p: SessionPrompt, signal?: AbortSignal): Promise<{ frame: VideoFrameResult; objId?: number }> {
+    this.checkFrame(p.frameIndex, 'frame_index');
+    this.lastUsedMs = Date.now();
+    const timings = new StageTimings();
+    const stored = this.results.get(p.frameIndex);
+    if (p.text !== undefined) {
+      const texts = p.text.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+      if (texts.length === 0) throw new SamError('PROMPT_REQUIRED', 'text must name at least one concept', { field: 'text', received: p.text });
+      if (!this.ctx.model.info.concepts) throw new SamError('CAPABILITY_MISSING', `The model '${this.ctx.model.info.name}' cannot segment concepts: its bundle lacks those graphs`, { field: 'text' });
+      for (const text of texts) if (!this.concepts.some((c) => c.text === text)) this.concepts.push({ text, frameIndex: p.frameIndex });
+      const tracker = this.tracker(1, texts, stored?.objects.map((o) => o.id) ?? []);
+      const step = await this.step(tracker, p.frameIndex, [], timings, signal);
+      const found = this.render(p.frameIndex, step);
+      for (const o of found.objects) this.labels.set(o.id, tracker.tracker.label(o.id));
+      const merged = { ...found, objects: [...(stored?.objects ?? []), ...found.objects].sort((a, b) => a.id - b.id) };
+      this.store(merged);
+      return { frame: merged };
+    }
+    if (!p.points?.length && !p.box) throw new SamError('PROMPT_REQUIRED', 'A prompt needs text, points or a box', { field: 'prompt' });
+    const objId = p.objId ?? this.nextObjectId();
+    this.removed.delete(objId);
+    if (p.label !== undefined || !this.labels.has(objId)) this.labels.set(objId, p.label ?? this.labels.get(objId) ?? `object ${objId}`);
+    const same = this.prompts.find((q) => q.objId === objId && q.frameIndex === p.frameIndex);
+    const prompt: VideoObjectPrompt = {
+      frameIndex: p.frameIndex,
+      objId,
+      label: this.labels.get(objId)!,
+      ...(same?.points || p.points ? { points: [...(same?.points ?? []), ...(p.points ?? [])] } : {}),
+      ...(p.box ?? same?.box ? { box: (p.box ?? same?.box)! } : {}),
+    };
+    if (same) this.prompts.splice(this.prompts.indexOf(same), 1, prompt);
+    else this.prompts.push(prompt);
+    const previous = stored?.objects.find((o) => o.id === objId);
+    const storedGrid = previous ? new Map([[objId, rleToGrid(previous.rle, this.ctx.gridSize)]]) : undefined;
+    const step = await this.step(this.tracker(1, []), p.frameIndex, [prompt], timings, signal, storedGrid);
+    const mine = this.render(p.frameIndex, step).objects.filter((o) => o.id === objId);
+    const frame: VideoFrameResult = { index: p.frameIndex, timeS: this.frames.timesS[p.frameIndex]!, objects: [...(stored?.objects ?? []).filter((o) => o.id !== objId), ...mine].sort((a, b) => a.id - b.id) };
+    this.store(frame);
+    return { frame, objId };
+  }
+
+  /** Visits frames from the start in one or both directions, storing and sending each frame's result. */
+  async propagate(request: PropagateRequest, events: PropagateEvents): Promise<{ framesDone: number; mode: VideoSummary['mode'] }> {
+    if (this.busy) throw new SamError('SESSION_BUSY', `Session ${this.id} is already propagating`, {});
+    const anchors = [...this.prompts.map((p) => p.frameIndex), ...this.concepts.map((c) => c.frameIndex)];
+    if (anchors.length === 0) throw new SamError('PROMPT_REQUIRED', 'Add a prompt to the session before propagating', { field: 'prompts' });
+    const start = request.startFrame ?? (request.direction === 'backward' ? Math.max(...anchors) : Math.min(...anchors));
+    this.checkFrame(start, 'start_frame');
+    const max = request.maxFrames ?? this.frames.count;
+    if (!Number.isInteger(max) || max < 1) throw new SamError('INVALID_ARGUMENT', 'max_frames must be a positive integer', { field: 'max_frames', expected: 'integer ≥ 1', received: max });
+    this.busy = true;
+    const timings = new StageTimings();
+    let framesDone = 0;
+    let mode: VideoSummary['mode'] = 'tracking-by-detection';
+    try {
+      const passes: Array<{ direction: 1 | -1; skipFirst: boolean }> = [];
+      if (request.direction !== 'backward') passes.push({ direction: 1, skipFirst: false });
+      if (request.direction !== 'forward') passes.push({ direction: -1, skipFirst: request.direction === 'both' });
+      for (const pass of passes) {
+        const tracker = this.tracker(pass.direction, this.concepts.map((c) => c.text));
+        mode = tracker.mode;
+        const visited: number[] = [];
+        for (let k = 0; k < max; k++) {
+          const index = start + pass.direction * k;
+          if (index < 0 || index >= this.frames.count) break;
+          if (request.signal?.aborted) throw request.signal.reason instanceof SamError ? request.signal.reason : new SamError('REQUEST_CANCELLED', 'Propagation was cancelled', {});
+          const here = this.prompts.filter((p) => p.frameIndex === index);
+          const before = this.results.get(index);
+          const stored = new Map(here.flatMap((p) => {
+            const o = before?.objects.find((x) => x.id === p.objId);
+            return o ? [[p.objId!, rleToGrid(o.rle, this.ctx.gridSize)] as const] : [];
+          }));
+          const step = await this.step(tracker, index, here, timings, request.signal, stored);
+          for (const id of tracker.tracker.liveIds()) if (!this.labels.has(id)) this.labels.set(id, tracker.tracker.label(id));
+          this.passBytes = tracker.follower.bytes;
+          if (step.removedNow.length > 0) {
+            const gone = new Set(step.removedNow);
+            for (const v of visited) {
+              const f = this.results.get(v)!;
+              this.store({ ...f, objects: f.objects.filter((o) => !gone.has(o.id)) });
+            }
+            await events.removed?.(step.removedNow);
+          }
+          if (pass.skipFirst && k === 0) continue; // the forward pass already sent the start frame
+          const result = this.render(index, step);
+          this.store(result);
+          visited.push(index);
+          await events.frame(result);
+          framesDone++;
+        }
+      }
+      return { framesDone, mode };
+    } finally {
+      this.passBytes = 0;
+      this.busy = false;
+      this.lastUsedMs = Date.now();
+    }
+  }
+
+  /** Forgets an object: its prompts, its masks on every stored frame; its id is never given to another object. */
+  removeObject(objId: number): void {
+    const known = this.prompts.some((p) => p.objId === objId) || [...this.results.values()].some((f) => f.objects.some((o) => o.id === objId));
+    if (!known) throw new SamError('SESSION_OBJECT_NOT_FOUND', `Session ${this.id} has no object ${objId}`, { field: 'obj_id', received: objId });
+    if (this.busy) throw new SamError('SESSION_BUSY', `Session ${this.id} is propagating; remove the object when it is done`, {});
+    for (let i = this.prompts.length - 1; i >= 0; i--) if (this.prompts[i]!.objId === objId) this.prompts.splice(i, 1);
+    this.removed.add(objId);
+    for (const f of [...this.results.values()]) if (f.objects.some((o) => o.id === objId)) this.store({ ...f, objects: f.objects.filter((o) => o.id !== objId) });
+    this.lastUsedMs = Date.now();
+  }
+
+  get isBusy(): boolean {
+    return this.busy;
+  }
+}
