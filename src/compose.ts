@@ -125,6 +125,7 @@ export function loadLocalEngine(settings: Settings, logger: Logger, metrics?: Se
       maxQueued: settings.maxQueued,
       videoLimits: { maxDurationS: settings.maxVideoSeconds, maxSidePx: settings.maxVideoSidePx, maxFrames: settings.maxVideoFrames },
       maxVideoBytes: settings.maxUploadBytes,
+      sessionLimits: { maxSessions: settings.maxSessions, memoryBudgetBytes: settings.sessionMemoryMb * 1024 ** 2, idleTtlMs: settings.sessionTtlS * 1000, maxFrames: settings.sessionMaxFrames },
       ...(metrics ? { onTimings: (t: Record<string, number>) => metrics.observeStages(t) } : {}),
     },
   ));

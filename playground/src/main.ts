@@ -7,6 +7,8 @@ import type { BinaryMask } from '../../src/domain/segmentation.js';
 import { enhancePrompt } from './enhance-prompt.js';
 import { colorOf, decodeMask, labelMapPng, paintMasks } from './mask-paint.js';
 import { runVideo } from './video-run.js';
+import { VideoFrames, frameMasks, type RleDocument } from './video-scrub.js';
+import { applyCanvasKey } from './canvas-keys.js';
 
 interface Shown {
   label: string;
@@ -20,7 +22,9 @@ interface Shown {
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-const client = new Sam3Client(location.origin);
+const apiKey = (): string => $<HTMLInputElement>('api-key').value.trim();
+let client = new Sam3Client(location.origin);
+const authorization = (): Record<string, string> => (apiKey() ? { authorization: `Bearer ${apiKey()}` } : {});
 const canvas = $<HTMLCanvasElement>('canvas');
 const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
 const state = {
@@ -31,6 +35,12 @@ const state = {
   history: [] as Array<'point' | 'box'>,
   results: [] as Shown[],
   hovered: -1,
+  frames: undefined as VideoFrames | undefined,
+  frameIndex: 0,
+  doc: undefined as RleDocument | undefined,
+  session: undefined as string | undefined,
+  cursor: undefined as { x: number; y: number } | undefined,
+  boxCorner: undefined as { x: number; y: number } | undefined,
 };
 
 function status(text: string, error = false): void {
@@ -58,13 +68,34 @@ async function loadFile(file: Blob, name: string): Promise<void> {
   if (file.type.startsWith('video/')) {
     state.video = file instanceof File ? file : new File([file], name, { type: file.type });
     state.image = undefined;
+    state.doc = undefined;
+    state.frames?.close();
+    state.frames = undefined;
+    state.frameIndex = 0;
+    if (state.session) void client.closeSession(state.session).catch(() => undefined);
+    state.session = undefined;
     $('video-panel').hidden = false;
+    let fps = 0;
+    let frameCount = 1;
     try {
-      const frame = await firstFrame(file);
+      const session = await client.createSession(state.video, name);
+      state.session = session.id;
+      fps = session.video.fps;
+      frameCount = session.video.frame_count;
+    } catch (e) {
+      status(`Video ${name}: no session (${describeError(e)}); prompts go on the first frame.`, true);
+    }
+    const slider = $<HTMLInputElement>('frame');
+    slider.max = String(frameCount - 1);
+    slider.value = '0';
+    $('frame-value').textContent = '0';
+    try {
+      state.frames = await VideoFrames.open(state.video, fps || 1, frameCount);
+      const frame = await state.frames.frame(0);
       canvas.width = frame.width;
       canvas.height = frame.height;
       state.image = { bytes: new Uint8Array(), bitmap: frame, name };
-      status(`Video ${name}: type concepts and/or click objects on this first frame, then Segment.`);
+      if (state.session) status(`Video ${name}: ${frameCount} frames at ${fps.toFixed(2)} fps. Pick a frame, type concepts and/or click objects on it, then Segment.`);
     } catch {
       status(`Video ${name}: this browser cannot preview it, so clicks are off; text concepts still work (the server decodes it).`);
     }
@@ -81,16 +112,6 @@ async function loadFile(file: Blob, name: string): Promise<void> {
   render();
 }
 
-function firstFrame(file: Blob): Promise<ImageBitmap> {
-  return new Promise((resolve, reject) => {
-    const video = document.createElement('video');
-    video.muted = true;
-    video.src = URL.createObjectURL(file);
-    video.onloadeddata = () => void createImageBitmap(video).then(resolve, reject);
-    video.onerror = () => reject(new Error('This browser cannot show the video (the server may still read it)'));
-  });
-}
-
 function render(): void {
   if (!state.image) return;
   ctx.drawImage(state.image.bitmap, 0, 0);
@@ -101,6 +122,18 @@ function render(): void {
     ctx.beginPath();
     ctx.arc(p.x, p.y, Math.max(4, canvas.width / 150), 0, Math.PI * 2);
     ctx.fill();
+  }
+  if (state.cursor && document.activeElement === canvas) {
+    const c = state.cursor;
+    const arm = Math.max(6, canvas.width / 60);
+    ctx.strokeStyle = '#111827';
+    ctx.lineWidth = Math.max(1, canvas.width / 500);
+    ctx.beginPath();
+    ctx.moveTo(c.x - arm, c.y);
+    ctx.lineTo(c.x + arm, c.y);
+    ctx.moveTo(c.x, c.y - arm);
+    ctx.lineTo(c.x, c.y + arm);
+    ctx.stroke();
   }
   for (const b of state.boxes) {
     ctx.strokeStyle = b.mode === 'object' ? '#f59e0b' : b.positive ? '#16a34a' : '#dc2626';
@@ -152,7 +185,11 @@ async function run(): Promise<void> {
   if (!state.image && !state.video) return status('Load an image or a video first.', true);
   const prompts = wirePrompts();
   if (!prompts.length) return status('Add a concept, a point or a box first.', true);
-  if (state.video) return runVideo(client, state.video, prompts, { status, render, canvas });
+  if (state.video) {
+    state.doc = await runVideo(client, state.video, prompts, state.frameIndex, { status, render, canvas }, authorization());
+    if (state.doc) showFrameResults();
+    return render();
+  }
   if (!state.image) return;
   status('Segmenting…');
   const started = performance.now();
@@ -259,4 +296,60 @@ $('enhance').onclick = () => ($<HTMLInputElement>('text').value = enhancePrompt(
 $('run').onclick = () => void run();
 $<HTMLInputElement>('text').onkeydown = (e) => (e.key === 'Enter' ? void run() : undefined);
 $<HTMLInputElement>('threshold').oninput = () => (($('threshold-value').textContent = Number($<HTMLInputElement>('threshold').value).toFixed(2)), render());
+// Video frames: the slider shows a frame (prompts apply to it); after a run, its masks from the RLE document.
+function showFrameResults(): void {
+  if (!state.doc) return;
+  state.results = frameMasks(state.doc, state.frameIndex).map((o) => ({ label: `#${o.id} ${o.label}`, score: o.score, area: o.mask.data.reduce((n, v) => n + v, 0), box: o.box, rle: o.rle, mask: o.mask, colorIndex: o.id - 1, visible: true }));
+}
+$<HTMLInputElement>('frame').oninput = () => {
+  const index = Number($<HTMLInputElement>('frame').value);
+  $('frame-value').textContent = String(index);
+  state.frameIndex = index;
+  const frames = state.frames;
+  if (!frames || !state.image) return;
+  void frames.frame(index).then((bitmap) => {
+    if (state.frameIndex !== index || !state.image) return;
+    state.image = { ...state.image, bitmap };
+    if (state.doc) showFrameResults();
+    render();
+  });
+};
+$('preview').onclick = () => {
+  const objects = wirePrompts().filter((p) => p.type === 'object');
+  if (!state.session) return status('No session for this video: run it instead.', true);
+  if (!objects.length) return status('Click the object (or drag a box in "this object" mode) on this frame first.', true);
+  const session = state.session;
+  const frameIndex = state.frameIndex;
+  const started = performance.now();
+  status(`Segmenting frame ${frameIndex}…`);
+  void (async () => {
+    let shown: Shown[] = [];
+    for (const o of objects) {
+      const out = await client.sessionPrompt(session, { frame_index: frameIndex, ...(o.points ? { points: o.points } : {}), ...(o.box ? { box: o.box as [number, number, number, number] } : {}) });
+      shown = out.frame.objects.map((x) => {
+        const mask = decodeMask(x.rle);
+        return { label: `#${x.id} object`, score: x.score, area: mask.data.reduce((n, v) => n + v, 0), box: x.box, rle: x.rle, mask, colorIndex: x.id - 1, visible: true };
+      });
+    }
+    state.results = shown;
+    status(`Frame ${frameIndex}: ${shown.length} object(s) in ${Math.round(performance.now() - started)} ms (session preview; Segment tracks them through the video).`);
+    render();
+  })().catch((e: unknown) => status(describeError(e), true));
+};
+
+// Keyboard: arrows move a cross, Enter / Shift+Enter place points, B places box corners, Backspace undoes.
+canvas.onfocus = () => ((state.cursor ??= { x: Math.round(canvas.width / 2), y: Math.round(canvas.height / 2) }), render());
+canvas.onblur = () => render();
+canvas.onkeydown = (e) => {
+  if (!state.image) return;
+  state.cursor ??= { x: Math.round(canvas.width / 2), y: Math.round(canvas.height / 2) };
+  const mode = (document.querySelector('input[name="box-mode"]:checked') as HTMLInputElement).value as 'exemplar' | 'object';
+  if (!applyCanvasKey(e, state, { width: canvas.width, height: canvas.height }, mode, () => $('undo').click())) return;
+  e.preventDefault();
+  render();
+};
+$<HTMLInputElement>('api-key').onchange = () => {
+  client = new Sam3Client(location.origin, apiKey() ? { apiKey: apiKey() } : {});
+  void showModel();
+};
 void showModel();

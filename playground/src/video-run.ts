@@ -1,8 +1,9 @@
-// The playground's video path: submit the clip with its prompts (clicks on the first frame) as a /v1/videos job,
-// follow its progress, then play the overlay MP4 and list the tracked objects.
+// The playground's video path: submit the clip with its prompts (clicks on the frame shown) as a /v1/videos job,
+// follow its progress, then play the overlay MP4, list the tracked objects and return the RLE document for scrubbing.
 import type { Sam3Client } from '../../src/api/client.js';
 import type { JobResponse, WirePrompt } from '../../src/api/native-wire.js';
 import { SamError } from '../../src/domain/errors.js';
+import type { RleDocument } from './video-scrub.js';
 
 interface VideoView {
   status(text: string, error?: boolean): void;
@@ -10,9 +11,9 @@ interface VideoView {
   canvas: HTMLCanvasElement;
 }
 
-export async function runVideo(client: Sam3Client, video: File, prompts: WirePrompt[], view: VideoView): Promise<void> {
+export async function runVideo(client: Sam3Client, video: File, prompts: WirePrompt[], frameIndex: number, view: VideoView, authorization: Record<string, string>): Promise<RleDocument | undefined> {
   const concepts = prompts.filter((p) => p.type === 'concept' && p.text).map((p) => p.text!);
-  const objects = prompts.filter((p) => p.type === 'object').map((p, i) => ({ frame_index: 0, label: `object ${i + 1}`, ...(p.points ? { points: p.points } : {}), ...(p.box ? { box: p.box } : {}) }));
+  const objects = prompts.filter((p) => p.type === 'object').map((p, i) => ({ frame_index: frameIndex, label: `object ${i + 1}`, ...(p.points ? { points: p.points } : {}), ...(p.box ? { box: p.box } : {}) }));
   const progress = document.getElementById('progress') as HTMLProgressElement;
   const progressText = document.getElementById('progress-text')!;
   const player = document.getElementById('video-out') as HTMLVideoElement;
@@ -42,9 +43,12 @@ export async function runVideo(client: Sam3Client, video: File, prompts: WirePro
       player.hidden = false;
     }
     const rle = job.files.rle ? ` · <a href="${job.files.rle}" download>RLE JSON</a>` : '';
-    view.status(`${result.objects.length} object(s) tracked over ${result.frame_count} frames in ${Math.round(performance.now() - started)} ms.`);
+    const doc = job.files.rle ? ((await (await fetch(job.files.rle, { headers: authorization })).json()) as RleDocument) : undefined;
+    view.status(`${result.objects.length} object(s) tracked over ${result.frame_count} frames in ${Math.round(performance.now() - started)} ms. Move the frame slider to see each frame's masks.`);
     document.getElementById('status')!.insertAdjacentHTML('beforeend', rle);
+    return doc;
   } catch (e) {
     view.status(e instanceof SamError ? `${e.code}: ${e.message}` : String(e), true);
+    return undefined;
   }
 }

@@ -2,6 +2,7 @@
 // the end-to-end tests. Error bodies come back as SamError with the server's code, so callers handle one error type.
 import { ERROR_CODES, SamError, type ErrorCode } from '../domain/errors.js';
 import type { EmbedBody, EmbedResponse, ErrorBody, JobResponse, ModelsResponse, SegmentBody, SegmentResponse, VideoJobBody } from './native-wire.js';
+import type { SessionPromptBody, SessionPromptResponse, SessionResponse } from './video-session-wire.js';
 
 export interface ClientOptions {
   apiKey?: string;
@@ -45,6 +46,21 @@ export class Sam3Client {
 
   job(id: string): Promise<JobResponse> {
     return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`, undefined, {});
+  }
+
+  /** Opens an interactive video session on an uploaded clip. */
+  createSession(video: Blob, filename = 'video'): Promise<SessionResponse> {
+    const form = new FormData();
+    form.append('video', video, filename);
+    return this.call('POST', '/v1/video-sessions', form, {});
+  }
+
+  sessionPrompt(id: string, body: SessionPromptBody): Promise<SessionPromptResponse> {
+    return this.call('POST', `/v1/video-sessions/${encodeURIComponent(id)}/prompts`, JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+
+  closeSession(id: string): Promise<void> {
+    return this.call('DELETE', `/v1/video-sessions/${encodeURIComponent(id)}`, undefined, {});
   }
 
   models(): Promise<ModelsResponse> {

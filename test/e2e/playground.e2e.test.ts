@@ -1,6 +1,7 @@
 // The web playground in a real browser (Debian chromium driven by playwright-core) against `sam3 serve --model demo`:
 // upload an image, type "red", see one object listed and drawn; add a point and a box; filter by threshold without
-// re-running; download the RLE JSON and decode it; run a short video to 100 %. Screenshots go to
+// re-running; download the RLE JSON and decode it; prompt a video on frame 5 with the keyboard, run it to 100 % and
+// scrub its masks; an API-key server. Screenshots go to
 // test-artifacts/playground/. Skipped, saying why, where no chromium is installed (.ci/run installs it).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -106,17 +107,59 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     expect(maskIou(decodeCocoRle(doc.objects[1]!.rle), scene.masks[1]!)).toBeGreaterThan(0.9);
   });
 
-  it('runs a short video to 100 % and lists the tracked object', async () => {
+  it('prompts a video on frame 5 (placed with the keyboard), previews it, runs to 100 % and scrubs masks per frame', async () => {
     const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 96, height: 64, fps: 10, frames: 10, shapes: [linear(COLORS.red, 24, 20, [4, 4], [60, 30], 0, 9, 10)] });
     await page.click('#clear');
+    await page.fill('#text', '');
     await page.setInputFiles('#file', video.path);
     await expect.poll(() => page.locator('#video-panel').isVisible()).toBe(true);
-    await page.fill('#text', 'red');
+    await expect.poll(() => page.locator('#frame').getAttribute('max'), { timeout: 30_000 }).toBe('9');
+    await page.locator('#frame').fill('5');
+    await expect.poll(() => page.locator('#frame-value').textContent()).toBe('5');
+    // The red box is at x 36–60, y 18–38 on frame 5; the keyboard cross starts at the centre (48, 32).
+    await page.focus('#canvas');
+    for (let k = 0; k < 4; k++) await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.click('#preview');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Frame 5: 1 object\(s\)/);
     await page.click('#run');
     await expect.poll(() => page.locator('#progress-text').textContent(), { timeout: 90_000 }).toBe('100%');
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/1 object\(s\) tracked over 10 frames/);
-    expect(await objects().allTextContents()).toEqual([expect.stringMatching(/^#1 red/)]);
     expect(await page.locator('#video-out').getAttribute('src')).toMatch(/\/files\//);
     await page.screenshot({ path: join(SHOTS, '3-video.png') });
+    // Scrubbing: masks come from the RLE document; the object starts on frame 5, so frame 2 has none.
+    await page.locator('#frame').fill('8');
+    await expect.poll(() => objects().allTextContents()).toEqual([expect.stringMatching(/^#1 object 1/)]);
+    await page.screenshot({ path: join(SHOTS, '4-video-frame-8.png') });
+    await page.locator('#frame').fill('2');
+    await expect.poll(() => objects().count()).toBe(0);
+  }, 150_000);
+});
+
+describe.skipIf(!available)('web playground with API keys', () => {
+  it('shows 401 plainly, then works once the key is typed in', async () => {
+    const server = await startServer([], { SAM3_API_KEYS: 'secret-key-1' });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'sam3-playground-key-'));
+      const scene = drawScene(160, 120, [{ kind: 'rect', color: RED, x0: 20, y0: 20, x1: 80, y1: 80 }]);
+      await writeFile(join(dir, 'scene.png'), await encodePng(scene));
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      await expect.poll(() => page.locator('#model').textContent()).toMatch(/UNAUTHORIZED/);
+      await page.setInputFiles('#file', join(dir, 'scene.png'));
+      await page.fill('#text', 'red');
+      await page.click('#run');
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^UNAUTHORIZED: /);
+      await page.fill('#api-key', 'secret-key-1');
+      await page.locator('#api-key').dispatchEvent('change');
+      await expect.poll(() => page.locator('#model').textContent()).toMatch(/demo \(synthetic, not SAM 3\)/);
+      await page.click('#run');
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^1 object\(s\)/);
+      await rm(dir, { recursive: true, force: true });
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
   }, 120_000);
 });
