@@ -9,6 +9,7 @@ import type { VideoSessions } from '../../engine/video-engine.js';
 import { requestError } from '../errors.js';
 import { multipartReader } from './multipart-request.js';
 import { sessionFrame, sessionPrompt, sessionResponse } from './video-sessions-translate.js';
+import { videoSource } from './videos-translate.js';
 
 export interface VideoSessionRouteOptions {
   /** Absent on an API node of a scaled-out deployment: the routes then answer VIDEO_UNAVAILABLE. */
@@ -39,17 +40,7 @@ export async function nativeVideoSessionRoutes(app: FastifyInstance, options: Vi
     '/video-sessions',
     { schema: { tags, summary: 'Open a session on a video (decoded once; prompts and propagation then run frame by frame)', body: CreateSessionBody, response: { 201: SessionResponse, ...errors } }, preValidation: upload.preValidation },
     async (request, reply) => {
-      const file = upload.file(request);
-      const given = [request.body.video?.url, request.body.video?.base64, file].filter((v) => v !== undefined).length;
-      if (given !== 1) throw new SamError('INVALID_ARGUMENT', `Expected exactly one of video.url, video.base64 or a multipart "video" file but received ${given}`, { field: 'video' });
-      let bytes = file;
-      if (request.body.video?.base64 !== undefined) {
-        const text = request.body.video.base64.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, '');
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length === 0) throw new SamError('INVALID_ARGUMENT', 'Expected base64 bytes in video.base64', { field: 'video.base64' });
-        bytes = Buffer.from(text, 'base64');
-        if (bytes.length > options.maxVideoBytes) throw new SamError('VIDEO_TOO_LARGE', `The video in video.base64 exceeds the ${options.maxVideoBytes}-byte limit`, { field: 'video.base64', limit: options.maxVideoBytes });
-      }
-      const info = await sessions().create(bytes ? { bytes } : { url: request.body.video!.url! });
+      const info = await sessions().create(videoSource(request.body.video, upload.file(request), options.maxVideoBytes));
       reply.code(201);
       return sessionResponse(info);
     },
