@@ -27,8 +27,6 @@ export interface FrameTrackerOptions {
   source: ImageSize;
   /** 1: frames come in increasing order; −1: a backward pass. */
   direction: 1 | -1;
-  /** Use the memory tracker graphs when the bundle has them (default true). */
-  memory?: boolean;
   /** Ids new objects must not take (clicked objects of a session, removed objects). */
   reservedIds?: Iterable<number>;
 }
@@ -48,7 +46,7 @@ export class FrameTracker {
   constructor(private readonly options: FrameTrackerOptions) {
     const { model, gridSize, tracking } = options;
     this.tracker = new MultiObjectTracker({ ...DEFAULT_TRACKER, maskSize: gridSize, newObjectThreshold: tracking.newObjectThreshold }, options.concepts, options.reservedIds);
-    this.follower = model.tracker && options.memory !== false ? new MemoryFollower(model.tracker, options.direction) : new BoxFollower(model, gridSize);
+    this.follower = model.tracker ? new MemoryFollower(model.tracker, options.direction) : new BoxFollower(model, gridSize);
     this.cellsToClean = Math.round((FILL_HOLE_CELLS_AT_288 * gridSize * gridSize) / (288 * 288));
   }
 
@@ -117,8 +115,9 @@ export class FrameTracker {
       }
       // Followed objects not on this frame: remember them absent, so "the previous frame" says so.
       const shown = new Set(outputs.map((o) => o.id));
+      const alive = new Set(this.tracker.liveIds());
       for (const id of [...predicted.keys(), ...prompted.keys()]) {
-        if (shown.has(id) || !this.tracker.liveIds().includes(id) || !follower.follows(id)) continue;
+        if (shown.has(id) || !alive.has(id) || !follower.follows(id)) continue;
         const p = predicted.get(id) ?? prompted.get(id)!;
         await follower.remember(id, p.logits, -10, promptedIds.includes(id) ? 'prompted' : 'tracked', ctx());
       }

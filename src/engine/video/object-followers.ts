@@ -18,7 +18,7 @@ const SEARCH_MARGIN = 0.25;
 const HIDDEN_LOGIT = -1024;
 
 /** The previous frame's grid box → a source-pixel box prompt with room for motion, clamped to the frame. */
-export function searchBox(box: { x0: number; y0: number; x1: number; y1: number }, gridSize: number, size: ImageSize): { x0: number; y0: number; x1: number; y1: number } {
+function searchBox(box: { x0: number; y0: number; x1: number; y1: number }, gridSize: number, size: ImageSize): { x0: number; y0: number; x1: number; y1: number } {
   const margin = SEARCH_MARGIN * Math.max(box.x1 - box.x0, box.y1 - box.y0);
   const sx = size.width / gridSize;
   const sy = size.height / gridSize;

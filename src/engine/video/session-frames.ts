@@ -17,10 +17,6 @@ export class SessionFrames {
     return this.timesS.length;
   }
 
-  get diskBytes(): number {
-    return this.count * this.resolution * this.resolution * 3;
-  }
-
   static async decode(video: string, dir: string, resolution: number, maxFrames: number, expectedFrames: number | undefined, signal?: AbortSignal): Promise<SessionFrames> {
     const file = await open(join(dir, 'frames.rgb'), 'w+');
     const times: number[] = [];

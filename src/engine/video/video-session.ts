@@ -122,6 +122,14 @@ export class VideoSession {
     return renderFrame({ index, timeS: this.frames.timesS[index]!, outputs }, this.ctx.gridSize, this.info.width, this.info.height);
   }
 
+  /** The stored masks of `ids` on frame `index`, on the S×S grid: what a refinement there starts from. */
+  private storedGrids(index: number, ids: readonly number[]): Map<number, Float32Array> {
+    const frame = this.results.get(index);
+    const grids = new Map<number, Float32Array>();
+    for (const o of frame?.objects ?? []) if (ids.includes(o.id)) grids.set(o.id, rleToGrid(o.rle, this.ctx.gridSize));
+    return grids;
+  }
+
   private nextObjectId(): number {
     const known = [...this.prompts.map((p) => p.objId!), ...this.removed, ...[...this.results.values()].flatMap((f) => f.objects.map((o) => o.id))];
     return known.length === 0 ? 1 : Math.max(...known) + 1;
@@ -137,7 +145,11 @@ export class VideoSession {
     if (p.text !== undefined) {
       const texts = p.text.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
       if (texts.length === 0) throw new SamError('PROMPT_REQUIRED', 'text must name at least one concept', { field: 'text', received: p.text });
-      if (!this.ctx.model.info.concepts) throw new SamError('CAPABILITY_MISSING', `The model '${this.ctx.model.info.name}' cannot segment concepts: its bundle lacks those graphs`, { field: 'text' });
+      const { concepts, objects } = this.ctx.model.info;
+      if (!concepts) throw new SamError('CAPABILITY_MISSING', `The model '${this.ctx.model.info.name}' cannot segment concepts: its bundle lacks those graphs`, { field: 'text' });
+      if (objects && (concepts.resolution !== objects.resolution || concepts.maskSize !== objects.maskSize)) {
+        throw new SamError('MODEL_CONTRACT_MISMATCH', `The concept graphs (${concepts.resolution}px, ${concepts.maskSize}² masks) and the tracker graphs (${objects.resolution}px, ${objects.maskSize}² masks) differ; a session's frames are decoded for the tracker, so text prompts cannot run on them`, { field: 'text' });
+      }
       for (const text of texts) if (!this.concepts.some((c) => c.text === text)) this.concepts.push({ text, frameIndex: p.frameIndex });
       const tracker = this.tracker(1, texts, stored?.objects.map((o) => o.id) ?? []);
       const step = await this.step(tracker, p.frameIndex, [], timings, signal);
@@ -161,9 +173,7 @@ export class VideoSession {
     };
     if (same) this.prompts.splice(this.prompts.indexOf(same), 1, prompt);
     else this.prompts.push(prompt);
-    const previous = stored?.objects.find((o) => o.id === objId);
-    const storedGrid = previous ? new Map([[objId, rleToGrid(previous.rle, this.ctx.gridSize)]]) : undefined;
-    const step = await this.step(this.tracker(1, []), p.frameIndex, [prompt], timings, signal, storedGrid);
+    const step = await this.step(this.tracker(1, []), p.frameIndex, [prompt], timings, signal, this.storedGrids(p.frameIndex, [objId]));
     const mine = this.render(p.frameIndex, step).objects.filter((o) => o.id === objId);
     const frame: VideoFrameResult = { index: p.frameIndex, timeS: this.frames.timesS[p.frameIndex]!, objects: [...(stored?.objects ?? []).filter((o) => o.id !== objId), ...mine].sort((a, b) => a.id - b.id) };
     this.store(frame);
@@ -196,12 +206,7 @@ export class VideoSession {
           if (index < 0 || index >= this.frames.count) break;
           if (request.signal?.aborted) throw request.signal.reason instanceof SamError ? request.signal.reason : new SamError('REQUEST_CANCELLED', 'Propagation was cancelled', {});
           const here = this.prompts.filter((p) => p.frameIndex === index);
-          const before = this.results.get(index);
-          const stored = new Map(here.flatMap((p) => {
-            const o = before?.objects.find((x) => x.id === p.objId);
-            return o ? [[p.objId!, rleToGrid(o.rle, this.ctx.gridSize)] as const] : [];
-          }));
-          const step = await this.step(tracker, index, here, timings, request.signal, stored);
+          const step = await this.step(tracker, index, here, timings, request.signal, this.storedGrids(index, here.map((p) => p.objId!)));
           for (const id of tracker.tracker.liveIds()) if (!this.labels.has(id)) this.labels.set(id, tracker.tracker.label(id));
           this.passBytes = tracker.follower.bytes;
           if (step.removedNow.length > 0) {

@@ -125,14 +125,6 @@ export class MultiObjectTracker {
     return this.tracks.get(id)?.concept;
   }
 
-  /** Sets an object's last mask (a session's stored result seeds a one-frame refinement). */
-  setLastMask(id: number, mask: BinaryMask): void {
-    const t = this.tracks.get(id);
-    if (!t) return;
-    t.lastMask = mask;
-    t.centroid = gridCentroid(mask);
-  }
-
   /** Live clicked objects (concept −1). */
   promptedIds(): number[] {
     return [...this.tracks.values()].filter((t) => t.concept < 0).map((t) => t.id);
