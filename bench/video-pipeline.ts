@@ -1,19 +1,26 @@
-// `npm run bench:video [-- --seconds N] [-- --fps N]`: a synthetic 1280×720 clip through `segmentVideo` on the
-// demo model (3 concepts): wall-clock fps, time in the model's graphs vs the rest (decode, preprocess, tracker,
-// upsampling, non-overlap, RLE, JSON), and peak RSS. Prints Markdown for BENCHMARKS.md.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// `npm run bench:video [-- --seconds N] [-- --fps N] [-- --modes memory,detection] [-- --no-replay]`: a synthetic
+// 1280×720 clip through `segmentVideo` on the demo model (3 concepts), per tracking mode in two passes:
+//  1. the real graphs (recorded): wall-clock fps, time in the graphs vs the rest, peak RSS;
+//  2. the same run with every graph call answered from the recording: the non-model pipeline (ffmpeg decode and
+//     scale, preprocess, tracker, memory writes, upsampling, non-overlap, RLE, JSON) at its own speed. The RLE
+//     document must come out byte-identical to pass 1, or the benchmark fails.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeDemoBundle } from '../src/demo-model/write-demo-bundle.js';
 import { LocalEngine } from '../src/engine/local-engine.js';
+import type { VideoSummary } from '../src/engine/video-engine.js';
+import { demoBundle } from '../test/helpers/demo-bundles.js';
 import { COLORS, linear, writeSyntheticVideo } from '../test/helpers/synthetic-video.js';
+import { GraphReplay } from './graph-replay.js';
 
-const arg = (name: string, fallback: number): number => {
+const arg = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+  return at > 0 ? process.argv[at + 1]! : fallback;
 };
-const seconds = arg('seconds', 20);
-const sampleFps = arg('fps', 0) || undefined;
+const seconds = Number(arg('seconds', '10'));
+const sampleFps = Number(arg('fps', '0')) || undefined;
+const modes = arg('modes', 'memory,detection').split(',');
+const replayPass = !process.argv.includes('--no-replay');
 const fps = 30;
 const frames = seconds * fps;
 const dir = mkdtempSync(join(tmpdir(), 'sam3-bench-video-'));
@@ -28,29 +35,62 @@ const shapes = [
   { color: COLORS.blue, at: (f: number) => ({ x0: 1100 - x(f), y0: y(f), x1: 1100 - x(f) + 140, y1: y(f) + 140 }) },
   linear(COLORS.green, 200, 120, [40, 560], [1000, 560], 0, frames - 1, frames),
 ];
-let started = performance.now();
+const encodeStarted = performance.now();
 const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 1280, height: 720, fps, frames, shapes, preset: 'ultrafast', crf: 18, keepTruth: false });
-const encodeS = (performance.now() - started) / 1000;
-const engine = await LocalEngine.create({ modelDir: await writeDemoBundle(join(process.cwd(), '.cache', 'test-models', 'demo-r1008'), { resolution: 1008 }) });
-started = performance.now();
-const summary = await engine.segmentVideo(
-  { video: video.path, concepts: ['red', 'blue', 'green'], objects: [], documentPath: join(dir, 'rle.json'), ...(sampleFps ? { sampleFps } : {}) },
-  { frame: () => undefined },
-);
-const wallS = (performance.now() - started) / 1000;
-const modelMs = Object.entries(summary.timingsMs).filter(([k]) => /encoder|decoder/.test(k)).reduce((n, [, v]) => n + v, 0);
-const restS = wallS - modelMs / 1000;
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
-await engine.close();
-console.log(`### Video pipeline, 1280×720, ${seconds} s at ${fps} fps${sampleFps ? `, processed at ${sampleFps} fps` : ''}, demo model, 3 concepts (${cpus().length} × ${cpus()[0]?.model.trim()})\n`);
-console.log('| measure | value |\n|---|---:|');
-console.log(`| frames processed | ${summary.frameCount} |`);
-console.log(`| objects | ${summary.objects.map((o) => `${o.id} ${o.label}`).join(', ')} |`);
-console.log(`| wall time | ${wallS.toFixed(1)} s (${(summary.frameCount / wallS).toFixed(1)} fps) |`);
-console.log(`| in the model's graphs | ${(modelMs / 1000).toFixed(1)} s |`);
-console.log(`| everything else (decode wait, preprocess, tracker, render, RLE, JSON) | ${restS.toFixed(1)} s → **${(summary.frameCount / restS).toFixed(1)} fps** |`);
-console.log(`| peak RSS of the process | ${peakRssMb.toFixed(0)} MB |`);
-console.log(`| RLE document | ${(statSync(join(dir, 'rle.json')).size / 1024).toFixed(0)} KiB |`);
-console.log(`| stages (ms) | ${Object.entries(summary.timingsMs).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')} |`);
-console.log(`\n(clip encoded in ${encodeS.toFixed(1)} s, not counted)`);
+const encodeS = (performance.now() - encodeStarted) / 1000;
+
+const GRAPH_STAGE = /encoder|decoder|attention/;
+const graphMs = (s: VideoSummary): number => Object.entries(s.timingsMs).filter(([k]) => GRAPH_STAGE.test(k)).reduce((n, [, v]) => n + v, 0);
+const stages = (s: VideoSummary): string => Object.entries(s.timingsMs).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
+
+async function pass(memoryTracker: boolean, documentPath: string): Promise<{ summary: VideoSummary; wallMs: number }> {
+  const engine = await LocalEngine.create({ modelDir: await demoBundle(1008, { memoryTracker }) });
+  try {
+    const started = performance.now();
+    const summary = await engine.segmentVideo({ video: video.path, concepts: ['red', 'blue', 'green'], objects: [], documentPath, ...(sampleFps ? { sampleFps } : {}) }, { frame: () => undefined });
+    return { summary, wallMs: performance.now() - started };
+  } finally {
+    await engine.close();
+  }
+}
+
+console.log(`### Video pipeline, 1280×720, ${seconds} s at ${fps} fps${sampleFps ? `, processed at ${sampleFps} fps` : ''}, demo model at 1008, 3 concepts (${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version})\n`);
+let failed = false;
+for (const mode of modes) {
+  const memoryTracker = mode === 'memory';
+  const replay = new GraphReplay();
+  if (replayPass) replay.record();
+  const real = await pass(memoryTracker, join(dir, `${mode}-real.json`));
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const realGraphMs = graphMs(real.summary) - replay.recordMs;
+  const realWallMs = real.wallMs - replay.recordMs;
+  const n = real.summary.frameCount;
+  console.log(`#### ${real.summary.mode}\n`);
+  console.log('| measure | value |\n|---|---:|');
+  console.log(`| frames processed | ${n} |`);
+  console.log(`| objects | ${real.summary.objects.map((o) => `${o.id} ${o.label}`).join(', ')} |`);
+  console.log(`| pass 1 (real graphs): wall | ${(realWallMs / 1000).toFixed(1)} s (${(n / (realWallMs / 1000)).toFixed(1)} fps) |`);
+  console.log(`| pass 1: in the graphs | ${(realGraphMs / 1000).toFixed(1)} s |`);
+  console.log(`| pass 1: everything else (wall − graphs) | ${((realWallMs - realGraphMs) / 1000).toFixed(1)} s → ${(n / ((realWallMs - realGraphMs) / 1000)).toFixed(1)} fps |`);
+  console.log(`| pass 1: peak RSS of the process so far | ${peakRssMb.toFixed(0)} MB |`);
+  if (replayPass) {
+    replay.replay();
+    const replayed = await pass(memoryTracker, join(dir, `${mode}-replay.json`));
+    replay.restore();
+    const same = readFileSync(join(dir, `${mode}-real.json`), 'utf8') === readFileSync(join(dir, `${mode}-replay.json`), 'utf8');
+    failed ||= !same;
+    const answerMs = graphMs(replayed.summary);
+    const hostMs = replayed.wallMs - answerMs;
+    console.log(`| pass 2 (graphs replayed): wall | ${(replayed.wallMs / 1000).toFixed(2)} s, of which ${(answerMs / 1000).toFixed(2)} s answering graph calls from the recording |`);
+    console.log(`| **non-model pipeline** (pass 2 wall − replay answers) | ${(hostMs / 1000).toFixed(2)} s → **${(n / (hostMs / 1000)).toFixed(1)} fps** (${(hostMs / n).toFixed(1)} ms/frame) |`);
+    console.log(`| pass 2 RLE document identical to pass 1 | ${same ? 'yes' : '**NO**'} |`);
+    console.log(`| pass 2 stages (ms) | ${stages(replayed.summary)} |`);
+  }
+  console.log(`| pass 1 stages (ms) | ${stages(real.summary)} |\n`);
+}
+console.log(`(clip encoded in ${encodeS.toFixed(1)} s, not counted)`);
 rmSync(dir, { recursive: true, force: true });
+if (failed) {
+  console.error('The replayed pass did not reproduce the recorded pass: the measurement is void.');
+  process.exitCode = 1;
+}
