@@ -77,15 +77,17 @@ export class GraphReplay {
 
   /** Runs the real graphs and keeps each call's outputs. */
   record(): void {
-    const self = this;
     const original = this.original;
+    const keep = (label: string, out: Fetches): void => {
+      const started = performance.now();
+      const list = this.calls.get(label) ?? [];
+      list.push(Object.entries(out).map(([name, t]) => Object.assign(compress(t), { name })));
+      this.calls.set(label, list);
+      this.recordMs += performance.now() - started;
+    };
     GraphSession.prototype.run = async function (this: GraphSession, feeds: Feeds): Promise<Fetches> {
       const out = await original.call(this, feeds);
-      const started = performance.now();
-      const list = self.calls.get(this.label) ?? [];
-      list.push(Object.entries(out).map(([name, t]) => Object.assign(compress(t), { name })));
-      self.calls.set(this.label, list);
-      self.recordMs += performance.now() - started;
+      keep(this.label, out);
       return out;
     };
   }
