@@ -21,12 +21,30 @@ function compress(t: ort.Tensor): RecordedTensor {
   const data = t.data as Values;
   const values: unknown[] = [];
   const ends: number[] = [];
-  let start = 0;
-  for (let i = 1; i <= data.length; i++) {
-    if (i < data.length && data[i] === data[start]) continue;
-    values.push(data[start]);
-    ends.push(i);
-    start = i;
+  if (data instanceof Float32Array) {
+    // The common case, kept monomorphic: most outputs are float32 and mostly constant.
+    let start = 0;
+    let v = data[0]!;
+    for (let i = 1; i < data.length; i++) {
+      const x = data[i]!;
+      if (x === v || (x !== x && v !== v)) continue;
+      values.push(v);
+      ends.push(i);
+      start = i;
+      v = x;
+    }
+    if (data.length > start) {
+      values.push(v);
+      ends.push(data.length);
+    }
+  } else {
+    let start = 0;
+    for (let i = 1; i <= data.length; i++) {
+      if (i < data.length && data[i] === data[start]) continue;
+      values.push(data[start]);
+      ends.push(i);
+      start = i;
+    }
   }
   return { type: t.type, dims: [...t.dims], length: data.length, values, ends: Int32Array.from(ends) };
 }

@@ -19,3 +19,12 @@ export interface ImageSize {
  * http(s) URL fetched under the server's URL policy.
  */
 export type ImageInput = Uint8Array | { readonly base64: string } | { readonly url: string };
+
+/** Decoded pixels as three separate width·height planes (video frames at model resolution). */
+export interface PlanarRgb {
+  readonly width: number;
+  readonly height: number;
+  readonly r: Uint8Array;
+  readonly g: Uint8Array;
+  readonly b: Uint8Array;
+}

@@ -7,8 +7,22 @@ interface AxisTaps {
   w1: Float32Array;
 }
 
-/** PyTorch `interpolate(mode='bilinear', align_corners=False)` source taps for one axis. */
+/** Taps already computed, by "in→out" (a video asks for the same few sizes every frame). */
+const tapsMade = new Map<string, AxisTaps>();
+const TAPS_KEPT = 64;
+
+/** PyTorch `interpolate(mode='bilinear', align_corners=False)` source taps for one axis (shared, read-only). */
 function axisTaps(inSize: number, outSize: number): AxisTaps {
+  const key = `${inSize}→${outSize}`;
+  const known = tapsMade.get(key);
+  if (known) return known;
+  const taps = computeTaps(inSize, outSize);
+  if (tapsMade.size >= TAPS_KEPT) tapsMade.clear();
+  tapsMade.set(key, taps);
+  return taps;
+}
+
+function computeTaps(inSize: number, outSize: number): AxisTaps {
   const i0 = new Int32Array(outSize);
   const i1 = new Int32Array(outSize);
   const w1 = new Float32Array(outSize);
@@ -94,25 +108,43 @@ function reach(taps: AxisTaps, lo: number, hi: number): [number, number] {
   return first < 0 ? [0, 0] : [first, last + 1];
 }
 
-/**
- * Like `upsampleLogitsToMask` with threshold 0, but only over the output rectangle that the input's positive cells
- * can reach, so a small object in a large frame costs its own size. Null when no cell is positive.
- */
-export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, inHeight: number, outWidth: number, outHeight: number): MaskRegion | null {
-  let cx0 = inWidth;
-  let cy0 = inHeight;
-  let cx1 = -1;
-  let cy1 = -1;
+/** Tight box of the input cells with logit > 0 (x1, y1 exclusive), or null. */
+export interface CellBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+function positiveCells(logits: Float32Array, inWidth: number, inHeight: number): CellBox | null {
+  let x0 = inWidth;
+  let y0 = inHeight;
+  let x1 = -1;
+  let y1 = -1;
   for (let y = 0; y < inHeight; y++) {
     for (let x = 0; x < inWidth; x++) {
       if (!(logits[y * inWidth + x]! > 0)) continue;
-      if (x < cx0) cx0 = x;
-      if (x > cx1) cx1 = x;
-      if (y < cy0) cy0 = y;
-      cy1 = y;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
     }
   }
-  if (cx1 < 0) return null;
+  return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
+/**
+ * Like `upsampleLogitsToMask` with threshold 0, but only over the output rectangle that the input's positive cells
+ * can reach, so a small object in a large frame costs its own size. Null when no cell is positive. `cells`: the
+ * positive cells' box when the caller already knows it (else the grid is scanned for it).
+ */
+export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, inHeight: number, outWidth: number, outHeight: number, cells?: CellBox | null): MaskRegion | null {
+  const known = cells === undefined ? positiveCells(logits, inWidth, inHeight) : cells;
+  if (!known) return null;
+  const cx0 = known.x0;
+  const cy0 = known.y0;
+  const cx1 = known.x1 - 1;
+  const cy1 = known.y1 - 1;
   const tx = axisTaps(inWidth, outWidth);
   const ty = axisTaps(inHeight, outHeight);
   const [x0, x1] = reach(tx, cx0, cx1 + 1);
@@ -120,23 +152,46 @@ export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, in
   const width = x1 - x0;
   const height = y1 - y0;
   const data = new Uint8Array(width * height);
-  const row = new Float32Array(width);
-  const row2 = new Float32Array(width);
+  const i0 = tx.i0.subarray(x0, x1);
+  const i1 = tx.i1.subarray(x0, x1);
+  const w1 = tx.w1.subarray(x0, x1);
   const horizontal = (r: number, into: Float32Array): void => {
     const base = r * inWidth;
     for (let x = 0; x < width; x++) {
-      const a = logits[base + tx.i0[x0 + x]!]!;
-      into[x] = a + (logits[base + tx.i1[x0 + x]!]! - a) * tx.w1[x0 + x]!;
+      const a = logits[base + i0[x]!]!;
+      into[x] = a + (logits[base + i1[x]!]! - a) * w1[x]!;
     }
   };
+  // Output rows walk the source rows in order: each source row is interpolated horizontally once and kept while
+  // it is the upper or lower tap.
+  let upper = new Float32Array(width);
+  let lower = new Float32Array(width);
+  let upperRow = -1;
+  let lowerRow = -1;
   for (let y = 0; y < height; y++) {
     const oy = y0 + y;
-    horizontal(ty.i0[oy]!, row);
-    horizontal(ty.i1[oy]!, row2);
+    const top = ty.i0[oy]!;
+    const bottom = ty.i1[oy]!;
+    if (upperRow !== top) {
+      if (lowerRow === top) {
+        [upper, lower] = [lower, upper];
+        lowerRow = -1;
+      } else horizontal(top, upper);
+      upperRow = top;
+    }
+    let below = upper;
+    if (bottom !== top) {
+      if (lowerRow !== bottom) {
+        horizontal(bottom, lower);
+        lowerRow = bottom;
+      }
+      below = lower;
+    }
     const wy = ty.w1[oy]!;
+    const out = y * width;
     for (let x = 0; x < width; x++) {
-      const a = row[x]!;
-      if (a + (row2[x]! - a) * wy > 0) data[y * width + x] = 1;
+      const a = upper[x]!;
+      if (a + (below[x]! - a) * wy > 0) data[out + x] = 1;
     }
   }
   return { x0, y0, width, height, data };

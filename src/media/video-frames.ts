@@ -2,6 +2,7 @@
 // optional fps subsampling and a frame cap. Backpressure: ffmpeg's stdout is read only as fast as frames are used.
 import { spawn } from 'node:child_process';
 import { SamError } from '../domain/errors.js';
+import type { PlanarRgb } from '../domain/image.js';
 import { ffmpegBinaries } from './ffmpeg-binary.js';
 import { TextTail, lastErrorLine } from './run-process.js';
 
@@ -10,13 +11,21 @@ export interface DecodedFrame {
   index: number;
   /** Presentation time in the source, seconds. */
   timeS: number;
-  /** RGB, interleaved, width × height × 3 bytes. */
+  /**
+   * width × height × 3 bytes: RGB interleaved (layout 'interleaved'), or three planes in ffmpeg's gbrp order — G,
+   * then B, then R (layout 'planar'; see `framePlanes`).
+   */
   data: Uint8Array;
 }
 
 export interface FrameStreamOptions {
   width: number;
   height: number;
+  /**
+   * 'planar' asks ffmpeg for gbrp: its planar RGB path converts and scales in about half the time of rgb24 and,
+   * with bicubic scaling, is closer to an exact RGB resize (mean error 0.14 vs 2.0 levels on our test clip).
+   */
+  layout?: 'interleaved' | 'planar';
   /** Keep this many frames per second (ffmpeg fps filter); undefined = every frame (VFR kept as is). */
   sampleFps?: number;
   maxFrames?: number;
@@ -24,6 +33,15 @@ export interface FrameStreamOptions {
   expectedFrames?: number;
   signal?: AbortSignal;
   field?: string;
+}
+
+/** ffmpeg decodes this many frames ahead of the consumer, on its own cores, then waits. */
+const READ_AHEAD_FRAMES = 3;
+
+/** The R, G and B planes of a 'planar' frame (views, no copy). */
+export function framePlanes(data: Uint8Array, width: number, height: number): PlanarRgb {
+  const n = width * height;
+  return { width, height, g: data.subarray(0, n), b: data.subarray(n, 2 * n), r: data.subarray(2 * n, 3 * n) };
 }
 
 const SHOWINFO = /Parsed_showinfo.*?\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:\s*(-?[\d.]+(?:e[-+]?\d+)?)/;
@@ -37,7 +55,7 @@ export async function* readVideoFrames(path: string, options: FrameStreamOptions
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-i', path, '-an', '-sn', '-dn',
     '-vf', filters.join(','), ...(options.sampleFps ? [] : ['-vsync', 'passthrough']),
     ...(options.maxFrames !== undefined ? ['-frames:v', String(options.maxFrames)] : []),
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+    '-f', 'rawvideo', '-pix_fmt', options.layout === 'planar' ? 'gbrp' : 'rgb24', 'pipe:1',
   ];
   const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const onAbort = () => child.kill('SIGKILL');
@@ -74,26 +92,58 @@ export async function* readVideoFrames(path: string, options: FrameStreamOptions
     return times[index] ?? (index > 0 ? (times[index - 1] ?? 0) : 0);
   };
 
+  // Frames are assembled as ffmpeg writes them and queued up to READ_AHEAD_FRAMES; stdout pauses while the queue
+  // is full, so memory stays bounded and decoding overlaps the consumer's work.
   const frameBytes = width * height * 3;
+  const ready: Uint8Array[] = [];
   let frame = new Uint8Array(frameBytes);
   let filled = 0;
+  let ended = false;
+  let streamError: Error | undefined;
+  let consumerWaiting: (() => void) | undefined;
+  const notify = () => {
+    consumerWaiting?.();
+    consumerWaiting = undefined;
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (let offset = 0; offset < chunk.length; ) {
+      const take = Math.min(frameBytes - filled, chunk.length - offset);
+      frame.set(chunk.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled === frameBytes) {
+        ready.push(frame);
+        frame = new Uint8Array(frameBytes);
+        filled = 0;
+      }
+    }
+    if (ready.length >= READ_AHEAD_FRAMES) child.stdout.pause();
+    notify();
+  });
+  const finish = () => {
+    ended = true;
+    notify();
+  };
+  child.stdout.on('end', finish);
+  child.on('error', finish);
+  child.stdout.on('error', (e) => {
+    streamError = e;
+    notify();
+  });
   let index = 0;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const take = Math.min(frameBytes - filled, chunk.length - offset);
-        frame.set(chunk.subarray(offset, offset + take), filled);
-        filled += take;
-        offset += take;
-        if (filled === frameBytes) {
-          const timeS = await timeOf(index);
-          yield { index, timeS, data: frame };
-          index++;
-          frame = new Uint8Array(frameBytes);
-          filled = 0;
-        }
+    for (;;) {
+      const next = ready.shift();
+      if (!next) {
+        if (streamError) throw new SamError('VIDEO_DECODE_FAILED', `Reading the ${field}'s frames failed: ${streamError.message}`, { field }, { cause: streamError });
+        if (ended) break;
+        await new Promise<void>((resolve) => (consumerWaiting = resolve));
+        continue;
       }
+      if (ready.length < READ_AHEAD_FRAMES) child.stdout.resume();
+      const timeS = await timeOf(index);
+      yield { index, timeS, data: next };
+      index++;
     }
     const code = await Promise.race([closed, spawnError]);
     options.signal?.throwIfAborted();

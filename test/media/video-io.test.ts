@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegBinaries } from '../../src/media/ffmpeg-binary.js';
-import { readVideoFrames } from '../../src/media/video-frames.js';
+import { framePlanes, readVideoFrames } from '../../src/media/video-frames.js';
 import { checkVideoLimits, probeVideo } from '../../src/media/video-probe.js';
 import { COLORS, linear, writeSyntheticVideo, type SyntheticVideo } from '../helpers/synthetic-video.js';
 
@@ -52,6 +52,28 @@ describe('video I/O', () => {
       at(10, 18).forEach((v, c) => expect(Math.abs(v - COLORS.red[c]!)).toBeLessThan(40));
       at(80, 50).forEach((v) => expect(Math.abs(v - 128)).toBeLessThan(10));
     }
+  });
+
+  it('decodes planar frames whose R, G, B planes match the interleaved decode, every frame, with a slow consumer', async () => {
+    const planar: Uint8Array[] = [];
+    for await (const f of readVideoFrames(clip.path, { width: 48, height: 40, layout: 'planar' })) {
+      await new Promise((resolve) => setTimeout(resolve, 5)); // ffmpeg decodes ahead meanwhile; nothing may be lost
+      planar.push(f.data);
+    }
+    const interleaved: Uint8Array[] = [];
+    for await (const f of readVideoFrames(clip.path, { width: 48, height: 40 })) interleaved.push(f.data);
+    expect(planar).toHaveLength(20);
+    expect(interleaved).toHaveLength(20);
+    let sum = 0;
+    for (let k = 0; k < 20; k++) {
+      const { r, g, b } = framePlanes(planar[k]!, 48, 40);
+      for (let p = 0; p < 48 * 40; p++) sum += Math.abs(r[p]! - interleaved[k]![3 * p]!) + Math.abs(g[p]! - interleaved[k]![3 * p + 1]!) + Math.abs(b[p]! - interleaved[k]![3 * p + 2]!);
+    }
+    const first = framePlanes(planar[0]!, 48, 40);
+    const at = 10 * 48 + 4; // inside the red square on frame 0
+    expect([first.r[at], first.g[at], first.b[at]].map((v, c) => Math.abs(v! - COLORS.red[c]!)).every((d) => d < 40)).toBe(true);
+    // ffmpeg's two conversion paths round differently (the planar one is the closer to an exact RGB resize).
+    expect(sum / (20 * 48 * 40 * 3)).toBeLessThan(4);
   });
 
   it('stops ffmpeg when the consumer stops early', async () => {

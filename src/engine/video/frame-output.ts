@@ -4,6 +4,7 @@
 import type { VideoFrameResult, VideoObjectResult } from '../../domain/video.js';
 import { encodeRleRegion, toCocoRle } from '../../masks/coco-rle.js';
 import { upsampleLogitsToRegion } from '../../masks/upsample-logits.js';
+import { binarize } from '../../model/sam3/grid-mask.js';
 import type { TrackOutput } from '../../model/sam3/tracker.js';
 
 export interface FrameOutputInput {
@@ -17,7 +18,7 @@ export function renderFrame(frame: FrameOutputInput, gridSize: number, width: nu
   const claimed = order.length > 1 ? new Uint8Array(width * height) : undefined;
   const objects: VideoObjectResult[] = [];
   for (const o of order) {
-    const region = upsampleLogitsToRegion(o.logits, gridSize, gridSize, width, height);
+    const region = upsampleLogitsToRegion(o.logits, gridSize, gridSize, width, height, binarize(o.logits, gridSize).box);
     if (!region) continue;
     const { x0, y0, width: rw, height: rh, data } = region;
     let bx0 = rw;

@@ -4,8 +4,7 @@
 import type { ImageSize } from '../../domain/image.js';
 import type { StageTimings } from '../../domain/stage-timings.js';
 import type { TrackingOptions, VideoObjectPrompt } from '../../domain/video.js';
-import { maskIou } from '../../masks/mask-ops.js';
-import { binarize, cleanGridLogits } from '../../model/sam3/grid-mask.js';
+import { binarize, cleanGridLogits, gridIou } from '../../model/sam3/grid-mask.js';
 import type { GridDetection } from '../../model/sam3/postprocess.js';
 import type { ImageEmbedding, Sam3Model } from '../../model/sam3/sam3-model.js';
 import { DEFAULT_TRACKER, MultiObjectTracker, type Prediction, type TrackOutput } from '../../model/sam3/tracker.js';
@@ -82,7 +81,7 @@ export class FrameTracker {
       promptedIds.push(id);
     }
     for (const id of following) {
-      const p = await follower.predict(id, this.lastLogits(id), ctx());
+      const p = await follower.predict(id, this.tracker.lastMask(id)?.box ?? null, ctx());
       if (!p) continue;
       if (this.tracker.conceptOf(id)! < 0) prompted.set(id, p);
       else predicted.set(id, p);
@@ -145,7 +144,7 @@ export class FrameTracker {
     const masks = outputs.map((o) => binarize(o.logits, this.options.gridSize));
     for (let a = 0; a < outputs.length; a++) {
       for (let b = a + 1; b < outputs.length; b++) {
-        if (maskIou(masks[a]!, masks[b]!) < OCCLUSION_IOU) continue;
+        if (gridIou(masks[a]!, masks[b]!) < OCCLUSION_IOU) continue;
         const ia = outputs[a]!.id;
         const ib = outputs[b]!.id;
         const la = this.lastOccluded.get(ia) ?? Number.NEGATIVE_INFINITY;

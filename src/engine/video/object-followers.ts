@@ -1,16 +1,16 @@
 // How existing objects are followed from frame to frame: by the memory tracker graphs (a bounded memory bank per
 // object) or, for bundles without them, by re-prompting the PVS decoder with the last mask's box.
+import type { PixelBox } from '../../domain/geometry.js';
 import type { ImageSize } from '../../domain/image.js';
 import type { ObjectPrompt } from '../../domain/prompts.js';
 import type { StageTimings } from '../../domain/stage-timings.js';
-import { maskBox } from '../../masks/mask-ops.js';
-import { upsampleLogitsToMask } from '../../masks/upsample-logits.js';
 import { binarize } from '../../model/sam3/grid-mask.js';
 import { DEFAULT_MEMORY, ObjectMemoryBank } from '../../model/sam3/memory-bank.js';
 import { sigmoid } from '../../model/sam3/postprocess.js';
 import type { ImageEmbedding, Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { Prediction } from '../../model/sam3/tracker.js';
 import type { TrackerGraphs } from '../../model/sam3/tracker-graphs.js';
+import { MemoryMaskInput } from './memory-mask-input.js';
 
 /** Box propagation searches the last box grown by this fraction of its larger side on every side (motion room). */
 const SEARCH_MARGIN = 0.25;
@@ -52,8 +52,8 @@ export interface ObjectFollower {
   follows(id: number): boolean;
   /** A click/box prompt for `id` on this frame. `last`: the object's grid mask where it was last seen. */
   prompt(id: number, prompt: ObjectPrompt, last: Float32Array | null, ctx: FollowContext): Promise<Prediction>;
-  /** `id`'s mask on this frame from what it remembers. `last`: its last grid mask. */
-  predict(id: number, last: Float32Array | null, ctx: FollowContext): Promise<Prediction | null>;
+  /** `id`'s mask on this frame from what it remembers. `lastBox`: the box of its last grid mask. */
+  predict(id: number, lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null>;
   /**
    * After association: what `id` looks like on this frame. `tracked`: this frame's prediction (a recent memory);
    * `prompted`: this frame's prompt decode; `mask`: a mask no decode made — a new object from a detection, a
@@ -83,16 +83,15 @@ export class BoxFollower implements ObjectFollower {
 
   async prompt(id: number, prompt: ObjectPrompt, last: Float32Array | null, ctx: FollowContext): Promise<Prediction> {
     this.clicked.add(id);
-    const lastBox = last ? maskBox(binarize(last, this.gridSize)) : null;
+    const lastBox = last ? binarize(last, this.gridSize).box : null;
     const anchored = needsAnchor(prompt) && lastBox ? { ...prompt, box: searchBox(lastBox, this.gridSize, ctx.source) } : prompt;
     const out = await this.model.decodeObjectGrid(ctx.embedding, anchored, ctx.source, ctx.timings);
     return { logits: out.logits, score: out.objectScore };
   }
 
-  async predict(id: number, last: Float32Array | null, ctx: FollowContext): Promise<Prediction | null> {
-    const box = last ? maskBox(binarize(last, this.gridSize)) : null;
-    if (!box) return null;
-    const out = await this.model.decodeObjectGrid(ctx.embedding, { box: searchBox(box, this.gridSize, ctx.source) }, ctx.source, ctx.timings);
+  async predict(id: number, lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null> {
+    if (!lastBox) return null;
+    const out = await this.model.decodeObjectGrid(ctx.embedding, { box: searchBox(lastBox, this.gridSize, ctx.source) }, ctx.source, ctx.timings);
     return { logits: out.logits, score: out.objectScore };
   }
 
@@ -110,6 +109,8 @@ export class MemoryFollower implements ObjectFollower {
   private readonly banks = new Map<number, ObjectMemoryBank>();
   /** The object pointer of each object's latest decode, used when that frame is remembered. */
   private readonly pointers = new Map<number, { frame: number; objPtr: Float32Array }>();
+  /** The memory encoder's mask input, reused for every write (each is encoded before the next is made). */
+  private maskInput: MemoryMaskInput | undefined;
 
   constructor(
     private readonly graphs: TrackerGraphs,
@@ -149,7 +150,7 @@ export class MemoryFollower implements ObjectFollower {
     return this.toPrediction(out.gridLogits, out.objectScoreLogit);
   }
 
-  async predict(id: number, _last: Float32Array | null, ctx: FollowContext): Promise<Prediction | null> {
+  async predict(id: number, _lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null> {
     if (!this.follows(id)) return null;
     const fused = await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings);
     const out = await this.graphs.decode(ctx.embedding, fused, null, ctx.source, ctx.timings);
@@ -159,31 +160,24 @@ export class MemoryFollower implements ObjectFollower {
 
   async remember(id: number, gridLogits: Float32Array, scoreLogit: number, kind: MemoryKind, ctx: FollowContext): Promise<void> {
     const conditioning = kind !== 'tracked';
-    const s = this.graphs.maskSize;
     const r = this.graphs.resolution;
-    const mask = upsampleLogitsToMask(gridLogits, 0, s, s, r, r);
-    const highRes = new Float32Array(r * r);
-    let any = false;
-    for (let i = 0; i < highRes.length; i++) {
-      const on = mask.data[i] === 1;
-      highRes[i] = on ? 10 : -10;
-      any ||= on;
-    }
+    this.maskInput ??= new MemoryMaskInput(this.graphs.maskSize, r);
+    const mask = this.maskInput.write(gridLogits);
     // Official memory write: the object score becomes ±10 by whether the final mask is empty.
-    const score = any && scoreLogit > 0 ? 10 : -10;
+    const score = mask.box && scoreLogit > 0 ? 10 : -10;
     // The pointer comes from the SAM heads on this frame: this frame's decode, or for a mask that no decode produced
     // (a new object from a detection, a reconditioning, a session's stored mask) a decode prompted with its box.
     const own = this.pointers.get(id);
     let objPtr = own?.frame === ctx.frame && kind !== 'mask' ? own.objPtr : null;
     if (!objPtr) {
-      const box = maskBox(mask);
+      const box = mask.box;
       const sx = ctx.source.width / r;
       const sy = ctx.source.height / r;
       const prompt = box ? { box: { x0: box.x0 * sx, y0: box.y0 * sy, x1: box.x1 * sx, y1: box.y1 * sy } } : null;
       objPtr = (await this.graphs.decode(ctx.embedding, null, prompt, ctx.source, ctx.timings)).objPtr;
     }
     const bank = this.bank(id);
-    const memory = await this.graphs.encodeMemory(ctx.embedding, highRes, score, conditioning, ctx.timings);
+    const memory = await this.graphs.encodeMemory(ctx.embedding, mask.data, score, conditioning, ctx.timings);
     bank.add({ frame: ctx.frame, conditioning, features: memory.features, pos: memory.pos, objPtr, objectScoreLogit: score, iou: 1 });
   }
 

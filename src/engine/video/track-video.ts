@@ -1,17 +1,16 @@
-// The whole-video host loop: probe → stream frames at model resolution → the frame tracker (detector per concept,
+// The whole-video host loop: probe → frames as model tensors (decoded and preprocessed in a worker thread) → the frame tracker (detector per concept,
 // memory tracker or box propagation for existing objects, association) → a delay buffer (hotstart removals apply
 // to held frames) → results at video resolution to the sink and the RLE document.
 import { SamError } from '../../domain/errors.js';
 import { StageTimings } from '../../domain/stage-timings.js';
 import { DEFAULT_TRACKING, type VideoLimits, type VideoObjectInfo, type VideoObjectPrompt } from '../../domain/video.js';
-import { readVideoFrames } from '../../media/video-frames.js';
 import { checkVideoLimits, probeVideo } from '../../media/video-probe.js';
-import { toNormalizedNchw } from '../../model/sam3/preprocess.js';
 import type { Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { InferenceQueue } from '../inference-queue.js';
 import type { VideoSegmentRequest, VideoSink, VideoSummary } from '../video-engine.js';
 import { renderFrame, type FrameOutputInput } from './frame-output.js';
 import { FrameTracker } from './frame-tracker.js';
+import { readModelFrames } from './model-frames.js';
 import { VideoRleWriter } from './rle-document.js';
 import { validateVideoRequest } from './validate-video-request.js';
 
@@ -42,25 +41,26 @@ export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRe
   const emit = async (frame: FrameOutputInput) => {
     const result = await timings.time('render', () => renderFrame(frame, gridSize, info.width, info.height));
     for (const o of result.objects) if (!objects.has(o.id)) objects.set(o.id, { id: o.id, label: tracker.label(o.id), firstFrame: result.index });
-    await writer?.frame(result);
-    await sink.frame(result);
+    await timings.time('write', async () => {
+      await writer?.frame(result);
+      await sink.frame(result);
+    });
   };
   const started = performance.now();
   let done = 0;
+  const frames = readModelFrames(request.video, resolution, {
+    ...(request.sampleFps ? { sampleFps: request.sampleFps } : {}),
+    maxFrames: frameCount,
+    ...(info.frameCountExact && !request.sampleFps && request.maxFrames === undefined ? { expectedFrames: info.frameCount } : {}),
+  }, signal);
   try {
-    const frames = readVideoFrames(request.video, {
-      width: resolution,
-      height: resolution,
-      ...(request.sampleFps ? { sampleFps: request.sampleFps } : {}),
-      maxFrames: frameCount,
-      ...(info.frameCountExact && !request.sampleFps && request.maxFrames === undefined ? { expectedFrames: info.frameCount } : {}),
-      ...(signal ? { signal } : {}),
-    });
-    for await (const frame of frames) {
-      const step = await ctx.queue.run(async () => {
-        const pixels = await timings.time('preprocess', () => toNormalizedNchw({ width: resolution, height: resolution, channels: 3, data: frame.data }, resolution));
-        return stepper.step(frame.index, pixels, promptsAt.get(frame.index) ?? [], timings);
-      }, signal, done > 0);
+    for (;;) {
+      // 'decode_wait': time the loop waits for the decoding thread (ffmpeg + preprocessing, ahead on another core).
+      const next = await timings.time('decode_wait', () => frames.next());
+      if (next.done) break;
+      const frame = next.value;
+      timings.add('preprocess', frame.preprocessMs);
+      const step = await ctx.queue.run(() => stepper.step(frame.index, frame.pixels, promptsAt.get(frame.index) ?? [], timings), signal, done > 0);
       const cleaned = step.outputs;
       held.push({ index: frame.index, timeS: frame.timeS, outputs: cleaned });
       if (step.removedNow.length > 0) {
@@ -79,5 +79,7 @@ export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRe
     writer?.abort();
     if (signal?.aborted && !(error instanceof SamError)) throw signal.reason instanceof SamError ? signal.reason : new SamError('REQUEST_CANCELLED', 'The video was cancelled while processing', {}, { cause: error });
     throw error;
+  } finally {
+    await frames.return(undefined);
   }
 }

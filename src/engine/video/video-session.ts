@@ -4,7 +4,7 @@ import { SamError } from '../../domain/errors.js';
 import { StageTimings } from '../../domain/stage-timings.js';
 import { DEFAULT_TRACKING, type VideoFrameResult, type VideoInfo, type VideoObjectInfo, type VideoObjectPrompt } from '../../domain/video.js';
 import { decodeCocoRle } from '../../masks/coco-rle.js';
-import { toNormalizedNchw } from '../../model/sam3/preprocess.js';
+import { planarToNormalizedNchw } from '../../model/sam3/preprocess.js';
 import type { Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { InferenceQueue } from '../inference-queue.js';
 import type { PropagateEvents, PropagateRequest, SessionPrompt, VideoSessionInfo, VideoSummary } from '../video-engine.js';
@@ -108,11 +108,11 @@ export class VideoSession {
     return new FrameTracker({ model: this.ctx.model, concepts, tracking, gridSize: this.ctx.gridSize, source: this.info, direction, reservedIds });
   }
 
-  private async step(tracker: FrameTracker, index: number, prompts: readonly VideoObjectPrompt[], timings: StageTimings, signal: AbortSignal | undefined, stored?: ReadonlyMap<number, Float32Array>): Promise<FrameStepResult> {
+  private async step(tracker: FrameTracker, index: number, prompts: readonly VideoObjectPrompt[], timings: StageTimings, signal: AbortSignal | undefined, stored?: ReadonlyMap<number, Float32Array>, pixelBuffer?: Float32Array): Promise<FrameStepResult> {
     return this.ctx.queue.run(async () => {
       const r = this.ctx.resolution;
-      const rgb = await this.frames.read(index);
-      const pixels = await timings.time('preprocess', () => toNormalizedNchw({ width: r, height: r, channels: 3, data: rgb }, r));
+      const planes = await this.frames.read(index);
+      const pixels = await timings.time('preprocess', () => planarToNormalizedNchw(planes, r, pixelBuffer));
       return tracker.step(index, pixels, prompts, timings, stored);
     }, signal);
   }
@@ -201,12 +201,13 @@ export class VideoSession {
         const tracker = this.tracker(pass.direction, this.concepts.map((c) => c.text));
         mode = tracker.mode;
         const visited: number[] = [];
+        const pixelBuffer = new Float32Array(3 * this.ctx.resolution * this.ctx.resolution);
         for (let k = 0; k < max; k++) {
           const index = start + pass.direction * k;
           if (index < 0 || index >= this.frames.count) break;
           if (request.signal?.aborted) throw request.signal.reason instanceof SamError ? request.signal.reason : new SamError('REQUEST_CANCELLED', 'Propagation was cancelled', {});
           const here = this.prompts.filter((p) => p.frameIndex === index);
-          const step = await this.step(tracker, index, here, timings, request.signal, this.storedGrids(index, here.map((p) => p.objId!)));
+          const step = await this.step(tracker, index, here, timings, request.signal, this.storedGrids(index, here.map((p) => p.objId!)), pixelBuffer);
           for (const id of tracker.tracker.liveIds()) if (!this.labels.has(id)) this.labels.set(id, tracker.tracker.label(id));
           this.passBytes = tracker.follower.bytes;
           if (step.removedNow.length > 0) {

@@ -59,8 +59,11 @@ export class GraphSession {
     return new GraphSession(path, signatureOf(session), device, session);
   }
 
-  /** Runs with exactly the graph's inputs (extra feeds are dropped, missing ones refused), wrapping ORT errors. */
-  async run(feeds: Feeds): Promise<Fetches> {
+  /**
+   * Runs with exactly the graph's inputs (extra feeds are dropped, missing ones refused), wrapping ORT errors.
+   * `outputs`: only these outputs are copied back to JavaScript (default: all).
+   */
+  async run(feeds: Feeds, outputs?: readonly string[]): Promise<Fetches> {
     const inputs: Feeds = {};
     for (const name of this.session.inputNames) {
       const t = feeds[name];
@@ -68,7 +71,7 @@ export class GraphSession {
       inputs[name] = t;
     }
     try {
-      return (await this.session.run(inputs)) as Fetches;
+      return (await (outputs ? this.session.run(inputs, [...outputs]) : this.session.run(inputs))) as Fetches;
     } catch (cause) {
       const dims = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, `${t.type}[${t.dims.join(',')}]`]));
       throw new SamError('INFERENCE_FAILED', `${this.label}: ONNX Runtime failed: ${(cause as Error).message.split('\n')[0]}`, { inputs: dims }, { cause });

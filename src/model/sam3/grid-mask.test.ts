@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fillHoles, removeSmallComponents } from '../../masks/mask-ops.js';
-import { binarize, cleanGridLogits, gridCentroid } from './grid-mask.js';
+import { maskBox, maskIou } from '../../masks/mask-ops.js';
+import { binarize, cleanGridLogits, gridIou } from './grid-mask.js';
 
 function wholeGrid(logits: Float32Array, size: number, area: number): Float32Array {
   const kept = removeSmallComponents(fillHoles(binarize(logits, size), area), area).data;
@@ -22,10 +23,28 @@ describe('grid masks', () => {
     );
   });
 
-  it('binarizes at logit 0 and finds the centroid', () => {
-    const mask = binarize(Float32Array.from([-1, 0, 0.5, 2]), 2);
+  it('binarizes at logit 0 with area, box and centroid, once per grid', () => {
+    const logits = Float32Array.from([-1, 0, 0.5, 2]);
+    const mask = binarize(logits, 2);
     expect(Array.from(mask.data)).toEqual([0, 0, 1, 1]);
-    expect(gridCentroid(mask)).toEqual([0.5, 1]);
-    expect(gridCentroid(binarize(new Float32Array(4), 2))).toBeNull();
+    expect(mask).toMatchObject({ area: 2, box: { x0: 0, y0: 1, x1: 2, y1: 2 }, centroid: [0.5, 1] });
+    expect(binarize(logits, 2)).toBe(mask);
+    expect(binarize(new Float32Array(4), 2)).toMatchObject({ area: 0, box: null, centroid: null });
+  });
+
+  it('box-restricted IoU, area and box equal the whole-grid ones on random grids', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: 0.6, noNaN: true }), (size, seed, density) => {
+        let s = seed;
+        const rand = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const grid = () => Float32Array.from({ length: size * size }, () => (rand() < density ? rand() + 0.01 : -rand()));
+        const a = binarize(grid(), size);
+        const b = binarize(grid(), size);
+        expect(gridIou(a, b)).toBeCloseTo(maskIou(a, b), 12);
+        expect(a.box).toEqual(maskBox(a));
+        expect(a.area).toBe(a.data.reduce((n, v) => n + v, 0));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

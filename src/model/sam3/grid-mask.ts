@@ -1,38 +1,88 @@
-// The model's S×S mask grid for the video tracker: logits → binary masks, centroids, and hole/speck cleaning
-// (area, IoU, boxes and NMS come from masks/mask-ops).
+// The model's S×S mask grid for the video tracker: logits → binary masks with area, box and centroid (memoised),
+// their IoU over the boxes' overlap, and hole/speck cleaning (NMS and component ops come from masks/mask-ops).
+import type { PixelBox } from '../../domain/geometry.js';
 import type { BinaryMask } from '../../domain/segmentation.js';
-import { fillHoles, maskBox, removeSmallComponents } from '../../masks/mask-ops.js';
+import { fillHoles, removeSmallComponents } from '../../masks/mask-ops.js';
 
-/** Pixels with logit > 0 of a size×size logit grid, as a binary mask. */
-export function binarize(logits: Float32Array, size: number): BinaryMask {
-  const data = new Uint8Array(logits.length);
-  for (let i = 0; i < logits.length; i++) if (logits[i]! > 0) data[i] = 1;
-  return { width: size, height: size, data };
+/** A binarised grid with what the tracker asks of it, all found in the one pass over the grid. */
+export interface GridMask extends BinaryMask {
+  readonly area: number;
+  /** Tight box of the on cells (x1, y1 exclusive); null when empty. */
+  readonly box: PixelBox | null;
+  /** Mean (x, y) of the on cells; null when empty. */
+  readonly centroid: [number, number] | null;
 }
 
-export function gridCentroid(mask: BinaryMask): [number, number] | null {
+/**
+ * Masks already made, by logit grid. A grid is binarised several times per frame (association, cleaning,
+ * occlusion checks); logit grids are never written once made (every transformation returns a new array), which is
+ * what makes remembering by identity sound.
+ */
+const made = new WeakMap<Float32Array, GridMask>();
+
+/** Cells with logit > 0 of a size×size logit grid, with area, box and centroid (memoised per grid). */
+export function binarize(logits: Float32Array, size: number): GridMask {
+  const known = made.get(logits);
+  if (known && known.width === size) return known;
+  const data = new Uint8Array(logits.length);
+  let area = 0;
   let sx = 0;
   let sy = 0;
-  let n = 0;
-  const { width, data } = mask;
-  for (let i = 0; i < data.length; i++) {
-    if (!data[i]) continue;
-    sx += i % width;
-    sy += Math.floor(i / width);
-    n++;
+  let x0 = size;
+  let y0 = size;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < size; y++) {
+    const row = y * size;
+    for (let x = 0; x < size; x++) {
+      if (!(logits[row + x]! > 0)) continue;
+      data[row + x] = 1;
+      area++;
+      sx += x;
+      sy += y;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y0 === size) y0 = y;
+      y1 = y;
+    }
   }
-  return n === 0 ? null : [sx / n, sy / n];
+  const mask: GridMask = {
+    width: size,
+    height: size,
+    data,
+    area,
+    box: area === 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 },
+    centroid: area === 0 ? null : [sx / area, sy / area],
+  };
+  made.set(logits, mask);
+  return mask;
+}
+
+/** IoU of two grid masks of one size, counting only where their boxes overlap (0 when both are empty). */
+export function gridIou(a: GridMask, b: GridMask): number {
+  if (a.width !== b.width || a.height !== b.height) throw new RangeError('gridIou needs masks of one size');
+  if (!a.box || !b.box) return 0;
+  const x0 = Math.max(a.box.x0, b.box.x0);
+  const x1 = Math.min(a.box.x1, b.box.x1);
+  const y0 = Math.max(a.box.y0, b.box.y0);
+  const y1 = Math.min(a.box.y1, b.box.y1);
+  let inter = 0;
+  for (let y = y0; y < y1; y++) {
+    const row = y * a.width;
+    for (let x = x0; x < x1; x++) inter += a.data[row + x]! & b.data[row + x]!;
+  }
+  return inter / (a.area + b.area - inter);
 }
 
 /**
  * Official `fill_holes_in_mask_scores`: holes of at most `areaPx` cells become slightly positive (0.1) and
- * foreground specks of fewer than `areaPx` cells slightly negative (−0.1). Returns a new logit grid. Works on the
- * positive cells' bounding box plus a one-cell background margin, which gives the same holes and specks as the
- * whole grid (a background region reaching the margin reaches the outside).
+ * foreground specks of fewer than `areaPx` cells slightly negative (−0.1). Returns a new logit grid, or `logits`
+ * itself when nothing changes. Works on the positive cells' bounding box plus a one-cell background margin, which
+ * gives the same holes and specks as the whole grid (a background region reaching the margin reaches the outside).
  */
 export function cleanGridLogits(logits: Float32Array, size: number, areaPx: number): Float32Array {
   if (areaPx <= 0) return logits;
-  const box = maskBox(binarize(logits, size));
+  const box = binarize(logits, size).box;
   if (!box) return logits;
   const x0 = Math.max(0, box.x0 - 1);
   const y0 = Math.max(0, box.y0 - 1);
@@ -42,14 +92,16 @@ export function cleanGridLogits(logits: Float32Array, size: number, areaPx: numb
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (logits[(y0 + y) * size + x0 + x]! > 0) crop[y * w + x] = 1;
   const filled = fillHoles({ width: w, height: h, data: crop }, areaPx);
   const kept = removeSmallComponents(filled, areaPx).data;
-  const out = Float32Array.from(logits);
+  let out: Float32Array | undefined;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = (y0 + y) * size + x0 + x;
       const k = kept[y * w + x];
-      if (k && out[i]! <= 0) out[i] = 0.1;
-      else if (!k && out[i]! > 0) out[i] = -0.1;
+      const v = logits[i]!;
+      if (k ? v > 0 : v <= 0) continue;
+      out ??= Float32Array.from(logits);
+      out[i] = k ? 0.1 : -0.1;
     }
   }
-  return out;
+  return out ?? logits;
 }

@@ -141,7 +141,9 @@ export class TrackerGraphs {
       [TRACKER.decoder.hr0]: embedding.tensors[PVS.vision.emb0]!,
       [TRACKER.decoder.hr1]: embedding.tensors[PVS.vision.emb1]!,
     };
-    const out = await timings.time('tracker_decoder', () => this.decoder.run(feeds));
+    // pred_mask_high_res is left in the graph: memories are written from the final (post-association) grid mask.
+    const wanted = [TRACKER.decoder.mask, TRACKER.decoder.objectScore, TRACKER.decoder.objPtr];
+    const out = await timings.time('tracker_decoder', () => this.decoder.run(feeds, wanted));
     return {
       gridLogits: out[TRACKER.decoder.mask]!.data as Float32Array,
       objectScoreLogit: (out[TRACKER.decoder.objectScore]!.data as Float32Array)[0]!,

@@ -1,9 +1,8 @@
 // The SAM 3 multi-object video tracker's host logic (spec sam3-video.md §1.3): per-concept association of
 // detections with tracks, new ids (monotonic, never reused), re-finding lost tracks, hotstart removal of
 // short-lived and duplicate objects, and clicked objects alongside. Works on the S×S mask grid; no ORT here.
-import type { BinaryMask } from '../../domain/segmentation.js';
-import { maskArea, maskIou, maskNms } from '../../masks/mask-ops.js';
-import { binarize, gridCentroid } from './grid-mask.js';
+import { maskNms } from '../../masks/mask-ops.js';
+import { binarize, gridIou, type GridMask } from './grid-mask.js';
 import type { GridDetection } from './postprocess.js';
 
 export interface TrackerConfig {
@@ -70,7 +69,7 @@ interface Track {
   label: string;
   bornFrame: number;
   lastSeenFrame: number;
-  lastMask: BinaryMask | null;
+  lastMask: GridMask | null;
   centroid: [number, number] | null;
   unmatched: number;
   duplicate: number;
@@ -103,7 +102,7 @@ export class MultiObjectTracker {
   }
 
   /** The object's mask on the last frame it was seen (grid), for box propagation. */
-  lastMask(id: number): BinaryMask | null {
+  lastMask(id: number): GridMask | null {
     return this.tracks.get(id)?.lastMask ?? null;
   }
 
@@ -149,9 +148,9 @@ export class MultiObjectTracker {
     const matches: TrackMatch[] = [];
     const see = (track: Track, logits: Float32Array, score: number) => {
       const mask = binarize(logits, cfg.maskSize);
-      if (maskArea(mask) === 0) return;
+      if (mask.area === 0) return;
       track.lastMask = mask;
-      track.centroid = gridCentroid(mask);
+      track.centroid = mask.centroid;
       track.lastSeenFrame = frame;
       outputs.push({ id: track.id, logits, score });
     };
@@ -160,17 +159,17 @@ export class MultiObjectTracker {
       if (track && !this.removed.has(id) && p.score > 0.5) see(track, p.logits, p.score);
     }
     detections.forEach((raw, concept) => {
-      const found = raw.map((det) => ({ det, mask: binarize(det.logits, cfg.maskSize), score: det.score })).filter((c) => maskArea(c.mask) > 0);
+      const found = raw.map((det) => ({ det, mask: binarize(det.logits, cfg.maskSize), score: det.score })).filter((c) => c.mask.area > 0);
       const dets = maskNms(found, cfg.nmsIouThreshold)
         .sort((a, b) => found[b]!.score - found[a]!.score)
         .map((k) => found[k]!);
       const tracks = [...this.tracks.values()].filter((t) => t.concept === concept);
-      const trackMask = (t: Track): BinaryMask | null => {
+      const trackMask = (t: Track): GridMask | null => {
         const p = predicted.get(t.id);
         return p ? binarize(p.logits, cfg.maskSize) : t.lastMask;
       };
       const masksOfTracks = tracks.map(trackMask);
-      const iou = dets.map((d) => masksOfTracks.map((m) => (m ? maskIou(d.mask, m) : 0)));
+      const iou = dets.map((d) => masksOfTracks.map((m) => (m ? gridIou(d.mask, m) : 0)));
       // Greedy one-to-one assignment by IoU (≥ the association threshold), best pairs first.
       const pairs: Array<[number, number, number]> = [];
       iou.forEach((row, d) => row.forEach((v, t) => v >= cfg.assocIouThreshold && pairs.push([v, d, t])));
@@ -193,7 +192,7 @@ export class MultiObjectTracker {
       dets.forEach((d, k) => {
         if (trackOf.has(k) || d.det.score < cfg.newObjectThreshold) return;
         if (iou[k]!.some((v) => v >= cfg.assocIouThreshold)) return;
-        const c = gridCentroid(d.mask)!;
+        const c = d.mask.centroid!;
         const distance = (i: number) => { const p = tracks[i]!.centroid; return p ? Math.hypot(p[0] - c[0], p[1] - c[1]) : Number.POSITIVE_INFINITY; };
         const candidates = lost.filter((i) => !detOf.has(i)).sort((a, b) => distance(a) - distance(b));
         if (candidates[0] !== undefined) {
