@@ -1,16 +1,20 @@
 // Benchmark harness: records every ONNX graph call's outputs (run-length compressed) during one pass, then replays
 // them in call order during a second pass, so the second pass measures the host pipeline with the model's cost
 // removed. Patches GraphSession.prototype.run; for benchmarks only, never loaded by the product.
+import { deserialize, serialize } from 'node:v8';
 import { GraphSession, ort, type Feeds, type Fetches } from '../src/model/ort/graph-session.js';
 
 type Values = Float32Array | Int32Array | BigInt64Array | Uint8Array;
 
-/** One output tensor as runs of equal elements: `values[i]` repeated `lengths[i]` times. */
+/**
+ * One output tensor as runs of equal elements: `values[i]` up to (excluding) element `ends[i]`. Both are typed
+ * arrays, so a long recording adds almost nothing for the garbage collector to trace during the replay.
+ */
 interface RecordedTensor {
   type: ort.Tensor.Type;
   dims: readonly number[];
   length: number;
-  values: unknown[];
+  values: Values;
   ends: Int32Array;
 }
 
@@ -46,7 +50,9 @@ function compress(t: ort.Tensor): RecordedTensor {
       start = i;
     }
   }
-  return { type: t.type, dims: [...t.dims], length: data.length, values, ends: Int32Array.from(ends) };
+  const typed = new (data.constructor as new (n: number) => Values)(values.length);
+  values.forEach((v, i) => (typed[i] = v as never));
+  return { type: t.type, dims: [...t.dims], length: data.length, values: typed, ends: Int32Array.from(ends) };
 }
 
 function allocate(r: RecordedTensor): Values {
@@ -138,6 +144,17 @@ export class GraphReplay {
       }
       return out;
     };
+  }
+
+  /** The recording, to replay in another process (`GraphReplay.from`). */
+  serialize(): Buffer {
+    return serialize([...this.calls]);
+  }
+
+  static from(recording: Buffer): GraphReplay {
+    const replay = new GraphReplay();
+    for (const [label, list] of deserialize(recording) as Array<[string, RecordedTensor[][]]>) replay.calls.set(label, list);
+    return replay;
   }
 
   /** Recorded calls per graph file. */

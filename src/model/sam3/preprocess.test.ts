@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { planarToNormalizedNchw, toNormalizedNchw } from './preprocess.js';
 
 const R = 7;
+/** Even side: planes of a multiple of 4 bytes take the word-at-a-time path. */
+const EVEN = 8;
 
 describe('preprocess', () => {
   const interleaved = Uint8Array.from({ length: R * R * 3 }, (_, i) => (i * 37 + 11) % 256);
@@ -21,6 +23,19 @@ describe('preprocess', () => {
     const got = planarToNormalizedNchw({ width: R, height: R, r: plane(0), g: plane(1), b: plane(2) }, R, into);
     expect(got).toBe(into);
     expect(Array.from(got)).toEqual(Array.from(expected));
+  });
+
+  it('gives the same tensor on the word-at-a-time path (aligned planes) as on the byte path', () => {
+    const n = EVEN * EVEN;
+    const bytes = Uint8Array.from({ length: 3 * n + 1 }, (_, i) => (i * 53 + 7) % 256);
+    const aligned = { width: EVEN, height: EVEN, r: bytes.subarray(0, n), g: bytes.subarray(n, 2 * n), b: bytes.subarray(2 * n, 3 * n) };
+    const shifted = bytes.slice(1);
+    const unaligned = { width: EVEN, height: EVEN, r: bytes.subarray(1, n + 1), g: bytes.subarray(n + 1, 2 * n + 1), b: bytes.subarray(2 * n + 1, 3 * n + 1) };
+    const interleaved = Uint8Array.from({ length: 3 * n }, (_, i) => bytes[(i % 3) * n + Math.floor(i / 3)]!);
+    const expected = Array.from(toNormalizedNchw({ width: EVEN, height: EVEN, channels: 3, data: interleaved }, EVEN));
+    expect(Array.from(planarToNormalizedNchw(aligned, EVEN))).toEqual(expected);
+    expect(shifted.length).toBe(3 * n);
+    expect(Array.from(planarToNormalizedNchw(unaligned, EVEN))).toEqual(Array.from(planarToNormalizedNchw({ width: EVEN, height: EVEN, r: shifted.subarray(0, n), g: shifted.subarray(n, 2 * n), b: shifted.subarray(2 * n) }, EVEN)));
   });
 
   it('refuses a buffer or planes of the wrong size', () => {
