@@ -9,7 +9,7 @@ import { DEFAULT_MEMORY, ObjectMemoryBank } from '../../model/sam3/memory-bank.j
 import { sigmoid } from '../../model/sam3/postprocess.js';
 import type { ImageEmbedding, Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { Prediction } from '../../model/sam3/tracker.js';
-import type { TrackerGraphs } from '../../model/sam3/tracker-graphs.js';
+import { AttentionInputs, type TrackerGraphs } from '../../model/sam3/tracker-graphs.js';
 import { MemoryMaskInput } from './memory-mask-input.js';
 
 /** Box propagation searches the last box grown by this fraction of its larger side on every side (motion room). */
@@ -109,6 +109,8 @@ export class MemoryFollower implements ObjectFollower {
   private readonly banks = new Map<number, ObjectMemoryBank>();
   /** The object pointer of each object's latest decode, used when that frame is remembered. */
   private readonly pointers = new Map<number, { frame: number; objPtr: Float32Array }>();
+  /** The memory attention's concatenated memories, reused for every call (each runs before the next is made). */
+  private readonly attentionInputs = new AttentionInputs();
   /** The memory encoder's mask input, reused for every write (each is encoded before the next is made). */
   private maskInput: MemoryMaskInput | undefined;
 
@@ -144,7 +146,7 @@ export class MemoryFollower implements ObjectFollower {
     // A refinement of an object with memory decodes on memory-conditioned features (SAM 2: not the init frame).
     // A session's stored mask for this frame stands in for memory the pass does not have.
     if (!this.follows(id) && last && needsAnchor(prompt)) await this.remember(id, last, 10, 'mask', ctx);
-    const fused = this.follows(id) ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings) : null;
+    const fused = this.follows(id) ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.attentionInputs) : null;
     const out = await this.graphs.decode(ctx.embedding, fused, prompt, ctx.source, ctx.timings);
     this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
     return this.toPrediction(out.gridLogits, out.objectScoreLogit);
@@ -152,7 +154,7 @@ export class MemoryFollower implements ObjectFollower {
 
   async predict(id: number, _lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null> {
     if (!this.follows(id)) return null;
-    const fused = await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings);
+    const fused = await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.attentionInputs);
     const out = await this.graphs.decode(ctx.embedding, fused, null, ctx.source, ctx.timings);
     this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
     return this.toPrediction(out.gridLogits, out.objectScoreLogit);

@@ -38,6 +38,9 @@ interface Constants {
 }
 
 export class TrackerGraphs {
+  /** A frame's features + no_mem_embed, made once per frame however many objects decode without memory. */
+  private readonly noMemoryFeatures = new WeakMap<ImageEmbedding, ort.Tensor>();
+
   private constructor(
     private readonly decoder: GraphSession,
     private readonly attention: GraphSession,
@@ -99,6 +102,8 @@ export class TrackerGraphs {
 
   /** image_embeddings.2 + no_mem_embed (per channel): the features of a frame decoded without memory. */
   private withoutMemory(embedding: ImageEmbedding): ort.Tensor {
+    const known = this.noMemoryFeatures.get(embedding);
+    if (known) return known;
     const feat = this.visionFeat(embedding);
     const [, channels, h, w] = feat.dims as [number, number, number, number];
     const add = this.constants.noMemEmbed;
@@ -107,7 +112,9 @@ export class TrackerGraphs {
     const out = new Float32Array(src.length);
     const plane = h * w;
     for (let c = 0; c < channels; c++) for (let i = 0; i < plane; i++) out[c * plane + i] = src[c * plane + i]! + add[c]!;
-    return new ort.Tensor('float32', out, feat.dims);
+    const tensor = new ort.Tensor('float32', out, feat.dims);
+    this.noMemoryFeatures.set(embedding, tensor);
+    return tensor;
   }
 
   /** Clicks (labels 1/0) and a box (corners labelled 2/3) in model pixels, as SAM 2's prompt encoder takes them. */
@@ -151,14 +158,16 @@ export class TrackerGraphs {
     };
   }
 
-  /** Memory attention: the frame's features conditioned on the selected memories and object pointers. */
-  async attend(embedding: ImageEmbedding, selection: MemorySelection, timings: StageTimings): Promise<ort.Tensor> {
+  /**
+   * Memory attention: the frame's features conditioned on the selected memories and object pointers. `inputs`: the
+   * caller's reusable buffers for the concatenated memories (one per sequence of calls that never overlap).
+   */
+  async attend(embedding: ImageEmbedding, selection: MemorySelection, timings: StageTimings, inputs = new AttentionInputs()): Promise<ort.Tensor> {
     const feat = this.visionFeat(embedding);
     const m = selection.masks.length;
     if (m === 0) throw new SamError('INTERNAL', 'memory attention needs at least one memory', {});
     const plane = selection.masks[0]!.entry.features.length;
-    const maskFeats = new Float32Array(m * plane);
-    const maskPos = new Float32Array(m * plane);
+    const { feats: maskFeats, pos: maskPos } = inputs.take(m * plane);
     selection.masks.forEach((s, i) => {
       maskFeats.set(s.entry.features, i * plane);
       maskPos.set(s.entry.pos, i * plane);
@@ -204,5 +213,23 @@ export class TrackerGraphs {
     };
     const out = await timings.time('memory_encoder', () => this.encoder.run(feeds));
     return { features: out[TRACKER.encoder.features]!.data as Float32Array, pos: out[TRACKER.encoder.pos]!.data as Float32Array };
+  }
+}
+
+/**
+ * Buffers for the memory attention's concatenated memory features and positions, grown on demand and reused: the
+ * graph reads them only during its run, and the calls of one follower never overlap.
+ */
+export class AttentionInputs {
+  private feats = new Float32Array(0);
+  private pos = new Float32Array(0);
+
+  /** Views of exactly `values` elements. */
+  take(values: number): { feats: Float32Array; pos: Float32Array } {
+    if (this.feats.length < values) {
+      this.feats = new Float32Array(values);
+      this.pos = new Float32Array(values);
+    }
+    return { feats: this.feats.subarray(0, values), pos: this.pos.subarray(0, values) };
   }
 }
