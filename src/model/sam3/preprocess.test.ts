@@ -39,7 +39,7 @@ describe('preprocess', () => {
   });
 
   it('refuses a buffer or planes of the wrong size', () => {
-    expect(() => toNormalizedNchw({ width: R, height: R, channels: 3, data: interleaved }, R, new Float32Array(5))).toThrow(/buffer holds 5/);
+    expect(() => planarToNormalizedNchw({ width: R, height: R, r: plane(0), g: plane(1), b: plane(2) }, R, new Float32Array(5))).toThrow(/buffer holds 5/);
     expect(() => planarToNormalizedNchw({ width: R, height: R, r: plane(0), g: plane(1), b: new Uint8Array(3) }, R)).toThrow(/RGB planes/);
   });
 });

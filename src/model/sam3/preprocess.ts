@@ -5,23 +5,13 @@ import type { PlanarRgb, RawImage } from '../../domain/image.js';
 /** x/127.5 − 1 for every byte value (a table read is cheaper than the arithmetic per channel). */
 const NORMALIZED = Float32Array.from({ length: 256 }, (_, v) => v / 127.5 - 1);
 
-/** The output buffer: `into` (checked) or a new one. */
-function outputFor(resolution: number, into: Float32Array | undefined): Float32Array {
-  const values = 3 * resolution * resolution;
-  if (into && into.length !== values) throw new SamError('INTERNAL', `The preprocessing buffer holds ${into.length} values, not ${values}`);
-  return into ?? new Float32Array(values);
-}
-
-/**
- * in: RawImage R×R RGB interleaved. out: Float32Array of 3·R·R, planar (NCHW with N = 1) — `into` when given (a
- * video loop reuses one buffer per frame: allocating and zeroing 12 MB each time costs as much as the conversion).
- */
-export function toNormalizedNchw(image: RawImage, resolution: number, into?: Float32Array): Float32Array {
+/** in: RawImage R×R RGB interleaved. out: Float32Array of 3·R·R, planar (NCHW with N = 1). */
+export function toNormalizedNchw(image: RawImage, resolution: number): Float32Array {
   if (image.width !== resolution || image.height !== resolution || image.data.length !== resolution * resolution * 3) {
     throw new SamError('INTERNAL', `Expected a ${resolution}×${resolution} RGB image for the model input but received ${image.width}×${image.height}`);
   }
   const plane = resolution * resolution;
-  const out = outputFor(resolution, into);
+  const out = new Float32Array(3 * plane);
   const src = image.data;
   for (let p = 0, s = 0; p < plane; p++, s += 3) {
     out[p] = NORMALIZED[src[s]!]!;
@@ -39,14 +29,18 @@ function words(plane: Uint8Array): Uint32Array | null {
   return LITTLE_ENDIAN && plane.byteOffset % 4 === 0 && plane.length % 4 === 0 ? new Uint32Array(plane.buffer, plane.byteOffset, plane.length / 4) : null;
 }
 
-/** As `toNormalizedNchw`, from separate R, G and B planes (video frames decoded planar). */
+/**
+ * As `toNormalizedNchw`, from separate R, G and B planes (video frames decoded planar), into `into` when given (a
+ * video loop reuses its buffers: allocating and zeroing 12 MB per frame costs as much as the conversion).
+ */
 export function planarToNormalizedNchw(image: PlanarRgb, resolution: number, into?: Float32Array): Float32Array {
   const plane = resolution * resolution;
   const { r, g, b } = image;
   if (image.width !== resolution || image.height !== resolution || r.length !== plane || g.length !== plane || b.length !== plane) {
     throw new SamError('INTERNAL', `Expected ${resolution}×${resolution} RGB planes for the model input but received ${image.width}×${image.height}`);
   }
-  const out = outputFor(resolution, into);
+  if (into && into.length !== 3 * plane) throw new SamError('INTERNAL', `The preprocessing buffer holds ${into.length} values, not ${3 * plane}`);
+  const out = into ?? new Float32Array(3 * plane);
   const lut = NORMALIZED;
   const r32 = words(r);
   const g32 = words(g);
