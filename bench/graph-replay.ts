@@ -109,25 +109,29 @@ export class GraphReplay {
       this.calls.set(label, list);
       this.recordMs += performance.now() - started;
     };
-    GraphSession.prototype.run = async function (this: GraphSession, feeds: Feeds): Promise<Fetches> {
-      const out = await original.call(this, feeds);
+    GraphSession.prototype.run = async function (this: GraphSession, feeds: Feeds, outputs?: readonly string[]): Promise<Fetches> {
+      const out = await original.call(this, feeds, outputs);
       keep(this.label, out);
       return out;
     };
   }
 
-  /** Answers each graph call with the recorded outputs of the same call number of the same graph. */
+  /**
+   * Answers each graph call with the recorded outputs of the same call number of the same graph (only those the
+   * call asks for, as ORT does).
+   */
   replay(): void {
     const next = new Map<string, number>();
     const shared = new Map<string, { data: Values; holds: RecordedTensor }>();
     const calls = this.calls;
-    GraphSession.prototype.run = async function (this: GraphSession): Promise<Fetches> {
+    GraphSession.prototype.run = async function (this: GraphSession, _feeds: Feeds, outputs?: readonly string[]): Promise<Fetches> {
       const n = next.get(this.label) ?? 0;
       next.set(this.label, n + 1);
       const recorded = calls.get(this.label)?.[n];
       if (!recorded) throw new Error(`graph-replay: ${this.label} was called more often than when recorded (call ${n + 1})`);
       const out: Fetches = {};
       for (const r of recorded as Array<RecordedTensor & { name: string }>) {
+        if (outputs && !outputs.includes(r.name)) continue;
         let data: Values;
         const key = `${this.label}:${r.name}`;
         const buffer = shared.get(key);
