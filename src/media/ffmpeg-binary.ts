@@ -1,5 +1,6 @@
 // Finds the ffmpeg and ffprobe binaries: SAM3_FFMPEG_PATH/SAM3_FFPROBE_PATH, then the system PATH, then the
 // optional npm packages @ffmpeg-installer/ffmpeg + @ffprobe-installer/ffprobe. Cached once found.
+import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -10,6 +11,18 @@ export interface FfmpegBinaries {
   ffprobe: string;
   /** Where they came from, for `sam3 doctor` and the log. */
   source: 'configured' | 'system' | 'npm';
+  /**
+   * Whether showinfo takes `checksum=0` (FFmpeg ≥ 5.0). Frame timestamps come from showinfo, whose per-frame
+   * checksums of every plane otherwise cost as much CPU as decoding and scaling a 720p frame to 1008².
+   */
+  showinfoChecksumOption: boolean;
+}
+
+/** Whether this ffmpeg's showinfo filter has the `checksum` option (false when asking fails). */
+function showinfoHasChecksumOption(ffmpeg: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(ffmpeg, ['-hide_banner', '-h', 'filter=showinfo'], { timeout: 10_000 }, (error, stdout) => resolve(!error && /^\s*checksum\b/m.test(stdout)));
+  });
 }
 
 async function executable(path: string): Promise<boolean> {
@@ -55,12 +68,12 @@ async function locate(configured: { ffmpeg?: string; ffprobe?: string }): Promis
     for (const [name, path] of [['ffmpeg', ffmpeg], ['ffprobe', ffprobe]] as const) {
       if (!path || !(await executable(path))) throw new SamError('VIDEO_UNAVAILABLE', `The configured ${name} (${path ?? 'unset'}) is not an executable file`, { field: name });
     }
-    return { ffmpeg: ffmpeg!, ffprobe: ffprobe!, source: 'configured' };
+    return { ffmpeg: ffmpeg!, ffprobe: ffprobe!, source: 'configured', showinfoChecksumOption: await showinfoHasChecksumOption(ffmpeg!) };
   }
   const [ffmpeg, ffprobe] = await Promise.all([onPath('ffmpeg'), onPath('ffprobe')]);
-  if (ffmpeg && ffprobe) return { ffmpeg, ffprobe, source: 'system' };
+  if (ffmpeg && ffprobe) return { ffmpeg, ffprobe, source: 'system', showinfoChecksumOption: await showinfoHasChecksumOption(ffmpeg) };
   const [npmFfmpeg, npmFfprobe] = await Promise.all([npmBinary('@ffmpeg-installer/ffmpeg'), npmBinary('@ffprobe-installer/ffprobe')]);
-  if (npmFfmpeg && npmFfprobe) return { ffmpeg: npmFfmpeg, ffprobe: npmFfprobe, source: 'npm' };
+  if (npmFfmpeg && npmFfprobe) return { ffmpeg: npmFfmpeg, ffprobe: npmFfprobe, source: 'npm', showinfoChecksumOption: await showinfoHasChecksumOption(npmFfmpeg) };
   throw new SamError(
     'VIDEO_UNAVAILABLE',
     'Video needs ffmpeg and ffprobe: install them (Debian/Ubuntu: apt-get install ffmpeg), set SAM3_FFMPEG_PATH and SAM3_FFPROBE_PATH, or npm install @ffmpeg-installer/ffmpeg @ffprobe-installer/ffprobe',

@@ -47,10 +47,12 @@ export function framePlanes(data: Uint8Array, width: number, height: number): Pl
 const SHOWINFO = /Parsed_showinfo.*?\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:\s*(-?[\d.]+(?:e[-+]?\d+)?)/;
 
 export async function* readVideoFrames(path: string, options: FrameStreamOptions): AsyncGenerator<DecodedFrame> {
-  const { ffmpeg } = await ffmpegBinaries();
+  const { ffmpeg, showinfoChecksumOption } = await ffmpegBinaries();
   const field = options.field ?? 'video';
   const { width, height } = options;
-  const filters = [...(options.sampleFps ? [`fps=${options.sampleFps}`] : []), `scale=${width}:${height}:flags=bicubic`, 'showinfo'];
+  // Timestamps come from showinfo; its per-plane checksums (on by default) would double ffmpeg's CPU time.
+  const showinfo = showinfoChecksumOption ? 'showinfo=checksum=0' : 'showinfo';
+  const filters = [...(options.sampleFps ? [`fps=${options.sampleFps}`] : []), `scale=${width}:${height}:flags=bicubic`, showinfo];
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-i', path, '-an', '-sn', '-dn',
     '-vf', filters.join(','), ...(options.sampleFps ? [] : ['-vsync', 'passthrough']),

@@ -5,7 +5,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegBinaries } from '../../src/media/ffmpeg-binary.js';
+import { chmod } from 'node:fs/promises';
+import { configureFfmpeg, ffmpegBinaries } from '../../src/media/ffmpeg-binary.js';
 import { framePlanes, readVideoFrames } from '../../src/media/video-frames.js';
 import { checkVideoLimits, probeVideo } from '../../src/media/video-probe.js';
 import { COLORS, linear, writeSyntheticVideo, type SyntheticVideo } from '../helpers/synthetic-video.js';
@@ -74,6 +75,30 @@ describe('video I/O', () => {
     expect([first.r[at], first.g[at], first.b[at]].map((v, c) => Math.abs(v! - COLORS.red[c]!)).every((d) => d < 40)).toBe(true);
     // ffmpeg's two conversion paths round differently (the planar one is the closer to an exact RGB resize).
     expect(sum / (20 * 48 * 40 * 3)).toBeLessThan(4);
+  });
+
+  it('reads timestamps from an ffmpeg whose showinfo has no checksum option (FFmpeg 4), asking it without', async () => {
+    const real = await ffmpegBinaries();
+    // An FFmpeg 4 stand-in: its showinfo help lacks `checksum`, and it refuses the option like FFmpeg 4 does.
+    const old = join(dir, 'ffmpeg4');
+    await writeFile(old, [
+      '#!/bin/sh',
+      'if [ "$2" = "-h" ]; then echo "showinfo AVOptions:"; exit 0; fi',
+      'case "$*" in *checksum*) echo "Option \'checksum\' not found" >&2; exit 1;; esac',
+      `exec ${real.ffmpeg} "$@"`,
+      '',
+    ].join('\n'));
+    await chmod(old, 0o755);
+    try {
+      configureFfmpeg({ ffmpeg: old, ffprobe: real.ffprobe });
+      expect((await ffmpegBinaries()).showinfoChecksumOption).toBe(false);
+      const frames = await collect(clip.path, { width: 16, height: 16 });
+      expect(frames).toHaveLength(20);
+      frames.forEach((f, i) => expect(f.timeS).toBeCloseTo(i / 10, 3));
+    } finally {
+      configureFfmpeg({});
+    }
+    expect((await ffmpegBinaries()).ffmpeg).toBe(real.ffmpeg);
   });
 
   it('stops ffmpeg when the consumer stops early', async () => {

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SamError } from '../../domain/errors.js';
 import { framePlanes, readVideoFrames } from '../../media/video-frames.js';
-import { planarToNormalizedNchw } from '../../model/sam3/preprocess.js';
+import { normalizeBytes } from '../../model/sam3/preprocess.js';
 import type { ModelFrameJob, ToMain, ToWorker } from './model-frames.js';
 
 const job = workerData as ModelFrameJob;
@@ -25,6 +25,31 @@ port.on('message', (m: ToWorker) => {
 
 const post = (m: ToMain, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
+/**
+ * A frame's planes are converted in this many slices each, with the event loop let run between them: it reads
+ * ffmpeg's pipe meanwhile. A 64 KiB pipe holds 2 % of a 1008² frame, so without the pauses ffmpeg waits, blocked,
+ * for the whole conversion and decoding never overlaps it.
+ */
+const SLICES_PER_PLANE = 4;
+
+/** The model input tensor of one planar frame, into `out`; returns the time spent converting (pauses excluded). */
+async function convert(data: Uint8Array, r: number, out: Float32Array): Promise<number> {
+  const { r: red, g, b } = framePlanes(data, r, r);
+  const plane = r * r;
+  let busyMs = 0;
+  for (const [c, bytes] of [red, g, b].entries()) {
+    for (let k = 0; k < SLICES_PER_PLANE; k++) {
+      const from = Math.floor((k * plane) / SLICES_PER_PLANE);
+      const to = Math.floor(((k + 1) * plane) / SLICES_PER_PLANE);
+      const started = performance.now();
+      normalizeBytes(bytes.subarray(from, to), out.subarray(c * plane + from, c * plane + to));
+      busyMs += performance.now() - started;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return busyMs;
+}
+
 try {
   const r = job.resolution;
   const frames = readVideoFrames(job.path, { ...job.frames, width: r, height: r, layout: 'planar', signal: stop.signal });
@@ -32,9 +57,10 @@ try {
     while (credits === 0 && !stop.signal.aborted) await new Promise<void>((resolve) => (creditWaiting = resolve));
     if (stop.signal.aborted) break;
     credits--;
-    const started = performance.now();
-    const pixels = planarToNormalizedNchw(framePlanes(frame.data, r, r), r, spare.pop());
-    post({ type: 'frame', index: frame.index, timeS: frame.timeS, pixels, preprocessMs: performance.now() - started }, [pixels.buffer as ArrayBuffer]);
+    const pixels = spare.pop() ?? new Float32Array(3 * r * r);
+    const preprocessMs = await convert(frame.data, r, pixels);
+    if (stop.signal.aborted) break;
+    post({ type: 'frame', index: frame.index, timeS: frame.timeS, pixels, preprocessMs }, [pixels.buffer as ArrayBuffer]);
   }
   post({ type: 'end' });
 } catch (error) {
