@@ -32,6 +32,24 @@ describe('grid masks', () => {
     expect(binarize(new Float32Array(4), 2)).toMatchObject({ area: 0, box: null, centroid: null });
   });
 
+  it('binarizes with the SIMD kernel exactly as with the JavaScript loop (NaN, ±0, tiny values, any size)', () => {
+    const special = [Number.NaN, 0, -0, 1e-45, -1e-45, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 3.5, -2];
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (size, seed, density) => {
+        let s = seed;
+        const rand = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const logits = Float32Array.from({ length: size * size }, () => (rand() < 0.1 ? special[Math.floor(rand() * special.length)]! : rand() < density ? rand() : -rand()));
+        const simd = binarize(logits, size);
+        const plain = binarize(Float32Array.from(logits), size, false);
+        expect(Array.from(simd.data)).toEqual(Array.from(logits, (v) => (v > 0 ? 1 : 0)));
+        expect({ ...simd, data: Array.from(simd.data) }).toEqual({ ...plain, data: Array.from(plain.data) });
+        expect(simd.box).toEqual(maskBox(simd));
+        expect(simd.area).toBe(simd.data.reduce((n, v) => n + v, 0));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('box-restricted IoU, area and box equal the whole-grid ones on random grids', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: 0.6, noNaN: true }), (size, seed, density) => {

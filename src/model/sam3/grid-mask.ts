@@ -3,6 +3,7 @@
 import type { PixelBox } from '../../domain/geometry.js';
 import type { BinaryMask } from '../../domain/segmentation.js';
 import { fillHoles, removeSmallComponents } from '../../masks/mask-ops.js';
+import { simdKernels } from './simd-kernels.js';
 
 /** A binarised grid with what the tracker asks of it, all found in the one pass over the grid. */
 export interface GridMask extends BinaryMask {
@@ -20,11 +21,21 @@ export interface GridMask extends BinaryMask {
  */
 const made = new WeakMap<Float32Array, GridMask>();
 
-/** Cells with logit > 0 of a size×size logit grid, with area, box and centroid (memoised per grid). */
-export function binarize(logits: Float32Array, size: number): GridMask {
+/** Whether this machine stores a Uint32 with its lowest byte first (every platform Node ships for, checked anyway). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * Cells with logit > 0 of a size×size logit grid, with area, box and centroid (memoised per grid). The 0/1 cells
+ * come from the WebAssembly SIMD kernel (or a JavaScript loop with `useSimd: false` or where SIMD is missing); the
+ * statistics are then read four cells at a time, skipping empty words.
+ */
+export function binarize(logits: Float32Array, size: number, useSimd = true): GridMask {
   const known = made.get(logits);
   if (known && known.width === size) return known;
   const data = new Uint8Array(logits.length);
+  const simd = useSimd ? simdKernels() : null;
+  if (simd) simd.threshold(logits, data);
+  else for (let i = 0; i < logits.length; i++) if (logits[i]! > 0) data[i] = 1;
   let area = 0;
   let sx = 0;
   let sy = 0;
@@ -32,19 +43,26 @@ export function binarize(logits: Float32Array, size: number): GridMask {
   let y0 = size;
   let x1 = -1;
   let y1 = -1;
+  const words = LITTLE_ENDIAN && size % 4 === 0 && data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length / 4) : null;
+  const step = words ? 4 : 1;
   for (let y = 0; y < size; y++) {
     const row = y * size;
-    for (let x = 0; x < size; x++) {
-      if (!(logits[row + x]! > 0)) continue;
-      data[row + x] = 1;
-      area++;
-      sx += x;
-      sy += y;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y0 === size) y0 = y;
-      y1 = y;
+    let inRow = 0;
+    for (let x = 0; x < size; x += step) {
+      if (words ? words[(row + x) >> 2] === 0 : data[row + x] === 0) continue;
+      for (let k = 0; k < step; k++) {
+        if (data[row + x + k] === 0) continue;
+        inRow++;
+        sx += x + k;
+        if (x + k < x0) x0 = x + k;
+        if (x + k > x1) x1 = x + k;
+      }
     }
+    if (inRow === 0) continue;
+    area += inRow;
+    sy += y * inRow;
+    if (y0 === size) y0 = y;
+    y1 = y;
   }
   const mask: GridMask = {
     width: size,

@@ -1,7 +1,7 @@
 // Model input tensors from an already resized RGB image: x/127.5 − 1, float32, NCHW [1,3,R,R].
 import { SamError } from '../../domain/errors.js';
 import type { PlanarRgb, RawImage } from '../../domain/image.js';
-import { SimdNormalizer } from './simd-normalizer.js';
+import { simdKernels } from './simd-kernels.js';
 
 /** x/127.5 − 1 for every byte value (a table read is cheaper than the arithmetic per channel). */
 const NORMALIZED = Float32Array.from({ length: 256 }, (_, v) => v / 127.5 - 1);
@@ -30,9 +30,6 @@ function words(plane: Uint8Array): Uint32Array | null {
   return LITTLE_ENDIAN && plane.byteOffset % 4 === 0 && plane.length % 4 === 0 ? new Uint32Array(plane.buffer, plane.byteOffset, plane.length / 4) : null;
 }
 
-/** This thread's SIMD kernel: undefined until first asked for, null where WebAssembly SIMD is missing. */
-let simd: SimdNormalizer | null | undefined;
-
 /**
  * `out[i]` = `bytes[i]`/127.5 − 1 (equal lengths): the WebAssembly SIMD kernel, or the table loop with
  * `useSimd: false` or where SIMD is missing (same values either way). A video worker converts a frame in slices
@@ -40,8 +37,9 @@ let simd: SimdNormalizer | null | undefined;
  */
 export function normalizeBytes(bytes: Uint8Array, out: Float32Array, useSimd = true): void {
   if (bytes.length !== out.length) throw new SamError('INTERNAL', `Normalising ${bytes.length} bytes into room for ${out.length} values`);
-  if (useSimd && (simd === undefined ? (simd = SimdNormalizer.create()) : simd)) {
-    simd!.normalize(bytes, out);
+  const simd = useSimd ? simdKernels() : null;
+  if (simd) {
+    simd.normalize(bytes, out);
     return;
   }
   const lut = NORMALIZED;
@@ -61,8 +59,9 @@ export function planarToNormalizedNchw(image: PlanarRgb, resolution: number, int
   }
   if (into && into.length !== 3 * plane) throw new SamError('INTERNAL', `The preprocessing buffer holds ${into.length} values, not ${3 * plane}`);
   const out = into ?? new Float32Array(3 * plane);
-  if (useSimd && (simd === undefined ? (simd = SimdNormalizer.create()) : simd)) {
-    [r, g, b].forEach((bytes, c) => simd!.normalize(bytes, out.subarray(c * plane, (c + 1) * plane)));
+  const simd = useSimd ? simdKernels() : null;
+  if (simd) {
+    [r, g, b].forEach((bytes, c) => simd.normalize(bytes, out.subarray(c * plane, (c + 1) * plane)));
     return out;
   }
   const lut = NORMALIZED;

@@ -2,7 +2,7 @@
 // not multiples of its 16-byte step, buffers reused across sizes.
 import { describe, expect, it } from 'vitest';
 import { planarToNormalizedNchw } from './preprocess.js';
-import { SimdNormalizer } from './simd-normalizer.js';
+import { SimdKernels } from './simd-kernels.js';
 
 const planesOf = (side: number, seed: number) => {
   const n = side * side;
@@ -10,8 +10,8 @@ const planesOf = (side: number, seed: number) => {
   return { width: side, height: side, r: bytes.subarray(0, n), g: bytes.subarray(n, 2 * n), b: bytes.subarray(2 * n) };
 };
 
-describe('SimdNormalizer', () => {
-  const kernel = SimdNormalizer.create();
+describe('SimdKernels', () => {
+  const kernel = SimdKernels.create();
 
   it('is available on this Node (WebAssembly SIMD)', () => {
     expect(kernel).not.toBeNull();
