@@ -167,11 +167,7 @@ export class TrackerGraphs {
     const m = selection.masks.length;
     if (m === 0) throw new SamError('INTERNAL', 'memory attention needs at least one memory', {});
     const plane = selection.masks[0]!.entry.features.length;
-    const { feats: maskFeats, pos: maskPos } = inputs.take(m * plane);
-    selection.masks.forEach((s, i) => {
-      maskFeats.set(s.entry.features, i * plane);
-      maskPos.set(s.entry.pos, i * plane);
-    });
+    const { feats: maskFeats, pos: maskPos } = inputs.fill(selection.masks.map((s) => s.entry), plane);
     const memDims = [m, ...this.memoryShape(plane, feat)];
     const p = selection.pointers.length;
     const ptrDim = selection.pointers[0]?.entry.objPtr.length ?? this.pointerDim();
@@ -218,18 +214,37 @@ export class TrackerGraphs {
 
 /**
  * Buffers for the memory attention's concatenated memory features and positions, grown on demand and reused: the
- * graph reads them only during its run, and the calls of one follower never overlap.
+ * graph reads them only during its run, and the calls of one follower never overlap. A row already holding the
+ * same (never written) array is not copied again: positions are one shared constant per bank, and conditioning
+ * rows stay put from frame to frame.
  */
 export class AttentionInputs {
   private feats = new Float32Array(0);
   private pos = new Float32Array(0);
+  /** What each row holds now. */
+  private heldFeats: Float32Array[] = [];
+  private heldPos: Float32Array[] = [];
 
-  /** Views of exactly `values` elements. */
-  take(values: number): { feats: Float32Array; pos: Float32Array } {
-    if (this.feats.length < values) {
+  /** Views of exactly `entries.length` rows of `plane` values, holding the entries' features and positions. */
+  fill(entries: ReadonlyArray<{ features: Float32Array; pos: Float32Array }>, plane: number): { feats: Float32Array; pos: Float32Array } {
+    const values = entries.length * plane;
+    if (this.feats.length < values || (this.heldFeats.length > 0 && this.heldFeats[0]!.length !== plane)) {
       this.feats = new Float32Array(values);
       this.pos = new Float32Array(values);
+      this.heldFeats = [];
+      this.heldPos = [];
     }
+    entries.forEach((e, i) => {
+      if (e.features.length !== plane || e.pos.length !== plane) throw new SamError('INTERNAL', `A memory holds ${e.features.length} feature and ${e.pos.length} position values, not ${plane} each`, {});
+      if (this.heldFeats[i] !== e.features) {
+        this.feats.set(e.features, i * plane);
+        this.heldFeats[i] = e.features;
+      }
+      if (this.heldPos[i] !== e.pos) {
+        this.pos.set(e.pos, i * plane);
+        this.heldPos[i] = e.pos;
+      }
+    });
     return { feats: this.feats.subarray(0, values), pos: this.pos.subarray(0, values) };
   }
 }
