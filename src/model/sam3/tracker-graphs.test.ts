@@ -1,5 +1,5 @@
-// AttentionInputs: the concatenated memory rows always equal a fresh concatenation of the selection, whatever
-// rows were held before (reused rows skipped, changed rows rewritten, growth and a new row size reallocate).
+// AttentionInputs: the rows always hold exactly the selection (pinned rows in order, the others as `order` says),
+// whatever rows were held before (rows kept in place, changed rows rewritten, growth and a new row size reallocate).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AttentionInputs } from './tracker-graphs.js';
@@ -10,17 +10,35 @@ describe('AttentionInputs', () => {
     const pool = Array.from({ length: 9 }, (_, k) => Float32Array.from({ length: plane }, (_, i) => k * 10 + i));
     const pos = Float32Array.from({ length: plane }, (_, i) => -i);
     fc.assert(
-      fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 7 }), { minLength: 1, maxLength: 12 }), (selections) => {
+      fc.property(fc.array(fc.tuple(fc.uniqueArray(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 7 }), fc.nat()), { minLength: 1, maxLength: 12 }), (selections) => {
         const inputs = new AttentionInputs();
-        for (const picked of selections) {
+        for (const [picked, pinnedSeed] of selections) {
+          const pinned = pinnedSeed % (picked.length + 1);
           const entries = picked.map((k) => ({ features: pool[k]!, pos }));
-          const got = inputs.fill(entries, plane);
-          expect(Array.from(got.feats)).toEqual(picked.flatMap((k) => Array.from(pool[k]!)));
+          const got = inputs.fill(entries, plane, pinned);
+          expect([...got.order].sort((a, b) => a - b)).toEqual(picked.map((_, j) => j));
+          expect(got.order.slice(0, pinned)).toEqual(picked.slice(0, pinned).map((_, j) => j));
+          expect(Array.from(got.feats)).toEqual(got.order.flatMap((j) => Array.from(pool[picked[j]!]!)));
           expect(Array.from(got.pos)).toEqual(picked.flatMap(() => Array.from(pos)));
         }
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('keeps a sliding window of recent memories in place: only the newest row is written', () => {
+    const inputs = new AttentionInputs();
+    const rows = Array.from({ length: 8 }, (_, k) => Float32Array.of(k, k));
+    const pos = Float32Array.of(0, 0);
+    const window = (newest: number) => [rows[0]!, ...[0, 1, 2].map((age) => rows[newest - age]!)].map((features) => ({ features, pos }));
+    const before = inputs.fill(window(4), 2, 1);
+    const after = inputs.fill(window(5), 2, 1);
+    expect(after.order[0]).toBe(0);
+    // rows 3 and 4 stay where they were; 5 takes the row that held 2
+    const rowOf = (o: { order: number[] }, entry: number) => o.order.indexOf(entry);
+    expect(rowOf(after, 2)).toBe(rowOf(before, 1));
+    expect(rowOf(after, 3)).toBe(rowOf(before, 2));
+    expect(rowOf(after, 1)).toBe(rowOf(before, 3));
   });
 
   it('starts over when the row size changes, and refuses a row of another size', () => {

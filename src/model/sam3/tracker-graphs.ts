@@ -167,7 +167,10 @@ export class TrackerGraphs {
     const m = selection.masks.length;
     if (m === 0) throw new SamError('INTERNAL', 'memory attention needs at least one memory', {});
     const plane = selection.masks[0]!.entry.features.length;
-    const { feats: maskFeats, pos: maskPos } = inputs.fill(selection.masks.map((s) => s.entry), plane);
+    // Conditioning rows first, in the selection's order; recent rows wherever they already are (each row carries its
+    // own temporal index, and attention over memory rows does not depend on their order).
+    const conditioning = selection.masks.filter((s) => s.entry.conditioning).length;
+    const { feats: maskFeats, pos: maskPos, order } = inputs.fill(selection.masks.map((s) => s.entry), plane, conditioning);
     const memDims = [m, ...this.memoryShape(plane, feat)];
     const p = selection.pointers.length;
     const ptrDim = selection.pointers[0]?.entry.objPtr.length ?? this.pointerDim();
@@ -181,7 +184,7 @@ export class TrackerGraphs {
       [TRACKER.attention.ptrTpos]: new ort.Tensor('float32', Float32Array.from(selection.pointers.map((s) => s.tpos)), [p]),
       [TRACKER.attention.maskFeats]: new ort.Tensor('float32', maskFeats, memDims),
       [TRACKER.attention.maskPos]: new ort.Tensor('float32', maskPos, memDims),
-      [TRACKER.attention.maskTposIdx]: new ort.Tensor('int64', BigInt64Array.from(selection.masks.map((s) => BigInt(s.tposIdx))), [m]),
+      [TRACKER.attention.maskTposIdx]: new ort.Tensor('int64', BigInt64Array.from(order.map((j) => BigInt(selection.masks[j]!.tposIdx))), [m]),
     };
     const out = await timings.time('memory_attention', () => this.attention.run(feeds));
     return out[TRACKER.attention.fused]!;
@@ -214,9 +217,10 @@ export class TrackerGraphs {
 
 /**
  * Buffers for the memory attention's concatenated memory features and positions, grown on demand and reused: the
- * graph reads them only during its run, and the calls of one follower never overlap. A row already holding the
- * same (never written) array is not copied again: positions are one shared constant per bank, and conditioning
- * rows stay put from frame to frame.
+ * graph reads them only during its run, and the calls of one follower never overlap. Rows are placed so that as
+ * few as possible are copied: a memory already in a free row stays there (from one frame to the next, only the
+ * newest memory is new), and a row already holding the same (never written) array is not copied again (positions
+ * are one shared constant per bank).
  */
 export class AttentionInputs {
   private feats = new Float32Array(0);
@@ -225,26 +229,45 @@ export class AttentionInputs {
   private heldFeats: Float32Array[] = [];
   private heldPos: Float32Array[] = [];
 
-  /** Views of exactly `entries.length` rows of `plane` values, holding the entries' features and positions. */
-  fill(entries: ReadonlyArray<{ features: Float32Array; pos: Float32Array }>, plane: number): { feats: Float32Array; pos: Float32Array } {
-    const values = entries.length * plane;
-    if (this.feats.length < values || (this.heldFeats.length > 0 && this.heldFeats[0]!.length !== plane)) {
-      this.feats = new Float32Array(values);
-      this.pos = new Float32Array(values);
+  /**
+   * Rows for `entries` (`plane` values each): the first `pinned` in their given order, the others in any order.
+   * Returns views of exactly `entries.length` rows and `order`: row r holds `entries[order[r]]`.
+   */
+  fill(entries: ReadonlyArray<{ features: Float32Array; pos: Float32Array }>, plane: number, pinned = entries.length): { feats: Float32Array; pos: Float32Array; order: number[] } {
+    const m = entries.length;
+    if (this.feats.length < m * plane || (this.heldFeats.length > 0 && this.heldFeats[0]!.length !== plane)) {
+      this.feats = new Float32Array(m * plane);
+      this.pos = new Float32Array(m * plane);
       this.heldFeats = [];
       this.heldPos = [];
     }
-    entries.forEach((e, i) => {
+    const order: Array<number | undefined> = Array.from({ length: m }, (_, r) => (r < pinned ? r : undefined));
+    const placed = new Set<number>(order.filter((j): j is number => j !== undefined));
+    for (let r = pinned; r < m; r++) {
+      const j = entries.findIndex((e, k) => k >= pinned && !placed.has(k) && e.features === this.heldFeats[r]);
+      if (j < 0) continue;
+      order[r] = j;
+      placed.add(j);
+    }
+    let next = pinned;
+    for (let r = pinned; r < m; r++) {
+      if (order[r] !== undefined) continue;
+      while (placed.has(next)) next++;
+      order[r] = next;
+      placed.add(next);
+    }
+    order.forEach((j, r) => {
+      const e = entries[j!]!;
       if (e.features.length !== plane || e.pos.length !== plane) throw new SamError('INTERNAL', `A memory holds ${e.features.length} feature and ${e.pos.length} position values, not ${plane} each`, {});
-      if (this.heldFeats[i] !== e.features) {
-        this.feats.set(e.features, i * plane);
-        this.heldFeats[i] = e.features;
+      if (this.heldFeats[r] !== e.features) {
+        this.feats.set(e.features, r * plane);
+        this.heldFeats[r] = e.features;
       }
-      if (this.heldPos[i] !== e.pos) {
-        this.pos.set(e.pos, i * plane);
-        this.heldPos[i] = e.pos;
+      if (this.heldPos[r] !== e.pos) {
+        this.pos.set(e.pos, r * plane);
+        this.heldPos[r] = e.pos;
       }
     });
-    return { feats: this.feats.subarray(0, values), pos: this.pos.subarray(0, values) };
+    return { feats: this.feats.subarray(0, m * plane), pos: this.pos.subarray(0, m * plane), order: order as number[] };
   }
 }
