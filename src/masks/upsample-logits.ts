@@ -137,61 +137,55 @@ function positiveCells(logits: Float32Array, inWidth: number, inHeight: number):
  * Like `upsampleLogitsToMask` with threshold 0, but only over the output rectangle that the input's positive cells
  * can reach, so a small object in a large frame costs its own size. Null when no cell is positive. `cells`: the
  * positive cells' box when the caller already knows it (else the grid is scanned for it).
+ *
+ * Output pixels sharing the same four source taps form a block; a block whose four taps are all > 0 (and finite) is
+ * all on, one whose taps are all ≤ 0 all off (a blend of same-signed values keeps the sign, with float32 rounding
+ * too, since rounding is monotonic and the taps are representable). Only blocks on the mask's edge are interpolated, with the
+ * same float32 steps as `upsampleLogitsToMask`, so the result is bit-identical.
  */
 export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, inHeight: number, outWidth: number, outHeight: number, cells?: CellBox | null): MaskRegion | null {
   const known = cells === undefined ? positiveCells(logits, inWidth, inHeight) : cells;
   if (!known) return null;
-  const cx0 = known.x0;
-  const cy0 = known.y0;
-  const cx1 = known.x1 - 1;
-  const cy1 = known.y1 - 1;
   const tx = axisTaps(inWidth, outWidth);
   const ty = axisTaps(inHeight, outHeight);
-  const [x0, x1] = reach(tx, cx0, cx1 + 1);
-  const [y0, y1] = reach(ty, cy0, cy1 + 1);
+  const [x0, x1] = reach(tx, known.x0, known.x1);
+  const [y0, y1] = reach(ty, known.y0, known.y1);
   const width = x1 - x0;
   const height = y1 - y0;
   const data = new Uint8Array(width * height);
-  const i0 = tx.i0.subarray(x0, x1);
-  const i1 = tx.i1.subarray(x0, x1);
   const w1 = tx.w1.subarray(x0, x1);
-  const horizontal = (r: number, into: Float32Array): void => {
-    const base = r * inWidth;
-    for (let x = 0; x < width; x++) {
-      const a = logits[base + i0[x]!]!;
-      into[x] = a + (logits[base + i1[x]!]! - a) * w1[x]!;
-    }
-  };
-  // Output rows walk the source rows in order: each source row is interpolated horizontally once and kept while
-  // it is the upper or lower tap.
-  let upper = new Float32Array(width);
-  let lower = new Float32Array(width);
-  let upperRow = -1;
-  let lowerRow = -1;
+  // Column blocks: runs of output columns with the same (left, right) source columns.
+  const blockEnds: number[] = [];
+  for (let x = 1; x <= width; x++) {
+    if (x === width || tx.i0[x0 + x] !== tx.i0[x0 + x - 1] || tx.i1[x0 + x] !== tx.i1[x0 + x - 1]) blockEnds.push(x);
+  }
+  const fround = Math.fround;
   for (let y = 0; y < height; y++) {
     const oy = y0 + y;
-    const top = ty.i0[oy]!;
-    const bottom = ty.i1[oy]!;
-    if (upperRow !== top) {
-      if (lowerRow === top) {
-        [upper, lower] = [lower, upper];
-        lowerRow = -1;
-      } else horizontal(top, upper);
-      upperRow = top;
-    }
-    let below = upper;
-    if (bottom !== top) {
-      if (lowerRow !== bottom) {
-        horizontal(bottom, lower);
-        lowerRow = bottom;
-      }
-      below = lower;
-    }
+    const top = ty.i0[oy]! * inWidth;
+    const bottom = ty.i1[oy]! * inWidth;
     const wy = ty.w1[oy]!;
     const out = y * width;
-    for (let x = 0; x < width; x++) {
-      const a = upper[x]!;
-      if (a + (below[x]! - a) * wy > 0) data[out + x] = 1;
+    let start = 0;
+    for (const end of blockEnds) {
+      const left = tx.i0[x0 + start]!;
+      const right = tx.i1[x0 + start]!;
+      const tl = logits[top + left]!;
+      const tr = logits[top + right]!;
+      const bl = logits[bottom + left]!;
+      const br = logits[bottom + right]!;
+      // +∞ taps are left to the arithmetic (∞ · 0 is NaN there); −∞ and NaN can only give "off" either way.
+      if (tl > 0 && tr > 0 && bl > 0 && br > 0 && tl < Infinity && tr < Infinity && bl < Infinity && br < Infinity) {
+        for (let x = start; x < end; x++) data[out + x] = 1;
+      } else if (!(tl <= 0 && tr <= 0 && bl <= 0 && br <= 0)) {
+        for (let x = start; x < end; x++) {
+          const w = w1[x]!;
+          const a = fround(tl + (tr - tl) * w);
+          const b = fround(bl + (br - bl) * w);
+          if (a + (b - a) * wy > 0) data[out + x] = 1;
+        }
+      }
+      start = end;
     }
   }
   return { x0, y0, width, height, data };
