@@ -102,6 +102,9 @@ export class BoxFollower implements ObjectFollower {
   }
 }
 
+/** Memory attention inputs kept for reuse across objects (SAM 3: 7 rows × 2 × 1.3 MB = 18 MB per object). */
+const ATTENTION_INPUT_BYTES = 64 * 1024 * 1024;
+
 /** SAM 2-style memory tracking: one bounded bank per object for this pass's direction. */
 export class MemoryFollower implements ObjectFollower {
   readonly mode = 'memory-tracker' as const;
@@ -109,8 +112,12 @@ export class MemoryFollower implements ObjectFollower {
   private readonly banks = new Map<number, ObjectMemoryBank>();
   /** The object pointer of each object's latest decode, used when that frame is remembered. */
   private readonly pointers = new Map<number, { frame: number; objPtr: Float32Array }>();
-  /** The memory attention's concatenated memories, reused for every call (each runs before the next is made). */
-  private readonly attentionInputs = new AttentionInputs();
+  /**
+   * Each object's concatenated memories for the memory attention, kept from frame to frame so only its newest
+   * memory is copied in (each call runs before the next is made); least recently used first, at most
+   * ATTENTION_INPUT_BYTES in all (an object beyond that gets fresh buffers and copies every row).
+   */
+  private readonly attentionInputs = new Map<number, AttentionInputs>();
   /** The memory encoder's mask input, reused for every write (each is encoded before the next is made). */
   private maskInput: MemoryMaskInput | undefined;
 
@@ -122,7 +129,22 @@ export class MemoryFollower implements ObjectFollower {
   get bytes(): number {
     let n = 0;
     for (const b of this.banks.values()) n += b.bytes;
+    for (const inputs of this.attentionInputs.values()) n += inputs.bytes;
     return n;
+  }
+
+  private inputsFor(id: number): AttentionInputs {
+    const inputs = this.attentionInputs.get(id) ?? new AttentionInputs();
+    this.attentionInputs.delete(id);
+    this.attentionInputs.set(id, inputs);
+    let total = 0;
+    for (const kept of this.attentionInputs.values()) total += kept.bytes;
+    for (const [other, kept] of this.attentionInputs) {
+      if (total <= ATTENTION_INPUT_BYTES || other === id) break;
+      total -= kept.bytes;
+      this.attentionInputs.delete(other);
+    }
+    return inputs;
   }
 
   private bank(id: number): ObjectMemoryBank {
@@ -146,7 +168,7 @@ export class MemoryFollower implements ObjectFollower {
     // A refinement of an object with memory decodes on memory-conditioned features (SAM 2: not the init frame).
     // A session's stored mask for this frame stands in for memory the pass does not have.
     if (!this.follows(id) && last && needsAnchor(prompt)) await this.remember(id, last, 10, 'mask', ctx);
-    const fused = this.follows(id) ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.attentionInputs) : null;
+    const fused = this.follows(id) ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.inputsFor(id)) : null;
     const out = await this.graphs.decode(ctx.embedding, fused, prompt, ctx.source, ctx.timings);
     this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
     return this.toPrediction(out.gridLogits, out.objectScoreLogit);
@@ -154,7 +176,7 @@ export class MemoryFollower implements ObjectFollower {
 
   async predict(id: number, _lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null> {
     if (!this.follows(id)) return null;
-    const fused = await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.attentionInputs);
+    const fused = await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.inputsFor(id));
     const out = await this.graphs.decode(ctx.embedding, fused, null, ctx.source, ctx.timings);
     this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
     return this.toPrediction(out.gridLogits, out.objectScoreLogit);
@@ -186,5 +208,6 @@ export class MemoryFollower implements ObjectFollower {
   forget(id: number): void {
     this.banks.delete(id);
     this.pointers.delete(id);
+    this.attentionInputs.delete(id);
   }
 }

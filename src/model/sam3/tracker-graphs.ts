@@ -229,6 +229,10 @@ export class AttentionInputs {
   private heldFeats: Float32Array[] = [];
   private heldPos: Float32Array[] = [];
 
+  get bytes(): number {
+    return this.feats.byteLength + this.pos.byteLength;
+  }
+
   /**
    * Rows for `entries` (`plane` values each): the first `pinned` in their given order, the others in any order.
    * Returns views of exactly `entries.length` rows and `order`: row r holds `entries[order[r]]`.
