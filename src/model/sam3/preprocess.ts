@@ -22,14 +22,6 @@ export function toNormalizedNchw(image: RawImage, resolution: number): Float32Ar
   return out;
 }
 
-/** Whether this machine stores a Uint32 with its lowest byte first (every platform Node ships for, checked anyway). */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/** A plane read four bytes at a time when it is 4-byte aligned (a quarter of the loads and loop turns). */
-function words(plane: Uint8Array): Uint32Array | null {
-  return LITTLE_ENDIAN && plane.byteOffset % 4 === 0 && plane.length % 4 === 0 ? new Uint32Array(plane.buffer, plane.byteOffset, plane.length / 4) : null;
-}
-
 /**
  * `out[i]` = `bytes[i]`/127.5 − 1 (equal lengths): the WebAssembly SIMD kernel, or the table loop with
  * `useSimd: false` or where SIMD is missing (same values either way). A video worker converts a frame in slices
@@ -59,41 +51,6 @@ export function planarToNormalizedNchw(image: PlanarRgb, resolution: number, int
   }
   if (into && into.length !== 3 * plane) throw new SamError('INTERNAL', `The preprocessing buffer holds ${into.length} values, not ${3 * plane}`);
   const out = into ?? new Float32Array(3 * plane);
-  const simd = useSimd ? simdKernels() : null;
-  if (simd) {
-    [r, g, b].forEach((bytes, c) => simd.normalize(bytes, out.subarray(c * plane, (c + 1) * plane)));
-    return out;
-  }
-  const lut = NORMALIZED;
-  const r32 = words(r);
-  const g32 = words(g);
-  const b32 = words(b);
-  if (r32 && g32 && b32) {
-    const o1 = plane;
-    const o2 = 2 * plane;
-    for (let i = 0, p = 0; i < r32.length; i++, p += 4) {
-      const vr = r32[i]!;
-      const vg = g32[i]!;
-      const vb = b32[i]!;
-      out[p] = lut[vr & 255]!;
-      out[p + 1] = lut[(vr >>> 8) & 255]!;
-      out[p + 2] = lut[(vr >>> 16) & 255]!;
-      out[p + 3] = lut[vr >>> 24]!;
-      out[o1 + p] = lut[vg & 255]!;
-      out[o1 + p + 1] = lut[(vg >>> 8) & 255]!;
-      out[o1 + p + 2] = lut[(vg >>> 16) & 255]!;
-      out[o1 + p + 3] = lut[vg >>> 24]!;
-      out[o2 + p] = lut[vb & 255]!;
-      out[o2 + p + 1] = lut[(vb >>> 8) & 255]!;
-      out[o2 + p + 2] = lut[(vb >>> 16) & 255]!;
-      out[o2 + p + 3] = lut[vb >>> 24]!;
-    }
-    return out;
-  }
-  for (let p = 0; p < plane; p++) {
-    out[p] = lut[r[p]!]!;
-    out[plane + p] = lut[g[p]!]!;
-    out[2 * plane + p] = lut[b[p]!]!;
-  }
+  [r, g, b].forEach((bytes, c) => normalizeBytes(bytes, out.subarray(c * plane, (c + 1) * plane), useSimd));
   return out;
 }
