@@ -140,8 +140,8 @@ function positiveCells(logits: Float32Array, inWidth: number, inHeight: number):
  *
  * Output pixels sharing the same four source taps form a block; a block whose four taps are all > 0 (and finite) is
  * all on, one whose taps are all ≤ 0 all off (a blend of same-signed values keeps the sign, with float32 rounding
- * too, since rounding is monotonic and the taps are representable). Only blocks on the mask's edge are interpolated, with the
- * same float32 steps as `upsampleLogitsToMask`, so the result is bit-identical.
+ * too, since rounding is monotonic and the taps are representable). Only blocks on the mask's edge are
+ * interpolated, with the same float32 steps as `upsampleLogitsToMask`, so the result is bit-identical.
  */
 export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, inHeight: number, outWidth: number, outHeight: number, cells?: CellBox | null): MaskRegion | null {
   const known = cells === undefined ? positiveCells(logits, inWidth, inHeight) : cells;

@@ -21,9 +21,6 @@ export interface GridMask extends BinaryMask {
  */
 const made = new WeakMap<Float32Array, GridMask>();
 
-/** Whether this machine stores a Uint32 with its lowest byte first (every platform Node ships for, checked anyway). */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
 /**
  * Cells with logit > 0 of a size×size logit grid, with area, box and centroid (memoised per grid). The 0/1 cells
  * come from the WebAssembly SIMD kernel (or a JavaScript loop with `useSimd: false` or where SIMD is missing); the
@@ -43,7 +40,8 @@ export function binarize(logits: Float32Array, size: number, useSimd = true): Gr
   let y0 = size;
   let x1 = -1;
   let y1 = -1;
-  const words = LITTLE_ENDIAN && size % 4 === 0 && data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length / 4) : null;
+  // A zero word means four empty cells whatever the byte order.
+  const words = size % 4 === 0 && data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length / 4) : null;
   const step = words ? 4 : 1;
   for (let y = 0; y < size; y++) {
     const row = y * size;

@@ -169,7 +169,8 @@ export class TrackerGraphs {
     const plane = selection.masks[0]!.entry.features.length;
     // Conditioning rows first, in the selection's order; recent rows wherever they already are (each row carries its
     // own temporal index, and attention over memory rows does not depend on their order).
-    const conditioning = selection.masks.filter((s) => s.entry.conditioning).length;
+    const leading = selection.masks.findIndex((s) => !s.entry.conditioning);
+    const conditioning = leading < 0 ? m : leading;
     const { feats: maskFeats, pos: maskPos, order } = inputs.fill(selection.masks.map((s) => s.entry), plane, conditioning);
     const memDims = [m, ...this.memoryShape(plane, feat)];
     const p = selection.pointers.length;
