@@ -11,6 +11,7 @@ import { runWorker } from './worker.js';
 import { runVideo, type VideoCliOptions } from './video.js';
 import { CATALOGUE } from '../model/store/catalogue.js';
 import { runDoctor } from './doctor.js';
+import { applyGcTuning } from './gc-tuning.js';
 import { runList, runPull, runRemove, runVerify } from './models.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -35,6 +36,7 @@ try {
   console.error((error as Error).message);
   process.exit(2);
 }
+applyGcTuning(settings.gcConcurrentMarking);
 const program = new Command('sam3').description('Segment Anything 3 on ONNX Runtime: server, CLI and tools').version('0.1.0');
 
 program
