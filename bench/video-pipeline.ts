@@ -26,8 +26,9 @@ const sampleFps = Number(arg('fps', '0')) || undefined;
 const modes = arg('modes', 'memory,detection').split(',');
 const replayPass = !process.argv.includes('--no-replay');
 const replays = Number(arg('replays', '3'));
-const gcChoice = readSettings().gcConcurrentMarking;
-const productGc = applyGcTuning(gcChoice).concurrentMarking;
+const gcSetting = readSettings().gcConcurrentMarking;
+applyGcTuning(gcSetting);
+const productGc = gcSetting === 'on';
 const markingName = (on: boolean): string => `concurrent marking ${on ? 'on' : 'off'}`;
 const fps = 30;
 const frames = seconds * fps;
@@ -62,7 +63,7 @@ async function pass(memoryTracker: boolean, documentPath: string): Promise<{ sum
   }
 }
 
-console.log(`### Video pipeline, 1280×720, ${seconds} s at ${fps} fps${sampleFps ? `, processed at ${sampleFps} fps` : ''}, demo model at 1008, 3 concepts (${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; SAM3_GC_CONCURRENT_MARKING=${gcChoice} → ${markingName(productGc)})\n`);
+console.log(`### Video pipeline, 1280×720, ${seconds} s at ${fps} fps${sampleFps ? `, processed at ${sampleFps} fps` : ''}, demo model at 1008, 3 concepts (${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; SAM3_GC_CONCURRENT_MARKING=${gcSetting})\n`);
 let failed = false;
 for (const mode of modes) {
   const memoryTracker = mode === 'memory';
@@ -85,7 +86,7 @@ for (const mode of modes) {
     const runs: Record<'product' | 'peer', Array<{ hostMs: number; answerMs: number; stages: string }>> = { product: [], peer: [] };
     for (let k = 0; k < 2 * replays; k++) {
       const which = k % 2 === 0 ? 'product' : 'peer';
-      applyGcTuning(which === 'product' ? (productGc ? 'on' : 'off') : productGc ? 'off' : 'on');
+      applyGcTuning((which === 'product') === productGc ? 'on' : 'off');
       replay.replay();
       const documentPath = join(dir, `${mode}-replay-${k}.json`);
       const replayed = await pass(memoryTracker, documentPath);
@@ -96,7 +97,7 @@ for (const mode of modes) {
       const answerMs = graphMs(replayed.summary);
       runs[which].push({ hostMs: replayed.wallMs - answerMs, answerMs, stages: stages(replayed.summary) });
     }
-    applyGcTuning(productGc ? 'on' : 'off');
+    applyGcTuning(gcSetting);
     const fpsOf = (ms: number): number => n / (ms / 1000);
     // The median run; of an even count, the slower of the middle two.
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

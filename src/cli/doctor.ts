@@ -2,14 +2,13 @@
 import { execFile } from 'node:child_process';
 import { statfs } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { arch, availableParallelism, cpus, platform, totalmem } from 'node:os';
+import { arch, cpus, platform, totalmem } from 'node:os';
 import { promisify } from 'node:util';
 import type { Settings } from '../config/settings.js';
 import { configureFfmpeg, ffmpegBinaries } from '../media/ffmpeg-binary.js';
 import { listBackends } from '../model/ort/graph-session.js';
 import { listBundles } from '../model/store/model-store.js';
 import { VERSION } from '../compose.js';
-import { concurrentMarkingFor } from './gc-tuning.js';
 
 export async function runDoctor(settings: Settings, print: (line: string) => void): Promise<void> {
   const require = createRequire(import.meta.url);
@@ -27,5 +26,5 @@ export async function runDoctor(settings: Settings, print: (line: string) => voi
   print(`ffmpeg      ${ffmpeg}`);
   print(`model dir   ${settings.modelDir} (${(Number(disk.bavail) * Number(disk.bsize) / 1024 ** 3).toFixed(1)} GiB free)`);
   print(`models      ${bundles.length ? bundles.map((b) => `${b.name} [${b.complete.join(', ') || 'incomplete'}]`).join(', ') : 'none installed (`sam3 models pull sam3`); the demo model is always available'}`);
-  print(`settings    model=${settings.model} device=${settings.device} dtype=${settings.dtype} threads=${settings.threads} gc-concurrent-marking=${settings.gcConcurrentMarking} (${concurrentMarkingFor(settings.gcConcurrentMarking, availableParallelism()) ? 'on' : 'off'})`);
+  print(`settings    model=${settings.model} device=${settings.device} dtype=${settings.dtype} threads=${settings.threads} gc-concurrent-marking=${settings.gcConcurrentMarking}`);
 }

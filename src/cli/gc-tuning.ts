@@ -1,24 +1,14 @@
-// The process's garbage-collector tuning (SAM3_GC_CONCURRENT_MARKING), applied once by each entry point.
-import { availableParallelism } from 'node:os';
+// The process's garbage-collector setting (SAM3_GC_CONCURRENT_MARKING), applied once by each entry point.
 import { setFlagsFromString } from 'node:v8';
 
-export type ConcurrentMarkingChoice = 'auto' | 'on' | 'off';
-
-/** Machines with at most this many logical cores turn concurrent marking off under `auto`. */
-export const FEW_CORES = 4;
+export type ConcurrentMarking = 'on' | 'off';
 
 /**
- * Whether V8 should mark concurrently. Its marking threads pay off when cores are idle; on a small machine the
- * model's threads, ffmpeg and the decoding worker already take every core, and the helpers' work (far more CPU in
- * all than marking on the main thread) only slows them down.
+ * Sets V8's `--(no-)concurrent-marking` for this process, worker threads included. Off: marking runs on the main
+ * thread in steps, which on a small machine leaves the cores to the model, ffmpeg and the decoding worker (V8's
+ * marking helpers spend far more CPU in all than the main thread would), but a main thread waiting on the model
+ * marks slowly, so large model outputs are reclaimed later and peak memory grows.
  */
-export function concurrentMarkingFor(choice: ConcurrentMarkingChoice, cores: number): boolean {
-  return choice === 'auto' ? cores > FEW_CORES : choice === 'on';
-}
-
-/** Sets V8's `--(no-)concurrent-marking` for this process (worker threads included); returns what was set. */
-export function applyGcTuning(choice: ConcurrentMarkingChoice, cores = availableParallelism()): { concurrentMarking: boolean } {
-  const concurrentMarking = concurrentMarkingFor(choice, cores);
-  setFlagsFromString(concurrentMarking ? '--concurrent-marking' : '--no-concurrent-marking');
-  return { concurrentMarking };
+export function applyGcTuning(concurrentMarking: ConcurrentMarking): void {
+  setFlagsFromString(concurrentMarking === 'on' ? '--concurrent-marking' : '--no-concurrent-marking');
 }
