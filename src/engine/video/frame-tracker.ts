@@ -7,7 +7,7 @@ import type { TrackingOptions, VideoObjectPrompt } from '../../domain/video.js';
 import { binarize, cleanGridLogits, gridIou } from '../../model/sam3/grid-mask.js';
 import type { GridDetection } from '../../model/sam3/postprocess.js';
 import type { ImageEmbedding, Sam3Model } from '../../model/sam3/sam3-model.js';
-import { DEFAULT_TRACKER, MultiObjectTracker, type Prediction, type TrackOutput } from '../../model/sam3/tracker.js';
+import { DEFAULT_TRACKER, MultiObjectTracker, type IdentifyNewObject, type Prediction, type TrackOutput } from '../../model/sam3/tracker.js';
 import { BoxFollower, MemoryFollower, type FollowContext, type ObjectFollower } from './object-followers.js';
 
 /** Holes and specks up to this many cells of the 288² grid are cleaned (official fill_hole_area 16). */
@@ -28,6 +28,8 @@ export interface FrameTrackerOptions {
   direction: 1 | -1;
   /** Ids new objects must not take (clicked objects of a session, removed objects). */
   reservedIds?: Iterable<number>;
+  /** Gives a new concept object the id it already has elsewhere (a session's stored result on its first frame). */
+  identify?: IdentifyNewObject;
 }
 
 export interface FrameStepResult {
@@ -44,7 +46,7 @@ export class FrameTracker {
 
   constructor(private readonly options: FrameTrackerOptions) {
     const { model, gridSize, tracking } = options;
-    this.tracker = new MultiObjectTracker({ ...DEFAULT_TRACKER, maskSize: gridSize, newObjectThreshold: tracking.newObjectThreshold }, options.concepts, options.reservedIds);
+    this.tracker = new MultiObjectTracker({ ...DEFAULT_TRACKER, maskSize: gridSize, newObjectThreshold: tracking.newObjectThreshold }, options.concepts, options.reservedIds, options.identify);
     this.follower = model.tracker ? new MemoryFollower(model.tracker, options.direction) : new BoxFollower(model, gridSize);
     this.cellsToClean = Math.round((FILL_HOLE_CELLS_AT_288 * gridSize * gridSize) / (288 * 288));
   }

@@ -4,8 +4,10 @@ import { SamError } from '../../domain/errors.js';
 import { StageTimings } from '../../domain/stage-timings.js';
 import { DEFAULT_TRACKING, type VideoFrameResult, type VideoInfo, type VideoObjectInfo, type VideoObjectPrompt } from '../../domain/video.js';
 import { decodeCocoRle } from '../../masks/coco-rle.js';
+import { binarize, gridIou } from '../../model/sam3/grid-mask.js';
 import { planarToNormalizedNchw } from '../../model/sam3/preprocess.js';
 import type { Sam3Model } from '../../model/sam3/sam3-model.js';
+import type { IdentifyNewObject } from '../../model/sam3/tracker.js';
 import type { InferenceQueue } from '../inference-queue.js';
 import type { PropagateEvents, PropagateRequest, SessionPrompt, VideoSessionInfo, VideoSummary } from '../video-engine.js';
 import { renderFrame } from './frame-output.js';
@@ -21,6 +23,9 @@ export interface SessionContext {
   memoryBudgetBytes: number;
   idleTtlMs: number;
 }
+
+/** Grid IoU at which a new concept object of a pass is the session's stored object of that concept on that frame. */
+const SAME_OBJECT_IOU = 0.5;
 
 /** Per stored object: its RLE string plus bookkeeping, roughly. */
 const OBJECT_OVERHEAD_BYTES = 96;
@@ -102,10 +107,28 @@ export class VideoSession {
     }
   }
 
-  private tracker(direction: 1 | -1, concepts: readonly string[], extraReserved: Iterable<number> = []): FrameTracker {
-    const reservedIds = new Set([...this.prompts.map((p) => p.objId!), ...this.removed, ...extraReserved]);
+  /**
+   * A pass's tracker. Ids are the session's: a new object takes an id no object of the session has had, unless it
+   * is a concept object the session already holds on that frame (same concept, grid IoU ≥ 0.5 with the stored
+   * mask), which keeps its id, so two passes, or two propagations, name one object alike.
+   */
+  private tracker(direction: 1 | -1, concepts: readonly string[]): FrameTracker {
+    const clicked = new Set(this.prompts.map((p) => p.objId!));
+    const reservedIds = new Set([...clicked, ...this.removed, ...this.labels.keys()]);
+    for (const f of this.results.values()) for (const o of f.objects) reservedIds.add(o.id);
+    const size = this.ctx.gridSize;
+    const identify: IdentifyNewObject = (frame, concept, mask) => {
+      let best: number | undefined;
+      let bestIou = SAME_OBJECT_IOU;
+      for (const o of this.results.get(frame)?.objects ?? []) {
+        if (clicked.has(o.id) || this.labels.get(o.id) !== concepts[concept]) continue;
+        const iou = gridIou(binarize(rleToGrid(o.rle, size), size), mask);
+        if (iou >= bestIou) [best, bestIou] = [o.id, iou];
+      }
+      return best;
+    };
     const tracking = { ...DEFAULT_TRACKING, outputDelayFrames: 0 };
-    return new FrameTracker({ model: this.ctx.model, concepts, tracking, gridSize: this.ctx.gridSize, source: this.info, direction, reservedIds });
+    return new FrameTracker({ model: this.ctx.model, concepts, tracking, gridSize: size, source: this.info, direction, reservedIds, identify });
   }
 
   private async step(tracker: FrameTracker, index: number, prompts: readonly VideoObjectPrompt[], timings: StageTimings, signal: AbortSignal | undefined, stored?: ReadonlyMap<number, Float32Array>, pixelBuffer?: Float32Array): Promise<FrameStepResult> {
@@ -151,11 +174,13 @@ export class VideoSession {
         throw new SamError('MODEL_CONTRACT_MISMATCH', `The concept graphs (${concepts.resolution}px, ${concepts.maskSize}² masks) and the tracker graphs (${objects.resolution}px, ${objects.maskSize}² masks) differ; a session's frames are decoded for the tracker, so text prompts cannot run on them`, { field: 'text' });
       }
       for (const text of texts) if (!this.concepts.some((c) => c.text === text)) this.concepts.push({ text, frameIndex: p.frameIndex });
-      const tracker = this.tracker(1, texts, stored?.objects.map((o) => o.id) ?? []);
+      const tracker = this.tracker(1, texts);
       const step = await this.step(tracker, p.frameIndex, [], timings, signal);
       const found = this.render(p.frameIndex, step);
       for (const o of found.objects) this.labels.set(o.id, tracker.tracker.label(o.id));
-      const merged = { ...found, objects: [...(stored?.objects ?? []), ...found.objects].sort((a, b) => a.id - b.id) };
+      // Objects found again (the same concept prompted twice) replace their stored masks.
+      const foundIds = new Set(found.objects.map((o) => o.id));
+      const merged = { ...found, objects: [...(stored?.objects ?? []).filter((o) => !foundIds.has(o.id)), ...found.objects].sort((a, b) => a.id - b.id) };
       this.store(merged);
       return { frame: merged };
     }

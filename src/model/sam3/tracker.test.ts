@@ -31,6 +31,32 @@ describe('MultiObjectTracker', () => {
     expect(ids(t.step(30, [[det(rect(11, 11, 15, 15))]], none, none))).toEqual([1]);
   });
 
+  it('ages objects by frames stepped, so a backward pass keeps an object that was seen long enough', () => {
+    // Seen on frames 39…25 (15 frames, the whole hotstart window), then gone for the rest of the backward pass.
+    const t = tracker(['a']);
+    const removed: number[] = [];
+    for (let f = 39; f >= 0; f--) removed.push(...t.step(f, [f >= 25 ? [det(rect(0, 0, 4, 4))] : []], none, none).removedNow);
+    expect(removed).toEqual([]);
+    expect(t.liveIds()).toEqual([1]);
+    // The flash rule holds backward too: seen twice, then unmatched for 8 of its first 15 frames.
+    const b = tracker(['a']);
+    for (let f = 39; f >= 37; f--) b.step(f, [f >= 38 ? [det(rect(0, 0, 4, 4))] : []], none, none);
+    for (let f = 36; f >= 30; f--) removed.push(...b.step(f, [[]], none, none).removedNow);
+    expect(removed).toEqual([1]);
+  });
+
+  it('offers a new concept object to `identify`, which may give it a known id (only one not live or removed)', () => {
+    const asked: Array<[number, number, number]> = [];
+    const t = new MultiObjectTracker({ ...DEFAULT_TRACKER, maskSize: S }, ['a', 'b'], [7, 9], (frame, concept, mask) => {
+      asked.push([frame, concept, mask.area]);
+      return concept === 0 ? 7 : undefined;
+    });
+    expect(t.step(5, [[det(rect(0, 0, 4, 4))], [det(rect(8, 8, 12, 12))]], none, none).outputs.map((o) => [o.id, t.label(o.id)])).toEqual([[7, 'a'], [1, 'b']]);
+    expect(asked).toEqual([[5, 0, 16], [5, 1, 16]]);
+    // A second object of concept a is offered 7 again, which is live: it gets a fresh id (never the reserved 9).
+    expect(ids(t.step(6, [[det(rect(0, 0, 4, 4)), det(rect(0, 10, 4, 14))], [det(rect(8, 8, 12, 12))]], none, none))).toEqual([1, 2, 7]);
+  });
+
   it('needs score ≥ 0.7 for a new object, and never reuses a removed id', () => {
     const t = tracker(['a']);
     expect(t.step(0, [[det(rect(0, 0, 3, 3), 0.6)]], none, none).outputs).toEqual([]);

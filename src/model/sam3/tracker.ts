@@ -67,7 +67,8 @@ interface Track {
   /** Index of the concept, or −1 for a clicked object. */
   concept: number;
   label: string;
-  bornFrame: number;
+  /** The step (frames processed by this tracker, in its own order) that started the object. */
+  bornStep: number;
   lastSeenFrame: number;
   lastMask: GridMask | null;
   centroid: [number, number] | null;
@@ -75,17 +76,30 @@ interface Track {
   duplicate: number;
 }
 
+/**
+ * Names a concept object about to be born on `frame` when its owner already knows it (an interactive session's
+ * earlier result on that frame); undefined means a new object.
+ */
+export type IdentifyNewObject = (frame: number, concept: number, mask: GridMask) => number | undefined;
+
 export class MultiObjectTracker {
   private readonly tracks = new Map<number, Track>();
   private readonly removed = new Set<number>();
   private readonly used = new Set<number>();
   private nextId = 1;
+  /** Frames stepped so far. Ages count in steps, so a backward pass (frame indices falling) ages objects alike. */
+  private steps = 0;
 
-  /** `reservedIds`: ids that new objects must never take (clicked objects named elsewhere, removed objects). */
+  /**
+   * `reservedIds`: ids that new objects must never take (clicked objects named elsewhere, removed objects).
+   * `identify`: may give a new concept object an id it already has elsewhere (a reserved one); the id is taken
+   * only when no live or removed object of this tracker has it.
+   */
   constructor(
     private readonly config: TrackerConfig,
     private readonly conceptLabels: readonly string[],
     reservedIds: Iterable<number> = [],
+    private readonly identify?: IdentifyNewObject,
   ) {
     for (const id of reservedIds) this.used.add(id);
   }
@@ -97,7 +111,7 @@ export class MultiObjectTracker {
     const newId = id ?? this.takeId();
     this.used.add(newId);
     this.removed.delete(newId);
-    this.tracks.set(newId, { id: newId, concept: -1, label, bornFrame: frame, lastSeenFrame: -1, lastMask: null, centroid: null, unmatched: 0, duplicate: 0 });
+    this.tracks.set(newId, { id: newId, concept: -1, label, bornStep: this.steps, lastSeenFrame: -1, lastMask: null, centroid: null, unmatched: 0, duplicate: 0 });
     return newId;
   }
 
@@ -173,7 +187,7 @@ export class MultiObjectTracker {
       // Greedy one-to-one assignment by IoU (≥ the association threshold), best pairs first.
       const pairs: Array<[number, number, number]> = [];
       iou.forEach((row, d) => row.forEach((v, t) => v >= cfg.assocIouThreshold && pairs.push([v, d, t])));
-      pairs.sort((a, b) => b[0] - a[0] || tracks[a[2]]!.bornFrame - tracks[b[2]]!.bornFrame);
+      pairs.sort((a, b) => b[0] - a[0] || tracks[a[2]]!.bornStep - tracks[b[2]]!.bornStep);
       const detOf = new Map<number, number>();
       const trackOf = new Map<number, number>();
       for (const [, d, t] of pairs) {
@@ -184,7 +198,7 @@ export class MultiObjectTracker {
       // Duplicates: another, later-born track overlapping an assigned detection as well as its own track does.
       for (const [t, d] of detOf) {
         iou[d]!.forEach((v, other) => {
-          if (other !== t && v >= cfg.matchIouThreshold && tracks[other]!.bornFrame > tracks[t]!.bornFrame) tracks[other]!.duplicate++;
+          if (other !== t && v >= cfg.matchIouThreshold && tracks[other]!.bornStep > tracks[t]!.bornStep) tracks[other]!.duplicate++;
         });
       }
       // Unassigned confident detections: re-find a lost track of this concept (nearest last position), else a new object.
@@ -201,7 +215,10 @@ export class MultiObjectTracker {
           return;
         }
         if (this.tracks.size >= cfg.maxObjects) return;
-        const track: Track = { id: this.takeId(), concept, label: this.conceptLabels[concept] ?? '', bornFrame: frame, lastSeenFrame: -1, lastMask: null, centroid: null, unmatched: 0, duplicate: 0 };
+        const known = this.identify?.(frame, concept, d.mask);
+        const id = known !== undefined && !this.tracks.has(known) && !this.removed.has(known) ? known : this.takeId();
+        this.used.add(id);
+        const track: Track = { id, concept, label: this.conceptLabels[concept] ?? '', bornStep: this.steps, lastSeenFrame: -1, lastMask: null, centroid: null, unmatched: 0, duplicate: 0 };
         this.tracks.set(track.id, track);
         born.push(track.id);
         see(track, d.det.logits, d.det.score);
@@ -212,7 +229,7 @@ export class MultiObjectTracker {
         if (d !== undefined) matches.push({ id: t.id, detection: dets[d]!.det, iou: iou[d]![i] ?? 0 });
         if (p) see(t, p.logits, p.score);
         else if (d !== undefined) see(t, dets[d]!.det.logits, dets[d]!.det.score);
-        const young = frame - t.bornFrame < cfg.hotstartFrames;
+        const young = this.steps - t.bornStep < cfg.hotstartFrames;
         if (d === undefined && young) t.unmatched++;
         if (young && (t.unmatched >= cfg.hotstartUnmatched || t.duplicate >= cfg.hotstartDuplicate)) {
           this.tracks.delete(t.id);
@@ -221,6 +238,7 @@ export class MultiObjectTracker {
         }
       });
     });
+    this.steps++;
     return { outputs: outputs.filter((o) => !this.removed.has(o.id)), removedNow, born, matches };
   }
 }
