@@ -30,4 +30,17 @@ describe('upsampleLogitsToRegion', () => {
       { numRuns: 600 },
     );
   });
+
+  it('keeps a pixel off where positive taps of far-apart sizes blend to exactly 0 (found by the property above)', () => {
+    // Row 1 holds 2.644 and 1.4e-45 side by side; 44 px from 12 cells puts output column 27 at weight 1 (in
+    // float32) between them, where 2.644 + (1.4e-45 − 2.644) is 0 in doubles: off, though all four taps are > 0.
+    const row0 = [-Infinity, 0.071, 0.657, -0, 1.103, 2.606, 2.578, -2.126, 1.019, 0.033, 3.748, 2.745];
+    const row1 = [Infinity, 3.4e38, -3.609, 2.199, 2.536, 2.839, 2.644008159637451, 1.401298464324817e-45, 3.779, 0.285, 0.125, 0];
+    const logits = Float32Array.from([...row0, ...row1]);
+    const full = upsampleLogitsToMask(logits, 0, 12, 2, 44, 4, 0);
+    expect(full.data[3 * 44 + 27]).toBe(0);
+    const region = upsampleLogitsToRegion(logits, 12, 2, 44, 4)!;
+    expect([region.x0, region.y0, region.width, region.height]).toEqual([0, 0, 44, 4]);
+    expect(Array.from(region.data)).toEqual(Array.from(full.data));
+  });
 });

@@ -83,6 +83,24 @@ export function upsampleLogitsToMask(
   return { width: outWidth, height: outHeight, data };
 }
 
+/**
+ * Four positive taps whose smallest is at least `SURELY_POSITIVE_MIN` and whose largest is below the smallest times
+ * `SURELY_POSITIVE_SPREAD` blend to a positive value: the double-precision errors (a few 2⁻⁵³ of the largest) stay
+ * below the smallest tap, and the float32 rounding of the horizontal blends cannot reach 0 from ≥ 2⁻¹⁰¹.
+ */
+const SURELY_POSITIVE_MIN = 2 ** -100;
+const SURELY_POSITIVE_SPREAD = 2 ** 40;
+
+/** For four taps already known to be > 0 (so none is NaN). */
+function surelyPositive(a: number, b: number, c: number, d: number): boolean {
+  const lo0 = a < b ? a : b;
+  const lo1 = c < d ? c : d;
+  const hi0 = a < b ? b : a;
+  const hi1 = c < d ? d : c;
+  const lo = lo0 < lo1 ? lo0 : lo1;
+  return lo >= SURELY_POSITIVE_MIN && (hi0 < hi1 ? hi1 : hi0) < lo * SURELY_POSITIVE_SPREAD;
+}
+
 /** A mask known to be empty outside the rectangle [x0, x0+width) × [y0, y0+height) of a larger frame. */
 export interface MaskRegion {
   readonly x0: number;
@@ -138,10 +156,12 @@ function positiveCells(logits: Float32Array, inWidth: number, inHeight: number):
  * can reach, so a small object in a large frame costs its own size. Null when no cell is positive. `cells`: the
  * positive cells' box when the caller already knows it (else the grid is scanned for it).
  *
- * Output pixels sharing the same four source taps form a block; a block whose four taps are all > 0 (and finite) is
- * all on, one whose taps are all ≤ 0 all off (a blend of same-signed values keeps the sign, with float32 rounding
- * too, since rounding is monotonic and the taps are representable). Only blocks on the mask's edge are
- * interpolated, with the same float32 steps as `upsampleLogitsToMask`, so the result is bit-identical.
+ * Output pixels sharing the same four source taps form a block. A block whose taps are all ≤ 0 is all off: with
+ * rounding, a + (b − a)·w stays ≤ 0 (each rounding is monotonic and |w| ≤ 1). A block whose taps are all positive
+ * is all on only when they are not too small nor too far apart (`SURELY_POSITIVE_*`): otherwise rounding can cancel
+ * to exactly 0 (a = 2.6, b = 1e-45, w = 1 gives a + (b − a) = 0). Every other block is interpolated, with the same
+ * float steps as `upsampleLogitsToMask`, so the result is bit-identical. Output rows
+ * with the same two source rows share their blocks' decisions: such a row starts as a copy of the one above.
  */
 export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, inHeight: number, outWidth: number, outHeight: number, cells?: CellBox | null): MaskRegion | null {
   const known = cells === undefined ? positiveCells(logits, inWidth, inHeight) : cells;
@@ -160,12 +180,34 @@ export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, in
     if (x === width || tx.i0[x0 + x] !== tx.i0[x0 + x - 1] || tx.i1[x0 + x] !== tx.i1[x0 + x - 1]) blockEnds.push(x);
   }
   const fround = Math.fround;
+  /** Starts and ends of the current row band's edge blocks (rows sharing their two source rows share them). */
+  const edges: number[] = [];
+  const edgeBlock = (out: number, start: number, end: number, tl: number, tr: number, bl: number, br: number, wy: number): void => {
+    for (let x = start; x < end; x++) {
+      const w = w1[x]!;
+      const a = fround(tl + (tr - tl) * w);
+      const b = fround(bl + (br - bl) * w);
+      data[out + x] = a + (b - a) * wy > 0 ? 1 : 0;
+    }
+  };
   for (let y = 0; y < height; y++) {
     const oy = y0 + y;
     const top = ty.i0[oy]! * inWidth;
     const bottom = ty.i1[oy]! * inWidth;
     const wy = ty.w1[oy]!;
     const out = y * width;
+    if (y > 0 && ty.i0[oy] === ty.i0[oy - 1] && ty.i1[oy] === ty.i1[oy - 1]) {
+      // Same two source rows as the row above: its uniform blocks hold here too; only edge blocks are redone.
+      data.copyWithin(out, out - width, out);
+      for (let k = 0; k < edges.length; k += 2) {
+        const start = edges[k]!;
+        const left = tx.i0[x0 + start]!;
+        const right = tx.i1[x0 + start]!;
+        edgeBlock(out, start, edges[k + 1]!, logits[top + left]!, logits[top + right]!, logits[bottom + left]!, logits[bottom + right]!, wy);
+      }
+      continue;
+    }
+    edges.length = 0;
     let start = 0;
     for (const end of blockEnds) {
       const left = tx.i0[x0 + start]!;
@@ -174,16 +216,11 @@ export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, in
       const tr = logits[top + right]!;
       const bl = logits[bottom + left]!;
       const br = logits[bottom + right]!;
-      // +∞ taps are left to the arithmetic (∞ · 0 is NaN there); −∞ and NaN can only give "off" either way.
-      if (tl > 0 && tr > 0 && bl > 0 && br > 0 && tl < Infinity && tr < Infinity && bl < Infinity && br < Infinity) {
+      if (tl > 0 && tr > 0 && bl > 0 && br > 0 && surelyPositive(tl, tr, bl, br)) {
         for (let x = start; x < end; x++) data[out + x] = 1;
       } else if (!(tl <= 0 && tr <= 0 && bl <= 0 && br <= 0)) {
-        for (let x = start; x < end; x++) {
-          const w = w1[x]!;
-          const a = fround(tl + (tr - tl) * w);
-          const b = fround(bl + (br - bl) * w);
-          if (a + (b - a) * wy > 0) data[out + x] = 1;
-        }
+        edges.push(start, end);
+        edgeBlock(out, start, end, tl, tr, bl, br, wy);
       }
       start = end;
     }
