@@ -1,9 +1,10 @@
 // One frame's tracked objects (grid logits) → results at video resolution: bilinear upsampling, object-wise
-// non-overlap (the higher score keeps a contested pixel), tight boxes and COCO RLE. Each object costs the
-// rectangle its mask can reach, not the whole frame.
+// non-overlap (the higher score keeps a contested pixel, checked only where two objects' rectangles meet), tight
+// boxes and COCO RLE. Each object costs the rectangle its mask can reach, not the whole frame.
+import type { PixelBox } from '../../domain/geometry.js';
 import type { VideoFrameResult, VideoObjectResult } from '../../domain/video.js';
 import { encodeRleRegion, toCocoRle } from '../../masks/coco-rle.js';
-import { upsampleLogitsToRegion } from '../../masks/upsample-logits.js';
+import { upsampleLogitsToRegion, type MaskRegion } from '../../masks/upsample-logits.js';
 import { binarize } from '../../model/sam3/grid-mask.js';
 import type { TrackOutput } from '../../model/sam3/tracker.js';
 
@@ -15,38 +16,56 @@ export interface FrameOutputInput {
 
 export function renderFrame(frame: FrameOutputInput, gridSize: number, width: number, height: number): VideoFrameResult {
   const order = [...frame.outputs].sort((a, b) => b.score - a.score || a.id - b.id);
-  const claimed = order.length > 1 ? new Uint8Array(width * height) : undefined;
+  /** Masks already placed (after their own contested pixels were taken away): they own their pixels. */
+  const placed: MaskRegion[] = [];
   const objects: VideoObjectResult[] = [];
   for (const o of order) {
     const region = upsampleLogitsToRegion(o.logits, gridSize, gridSize, width, height, binarize(o.logits, gridSize).box);
     if (!region) continue;
-    const { x0, y0, width: rw, height: rh, data } = region;
-    let bx0 = rw;
-    let by0 = rh;
-    let bx1 = -1;
-    let by1 = -1;
-    for (let y = 0; y < rh; y++) {
-      const row = (y0 + y) * width + x0;
-      for (let x = 0; x < rw; x++) {
-        const i = y * rw + x;
-        if (!data[i]) continue;
-        if (claimed) {
-          if (claimed[row + x]) {
-            data[i] = 0;
-            continue;
-          }
-          claimed[row + x] = 1;
-        }
-        if (x < bx0) bx0 = x;
-        if (x > bx1) bx1 = x;
-        if (y < by0) by0 = y;
-        by1 = y;
-      }
-    }
-    if (bx1 < 0) continue;
-    const box = { x0: x0 + bx0, y0: y0 + by0, x1: x0 + bx1 + 1, y1: y0 + by1 + 1 };
+    for (const owner of placed) yieldOverlap(region, owner);
+    const box = tightBox(region);
+    if (!box) continue;
+    placed.push(region);
     objects.push({ id: o.id, score: o.score, box, rle: toCocoRle(encodeRleRegion(region, width, height)) });
   }
   objects.sort((a, b) => a.id - b.id);
   return { index: frame.index, timeS: frame.timeS, objects };
+}
+
+/** Clears the pixels of `region` that `owner` holds, over the two rectangles' intersection only. */
+function yieldOverlap(region: MaskRegion, owner: MaskRegion): void {
+  const x0 = Math.max(region.x0, owner.x0);
+  const x1 = Math.min(region.x0 + region.width, owner.x0 + owner.width);
+  const y0 = Math.max(region.y0, owner.y0);
+  const y1 = Math.min(region.y0 + region.height, owner.y0 + owner.height);
+  if (x0 >= x1 || y0 >= y1) return;
+  const mine = region.data;
+  const theirs = owner.data;
+  for (let y = y0; y < y1; y++) {
+    const a = (y - region.y0) * region.width - region.x0;
+    const b = (y - owner.y0) * owner.width - owner.x0;
+    for (let x = x0; x < x1; x++) if (theirs[b + x]) mine[a + x] = 0;
+  }
+}
+
+/** Tight box of the region's on pixels in frame coordinates (x1, y1 exclusive), or null when none is left. */
+function tightBox(region: MaskRegion): PixelBox | null {
+  const { width: rw, height: rh, data } = region;
+  let bx0 = rw;
+  let by0 = -1;
+  let bx1 = -1;
+  let by1 = -1;
+  for (let y = 0; y < rh; y++) {
+    const row = y * rw;
+    let first = 0;
+    while (first < rw && !data[row + first]) first++;
+    if (first === rw) continue;
+    let last = rw - 1;
+    while (!data[row + last]) last--;
+    if (first < bx0) bx0 = first;
+    if (last > bx1) bx1 = last;
+    if (by0 < 0) by0 = y;
+    by1 = y;
+  }
+  return by0 < 0 ? null : { x0: region.x0 + bx0, y0: region.y0 + by0, x1: region.x0 + bx1 + 1, y1: region.y0 + by1 + 1 };
 }
