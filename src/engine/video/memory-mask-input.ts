@@ -37,23 +37,29 @@ export class MemoryMaskInput {
     const region = upsampleLogitsToRegion(gridLogits, this.gridSize, this.gridSize, r, r, binarize(gridLogits, this.gridSize).box);
     this.dirty = region;
     if (!region) return { data, box: null };
-    let bx0 = region.width;
-    let by0 = region.height;
+    // Each row's runs of on pixels become ±10 runs (Float32Array.fill), and the box comes from the runs' ends.
+    const { width: rw, height: rh, data: on } = region;
+    let bx0 = rw;
+    let by0 = -1;
     let bx1 = -1;
     let by1 = -1;
-    for (let y = 0; y < region.height; y++) {
+    for (let y = 0; y < rh; y++) {
       const out = (region.y0 + y) * r + region.x0;
-      const row = y * region.width;
-      for (let x = 0; x < region.width; x++) {
-        if (!region.data[row + x]) continue;
-        data[out + x] = ON;
-        if (x < bx0) bx0 = x;
-        if (x > bx1) bx1 = x;
-        if (y < by0) by0 = y;
+      const row = y * rw;
+      let x = 0;
+      for (;;) {
+        while (x < rw && !on[row + x]) x++;
+        if (x === rw) break;
+        const start = x;
+        while (x < rw && on[row + x]) x++;
+        data.fill(ON, out + start, out + x);
+        if (start < bx0) bx0 = start;
+        if (x - 1 > bx1) bx1 = x - 1;
+        if (by0 < 0) by0 = y;
         by1 = y;
       }
     }
-    const box = bx1 < 0 ? null : { x0: region.x0 + bx0, y0: region.y0 + by0, x1: region.x0 + bx1 + 1, y1: region.y0 + by1 + 1 };
+    const box = by0 < 0 ? null : { x0: region.x0 + bx0, y0: region.y0 + by0, x1: region.x0 + bx1 + 1, y1: region.y0 + by1 + 1 };
     return { data, box };
   }
 }
