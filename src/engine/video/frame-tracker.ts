@@ -77,7 +77,7 @@ export class FrameTracker {
     const predicted = new Map<number, Prediction>();
     const promptedIds: number[] = [];
     for (const p of prompts) {
-      const id = this.tracker.addPromptedObject(frame, p.label ?? `object ${p.objId ?? ''}`.trim(), p.objId);
+      const id = this.tracker.addPromptedObject(p.label ?? `object ${p.objId ?? ''}`.trim(), p.objId);
       const last = stored?.get(id) ?? this.lastLogits(id);
       prompted.set(id, await follower.prompt(id, { ...(p.points ? { points: p.points } : {}), ...(p.box ? { box: p.box } : {}) }, last, ctx()));
       promptedIds.push(id);

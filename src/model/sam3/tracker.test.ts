@@ -82,8 +82,8 @@ describe('MultiObjectTracker', () => {
 
   it('outputs clicked objects under their own ids and skips them when their score is low', () => {
     const t = tracker(['a']);
-    expect(t.addPromptedObject(0, 'ball', 7)).toBe(7);
-    expect(t.addPromptedObject(0, 'cup')).toBe(1);
+    expect(t.addPromptedObject('ball', 7)).toBe(7);
+    expect(t.addPromptedObject('cup')).toBe(1);
     const s = t.step(0, [[det(rect(10, 10, 14, 14))]], none, new Map([[7, { logits: rect(0, 0, 3, 3), score: 0.9 }], [1, { logits: rect(5, 5, 8, 8), score: 0.2 }]]));
     expect(ids(s)).toEqual([2, 7]);
     expect(t.lastMask(7)?.data[0]).toBe(1);

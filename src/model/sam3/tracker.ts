@@ -105,7 +105,7 @@ export class MultiObjectTracker {
   }
 
   /** Registers a clicked object; `id` names it (or refines an existing one), otherwise a new id is taken. */
-  addPromptedObject(frame: number, label: string, id?: number): number {
+  addPromptedObject(label: string, id?: number): number {
     const existing = id !== undefined ? this.tracks.get(id) : undefined;
     if (existing) return existing.id;
     const newId = id ?? this.takeId();
