@@ -1,9 +1,9 @@
 // One frame's tracked objects (grid logits) → results at video resolution: bilinear upsampling, object-wise
 // non-overlap (the higher score keeps a contested pixel, checked only where two objects' rectangles meet), tight
 // boxes and COCO RLE. Each object costs the rectangle its mask can reach, not the whole frame.
-import type { PixelBox } from '../../domain/geometry.js';
 import type { VideoFrameResult, VideoObjectResult } from '../../domain/video.js';
 import { encodeRleRegion, toCocoRle } from '../../masks/coco-rle.js';
+import { maskBox } from '../../masks/mask-ops.js';
 import { upsampleLogitsToRegion, type MaskRegion } from '../../masks/upsample-logits.js';
 import { binarize } from '../../model/sam3/grid-mask.js';
 import type { TrackOutput } from '../../model/sam3/tracker.js';
@@ -23,8 +23,9 @@ export function renderFrame(frame: FrameOutputInput, gridSize: number, width: nu
     const region = upsampleLogitsToRegion(o.logits, gridSize, gridSize, width, height, binarize(o.logits, gridSize).box);
     if (!region) continue;
     for (const owner of placed) yieldOverlap(region, owner);
-    const box = tightBox(region);
-    if (!box) continue;
+    const tight = maskBox(region);
+    if (!tight) continue;
+    const box = { x0: region.x0 + tight.x0, y0: region.y0 + tight.y0, x1: region.x0 + tight.x1, y1: region.y0 + tight.y1 };
     placed.push(region);
     objects.push({ id: o.id, score: o.score, box, rle: toCocoRle(encodeRleRegion(region, width, height)) });
   }
@@ -46,26 +47,4 @@ function yieldOverlap(region: MaskRegion, owner: MaskRegion): void {
     const b = (y - owner.y0) * owner.width - owner.x0;
     for (let x = x0; x < x1; x++) if (theirs[b + x]) mine[a + x] = 0;
   }
-}
-
-/** Tight box of the region's on pixels in frame coordinates (x1, y1 exclusive), or null when none is left. */
-function tightBox(region: MaskRegion): PixelBox | null {
-  const { width: rw, height: rh, data } = region;
-  let bx0 = rw;
-  let by0 = -1;
-  let bx1 = -1;
-  let by1 = -1;
-  for (let y = 0; y < rh; y++) {
-    const row = y * rw;
-    let first = 0;
-    while (first < rw && !data[row + first]) first++;
-    if (first === rw) continue;
-    let last = rw - 1;
-    while (!data[row + last]) last--;
-    if (first < bx0) bx0 = first;
-    if (last > bx1) bx1 = last;
-    if (by0 < 0) by0 = y;
-    by1 = y;
-  }
-  return by0 < 0 ? null : { x0: region.x0 + bx0, y0: region.y0 + by0, x1: region.x0 + bx1 + 1, y1: region.y0 + by1 + 1 };
 }
