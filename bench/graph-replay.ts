@@ -5,108 +5,181 @@ import { deserialize, serialize } from 'node:v8';
 import { GraphSession, ort, type Feeds, type Fetches } from '../src/model/ort/graph-session.js';
 
 type Values = Float32Array | Int32Array | BigInt64Array | Uint8Array;
+type ValuesConstructor = new (n: number) => Values;
+
+const CONSTRUCTORS: Partial<Record<ort.Tensor.Type, ValuesConstructor>> = {
+  float32: Float32Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  bool: Uint8Array,
+  uint8: Uint8Array,
+};
+
+function constructorOf(type: ort.Tensor.Type): ValuesConstructor {
+  const make = CONSTRUCTORS[type];
+  if (!make) throw new Error(`graph-replay: unsupported output type ${type}`);
+  return make;
+}
+
+/** A typed array that grows by doubling while recording, then is trimmed to its length. */
+class Growable<T extends Values | Int32Array> {
+  length = 0;
+  constructor(public data: T) {}
+  push(v: T[number]): void {
+    if (this.length === this.data.length) {
+      const bigger = new (this.data.constructor as new (n: number) => T)(Math.max(1024, this.data.length * 2));
+      bigger.set(this.data as never);
+      this.data = bigger;
+    }
+    (this.data as unknown as Array<T[number]>)[this.length++] = v;
+  }
+  trimmed(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
 
 /**
- * One output tensor as runs of equal elements: `values[i]` up to (excluding) element `ends[i]`. Both are typed
- * arrays, so a long recording adds almost nothing for the garbage collector to trace during the replay.
+ * The whole recording of one element type: every recorded tensor's runs of equal elements, concatenated. A tensor
+ * is the runs [first, first + count): run k holds `values[k]` up to (excluding) element `ends[k]` of its tensor.
+ * The recording is a handful of large typed arrays, whatever its length, so it gives the garbage collector almost
+ * nothing to trace during the replay (per-tensor objects had doubled the heap objects each marking visited).
  */
-interface RecordedTensor {
-  type: ort.Tensor.Type;
-  dims: readonly number[];
-  length: number;
+interface RunPool {
   values: Values;
   ends: Int32Array;
+}
+
+/** What a graph's output is, stored once per distinct (name, type, dims). */
+interface OutputKind {
+  name: string;
+  type: ort.Tensor.Type;
+  dims: number[];
+  length: number;
+}
+
+/** One graph's calls: per call, its output count, then (kind, first run, run count) per output. */
+interface Tape {
+  kinds: OutputKind[];
+  calls: Int32Array;
+  /** Offset of each call's entry in `calls`. */
+  callStarts: Int32Array;
+}
+
+interface Recording {
+  tapes: Array<[string, Tape]>;
+  pools: Array<[ort.Tensor.Type, RunPool]>;
+}
+
+/** A recorded tensor as a range of its type's pool. */
+interface TensorRuns {
+  pool: RunPool;
+  first: number;
+  count: number;
 }
 
 /** Outputs at least this large are replayed into one reused buffer per output, rewriting only what changed. */
 const SHARED_BUFFER_BYTES = 16 * 1024 * 1024;
 
-function compress(t: ort.Tensor): RecordedTensor {
-  const data = t.data as Values;
-  const values: unknown[] = [];
-  const ends: number[] = [];
-  if (data instanceof Float32Array) {
-    // The common case, kept monomorphic: most outputs are float32 and mostly constant.
-    let start = 0;
-    let v = data[0]!;
-    for (let i = 1; i < data.length; i++) {
-      const x = data[i]!;
-      if (x === v || (x !== x && v !== v)) continue;
-      values.push(v);
-      ends.push(i);
-      start = i;
-      v = x;
-    }
-    if (data.length > start) {
-      values.push(v);
-      ends.push(data.length);
-    }
-  } else {
-    let start = 0;
-    for (let i = 1; i <= data.length; i++) {
-      if (i < data.length && data[i] === data[start]) continue;
-      values.push(data[start]);
-      ends.push(i);
-      start = i;
-    }
-  }
-  const typed = new (data.constructor as new (n: number) => Values)(values.length);
-  values.forEach((v, i) => (typed[i] = v as never));
-  return { type: t.type, dims: [...t.dims], length: data.length, values: typed, ends: Int32Array.from(ends) };
-}
-
-function allocate(r: RecordedTensor): Values {
-  switch (r.type) {
-    case 'float32':
-      return new Float32Array(r.length);
-    case 'int32':
-      return new Int32Array(r.length);
-    case 'int64':
-      return new BigInt64Array(r.length);
-    case 'bool':
-    case 'uint8':
-      return new Uint8Array(r.length);
-    default:
-      throw new Error(`graph-replay: unsupported output type ${r.type}`);
-  }
-}
-
-function fillAll(into: Values, r: RecordedTensor): void {
+function fillAll(into: Values, r: TensorRuns): void {
+  const { values, ends } = r.pool;
   let start = 0;
-  for (let k = 0; k < r.ends.length; k++) {
-    (into.fill as (v: unknown, s: number, e: number) => void)(r.values[k], start, r.ends[k]!);
-    start = r.ends[k]!;
+  for (let k = r.first; k < r.first + r.count; k++) {
+    (into.fill as (v: unknown, s: number, e: number) => void)(values[k], start, ends[k]!);
+    start = ends[k]!;
   }
 }
 
 /** Rewrites `into` (holding `previous`) to hold `next`, touching only ranges whose values differ. */
-function fillChanged(into: Values, previous: RecordedTensor, next: RecordedTensor): void {
-  let a = 0;
-  let b = 0;
+function fillChanged(into: Values, previous: TensorRuns, next: TensorRuns, length: number): void {
+  const pv = previous.pool.values;
+  const pe = previous.pool.ends;
+  const nv = next.pool.values;
+  const ne = next.pool.ends;
+  let a = previous.first;
+  let b = next.first;
   let at = 0;
-  while (at < next.length) {
-    const end = Math.min(previous.ends[a]!, next.ends[b]!);
-    if (previous.values[a] !== next.values[b]) (into.fill as (v: unknown, s: number, e: number) => void)(next.values[b], at, end);
+  while (at < length) {
+    const end = Math.min(pe[a]!, ne[b]!);
+    if (pv[a] !== nv[b]) (into.fill as (v: unknown, s: number, e: number) => void)(nv[b], at, end);
     at = end;
-    if (previous.ends[a] === end) a++;
-    if (next.ends[b] === end) b++;
+    if (pe[a] === end) a++;
+    if (ne[b] === end) b++;
+  }
+}
+
+class TapeRecorder {
+  readonly kinds: OutputKind[] = [];
+  private readonly kindIds = new Map<string, number>();
+  readonly calls = new Growable(new Int32Array(0));
+  readonly callStarts = new Growable(new Int32Array(0));
+
+  kindOf(name: string, t: ort.Tensor): number {
+    const key = `${name}|${t.type}|${t.dims.join(',')}`;
+    let id = this.kindIds.get(key);
+    if (id === undefined) {
+      id = this.kinds.length;
+      this.kinds.push({ name, type: t.type, dims: [...t.dims], length: t.size });
+      this.kindIds.set(key, id);
+    }
+    return id;
+  }
+
+  finish(): Tape {
+    return { kinds: this.kinds, calls: this.calls.trimmed(), callStarts: this.callStarts.trimmed() };
+  }
+}
+
+class PoolRecorder {
+  readonly values: Growable<Values>;
+  readonly ends = new Growable(new Int32Array(0));
+  constructor(type: ort.Tensor.Type) {
+    this.values = new Growable(new (constructorOf(type))(0));
+  }
+
+  /** Appends a tensor's runs; returns [first run, run count]. */
+  append(data: Values): [number, number] {
+    const first = this.ends.length;
+    let start = 0;
+    for (let i = 1; i <= data.length; i++) {
+      if (i < data.length && (data[i] === data[start] || (data[i] !== data[i] && data[start] !== data[start]))) continue;
+      this.values.push(data[start]!);
+      this.ends.push(i);
+      start = i;
+    }
+    return [first, this.ends.length - first];
+  }
+
+  finish(): RunPool {
+    return { values: this.values.trimmed(), ends: this.ends.trimmed() };
   }
 }
 
 export class GraphReplay {
-  private readonly calls = new Map<string, RecordedTensor[][]>();
+  private recording: Recording = { tapes: [], pools: [] };
   private readonly original = GraphSession.prototype.run;
   /** Time spent compressing outputs while recording (to subtract from the recorded pass's graph time). */
   recordMs = 0;
 
-  /** Runs the real graphs and keeps each call's outputs. */
+  /** Runs the real graphs and keeps each call's outputs (until `replay`, `serialize` or `restore`). */
   record(): void {
     const original = this.original;
+    const tapes = new Map<string, TapeRecorder>();
+    const pools = new Map<ort.Tensor.Type, PoolRecorder>();
     const keep = (label: string, out: Fetches): void => {
       const started = performance.now();
-      const list = this.calls.get(label) ?? [];
-      list.push(Object.entries(out).map(([name, t]) => Object.assign(compress(t), { name })));
-      this.calls.set(label, list);
+      let tape = tapes.get(label);
+      if (!tape) tapes.set(label, (tape = new TapeRecorder()));
+      const entries = Object.entries(out);
+      tape.callStarts.push(tape.calls.length);
+      tape.calls.push(entries.length);
+      for (const [name, t] of entries) {
+        let pool = pools.get(t.type);
+        if (!pool) pools.set(t.type, (pool = new PoolRecorder(t.type)));
+        const [first, count] = pool.append(t.data as Values);
+        tape.calls.push(tape.kindOf(name, t));
+        tape.calls.push(first);
+        tape.calls.push(count);
+      }
       this.recordMs += performance.now() - started;
     };
     GraphSession.prototype.run = async function (this: GraphSession, feeds: Feeds, outputs?: readonly string[]): Promise<Fetches> {
@@ -114,6 +187,20 @@ export class GraphReplay {
       keep(this.label, out);
       return out;
     };
+    this.finishRecording = () => {
+      this.recording = {
+        tapes: [...tapes].map(([label, t]) => [label, t.finish()]),
+        pools: [...pools].map(([type, p]) => [type, p.finish()]),
+      };
+    };
+  }
+
+  private finishRecording: (() => void) | undefined;
+
+  private settle(): Recording {
+    this.finishRecording?.();
+    this.finishRecording = undefined;
+    return this.recording;
   }
 
   /**
@@ -121,30 +208,35 @@ export class GraphReplay {
    * call asks for, as ORT does).
    */
   replay(): void {
+    const { tapes, pools } = this.settle();
+    const tapeOf = new Map(tapes);
+    const poolOf = new Map(pools);
     const next = new Map<string, number>();
-    const shared = new Map<string, { data: Values; holds: RecordedTensor }>();
-    const calls = this.calls;
+    const shared = new Map<OutputKind, { data: Values; holds: TensorRuns }>();
     GraphSession.prototype.run = async function (this: GraphSession, _feeds: Feeds, outputs?: readonly string[]): Promise<Fetches> {
       const n = next.get(this.label) ?? 0;
       next.set(this.label, n + 1);
-      const recorded = calls.get(this.label)?.[n];
-      if (!recorded) throw new Error(`graph-replay: ${this.label} was called more often than when recorded (call ${n + 1})`);
+      const tape = tapeOf.get(this.label);
+      if (!tape || n >= tape.callStarts.length) throw new Error(`graph-replay: ${this.label} was called more often than when recorded (call ${n + 1})`);
       const out: Fetches = {};
-      for (const r of recorded as Array<RecordedTensor & { name: string }>) {
-        if (outputs && !outputs.includes(r.name)) continue;
+      let at = tape.callStarts[n]!;
+      const count = tape.calls[at++]!;
+      for (let i = 0; i < count; i++, at += 3) {
+        const kind = tape.kinds[tape.calls[at]!]!;
+        if (outputs && !outputs.includes(kind.name)) continue;
+        const runs: TensorRuns = { pool: poolOf.get(kind.type)!, first: tape.calls[at + 1]!, count: tape.calls[at + 2]! };
         let data: Values;
-        const key = `${this.label}:${r.name}`;
-        const buffer = shared.get(key);
-        if (buffer && buffer.holds.length === r.length) {
-          fillChanged(buffer.data, buffer.holds, r);
-          buffer.holds = r;
+        const buffer = shared.get(kind);
+        if (buffer && buffer.data.length === kind.length) {
+          fillChanged(buffer.data, buffer.holds, runs, kind.length);
+          buffer.holds = runs;
           data = buffer.data;
         } else {
-          data = allocate(r);
-          fillAll(data, r);
-          if (data.byteLength >= SHARED_BUFFER_BYTES) shared.set(key, { data, holds: r });
+          data = new (constructorOf(kind.type))(kind.length);
+          fillAll(data, runs);
+          if (data.byteLength >= SHARED_BUFFER_BYTES) shared.set(kind, { data, holds: runs });
         }
-        out[r.name] = new ort.Tensor(r.type, data as Float32Array, r.dims);
+        out[kind.name] = new ort.Tensor(kind.type, data as Float32Array, kind.dims);
       }
       return out;
     };
@@ -152,21 +244,22 @@ export class GraphReplay {
 
   /** The recording, to replay in another process (`GraphReplay.from`). */
   serialize(): Buffer {
-    return serialize([...this.calls]);
+    return serialize(this.settle());
   }
 
   static from(recording: Buffer): GraphReplay {
     const replay = new GraphReplay();
-    for (const [label, list] of deserialize(recording) as Array<[string, RecordedTensor[][]]>) replay.calls.set(label, list);
+    replay.recording = deserialize(recording) as Recording;
     return replay;
   }
 
   /** Recorded calls per graph file. */
   get callCounts(): Record<string, number> {
-    return Object.fromEntries([...this.calls].map(([label, list]) => [label.split('/').pop()!, list.length]));
+    return Object.fromEntries(this.settle().tapes.map(([label, t]) => [label.split('/').pop()!, t.callStarts.length]));
   }
 
   restore(): void {
+    this.settle();
     GraphSession.prototype.run = this.original;
   }
 }
