@@ -23,7 +23,7 @@ const V128 = 0x7b;
 const OP = { block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, localGet: 0x20, localSet: 0x21, i32Const: 0x41, f32Const: 0x43, i32GeU: 0x4f, i32Add: 0x6a, empty: 0x40 };
 const SIMD = {
   load: 0x00, store: 0x0b, i8x16Splat: 0x0f, f32x4Splat: 0x13, f32x4Gt: 0x44, v128And: 0x4e, i8x16NarrowI16x8S: 0x65, i16x8NarrowI32x4S: 0x85,
-  i16x8ExtendLowU8: 0x89, i16x8ExtendHighU8: 0x8a, i32x4ExtendLowU16: 0xa9, i32x4ExtendHighU16: 0xaa, f32x4Sub: 0xe5, f32x4Div: 0xe7, f32x4ConvertI32x4U: 0xfb,
+  i16x8ExtendLowU8: 0x89, i16x8ExtendHighU8: 0x8a, i32x4ExtendLowU16: 0xa9, i32x4ExtendHighU16: 0xaa, f32x4Sub: 0xe5, f32x4Div: 0xe7, f32x4ConvertI32x4S: 0xfa,
 };
 const simd = (op: number): number[] => [0xfd, ...leb(op)];
 /** A memarg with no alignment promise and no offset beyond `offset`. */
@@ -36,10 +36,12 @@ const memarg = (offset: number): number[] => [0, ...leb(offset)];
  */
 function normalizeBody(): number[] {
   const [src, dst, n, end, bytes, half] = [0, 1, 2, 3, 4, 5];
-  // One quarter of the 16 loaded bytes: widen u8 → u16 → u32, convert to f32, subtract and divide, store.
+  // One quarter of the 16 loaded bytes: widen u8 → u16 → u32, convert to f32, subtract and divide, store. The lanes
+  // hold 0…255, so the signed conversion gives the same floats; x64 has an instruction for it, while V8 emulates
+  // the unsigned one in several (one plane: 0.49 → 0.28 ms in a one-off measurement).
   const quarter = (widen16: number, widen32: number, offset: number) => [
     OP.localGet, dst,
-    OP.localGet, bytes, ...simd(widen16), ...simd(widen32), ...simd(SIMD.f32x4ConvertI32x4U),
+    OP.localGet, bytes, ...simd(widen16), ...simd(widen32), ...simd(SIMD.f32x4ConvertI32x4S),
     OP.localGet, half, ...simd(SIMD.f32x4Sub), OP.localGet, half, ...simd(SIMD.f32x4Div),
     ...simd(SIMD.store), ...memarg(offset),
   ];
