@@ -45,6 +45,13 @@ describe('grid masks', () => {
         expect({ ...simd, data: Array.from(simd.data) }).toEqual({ ...plain, data: Array.from(plain.data) });
         expect(simd.box).toEqual(maskBox(simd));
         expect(simd.area).toBe(simd.data.reduce((n, v) => n + v, 0));
+        let sx = 0;
+        let sy = 0;
+        simd.data.forEach((v, i) => {
+          sx += v * (i % size);
+          sy += v * Math.floor(i / size);
+        });
+        expect(simd.centroid).toEqual(simd.area === 0 ? null : [sx / simd.area, sy / simd.area]);
       }),
       { numRuns: 400 },
     );

@@ -24,7 +24,7 @@ const made = new WeakMap<Float32Array, GridMask>();
 /**
  * Cells with logit > 0 of a size×size logit grid, with area, box and centroid (memoised per grid). The 0/1 cells
  * come from the WebAssembly SIMD kernel (or a JavaScript loop with `useSimd: false` or where SIMD is missing); the
- * statistics are then read four cells at a time, skipping empty words.
+ * statistics are then read eight cells at a time, skipping empty words.
  */
 export function binarize(logits: Float32Array, size: number, useSimd = true): GridMask {
   const known = made.get(logits);
@@ -40,14 +40,14 @@ export function binarize(logits: Float32Array, size: number, useSimd = true): Gr
   let y0 = size;
   let x1 = -1;
   let y1 = -1;
-  // A zero word means four empty cells whatever the byte order.
-  const words = size % 4 === 0 && data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length / 4) : null;
-  const step = words ? 4 : 1;
+  // Eight cells at a time: 0/1 bytes read as a float64 are +0 only when all eight are 0 (no such word is NaN or −0).
+  const words = size % 8 === 0 && data.byteOffset % 8 === 0 ? new Float64Array(data.buffer, data.byteOffset, data.length / 8) : null;
+  const step = words ? 8 : 1;
   for (let y = 0; y < size; y++) {
     const row = y * size;
     let inRow = 0;
     for (let x = 0; x < size; x += step) {
-      if (words ? words[(row + x) >> 2] === 0 : data[row + x] === 0) continue;
+      if (words ? words[(row + x) >> 3] === 0 : data[row + x] === 0) continue;
       for (let k = 0; k < step; k++) {
         if (data[row + x + k] === 0) continue;
         inRow++;
