@@ -82,6 +82,49 @@ describe('mask operations', () => {
     expect(removeSmallComponents(m, 2).data).toEqual(rows(['1100', '1100', '0000', '0000']).data);
   });
 
+  /** Reference: each pixel's component (pixels equal to `value`) by a pixel-by-pixel flood fill, as its pixel list. */
+  const floodComponents = (m: { width: number; height: number; data: Uint8Array }, value: number, eight: boolean): number[][] => {
+    const seen = new Uint8Array(m.data.length);
+    const out: number[][] = [];
+    for (let s = 0; s < m.data.length; s++) {
+      if (m.data[s] !== value || seen[s]) continue;
+      const comp = [s];
+      seen[s] = 1;
+      for (let k = 0; k < comp.length; k++) {
+        const x = comp[k]! % m.width;
+        const y = Math.floor(comp[k]! / m.width);
+        for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1], ...(eight ? [[1, 1], [1, -1], [-1, 1], [-1, -1]] : [])] as Array<[number, number]>) {
+          const nx = x + dx;
+          const ny = y + dy;
+          const q = ny * m.width + nx;
+          if (nx >= 0 && ny >= 0 && nx < m.width && ny < m.height && m.data[q] === value && !seen[q]) {
+            seen[q] = 1;
+            comp.push(q);
+          }
+        }
+      }
+      out.push(comp);
+    }
+    return out;
+  };
+
+  it('hole filling and speck removal match a pixel flood fill on arbitrary masks', () => {
+    fc.assert(
+      fc.property(arbitraryMask(), fc.integer({ min: 1, max: 12 }), (m, area) => {
+        const kept = new Uint8Array(m.data.length);
+        for (const comp of floodComponents(m, 1, true)) if (comp.length >= area) for (const p of comp) kept[p] = 1;
+        expect(Array.from(removeSmallComponents(m, area).data)).toEqual(Array.from(area <= 1 ? m.data : kept));
+        const filled = m.data.slice();
+        for (const comp of floodComponents(m, 0, false)) {
+          const border = comp.some((p) => p % m.width === 0 || p % m.width === m.width - 1 || p < m.width || p >= m.data.length - m.width);
+          if (!border && comp.length <= area) for (const p of comp) filled[p] = 1;
+        }
+        expect(Array.from(fillHoles(m, area).data)).toEqual(Array.from(filled));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('NMS keeps the higher score of overlapping masks; non-overlap gives each pixel to one owner', () => {
     const a = rows(['1110', '1110']);
     const b = rows(['0111', '0111']);

@@ -81,38 +81,66 @@ export function removeOverlaps(items: ReadonlyArray<{ mask: BinaryMask; score: n
   });
 }
 
-/** Labels connected components of pixels equal to `value`; returns labels (0 = other) and per-label areas. */
+/**
+ * Labels connected components of pixels equal to `value`; returns labels (0 = other; components numbered in the
+ * raster order of their first pixel) and per-label areas. Works on runs: each row's runs of `value` are joined
+ * (union-find) with the runs of the row above that touch them — overlapping columns, or also diagonal neighbours
+ * when 8-connected — so the cost follows the number of runs rather than pixels × neighbours.
+ */
 function labelComponents(mask: BinaryMask, value: 0 | 1, eightConnected: boolean): { labels: Int32Array; areas: number[] } {
   const { width: w, height: h, data } = mask;
-  const labels = new Int32Array(w * h);
-  const areas: number[] = [0];
-  const stack: number[] = [];
-  for (let start = 0; start < data.length; start++) {
-    if (data[start] !== value || labels[start] !== 0) continue;
-    const label = areas.length;
-    let area = 0;
-    labels[start] = label;
-    stack.push(start);
-    while (stack.length > 0) {
-      const p = stack.pop()!;
-      area++;
-      const x = p % w;
-      const y = (p - x) / w;
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          if ((dx === 0 && dy === 0) || (!eightConnected && dx !== 0 && dy !== 0)) continue;
-          const nx = x + dx;
-          const ny = y + dy;
-          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
-          const q = ny * w + nx;
-          if (data[q] === value && labels[q] === 0) {
-            labels[q] = label;
-            stack.push(q);
-          }
-        }
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const parent: number[] = [];
+  const find = (r: number): number => {
+    while (parent[r] !== r) {
+      parent[r] = parent[parent[r]!]!;
+      r = parent[r]!;
+    }
+    return r;
+  };
+  const reach = eightConnected ? 1 : 0;
+  let above = 0;
+  let aboveEnd = 0;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const first = starts.length;
+    for (let x = 0; x < w; ) {
+      if (data[row + x] !== value) {
+        x++;
+        continue;
+      }
+      const runStart = x;
+      while (x < w && data[row + x] === value) x++;
+      const run = starts.length;
+      starts.push(row + runStart);
+      ends.push(row + x);
+      parent.push(run);
+      // Runs of the row above that end before this one's reach cannot touch it or any later run of this row.
+      while (above < aboveEnd && ends[above]! - (row - w) + reach <= runStart) above++;
+      for (let k = above; k < aboveEnd && starts[k]! - (row - w) < x + reach; k++) {
+        const a = find(k);
+        const b = find(run);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }
     }
-    areas.push(area);
+    above = first;
+    aboveEnd = starts.length;
+  }
+  const labels = new Int32Array(w * h);
+  const areas: number[] = [0];
+  const labelOf = new Int32Array(starts.length);
+  for (let run = 0; run < starts.length; run++) {
+    const root = find(run);
+    // A root is its component's first run (unions keep the smaller index), so labels follow raster order.
+    if (root === run) {
+      labelOf[run] = areas.length;
+      areas.push(0);
+    }
+    const label = labelOf[root]!;
+    labelOf[run] = label;
+    areas[label]! += ends[run]! - starts[run]!;
+    labels.fill(label, starts[run]!, ends[run]!);
   }
   return { labels, areas };
 }
