@@ -22,7 +22,7 @@ function constructorOf(type: ort.Tensor.Type): ValuesConstructor {
 }
 
 /** A typed array that grows by doubling while recording, then is trimmed to its length. */
-class Growable<T extends Values | Int32Array> {
+class Growable<T extends Values> {
   length = 0;
   constructor(public data: T) {}
   push(v: T[number]): void {
@@ -251,11 +251,6 @@ export class GraphReplay {
     const replay = new GraphReplay();
     replay.recording = deserialize(recording) as Recording;
     return replay;
-  }
-
-  /** Recorded calls per graph file. */
-  get callCounts(): Record<string, number> {
-    return Object.fromEntries(this.settle().tapes.map(([label, t]) => [label.split('/').pop()!, t.callStarts.length]));
   }
 
   restore(): void {
