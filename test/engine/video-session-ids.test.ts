@@ -1,6 +1,7 @@
 // Object ids of concept objects in interactive sessions, on the demo model, both tracking modes: ids are the
 // session's, not one propagation pass's. Two passes (forward and backward) never give one id to two objects, a
-// second propagation keeps the ids of the first, and a text prompt repeated on a frame does not duplicate objects.
+// second propagation keeps the ids of the first, a text prompt repeated on a frame does not duplicate objects, and a
+// propagation in chunks (max_frames, then on from the next frame) continues every object under its id.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,5 +96,43 @@ for (const memoryTracker of [true, false]) {
       for (const [objId, s] of shapesOf(second)) expect(idOfShape.get([...s][0]!), `shape ${[...s][0]}`).toBe(objId);
       await sessions.close(id);
     }, 240_000);
+
+    it('a propagation in chunks continues concept and clicked objects under their ids', async () => {
+      const sessions = engine.sessions;
+      const { id } = await sessions.create({ bytes });
+      const red = (await sessions.prompt(id, { frameIndex: 2, text: 'red' })).frame.objects.map((o) => o.id);
+      expect(red).toHaveLength(1);
+      const green = centroidOf(video.truth[2]![2]!);
+      const clicked = (await sessions.prompt(id, { frameIndex: 2, points: [{ x: green[0], y: green[1], positive: true }], label: 'player' })).objId!;
+      const run = async (direction: 'forward' | 'backward', startFrame: number, maxFrames: number): Promise<VideoFrameResult[]> => {
+        const out: VideoFrameResult[] = [];
+        await sessions.propagate(id, { direction, startFrame, maxFrames }, { frame: (f) => void out.push(f) });
+        return out;
+      };
+      const chunks = [
+        await run('forward', 2, 4), // frames 2–5
+        await run('forward', 6, 6), // 6–11: starts where the session has not been
+        await run('forward', 11, 3), // 11–13: starts on a visited frame, the click is out of its range
+        await run('backward', 1, 2), // 1, 0: a backward chunk
+      ];
+      expect(chunks.map((c) => c.map((f) => f.index))).toEqual([[2, 3, 4, 5], [6, 7, 8, 9, 10, 11], [11, 12, 13], [1, 0]]);
+      const frames = chunks.flat();
+      const shapes = shapesOf(frames);
+      expect([...shapes.keys()].sort((a, b) => a - b)).toEqual([red[0]!, clicked].sort((a, b) => a - b));
+      expect([...shapes.get(red[0]!)!]).toEqual([0]);
+      expect([...shapes.get(clicked)!]).toEqual([2]);
+      // Every frame shows what is there: red up to frame 9, the clicked green square on every frame.
+      for (const f of frames) expect(f.objects.map((o) => o.id).sort((a, b) => a - b), `frame ${f.index}`).toEqual((f.index <= 9 ? [...red, clicked] : [clicked]).sort((a, b) => a - b));
+      expect(sessions.get(id).objects.map((o) => o.id).sort((a, b) => a - b)).toEqual([red[0]!, clicked].sort((a, b) => a - b));
+      await sessions.close(id);
+    }, 240_000);
   });
+}
+
+function centroidOf(mask: BinaryMask): [number, number] {
+  let sx = 0;
+  let sy = 0;
+  let n = 0;
+  for (let y = 0; y < mask.height; y++) for (let x = 0; x < mask.width; x++) if (mask.data[y * mask.width + x]) [sx, sy, n] = [sx + x, sy + y, n + 1];
+  return [sx / n, sy / n];
 }

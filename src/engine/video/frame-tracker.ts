@@ -32,6 +32,17 @@ export interface FrameTrackerOptions {
   identify?: IdentifyNewObject;
 }
 
+/** What an interactive session already holds on the frame being stepped. */
+export interface HeldObjects {
+  /** The session's current grid mask per object, for refinements of objects this pass has not followed yet. */
+  stored?: ReadonlyMap<number, Float32Array>;
+  /**
+   * Clicked objects this pass should follow from this frame on although it has no prompt for them here: their
+   * stored grid masks stand in for a decode (and become conditioning memories).
+   */
+  seeds?: ReadonlyMap<number, { label: string; logits: Float32Array }>;
+}
+
 export interface FrameStepResult {
   outputs: TrackOutput[];
   removedNow: number[];
@@ -57,11 +68,12 @@ export class FrameTracker {
 
   /**
    * One frame (`pixels`: normalised [1,3,R,R] at the model resolution). `prompts`: clicks/boxes on this frame.
-   * `stored`: a session's current grid mask per object on this frame, for refinements of objects this pass has
-   * not followed yet.
+   * `held`: what a session already holds on this frame (seeds are ignored for objects prompted here or already
+   * followed by this pass).
    */
-  async step(frame: number, pixels: Float32Array, prompts: readonly VideoObjectPrompt[], timings: StageTimings, stored?: ReadonlyMap<number, Float32Array>): Promise<FrameStepResult> {
+  async step(frame: number, pixels: Float32Array, prompts: readonly VideoObjectPrompt[], timings: StageTimings, held: HeldObjects = {}): Promise<FrameStepResult> {
     const { model, concepts, tracking, source } = this.options;
+    const { stored } = held;
     const detections: GridDetection[][] = [];
     if (concepts.length > 0) {
       const embedding = await model.encodeImage('concepts', pixels, timings);
@@ -69,9 +81,10 @@ export class FrameTracker {
     }
     const follower = this.follower;
     const live = this.tracker.liveIds();
+    const seeds = [...(held.seeds ?? [])].filter(([id]) => !prompts.some((p) => p.objId === id) && !(live.includes(id) && follower.follows(id)));
     const following = live.filter((id) => follower.follows(id) && !prompts.some((p) => p.objId === id) && (follower.predictsConceptObjects || this.tracker.conceptOf(id)! < 0));
     let objects: ImageEmbedding | null = null;
-    if (prompts.length > 0 || following.length > 0 || (follower.predictsConceptObjects && concepts.length > 0)) objects = await model.encodeImage('objects', pixels, timings);
+    if (prompts.length > 0 || seeds.length > 0 || following.length > 0 || (follower.predictsConceptObjects && concepts.length > 0)) objects = await model.encodeImage('objects', pixels, timings);
     const ctx = (): FollowContext => ({ frame, embedding: objects!, source, timings });
     const prompted = new Map<number, Prediction>();
     const predicted = new Map<number, Prediction>();
@@ -81,6 +94,11 @@ export class FrameTracker {
       const last = stored?.get(id) ?? this.lastLogits(id);
       prompted.set(id, await follower.prompt(id, { ...(p.points ? { points: p.points } : {}), ...(p.box ? { box: p.box } : {}) }, last, ctx()));
       promptedIds.push(id);
+    }
+    const seeded = new Set<number>();
+    for (const [id, seed] of seeds) {
+      prompted.set(this.tracker.addPromptedObject(seed.label, id), { logits: seed.logits, score: 1 });
+      seeded.add(id);
     }
     for (const id of following) {
       const p = await follower.predict(id, this.tracker.lastMask(id)?.box ?? null, ctx());
@@ -110,7 +128,7 @@ export class FrameTracker {
       for (const o of outputs) {
         const empty = suppressed.has(o.id);
         const logits = empty ? new Float32Array(o.logits.length).fill(-10) : o.logits;
-        const kind = promptedIds.includes(o.id) ? 'prompted' : born.has(o.id) || reconditioned.has(o.id) ? 'mask' : 'tracked';
+        const kind = promptedIds.includes(o.id) ? 'prompted' : born.has(o.id) || reconditioned.has(o.id) || seeded.has(o.id) ? 'mask' : 'tracked';
         if (kind === 'tracked' && !follower.follows(o.id)) continue;
         await follower.remember(o.id, logits, empty ? -10 : logitOf(o.score), kind, ctx());
       }

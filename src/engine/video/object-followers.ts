@@ -65,31 +65,33 @@ export interface ObjectFollower {
   readonly bytes: number;
 }
 
-/** Tracking by detection: clicked objects follow by box propagation through the PVS decoder; nothing to remember. */
+/**
+ * Tracking by detection: clicked objects follow by box propagation through the PVS decoder from wherever they were
+ * last seen; nothing to remember.
+ */
 export class BoxFollower implements ObjectFollower {
   readonly mode = 'tracking-by-detection' as const;
   readonly predictsConceptObjects = false;
   readonly bytes = 0;
-  private readonly clicked = new Set<number>();
 
   constructor(
     private readonly model: Sam3Model,
     private readonly gridSize: number,
   ) {}
 
-  follows(id: number): boolean {
-    return this.clicked.has(id);
+  /** Any object with a last box can be followed; `predict` answers null for one without. */
+  follows(): boolean {
+    return true;
   }
 
-  async prompt(id: number, prompt: ObjectPrompt, last: Float32Array | null, ctx: FollowContext): Promise<Prediction> {
-    this.clicked.add(id);
+  async prompt(_id: number, prompt: ObjectPrompt, last: Float32Array | null, ctx: FollowContext): Promise<Prediction> {
     const lastBox = last ? binarize(last, this.gridSize).box : null;
     const anchored = needsAnchor(prompt) && lastBox ? { ...prompt, box: searchBox(lastBox, this.gridSize, ctx.source) } : prompt;
     const out = await this.model.decodeObjectGrid(ctx.embedding, anchored, ctx.source, ctx.timings);
     return { logits: out.logits, score: out.objectScore };
   }
 
-  async predict(id: number, lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null> {
+  async predict(_id: number, lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null> {
     if (!lastBox) return null;
     const out = await this.model.decodeObjectGrid(ctx.embedding, { box: searchBox(lastBox, this.gridSize, ctx.source) }, ctx.source, ctx.timings);
     return { logits: out.logits, score: out.objectScore };
@@ -97,9 +99,7 @@ export class BoxFollower implements ObjectFollower {
 
   async remember(): Promise<void> {}
 
-  forget(id: number): void {
-    this.clicked.delete(id);
-  }
+  forget(): void {}
 }
 
 /** Memory attention inputs kept for reuse across objects (SAM 3: 7 rows × 2 × 1.3 MB = 18 MB per object). */

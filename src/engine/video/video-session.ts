@@ -11,7 +11,7 @@ import type { IdentifyNewObject } from '../../model/sam3/tracker.js';
 import type { InferenceQueue } from '../inference-queue.js';
 import type { PropagateEvents, PropagateRequest, SessionPrompt, VideoSessionInfo, VideoSummary } from '../video-engine.js';
 import { renderFrame } from './frame-output.js';
-import { FrameTracker, type FrameStepResult } from './frame-tracker.js';
+import { FrameTracker, type FrameStepResult, type HeldObjects } from './frame-tracker.js';
 import type { SessionFrames } from './session-frames.js';
 
 export interface SessionContext {
@@ -131,12 +131,12 @@ export class VideoSession {
     return new FrameTracker({ model: this.ctx.model, concepts, tracking, gridSize: size, source: this.info, direction, reservedIds, identify });
   }
 
-  private async step(tracker: FrameTracker, index: number, prompts: readonly VideoObjectPrompt[], timings: StageTimings, signal: AbortSignal | undefined, stored?: ReadonlyMap<number, Float32Array>, pixelBuffer?: Float32Array): Promise<FrameStepResult> {
+  private async step(tracker: FrameTracker, index: number, prompts: readonly VideoObjectPrompt[], timings: StageTimings, signal: AbortSignal | undefined, held?: HeldObjects, pixelBuffer?: Float32Array): Promise<FrameStepResult> {
     return this.ctx.queue.run(async () => {
       const r = this.ctx.resolution;
       const planes = await this.frames.read(index);
       const pixels = await timings.time('preprocess', () => planarToNormalizedNchw(planes, r, pixelBuffer));
-      return tracker.step(index, pixels, prompts, timings, stored);
+      return tracker.step(index, pixels, prompts, timings, held);
     }, signal);
   }
 
@@ -151,6 +151,28 @@ export class VideoSession {
     const grids = new Map<number, Float32Array>();
     for (const o of frame?.objects ?? []) if (ids.includes(o.id)) grids.set(o.id, rleToGrid(o.rle, this.ctx.gridSize));
     return grids;
+  }
+
+  /**
+   * What a pass starting on frame `index` holds there: the stored masks of the objects prompted there, and as seeds
+   * the clicked objects stored there without a prompt there (a pass would not otherwise know them).
+   */
+  private heldAt(index: number, here: readonly VideoObjectPrompt[], withSeeds: boolean): HeldObjects {
+    const stored = this.storedGrids(index, here.map((p) => p.objId!));
+    if (!withSeeds) return { stored };
+    const clicked = new Set(this.prompts.map((p) => p.objId!));
+    const seeds = new Map<number, { label: string; logits: Float32Array }>();
+    for (const o of this.results.get(index)?.objects ?? []) {
+      if (clicked.has(o.id) && !here.some((p) => p.objId === o.id)) seeds.set(o.id, { label: this.labels.get(o.id) ?? `object ${o.id}`, logits: rleToGrid(o.rle, this.ctx.gridSize) });
+    }
+    return { stored, seeds };
+  }
+
+  /** The visited frame nearest to `index` on the side a pass in `direction` comes from, if any. */
+  private visitedBehind(index: number, direction: 1 | -1): number | undefined {
+    let best: number | undefined;
+    for (const v of this.results.keys()) if (direction * (index - v) > 0 && (best === undefined || direction * (v - best) > 0)) best = v;
+    return best;
   }
 
   private nextObjectId(): number {
@@ -198,7 +220,7 @@ export class VideoSession {
     };
     if (same) this.prompts.splice(this.prompts.indexOf(same), 1, prompt);
     else this.prompts.push(prompt);
-    const step = await this.step(this.tracker(1, []), p.frameIndex, [prompt], timings, signal, this.storedGrids(p.frameIndex, [objId]));
+    const step = await this.step(this.tracker(1, []), p.frameIndex, [prompt], timings, signal, { stored: this.storedGrids(p.frameIndex, [objId]) });
     const mine = this.render(p.frameIndex, step).objects.filter((o) => o.id === objId);
     const frame: VideoFrameResult = { index: p.frameIndex, timeS: this.frames.timesS[p.frameIndex]!, objects: [...(stored?.objects ?? []).filter((o) => o.id !== objId), ...mine].sort((a, b) => a.id - b.id) };
     this.store(frame);
@@ -227,12 +249,22 @@ export class VideoSession {
         mode = tracker.mode;
         const visited: number[] = [];
         const pixelBuffer = new Float32Array(3 * this.ctx.resolution * this.ctx.resolution);
+        const cancelled = (): SamError => (request.signal?.reason instanceof SamError ? request.signal.reason : new SamError('REQUEST_CANCELLED', 'Propagation was cancelled', {}));
+        // A pass starting where the session has not been (the next chunk of a propagation cut by max_frames) first
+        // steps, unseen, on the nearest visited frame behind it: there its objects are found under their ids and
+        // clicked objects are picked up from their stored masks, so the pass continues them.
+        const leadIn = this.results.has(start) ? undefined : this.visitedBehind(start, pass.direction);
+        if (leadIn !== undefined) {
+          if (request.signal?.aborted) throw cancelled();
+          const here = this.prompts.filter((p) => p.frameIndex === leadIn);
+          await this.step(tracker, leadIn, here, timings, request.signal, this.heldAt(leadIn, here, true), pixelBuffer);
+        }
         for (let k = 0; k < max; k++) {
           const index = start + pass.direction * k;
           if (index < 0 || index >= this.frames.count) break;
-          if (request.signal?.aborted) throw request.signal.reason instanceof SamError ? request.signal.reason : new SamError('REQUEST_CANCELLED', 'Propagation was cancelled', {});
+          if (request.signal?.aborted) throw cancelled();
           const here = this.prompts.filter((p) => p.frameIndex === index);
-          const step = await this.step(tracker, index, here, timings, request.signal, this.storedGrids(index, here.map((p) => p.objId!)), pixelBuffer);
+          const step = await this.step(tracker, index, here, timings, request.signal, this.heldAt(index, here, k === 0 && leadIn === undefined), pixelBuffer);
           for (const id of tracker.tracker.liveIds()) if (!this.labels.has(id)) this.labels.set(id, tracker.tracker.label(id));
           this.passBytes = tracker.follower.bytes;
           if (step.removedNow.length > 0) {
