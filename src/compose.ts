@@ -10,6 +10,7 @@ import { pullBundle, readInstalled, type StoreOptions } from './model/store/mode
 import { describePull, PullProgress, type PullSnapshot } from './model/store/pull-progress.js';
 import { DeferredEngine, type Readiness } from './engine/deferred-engine.js';
 import type { SegmentationEngine } from './engine/engine.js';
+import type { VideoSessions } from './engine/video-engine.js';
 import { startWebhooks } from './compose-webhooks.js';
 import { filesDirOf, startApiNode, startWorker, type WorkerNode } from './compose-scaleout.js';
 import type { Logger } from 'pino';
@@ -152,6 +153,7 @@ export async function createServer(settings: Settings, options: { log?: boolean;
   let readiness: () => { ready: boolean; detail: string };
   let modelLoaded: Promise<SegmentationEngine> | undefined;
   let worker: WorkerNode | undefined;
+  let sessions: VideoSessions | undefined;
   if (settings.queue) {
     const node = await startApiNode(settings, logger, metrics);
     engine = node.engine;
@@ -160,6 +162,8 @@ export async function createServer(settings: Settings, options: { log?: boolean;
     if (options.work) {
       const local = new DeferredEngine(loadLocalEngine(settings, logger, metrics, pullNow()));
       modelLoaded = local.loaded;
+      // Sessions are state in this process's model, so a node that works holds them (clients need sticky routing).
+      sessions = local.sessions;
       modelLoaded.then((e) => (worker = startWorker(settings, e, logger)), () => undefined);
     }
   } else {
@@ -178,6 +182,7 @@ export async function createServer(settings: Settings, options: { log?: boolean;
     metrics,
     apiKeys: settings.apiKeys,
     logger,
+    ...(sessions ? { sessions } : {}),
   });
   return {
     app,

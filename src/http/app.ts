@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { SamError } from '../domain/errors.js';
 import type { SegmentationEngine } from '../engine/engine.js';
+import type { VideoSessions } from '../engine/video-engine.js';
 import { healthRoutes } from './health.routes.js';
 import { nativeErrorHandler } from './native/error-response.js';
 import { nativeRoutes } from './native/routes.js';
@@ -59,6 +60,11 @@ export interface AppDeps {
   jobs?: JobDeps;
   /** A pino logger; none = silent (tests). */
   logger?: FastifyBaseLogger;
+  /**
+   * Interactive video sessions, where they are not the engine's: an API node of a scaled-out deployment that also
+   * works (`serve --queue … --work`) holds them in the model it runs itself. Default: `engine.sessions`.
+   */
+  sessions?: VideoSessions;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -108,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { readiness, ...(metrics ? { metrics } : {}) });
   await app.register(nativeRoutes, { prefix: '/v1', engine: deps.engine, maxImageBytes: deps.limits.maxImageBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
   await app.register(roboflowRoutes, { prefix: '/sam3', engine: deps.engine, maxPrompts: deps.limits.maxPrompts, requestTimeoutMs: deps.limits.requestTimeoutMs });
-  await app.register(nativeVideoSessionRoutes, { prefix: '/v1', sessions: deps.engine.sessions, maxVideoBytes: deps.jobs?.maxUploadBytes ?? deps.limits.maxBodyBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
+  await app.register(nativeVideoSessionRoutes, { prefix: '/v1', sessions: deps.sessions ?? deps.engine.sessions, maxVideoBytes: deps.jobs?.maxUploadBytes ?? deps.limits.maxBodyBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
   const jobs = deps.jobs;
   if (jobs) {
     await app.register(nativeJobRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl });

@@ -1,7 +1,7 @@
 // Redis going away and coming back under a scale-out API node (with an in-process worker, `serve --work`): requests
 // answer 503 QUEUE_UNAVAILABLE (never hang, never 500) while Redis is down, /readyz says why, and the node recovers by
 // itself when Redis returns. Runs its own redis-server on a free port (CI installs it; needs REDIS_URL like the rest).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +9,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from '../../src/compose.js';
 import { readSettings } from '../../src/config/settings.js';
+import { startRedisServer } from '../helpers/redis-server.js';
 import { E2E_CACHE_DIR, freePort } from '../helpers/spawn-server.js';
 
 const url = process.env.REDIS_URL;
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 300));
-  return child;
-}
 
 describe.skipIf(!url)('scale-out API node while Redis is down', () => {
   let redis: ChildProcess;
@@ -37,7 +32,7 @@ describe.skipIf(!url)('scale-out API node while Redis is down', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = await startRedis(port);
+    redis = await startRedisServer(port);
     dir = await mkdtemp(join(tmpdir(), 'sam3-outage-'));
     const raw = Buffer.alloc(64 * 48 * 3, 128);
     for (let y = 10; y < 30; y++) for (let x = 10; x < 40; x++) raw.set([255, 0, 0], (y * 64 + x) * 3);
@@ -71,7 +66,7 @@ describe.skipIf(!url)('scale-out API node while Redis is down', () => {
     await until(async () => (await server.app.inject({ method: 'GET', url: '/readyz' })).statusCode === 503, 10_000);
     expect((await server.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ detail: expect.stringContaining('Redis') });
 
-    redis = await startRedis(port);
+    redis = await startRedisServer(port);
     await until(async () => (await segment()).statusCode === 200, 30_000);
     await until(async () => (await server.app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200, 30_000);
   }, 90_000);

@@ -31,7 +31,7 @@ export async function nativeVideoSessionRoutes(app: FastifyInstance, options: Vi
   await app.register(multipart, { limits: { fileSize: options.maxVideoBytes, files: 1, fields: 1, parts: 2, fieldSize: 1024 * 1024 }, throwFileSizeLimit: true });
   const upload = multipartReader('video');
   const sessions = (): VideoSessions => {
-    if (!options.sessions) throw new SamError('VIDEO_UNAVAILABLE', 'Interactive video sessions need a server that runs the model itself (sam3 serve without --queue)', {});
+    if (!options.sessions) throw new SamError('VIDEO_UNAVAILABLE', 'Interactive video sessions need a server that runs the model itself: sam3 serve without --queue, or an API node started with --work (route a session\'s requests to that node)', {});
     return options.sessions;
   };
   const tags = ['Video sessions'];
