@@ -240,6 +240,7 @@ export class VideoSession {
     const timings = new StageTimings();
     let framesDone = 0;
     let mode: VideoSummary['mode'] = 'tracking-by-detection';
+    const cancelled = (): SamError => (request.signal?.reason instanceof SamError ? request.signal.reason : new SamError('REQUEST_CANCELLED', 'Propagation was cancelled', {}));
     try {
       const passes: Array<{ direction: 1 | -1; skipFirst: boolean }> = [];
       if (request.direction !== 'backward') passes.push({ direction: 1, skipFirst: false });
@@ -249,7 +250,6 @@ export class VideoSession {
         mode = tracker.mode;
         const visited: number[] = [];
         const pixelBuffer = new Float32Array(3 * this.ctx.resolution * this.ctx.resolution);
-        const cancelled = (): SamError => (request.signal?.reason instanceof SamError ? request.signal.reason : new SamError('REQUEST_CANCELLED', 'Propagation was cancelled', {}));
         // A pass starting where the session has not been (the next chunk of a propagation cut by max_frames) first
         // steps, unseen, on the nearest visited frame behind it: there its objects are found under their ids and
         // clicked objects are picked up from their stored masks, so the pass continues them.
