@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { SamError } from '../domain/errors.js';
 import type { PlanarRgb } from '../domain/image.js';
 import { ffmpegBinaries } from './ffmpeg-binary.js';
-import { TextTail, lastErrorLine } from './run-process.js';
+import { safeInputArgs, unreadableVideo, withoutPath } from './ffmpeg-input.js';
+import { TextTail } from './run-process.js';
 
 export interface DecodedFrame {
   /** 0-based index in the decoded (possibly subsampled) sequence. */
@@ -54,7 +55,7 @@ export async function* readVideoFrames(path: string, options: FrameStreamOptions
   const showinfo = showinfoChecksumOption ? 'showinfo=checksum=0' : 'showinfo';
   const filters = [...(options.sampleFps ? [`fps=${options.sampleFps}`] : []), `scale=${width}:${height}:flags=bicubic`, showinfo];
   const args = [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-i', path, '-an', '-sn', '-dn',
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', ...safeInputArgs(path), '-an', '-sn', '-dn',
     '-vf', filters.join(','), ...(options.sampleFps ? [] : ['-vsync', 'passthrough']),
     ...(options.maxFrames !== undefined ? ['-frames:v', String(options.maxFrames)] : []),
     '-f', 'rawvideo', '-pix_fmt', options.layout === 'planar' ? 'gbrp' : 'rgb24', 'pipe:1',
@@ -149,11 +150,14 @@ export async function* readVideoFrames(path: string, options: FrameStreamOptions
     }
     const code = await Promise.race([closed, spawnError]);
     options.signal?.throwIfAborted();
-    if (code !== 0) throw new SamError('VIDEO_DECODE_FAILED', `The ${field} could not be decoded: ${errors.at(-1) ?? lastErrorLine(tail.value)}`, { field });
-    if (index === 0) throw new SamError('VIDEO_DECODE_FAILED', `The ${field} holds no decodable frame${errors.length ? `: ${errors.at(-1)}` : ''}`, { field });
+    if (code !== 0) {
+      if (errors.length === 0 || index === 0) throw unreadableVideo(tail.value, path, field);
+      throw new SamError('VIDEO_DECODE_FAILED', `The ${field} could not be decoded: ${withoutPath(errors.at(-1) ?? '', path, field)}`, { field });
+    }
+    if (index === 0) throw new SamError('VIDEO_DECODE_FAILED', `The ${field} holds no decodable frame${errors.length ? `: ${withoutPath(errors.at(-1) ?? '', path, field)}` : ''}`, { field });
     const expected = options.expectedFrames;
     if (expected !== undefined && index < expected && errors.length > 0) {
-      throw new SamError('VIDEO_DECODE_FAILED', `The ${field} is truncated or corrupt: decoded ${index} of ${expected} frames (${errors.at(-1)})`, { field, received: index, expected: String(expected) });
+      throw new SamError('VIDEO_DECODE_FAILED', `The ${field} is truncated or corrupt: decoded ${index} of ${expected} frames (${withoutPath(errors.at(-1) ?? '', path, field)})`, { field, received: index, expected: String(expected) });
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

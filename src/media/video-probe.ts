@@ -2,7 +2,8 @@
 import { SamError } from '../domain/errors.js';
 import type { VideoInfo, VideoLimits } from '../domain/video.js';
 import { ffmpegBinaries } from './ffmpeg-binary.js';
-import { lastErrorLine, runProcess } from './run-process.js';
+import { safeInputArgs, unreadableVideo } from './ffmpeg-input.js';
+import { runProcess } from './run-process.js';
 
 interface ProbeStream {
   codec_type?: string;
@@ -28,14 +29,26 @@ const rate = (text: string | undefined): number => {
   return n !== undefined && d !== undefined && Number.isFinite(n) && Number.isFinite(d) && n > 0 && d > 0 ? n / d : 0;
 };
 
+/** Counts the packets of the first video stream (demuxing only): the frame count of a raw stream with no duration. */
+async function countFrames(ffprobe: string, path: string, options: { timeoutMs?: number; signal?: AbortSignal }): Promise<number> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-print_format', 'json', ...safeInputArgs(path)];
+  const result = await runProcess(ffprobe, args, { timeoutMs: options.timeoutMs ?? 30_000, ...(options.signal ? { signal: options.signal } : {}) });
+  if (result.code !== 0) return 0;
+  try {
+    const parsed = JSON.parse(result.stdout.toString('utf8')) as { streams?: Array<{ nb_read_packets?: string }> };
+    const count = Number(parsed.streams?.[0]?.nb_read_packets ?? 0);
+    return Number.isInteger(count) && count > 0 ? count : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Reads the metadata of the first real video stream; anything ffprobe cannot read is VIDEO_DECODE_FAILED. */
 export async function probeVideo(path: string, field = 'video', options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<VideoInfo> {
   const { ffprobe } = await ffmpegBinaries();
-  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path];
+  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...safeInputArgs(path)];
   const result = await runProcess(ffprobe, args, { timeoutMs: options.timeoutMs ?? 30_000, ...(options.signal ? { signal: options.signal } : {}) });
-  if (result.code !== 0) {
-    throw new SamError('VIDEO_DECODE_FAILED', `The ${field} could not be read as a video: ${lastErrorLine(result.stderr)}`, { field });
-  }
+  if (result.code !== 0) throw unreadableVideo(result.stderr, path, field);
   let parsed: ProbeOutput;
   try {
     parsed = JSON.parse(result.stdout.toString('utf8')) as ProbeOutput;
@@ -55,15 +68,20 @@ export async function probeVideo(path: string, field = 'video', options: { timeo
   // ffprobe reports the display matrix counter-clockwise (-90 = turn 90° clockwise to display).
   const rotation = ((Math.round(-rotationRaw / 90) * 90) % 360 + 360) % 360;
   const swap = rotation === 90 || rotation === 270;
-  const exact = stream.nb_frames !== undefined && /^\d+$/.test(stream.nb_frames) && Number(stream.nb_frames) > 0;
-  const frameCount = exact ? Number(stream.nb_frames) : Number.isFinite(durationS) && fps > 0 ? Math.round(durationS * fps) : 0;
+  let exact = stream.nb_frames !== undefined && /^\d+$/.test(stream.nb_frames) && Number(stream.nb_frames) > 0;
+  let frameCount = exact ? Number(stream.nb_frames) : Number.isFinite(durationS) && fps > 0 ? Math.round(durationS * fps) : 0;
+  if (frameCount === 0) {
+    // A raw elementary stream (.h264, .hevc) states neither a duration nor a frame count: count its packets.
+    frameCount = await countFrames(ffprobe, path, options);
+    exact = frameCount > 0;
+  }
   return {
     width: swap ? stream.height : stream.width,
     height: swap ? stream.width : stream.height,
     fps,
     frameCount,
     frameCountExact: exact,
-    durationS: Number.isFinite(durationS) ? durationS : fps > 0 ? frameCount / fps : 0,
+    durationS: Number.isFinite(durationS) && durationS > 0 ? durationS : fps > 0 ? frameCount / fps : 0,
     rotation,
     codec: stream.codec_name ?? 'unknown',
   };
