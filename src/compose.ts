@@ -126,7 +126,7 @@ export function loadLocalEngine(settings: Settings, logger: Logger, metrics?: Se
       maxQueued: settings.maxQueued,
       videoLimits: { maxDurationS: settings.maxVideoSeconds, maxSidePx: settings.maxVideoSidePx, maxFrames: settings.maxVideoFrames },
       maxVideoBytes: settings.maxUploadBytes,
-      sessionLimits: { maxSessions: settings.maxSessions, memoryBudgetBytes: settings.sessionMemoryMb * 1024 ** 2, idleTtlMs: settings.sessionTtlS * 1000, maxFrames: settings.sessionMaxFrames },
+      sessionLimits: { maxSessions: settings.maxSessions, memoryBudgetBytes: settings.sessionMemoryMb * 1024 ** 2, idleTtlMs: settings.sessionTtlS * 1000, maxFrames: settings.sessionMaxFrames, maxConcepts: settings.maxPrompts },
       ...(metrics ? { onTimings: (t: Record<string, number>) => metrics.observeStages(t) } : {}),
     },
   ));

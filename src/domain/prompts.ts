@@ -29,3 +29,10 @@ export interface ObjectPrompt {
 
 /** The text SAM 3 uses for exemplar-only concepts (Meta Sam3Processor, HF processor, usls). */
 export const VISUAL_PROMPT_TEXT = 'visual';
+
+/** Most clicks one object prompt may carry, on every surface (the decoder's cost grows with each). */
+export const MAX_POINTS_PER_OBJECT = 64;
+/** Most exemplar boxes one concept may carry, on every surface. */
+export const MAX_BOXES_PER_CONCEPT = 64;
+/** Longest concept text, in characters (the tokenizer keeps 32 tokens; longer text is only work). */
+export const MAX_CONCEPT_TEXT_CHARS = 1000;

@@ -49,9 +49,18 @@ interface CachedEmbedding {
 
 type Kind = 'concepts' | 'objects';
 
+/** The image made ready for the graphs outside the inference slot: its cache key, pixels and per-resolution inputs. */
+interface Prepared {
+  key: string;
+  decoded: RawImage | undefined;
+  inputs: Map<number, RawImage>;
+}
+
 export class LocalEngine implements SegmentationEngine {
   private readonly cache: EmbeddingCache<CachedEmbedding>;
   private readonly queue: InferenceQueue;
+  /** Decodes and resizes run here, beside the inference slots: bounded so a flood of uploads cannot exhaust memory. */
+  private readonly decoders: InferenceQueue;
   private readonly limits: ImageLimits;
   private readonly urlPolicy: UrlFetchPolicy;
   private readonly maxPrompts: number;
@@ -66,6 +75,7 @@ export class LocalEngine implements SegmentationEngine {
   ) {
     this.cache = new EmbeddingCache(options.embeddingCacheBytes ?? 2 * 1024 ** 3);
     this.queue = new InferenceQueue(options.concurrency ?? 1, options.maxQueued ?? 32);
+    this.decoders = new InferenceQueue(Math.max(2, options.concurrency ?? 1), Math.max(8, options.maxQueued ?? 32));
     this.limits = options.imageLimits ?? DEFAULT_IMAGE_LIMITS;
     this.urlPolicy = options.urlPolicy ?? DEFAULT_URL_POLICY;
     this.maxPrompts = options.maxPrompts ?? 64;
@@ -102,8 +112,9 @@ export class LocalEngine implements SegmentationEngine {
     if (request.concepts?.length) kinds.push('concepts');
     if (request.objects?.length) kinds.push('objects');
     const bytes = await this.imageBytes(request.image, request.imageId, kinds, timings, request.signal);
+    const prepared = await this.prepare(bytes, request.imageId, kinds, timings, request.signal);
     const result = await this.queue.run(async () => {
-      const { key, embeddings, size, decoded } = await this.embeddings(bytes, request.imageId, kinds, timings, request.signal);
+      const { key, embeddings, size, decoded } = await this.embeddings(prepared, bytes, request.imageId, kinds, timings, request.signal);
       const concepts: ConceptResult[] = [];
       for (const prompt of request.concepts ?? []) {
         throwIfAborted(request.signal, 'decoding concepts');
@@ -126,7 +137,7 @@ export class LocalEngine implements SegmentationEngine {
     const objects = encodings.size ? await timings.time('encode_masks', () => Promise.all(result.objects.map(async (o) => ({ ...o, candidates: await encodeAll(o.candidates, encodings) })))) : result.objects;
     // A cache hit skips decoding; decode then only if the caller wants the pixels.
     const wantsPixels = request.includeImage === true || request.composites?.overlay !== undefined;
-    const image = wantsPixels ? (result.decoded ?? (bytes ? await timings.time('decode', () => decodeImage(bytes, this.limits)) : undefined)) : undefined;
+    const image = wantsPixels ? (result.decoded ?? (bytes ? await timings.time('decode', () => this.decode(bytes, request.signal)) : undefined)) : undefined;
     const { size } = result;
     const composites = request.composites ? await timings.time('composites', () => renderComposites(request.composites!, concepts, objects, size, image, encodings)) : undefined;
     this.onTimings?.(timings.toJSON());
@@ -161,8 +172,9 @@ export class LocalEngine implements SegmentationEngine {
     if (this.model.info.concepts) kinds.push('concepts');
     if (this.model.info.objects) kinds.push('objects');
     const bytes = await this.imageBytes(request.image, undefined, kinds, timings, request.signal);
+    const prepared = await this.prepare(bytes, request.imageId, kinds, timings, request.signal);
     return this.queue.run(async () => {
-      const { key, size } = await this.embeddings(bytes, request.imageId, kinds, timings, request.signal);
+      const { key, size } = await this.embeddings(prepared, bytes, request.imageId, kinds, timings, request.signal);
       this.onTimings?.(timings.toJSON());
       return { imageId: request.imageId ?? key, width: size.width, height: size.height, timings: timings.toJSON() };
     }, request.signal);
@@ -176,13 +188,39 @@ export class LocalEngine implements SegmentationEngine {
     return timings.time('fetch', () => fetchImageUrl(image.url, { ...this.urlPolicy, maxBytes: this.limits.maxImageBytes }, signal));
   }
 
-  /** Returns the embedding of every needed pipeline, decoding the image at most once and encoding only misses. */
-  private async embeddings(bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings, signal: AbortSignal | undefined): Promise<{ key: string; size: ImageSize; embeddings: Partial<Record<Kind, ImageEmbedding>>; decoded: RawImage | undefined }> {
+  /** Decodes in a slot of the decode limiter (never the inference slot), within the request's deadline. */
+  private decode(bytes: Uint8Array, signal: AbortSignal | undefined): Promise<RawImage> {
+    return this.decoders.run(() => decodeImage(bytes, this.limits, 'image', signal), signal);
+  }
+
+  /**
+   * Outside the inference slot: decodes the image and resizes it for every pipeline whose embedding is not cached,
+   * so a slow or hostile decode never holds the graphs, and the deadline applies to it.
+   */
+  private async prepare(bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings, signal: AbortSignal | undefined): Promise<Prepared> {
     const key = bytes ? createHash('sha256').update(bytes).digest('hex').slice(0, 32) : imageId!;
+    const inputs = new Map<number, RawImage>();
+    const misses = kinds.filter((kind) => !this.cache.has(`${kind}:${key}`));
+    if (misses.length === 0 || !bytes) return { key, decoded: undefined, inputs };
+    const decoded = await timings.time('decode', () => this.decode(bytes, signal));
+    for (const kind of misses) {
+      const resolution = this.resolution(kind);
+      if (inputs.has(resolution)) continue;
+      inputs.set(resolution, await timings.time('resize', () => this.decoders.run(() => resizeForModel(decoded, resolution), signal)));
+    }
+    return { key, decoded, inputs };
+  }
+
+  private resolution(kind: Kind): number {
+    return (kind === 'concepts' ? this.model.info.concepts : this.model.info.objects)!.resolution;
+  }
+
+  /** Returns the embedding of every needed pipeline, encoding only misses from the prepared model inputs. */
+  private async embeddings(prepared: Prepared, bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings, signal: AbortSignal | undefined): Promise<{ key: string; size: ImageSize; embeddings: Partial<Record<Kind, ImageEmbedding>>; decoded: RawImage | undefined }> {
+    const { key } = prepared;
     const embeddings: Partial<Record<Kind, ImageEmbedding>> = {};
     let size: ImageSize | undefined;
-    let decoded: RawImage | undefined;
-    const resized = new Map<number, RawImage>();
+    let decoded = prepared.decoded;
     for (const kind of kinds) {
       throwIfAborted(signal, 'encoding the image');
       const cacheKey = `${kind}:${key}`;
@@ -196,15 +234,16 @@ export class LocalEngine implements SegmentationEngine {
       if (!bytes) {
         throw new SamError('INVALID_ARGUMENT', `Expected image bytes for image because image_id ${JSON.stringify(imageId)} is not in the embedding cache (never embedded, or evicted)`, { field: 'image' });
       }
-      decoded ??= await timings.time('decode', () => decodeImage(bytes, this.limits));
-      size = { width: decoded.width, height: decoded.height };
-      const resolution = (kind === 'concepts' ? this.model.info.concepts : this.model.info.objects)!.resolution;
-      let input = resized.get(resolution);
+      const resolution = this.resolution(kind);
+      let input = prepared.inputs.get(resolution);
       if (!input) {
+        // Evicted between `prepare` and this slot (another request filled the cache meanwhile): decode here.
+        decoded ??= await timings.time('decode', () => decodeImage(bytes, this.limits, 'image', signal));
         const source = decoded;
         input = await timings.time('resize', () => resizeForModel(source, resolution));
-        resized.set(resolution, input);
+        prepared.inputs.set(resolution, input);
       }
+      size = { width: decoded!.width, height: decoded!.height };
       const image = input;
       const pixels = await timings.time('preprocess', () => toNormalizedNchw(image, resolution));
       const embedding = await this.model.encodeImage(kind, pixels, timings);

@@ -1,6 +1,7 @@
 // Semantic checks of a SegmentRequest with sharp-style messages naming the field, before any work is done.
 import { SamError, invalidArgument } from '../domain/errors.js';
 import type { PixelBox } from '../domain/geometry.js';
+import { MAX_BOXES_PER_CONCEPT, MAX_CONCEPT_TEXT_CHARS, MAX_POINTS_PER_OBJECT } from '../domain/prompts.js';
 import type { SegmentRequest } from './engine.js';
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -15,6 +16,10 @@ function checkBox(box: PixelBox, field: string): void {
   if (!(box.x1 > box.x0 && box.y1 > box.y0)) {
     throw invalidArgument(field, 'a box with positive width and height (x1 > x0, y1 > y0)', `x0=${box.x0}, y0=${box.y0}, x1=${box.x1}, y1=${box.y1}`);
   }
+}
+
+function tooMany(field: string, limit: number, received: number, what: string): SamError {
+  return new SamError('INVALID_ARGUMENT', `Expected at most ${limit} ${what} for ${field} but received ${received}`, { field, expected: `at most ${limit} ${what}`, limit, received });
 }
 
 export function validateSegmentRequest(r: SegmentRequest, maxPrompts = Number.POSITIVE_INFINITY): void {
@@ -43,6 +48,8 @@ export function validateSegmentRequest(r: SegmentRequest, maxPrompts = Number.PO
     const exemplars = c.exemplars ?? [];
     if (!(c.text && c.text.trim()) && exemplars.length === 0) throw invalidArgument(field, 'text and/or exemplar boxes', c);
     if (c.text !== undefined && typeof c.text !== 'string') throw invalidArgument(`${field}.text`, 'a string', c.text);
+    if (typeof c.text === 'string' && c.text.length > MAX_CONCEPT_TEXT_CHARS) throw tooMany(`${field}.text`, MAX_CONCEPT_TEXT_CHARS, c.text.length, 'characters');
+    if (exemplars.length > MAX_BOXES_PER_CONCEPT) throw tooMany(`${field}.boxes`, MAX_BOXES_PER_CONCEPT, exemplars.length, 'boxes');
     checkUnit(c.threshold, `${field}.threshold`);
     exemplars.forEach((e, j) => checkBox(e.box, `${field}.boxes[${j}]`));
   });
@@ -50,6 +57,7 @@ export function validateSegmentRequest(r: SegmentRequest, maxPrompts = Number.PO
     const field = `objects[${i}]`;
     const points = o.points ?? [];
     if (points.length === 0 && !o.box) throw invalidArgument(field, 'points and/or a box', o);
+    if (points.length > MAX_POINTS_PER_OBJECT) throw tooMany(`${field}.points`, MAX_POINTS_PER_OBJECT, points.length, 'points');
     points.forEach((p, j) => {
       if (!isFiniteNumber(p.x) || !isFiniteNumber(p.y)) throw invalidArgument(`${field}.points[${j}]`, 'finite x and y', p);
     });

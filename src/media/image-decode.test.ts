@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { toNormalizedNchw } from '../model/sam3/preprocess.js';
-import { decodeImage, resizeForModel } from './image-decode.js';
+import { decodeImage, resizeForModel, sniffImageFormat } from './image-decode.js';
 
 /** Reference: separable triangle filter whose support widens with the downscale factor (PIL BILINEAR). */
 function referenceResize(src: Uint8Array, w: number, h: number, ow: number, oh: number): Float64Array {
@@ -87,5 +87,41 @@ describe('decodeImage limits', () => {
     const before = process.memoryUsage().rss;
     await expect(decodeImage(bomb, { maxImageBytes: 10_000_000, maxImagePixels: 50_000_000 })).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/12000×12000/) });
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
+  });
+
+  it('names the settings to change in size-limit messages, and keeps no stack in error details', async () => {
+    const error = await decodeImage(new Uint8Array(100), { maxImageBytes: 10, maxImagePixels: 100 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: expect.stringMatching(/SAM3_MAX_IMAGE_BYTES/) });
+    const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#000' } }).png().toBuffer();
+    expect(await decodeImage(png, { maxImageBytes: 1e6, maxImagePixels: 100 }).catch((e: unknown) => e)).toMatchObject({ message: expect.stringMatching(/SAM3_MAX_IMAGE_PIXELS/) });
+    const garbage = await decodeImage(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 0, 0, 0, 1, 2])).catch((e: unknown) => e);
+    expect(garbage).toMatchObject({ code: 'IMAGE_DECODE_FAILED' });
+    expect((garbage as { details: object }).details).not.toHaveProperty('stack');
+  });
+
+  it('an aborted signal ends a decode under way with the deadline error, and an already aborted one before it starts', async () => {
+    const png = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#336699' } }).png().toBuffer();
+    const controller = new AbortController();
+    const running = decodeImage(png, undefined, 'image', controller.signal);
+    controller.abort(new DOMException('deadline', 'TimeoutError'));
+    await expect(running).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED', message: expect.stringMatching(/while decoding image/) });
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await expect(decodeImage(png, undefined, 'image', cancelled.signal)).rejects.toMatchObject({ code: 'REQUEST_CANCELLED' });
+  });
+
+  it('recognises the accepted formats from their leading bytes and nothing else', async () => {
+    const base = sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } });
+    for (const [format, bytes] of [
+      ['jpeg', await base.clone().jpeg().toBuffer()],
+      ['png', await base.clone().png().toBuffer()],
+      ['webp', await base.clone().webp().toBuffer()],
+      ['gif', await base.clone().gif().toBuffer()],
+      ['tiff', await base.clone().tiff().toBuffer()],
+    ] as const) {
+      expect(sniffImageFormat(bytes)).toBe(format);
+      expect((await decodeImage(bytes)).width).toBe(16);
+    }
+    expect(sniffImageFormat(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBeUndefined();
   });
 });

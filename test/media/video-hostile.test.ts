@@ -58,7 +58,7 @@ describe('hostile video containers', () => {
   for (const kind of ['hls', 'ffconcat', 'dash', 'sdp'] as const) {
     it(`refuses a ${kind} file (it names other files) in ffprobe and in ffmpeg, reading none of them`, async () => {
       const path = join(dir, `upload-${kind}.bin`);
-      await writeFile(path, hostile()[kind]);
+      await writeFile(path, hostile()[kind]!);
       const { probe, frames, decode } = await attempt(path);
       expect(frames).toBe(0);
       for (const error of [probe, decode]) {

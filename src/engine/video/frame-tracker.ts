@@ -1,6 +1,7 @@
 // One propagation pass's per-frame step (spec sam3-video.md §1.3, §4): the detector per concept, prompts and
 // predictions for existing objects, association and hotstart, reconditioning, occlusion suppression, memory
 // writes, hole filling. Used by whole-video jobs and by interactive sessions alike.
+import { throwIfAborted } from '../inference-queue.js';
 import type { ImageSize } from '../../domain/image.js';
 import type { StageTimings } from '../../domain/stage-timings.js';
 import type { TrackingOptions, VideoObjectPrompt } from '../../domain/video.js';
@@ -71,13 +72,16 @@ export class FrameTracker {
    * `held`: what a session already holds on this frame (seeds are ignored for objects prompted here or already
    * followed by this pass).
    */
-  async step(frame: number, pixels: Float32Array, prompts: readonly VideoObjectPrompt[], timings: StageTimings, held: HeldObjects = {}): Promise<FrameStepResult> {
+  async step(frame: number, pixels: Float32Array, prompts: readonly VideoObjectPrompt[], timings: StageTimings, held: HeldObjects = {}, signal?: AbortSignal): Promise<FrameStepResult> {
     const { model, concepts, tracking, source } = this.options;
     const { stored } = held;
     const detections: GridDetection[][] = [];
     if (concepts.length > 0) {
       const embedding = await model.encodeImage('concepts', pixels, timings);
-      for (const text of concepts) detections.push(await model.detectConcept(embedding, { text }, source, tracking.detectionThreshold, timings));
+      for (const text of concepts) {
+        throwIfAborted(signal, 'detecting concepts');
+        detections.push(await model.detectConcept(embedding, { text }, source, tracking.detectionThreshold, timings));
+      }
     }
     const follower = this.follower;
     const live = this.tracker.liveIds();

@@ -21,9 +21,11 @@ export interface SessionLimits {
   idleTtlMs: number;
   /** Frames a session may hold (each R×R×3 bytes on disk). */
   maxFrames: number;
+  /** Concepts one session may hold (SAM3_MAX_PROMPTS). */
+  maxConcepts: number;
 }
 
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxSessions: 8, memoryBudgetBytes: 512 * 1024 ** 2, idleTtlMs: 15 * 60_000, maxFrames: 1800 };
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxSessions: 8, memoryBudgetBytes: 512 * 1024 ** 2, idleTtlMs: 15 * 60_000, maxFrames: 1800, maxConcepts: 16 };
 
 export class LocalVideoSessions implements VideoSessions {
   private readonly sessions = new Map<string, { session: VideoSession; dir: string }>();
@@ -70,6 +72,7 @@ export class LocalVideoSessions implements VideoSessions {
         gridSize: objects.maskSize,
         memoryBudgetBytes: this.limits.memoryBudgetBytes,
         idleTtlMs: this.limits.idleTtlMs,
+        maxConcepts: this.limits.maxConcepts,
       });
       this.sessions.set(id, { session, dir });
       return session.describe();

@@ -22,6 +22,8 @@ export interface SessionContext {
   gridSize: number;
   memoryBudgetBytes: number;
   idleTtlMs: number;
+  /** Most concepts one session may hold (SAM3_MAX_PROMPTS): each is detected on every frame. */
+  maxConcepts: number;
 }
 
 /** Grid IoU at which a new concept object of a pass is the session's stored object of that concept on that frame. */
@@ -136,7 +138,7 @@ export class VideoSession {
       const r = this.ctx.resolution;
       const planes = await this.frames.read(index);
       const pixels = await timings.time('preprocess', () => planarToNormalizedNchw(planes, r, pixelBuffer));
-      return tracker.step(index, pixels, prompts, timings, held);
+      return tracker.step(index, pixels, prompts, timings, held, signal);
     }, signal);
   }
 
@@ -195,9 +197,21 @@ export class VideoSession {
       if (objects && (concepts.resolution !== objects.resolution || concepts.maskSize !== objects.maskSize)) {
         throw new SamError('MODEL_CONTRACT_MISMATCH', `The concept graphs (${concepts.resolution}px, ${concepts.maskSize}² masks) and the tracker graphs (${objects.resolution}px, ${objects.maskSize}² masks) differ; a session's frames are decoded for the tracker, so text prompts cannot run on them`, { field: 'text' });
       }
-      for (const text of texts) if (!this.concepts.some((c) => c.text === text)) this.concepts.push({ text, frameIndex: p.frameIndex });
+      const added = [...new Set(texts)].filter((text) => !this.concepts.some((c) => c.text === text));
+      if (this.concepts.length + added.length > this.ctx.maxConcepts) {
+        const total = this.concepts.length + added.length;
+        throw new SamError('PROMPT_BATCH_TOO_LARGE', `Expected at most ${this.ctx.maxConcepts} concepts in a session (SAM3_MAX_PROMPTS) but this prompt would make ${total}`, { field: 'text', limit: this.ctx.maxConcepts, received: total });
+      }
+      for (const text of added) this.concepts.push({ text, frameIndex: p.frameIndex });
       const tracker = this.tracker(1, texts);
-      const step = await this.step(tracker, p.frameIndex, [], timings, signal);
+      let step: FrameStepResult;
+      try {
+        step = await this.step(tracker, p.frameIndex, [], timings, signal);
+      } catch (error) {
+        // A prompt that failed (deadline, cancel) adds no concept to the session.
+        for (const text of added) this.concepts.splice(this.concepts.findIndex((c) => c.text === text), 1);
+        throw error;
+      }
       const found = this.render(p.frameIndex, step);
       for (const o of found.objects) this.labels.set(o.id, tracker.tracker.label(o.id));
       // Objects found again (the same concept prompted twice) replace their stored masks.

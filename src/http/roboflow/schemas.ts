@@ -1,6 +1,7 @@
 // Roboflow /sam3/* wire schemas (roboflow/inference entities: Sam3SegmentationRequest, Sam2SegmentationRequest,
 // Sam2EmbeddingRequest). Unknown keys are accepted and ignored as pydantic does; deviations: docs/api/roboflow.md.
 import { Type, type Static } from 'typebox';
+import { MAX_BOXES_PER_CONCEPT, MAX_CONCEPT_TEXT_CHARS, MAX_POINTS_PER_OBJECT } from '../../domain/prompts.js';
 
 const open = { additionalProperties: true } as const;
 const unit = Type.Number({ minimum: 0, maximum: 1 });
@@ -20,9 +21,9 @@ const BoxXyxy = Type.Object({ x0: Type.Number(), y0: Type.Number(), x1: Type.Num
 export const Sam3Prompt = Type.Object(
   {
     type: Type.Optional(nullable(Type.Enum(['text', 'visual']))),
-    text: Type.Optional(nullable(Type.String())),
-    boxes: Type.Optional(nullable(Type.Array(Type.Union([BoxXywh, BoxXyxy]), { description: 'top-left {x,y,width,height} or {x0,y0,x1,y1}, pixels' }))),
-    box_labels: Type.Optional(nullable(Type.Array(Type.Union([Type.Enum([0, 1]), Type.Boolean()])))),
+    text: Type.Optional(nullable(Type.String({ maxLength: MAX_CONCEPT_TEXT_CHARS }))),
+    boxes: Type.Optional(nullable(Type.Array(Type.Union([BoxXywh, BoxXyxy]), { maxItems: MAX_BOXES_PER_CONCEPT, description: 'top-left {x,y,width,height} or {x0,y0,x1,y1}, pixels' }))),
+    box_labels: Type.Optional(nullable(Type.Array(Type.Union([Type.Enum([0, 1]), Type.Boolean()]), { maxItems: MAX_BOXES_PER_CONCEPT }))),
     output_prob_thresh: Type.Optional(nullable(unit)),
   },
   open,
@@ -51,7 +52,7 @@ const PvsPoint = Type.Object({ x: Type.Number(), y: Type.Number(), positive: Typ
 export const Sam2Prompt = Type.Object(
   {
     box: Type.Optional(nullable(Type.Object({ x: Type.Number(), y: Type.Number(), width: Type.Number(), height: Type.Number() }, { ...open, description: 'CENTRE-anchored: x,y is the box centre' }))),
-    points: Type.Optional(nullable(Type.Array(PvsPoint))),
+    points: Type.Optional(nullable(Type.Array(PvsPoint, { maxItems: MAX_POINTS_PER_OBJECT }))),
   },
   open,
 );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UrlSigner } from '../signed-urls.js';
-import { imageOutputs, imagePrompts, parseMedia } from './translate.js';
+import { imageOutputs, imagePrompts, parseMedia, storedWireInput } from './translate.js';
 
 describe('imagePrompts', () => {
   it('splits comma-separated concepts and drops blanks', () => {
@@ -47,5 +47,24 @@ describe('parseMedia', () => {
   it('refuses oversized data URIs and non-URLs', () => {
     expect(() => parseMedia(`data:image/png;base64,${'A'.repeat(400)}`, 'image', signer, 100)).toThrow(expect.objectContaining({ code: 'IMAGE_TOO_LARGE' }));
     expect(() => parseMedia('/etc/passwd', 'image', signer, 100)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ field: 'image' }) }));
+  });
+});
+
+describe('storedWireInput', () => {
+  it('keeps only the fields the model takes (extra fields of any size or depth are dropped), eliding inline bytes', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 50_000; i++) deep = { d: deep };
+    const body = {
+      image: `data:image/png;base64,${'A'.repeat(100)}`,
+      prompt: 'cat',
+      point_prompts: [{ x: 1, y: 2, label: 1 as const, junk: 'x'.repeat(1000) }],
+      box_prompts: [{ x_min: 0, y_min: 0, x_max: 1, y_max: 1, nested: deep }],
+      apply_mask: false,
+      junk: 'x'.repeat(1_000_000),
+      nested: deep,
+    };
+    const stored = storedWireInput(body);
+    expect(stored).toEqual({ image: 'data:image/png;base64,… (122 characters)', prompt: 'cat', point_prompts: [{ x: 1, y: 2, label: 1 }], box_prompts: [{ x_min: 0, y_min: 0, x_max: 1, y_max: 1 }], apply_mask: false });
+    expect(JSON.stringify(stored).length).toBeLessThan(300);
   });
 });

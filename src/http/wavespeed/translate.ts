@@ -110,9 +110,25 @@ export function imageOutputs(model: WavespeedModel, body: SubmitBody): ImageJobI
   return { rle: (body as Sam3ImageRleBody).rle_format ?? 'coco', ...(applyMask ? { overlay: 'png' as const } : {}) };
 }
 
-/** The submitted body as stored for webhooks (`input`), with inline bytes elided. */
+/** The fields a WaveSpeed SAM 3 model takes, and each prompt item's: only these are stored with a job. */
+const STORED_FIELDS = ['image', 'video', 'prompt', 'point_prompts', 'box_prompts', 'apply_mask', 'enable_sync_mode', 'output_format', 'rle_format'] as const;
+const POINT_FIELDS = ['x', 'y', 'label', 'positive', 'is_positive', 'object_id', 'frame_index'] as const;
+const BOX_FIELDS = ['x_min', 'y_min', 'x_max', 'y_max', 'object_id', 'frame_index'] as const;
+
+function pick(from: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+  return out;
+}
+
+/**
+ * The submitted body as stored for webhooks (`input`): only the fields the model takes (a stranger's extra fields,
+ * however large or deep, are dropped, as the schema validated none of them), with inline bytes elided.
+ */
 export function storedWireInput(body: SubmitBody): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...body };
+  const out = pick(body as Record<string, unknown>, STORED_FIELDS);
+  if (Array.isArray(out.point_prompts)) out.point_prompts = (out.point_prompts as Array<Record<string, unknown>>).map((p) => pick(p, POINT_FIELDS));
+  if (Array.isArray(out.box_prompts)) out.box_prompts = (out.box_prompts as Array<Record<string, unknown>>).map((b) => pick(b, BOX_FIELDS));
   for (const field of ['image', 'video'] as const) {
     const v = out[field];
     if (typeof v === 'string' && v.startsWith('data:')) out[field] = `${v.slice(0, Math.max(0, v.indexOf(',')) + 1)}… (${v.length} characters)`;

@@ -112,6 +112,28 @@ describe('POST /sam3/visual_segment', () => {
   });
 });
 
+describe('prompt caps (every list has one)', () => {
+  const points = (n: number) => Array.from({ length: n }, (_, i) => ({ x: i % 40, y: 5, positive: true }));
+  it('visual_segment: more than 64 points in one prompt is a 422 naming the field, before any work', async () => {
+    const { app, engine } = await build();
+    const response = await app.inject({ method: 'POST', url: '/sam3/visual_segment', payload: { image, prompts: [{ points: points(1_000) }] } });
+    expect(response.statusCode).toBe(422);
+    expect(engine.segments).toHaveLength(0);
+    expect(JSON.stringify(response.json())).toMatch(/points/);
+    const ok = await app.inject({ method: 'POST', url: '/sam3/visual_segment', payload: { image, prompts: [{ points: points(64) }] } });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('concept_segment: more than 64 exemplar boxes (or labels) in one prompt is a 422 naming the field', async () => {
+    const { app, engine } = await build();
+    const boxes = Array.from({ length: 65 }, () => ({ x: 1, y: 1, width: 2, height: 2 }));
+    const response = await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { image, prompts: [{ boxes, box_labels: boxes.map(() => 1) }] } });
+    expect(response.statusCode).toBe(422);
+    expect(engine.segments).toHaveLength(0);
+    expect(JSON.stringify(response.json())).toMatch(/boxes/);
+  });
+});
+
 describe('POST /sam3/embed_image', () => {
   it('returns the image_id (the caller\'s or the content hash) and time', async () => {
     const { app } = await build();
