@@ -181,6 +181,8 @@ export async function createServer(settings: Settings, options: { log?: boolean;
     readiness,
     metrics,
     apiKeys: settings.apiKeys,
+    allowedHosts: settings.allowedHosts,
+    allowedOrigins: settings.allowedOrigins,
     logger,
     ...(sessions ? { sessions } : {}),
   });

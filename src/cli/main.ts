@@ -22,6 +22,7 @@ const EXIT_CODES: Record<SamError['kind'], number> = {
   not_found: 4,
   unsupported: 5,
   unauthorized: 6,
+  forbidden: 6,
   busy: 7,
   timeout: 8,
   cancelled: 9,

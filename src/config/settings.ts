@@ -38,6 +38,8 @@ export const SETTINGS = {
   host: setting('SAM3_HOST', '127.0.0.1', 'address', text, 'Address to listen on. Loopback by default; binding elsewhere without API keys prints a warning.'),
   port: setting('SAM3_PORT', '8080', 'integer 0–65535', (raw) => { const n = integer(0)(raw); return n !== undefined && n <= 65535 ? n : undefined; }, 'TCP port to listen on (0 = any free port).'),
   apiKeys: setting('SAM3_API_KEYS', '', 'comma-separated keys', list, 'API keys; when any is set, every route except /healthz and /readyz needs one (Authorization: Bearer KEY).'),
+  allowedHosts: setting('SAM3_ALLOWED_HOSTS', '', 'comma-separated host names, or *', list, 'Without API keys, the Host names the server answers besides loopback names and IP addresses (a guard against DNS rebinding); e.g. sam3.internal.'),
+  allowedOrigins: setting('SAM3_ALLOWED_ORIGINS', '', 'comma-separated origins, or *', (raw) => { const origins = list(raw); return origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)) ? origins : undefined; }, 'Without API keys, web pages of these origins (https://tool.example) may send requests that change things; others are refused (403), so a page the operator visits cannot drive the server.'),
   logLevel: setting('SAM3_LOG_LEVEL', 'info', 'fatal|error|warn|info|debug|trace|silent', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'Log level of the JSON request log.'),
   maxBodyBytes: setting('SAM3_MAX_BODY_BYTES', String(72 * 1024 * 1024), 'integer bytes', integer(1024), 'Largest accepted request body (a 50 MiB image is about 67 MiB as base64).'),
   maxImageBytes: setting('SAM3_MAX_IMAGE_BYTES', String(50 * 1024 * 1024), 'integer bytes', integer(1), 'Largest encoded image, from any source.'),

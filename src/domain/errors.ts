@@ -5,6 +5,7 @@ export type ErrorKind =
   | 'invalid_request'
   | 'unprocessable_media'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'payload_too_large'
   | 'unsupported'
@@ -26,6 +27,8 @@ export const ERROR_CODES = {
   IMAGE_TOO_LARGE: { kind: 'payload_too_large', retryable: false, summary: 'The image exceeds the byte or pixel limit.' },
   REQUEST_TOO_LARGE: { kind: 'payload_too_large', retryable: false, summary: 'The request body exceeds the configured size limit.' },
   UNAUTHORIZED: { kind: 'unauthorized', retryable: false, summary: 'API keys are configured and the request carried none, or a wrong one.' },
+  HOST_NOT_ALLOWED: { kind: 'forbidden', retryable: false, summary: 'No API keys are set and the Host header names neither a loopback name, an IP address nor a SAM3_ALLOWED_HOSTS entry (DNS rebinding guard).' },
+  CROSS_SITE_REQUEST: { kind: 'forbidden', retryable: false, summary: 'No API keys are set and a web page of another origin tried to send a request (not in SAM3_ALLOWED_ORIGINS).' },
   ROUTE_NOT_FOUND: { kind: 'not_found', retryable: false, summary: 'No route matches this method and path.' },
   MASK_RLE_INVALID: { kind: 'invalid_request', retryable: false, summary: 'An RLE does not describe exactly height×width pixels.' },
   MODEL_LOAD_FAILED: { kind: 'internal', retryable: false, summary: 'A model graph could not be opened by ONNX Runtime.' },

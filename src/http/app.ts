@@ -10,6 +10,7 @@ import { healthRoutes } from './health.routes.js';
 import { nativeErrorHandler } from './native/error-response.js';
 import { nativeRoutes } from './native/routes.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerOriginGuard } from './plugins/origin-guard.js';
 import { playgroundRoutes } from './playground.routes.js';
 import { roboflowRoutes } from './roboflow/routes.js';
 import type { JobQueue } from '../jobs/job-queue.js';
@@ -56,6 +57,9 @@ export interface AppDeps {
   readiness?: () => { ready: boolean; detail: string };
   metrics?: HttpMetrics;
   apiKeys?: readonly string[];
+  /** Without keys: Host names and page origins accepted besides loopback ones (SAM3_ALLOWED_HOSTS / _ORIGINS). */
+  allowedHosts?: readonly string[];
+  allowedOrigins?: readonly string[];
   /** Without it the async routes (/api/v3, /v1/jobs, /files) are not registered. */
   jobs?: JobDeps;
   /** A pino logger; none = silent (tests). */
@@ -98,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onResponse', async (request, reply) => finish(request, reply.statusCode));
   }
 
+  registerOriginGuard(app, { keys: deps.apiKeys ?? [], allowedHosts: deps.allowedHosts ?? [], allowedOrigins: deps.allowedOrigins ?? [] });
   registerAuth(app, { keys: deps.apiKeys ?? [], keyInRequestPrefixes: ['/sam3/'], signedLinkPrefixes: ['/files/'] });
 
   await app.register(swagger, {

@@ -1,5 +1,6 @@
 // Errors entering through Fastify (schema validation, body parsing, size limits, unknown throws) → SamError, keeping
 // the cause. Validation issues keep their structured paths so each surface can render them its own way.
+import { homedir, tmpdir } from 'node:os';
 import { SamError, toSamError } from '../domain/errors.js';
 
 export interface ValidationIssue {
@@ -46,8 +47,42 @@ function issuesOf(error: FastifyLikeError): ValidationIssue[] {
 export const formatPath = (part: string, path: ReadonlyArray<string | number>): string =>
   path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : `${out}.${p}`), part);
 
-/** Converts whatever a route, hook or parser threw into a SamError; validation failures carry `issues` in details. */
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Where server paths start: file URLs, the temp, home and working directories, and the usual data roots. */
+const SERVER_PATH = new RegExp(
+  `(?<![\\w./-])(?:file://)?(?:${[...new Set([tmpdir(), homedir(), process.cwd()].filter((p) => p.length > 1))].map(escape).join('|')}|/(?:tmp|var|srv|opt|data|mnt|usr|etc|root|home|media|run|workspace|app|work))(?:/[^\\s/'"(),;:]+)+`,
+  'g',
+);
+
+/** A text with every server path replaced by its last component: clients learn no directory layout. */
+export function withoutServerPaths(text: string): string {
+  return text.replace(SERVER_PATH, (path) => `…/${path.slice(path.lastIndexOf('/') + 1)}`);
+}
+
+function redacted(error: SamError): SamError {
+  const message = withoutServerPaths(error.message);
+  const details: Record<string, unknown> = {};
+  let changed = message !== error.message;
+  for (const [k, v] of Object.entries(error.details)) {
+    details[k] = typeof v === 'string' ? withoutServerPaths(v) : v;
+    changed ||= details[k] !== v;
+  }
+  return changed ? new SamError(error.code, message, details, { cause: error }) : error;
+}
+
+/**
+ * Converts whatever a route, hook or parser threw into a SamError (server paths removed from what clients see);
+ * validation failures carry `issues` in details.
+ */
 export function requestError(error: unknown, context: { bodyLimitBytes?: number } = {}): { error: SamError; issues: ValidationIssue[] } {
+  const { error: converted, issues } = classify(error, context);
+  return { error: redacted(converted), issues };
+}
+
+/** Malformed multipart bodies (busboy's and @fastify/multipart's messages) are the client's fault. */
+const MULTIPART_MALFORMED = /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Malformed part header|Part terminated early|the request is not multipart)/i;
+
+function classify(error: unknown, context: { bodyLimitBytes?: number } = {}): { error: SamError; issues: ValidationIssue[] } {
   if (error instanceof SamError) return { error, issues: [] };
   const e = error as FastifyLikeError;
   if (e?.validation) {
@@ -69,6 +104,9 @@ export function requestError(error: unknown, context: { bodyLimitBytes?: number 
       return { error: new SamError('INVALID_ARGUMENT', 'Expected a JSON body but received an empty one', { field: 'body' }, { cause: error }), issues: [] };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { error: new SamError('INVALID_ARGUMENT', 'The content-length header does not match the body', { field: 'body' }, { cause: error }), issues: [] };
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+    case 'FST_NO_FORM_DATA':
+      return { error: new SamError('INVALID_ARGUMENT', `Expected a well-formed multipart/form-data body: ${e.message ?? e.code}`, { field: 'body' }, { cause: error }), issues: [] };
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_FILES_LIMIT':
     case 'FST_PARTS_LIMIT':
@@ -76,6 +114,9 @@ export function requestError(error: unknown, context: { bodyLimitBytes?: number 
       return { error: new SamError('REQUEST_TOO_LARGE', `The multipart upload exceeds a limit: ${e.message ?? e.code}`, { field: 'body' }, { cause: error }), issues: [] };
     default:
       break;
+  }
+  if (!(error instanceof SamError) && MULTIPART_MALFORMED.test(e?.message ?? '')) {
+    return { error: new SamError('INVALID_ARGUMENT', `Expected a well-formed multipart/form-data body: ${e.message}`, { field: 'body' }, { cause: error }), issues: [] };
   }
   if (error instanceof SyntaxError || (e?.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
     return { error: new SamError('INVALID_ARGUMENT', `Expected a JSON body but it does not parse: ${e.message ?? ''}`, { field: 'body' }, { cause: error }), issues: [] };

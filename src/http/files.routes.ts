@@ -15,11 +15,32 @@ export interface FilesRoutesOptions {
 }
 
 const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', json: 'application/json', mp4: 'video/mp4' };
+
+/** Media types an upload may be served back with; anything else (text/html, SVG, scripts) is served as bytes. */
+const SAFE_UPLOAD_TYPES = new Set([
+  'image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/tiff', 'image/avif', 'image/heic', 'image/heif',
+  'video/mp4', 'video/webm', 'video/quicktime', 'video/x-matroska', 'video/x-msvideo', 'video/mpeg', 'video/mp2t', 'video/ogg',
+]);
+
+/** The type an upload is served with: its declared type when that is a plain image or video type, else bytes. */
+export function servedUploadType(declared: string): string {
+  const bare = declared.split(';')[0]!.trim().toLowerCase();
+  return SAFE_UPLOAD_TYPES.has(bare) ? bare : 'application/octet-stream';
+}
+
+/** A file name safe inside a Content-Disposition header (quoted form): letters, digits, dot, dash, underscore. */
+const dispositionName = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'file';
 const notFound = (): SamError => new SamError('UPLOAD_NOT_FOUND', 'No file matches this link (wrong or expired token, or the file has expired)', { field: 'url' });
 
 export async function filesRoutes(app: FastifyInstance, options: FilesRoutesOptions): Promise<void> {
   const { files, uploads, signer } = options;
   app.setErrorHandler(nativeErrorHandler);
+  // Whatever a file holds, the browser neither sniffs it into a page nor runs anything in it.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('content-security-policy', "default-src 'none'; sandbox");
+    return payload;
+  });
   // Upload bodies are raw bytes of any type, never parsed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxUploadBytes }, (_request, body, done) => done(null, body));
@@ -36,7 +57,11 @@ export async function filesRoutes(app: FastifyInstance, options: FilesRoutesOpti
     const bytes = await files.get(`jobs/${request.params.id}/${request.params.name}`);
     if (!bytes) throw notFound();
     const ext = request.params.name.split('.').pop() ?? '';
-    return reply.header('content-type', TYPES[ext] ?? 'application/octet-stream').header('cache-control', 'private, max-age=3600').send(Buffer.from(bytes));
+    return reply
+      .header('content-type', TYPES[ext] ?? 'application/octet-stream')
+      .header('content-disposition', `inline; filename="${dispositionName(request.params.name)}"`)
+      .header('cache-control', 'private, max-age=3600')
+      .send(Buffer.from(bytes));
   });
 
   app.get<{ Params: { id: string; name: string } }>('/files/uploads/:id/:name', { schema: { ...hidden, params } }, async (request, reply) => {
@@ -44,7 +69,10 @@ export async function filesRoutes(app: FastifyInstance, options: FilesRoutesOpti
     const upload = await uploads.get(request.params.id);
     const bytes = upload?.complete ? await files.get(upload.key) : undefined;
     if (!upload || !bytes) throw notFound();
-    return reply.header('content-type', upload.contentType).send(Buffer.from(bytes));
+    return reply
+      .header('content-type', servedUploadType(upload.contentType))
+      .header('content-disposition', `attachment; filename="${dispositionName(request.params.name)}"`)
+      .send(Buffer.from(bytes));
   });
 
   app.put<{ Params: { id: string; name: string } }>('/files/uploads/:id/:name', { schema: { ...hidden, params } }, async (request) => {

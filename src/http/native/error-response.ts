@@ -7,6 +7,7 @@ export const NATIVE_STATUS: Record<ErrorKind, number> = {
   invalid_request: 400,
   unprocessable_media: 422,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
   unsupported: 501,

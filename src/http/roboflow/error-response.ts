@@ -8,6 +8,7 @@ const STATUS: Record<ErrorKind, number> = {
   invalid_request: 422,
   unprocessable_media: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
   unsupported: 501,

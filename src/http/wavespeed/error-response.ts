@@ -8,6 +8,7 @@ const TABLE: Record<ErrorKind, { status: number; code: number }> = {
   invalid_request: { status: 400, code: 1401 },
   unprocessable_media: { status: 400, code: 1402 },
   unauthorized: { status: 401, code: 401 },
+  forbidden: { status: 403, code: 403 },
   not_found: { status: 404, code: 404 },
   payload_too_large: { status: 413, code: 413 },
   unsupported: { status: 400, code: 1401 },

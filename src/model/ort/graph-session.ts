@@ -1,4 +1,5 @@
 // The one place that talks to onnxruntime-node: creating sessions (with provider fallback) and running them.
+import { basename } from 'node:path';
 import { access } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { SamError } from '../../domain/errors.js';
@@ -56,7 +57,7 @@ export class GraphSession {
         }, { cause });
       }
     }
-    return new GraphSession(path, signatureOf(session), device, session);
+    return new GraphSession(basename(path), signatureOf(session), device, session);
   }
 
   /**

@@ -89,6 +89,20 @@ describe('uploads', () => {
     expect(Buffer.compare(Buffer.from(engine.segments[0]!.image as Uint8Array), bytes)).toBe(0);
   });
 
+  it('serves an upload declared text/html as bytes to download, never as a page of this origin', async () => {
+    const { app } = await setup();
+    const html = Buffer.from('<script>alert(document.cookie)</script>');
+    const t = await app.inject({ method: 'POST', url: '/api/v3/media/uploads', payload: { filename: 'page.html', size: html.length, content_type: 'text/html' } });
+    const data = t.json().data;
+    expect((await app.inject({ method: 'PUT', url: local(data.upload.url), payload: html, headers: { 'content-type': 'text/html' } })).statusCode).toBe(200);
+    const get = await app.inject({ method: 'GET', url: local(data.download_url) });
+    expect(get.statusCode).toBe(200);
+    expect(get.headers['content-type']).toBe('application/octet-stream');
+    expect(get.headers['x-content-type-options']).toBe('nosniff');
+    expect(get.headers['content-disposition']).toBe('attachment; filename="page.html"');
+    expect(get.headers['content-security-policy']).toMatch(/sandbox/);
+  });
+
   it('refuses a size over the limit, and a ticket without auth', async () => {
     const { app } = await setup(['k']);
     expect((await ticket(app, 10)).statusCode).toBe(401);

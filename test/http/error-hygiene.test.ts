@@ -1,0 +1,50 @@
+// What error bodies may carry: a code, the field and what was expected — never a stack or a server path — and a
+// malformed multipart body is the client's 400, not the server's 500.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SamError } from '../../src/domain/errors.js';
+import { requestError, withoutServerPaths } from '../../src/http/errors.js';
+import { build } from '../helpers/build-app.js';
+import { FakeEngine } from '../helpers/fake-engine.js';
+
+describe('server paths in error bodies', () => {
+  it('are cut to their last component in messages and string details; URL paths stay', () => {
+    const temp = join(tmpdir(), 'sam3-session-1/source');
+    const error = new SamError('VIDEO_DECODE_FAILED', `Could not read file:///root/.local/share/sam3-server/files/jobs/j1/overlay.mp4 nor ${temp}`, { field: 'video', received: '/srv/models/sam3/x.onnx' });
+    const { error: shown } = requestError(error);
+    expect(shown.message).toBe('Could not read …/overlay.mp4 nor …/source');
+    expect(shown.details.received).toBe('…/x.onnx');
+    expect(withoutServerPaths('No route for POST /v1/segment; see /docs')).toBe('No route for POST /v1/segment; see /docs');
+  });
+
+  it('native, Roboflow and WaveSpeed bodies carry no server path, on any error an engine raises', async () => {
+    const engine = new FakeEngine();
+    engine.failWith = new SamError('MODEL_NOT_FOUND', `No .onnx graphs in ${join(process.cwd(), '.cache/models/sam3')}`, { field: 'model', received: join(process.cwd(), '.cache/models/sam3') });
+    const { app } = await build({ engine });
+    const native = await app.inject({ method: 'POST', url: '/v1/segment', payload: { image: { base64: 'iVBORw0KGgo=' }, prompts: [{ type: 'concept', text: 'a' }] } });
+    const roboflow = await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { image: { type: 'base64', value: 'iVBORw0KGgo=' }, prompts: [{ text: 'a' }] } });
+    for (const r of [native, roboflow]) {
+      expect(r.statusCode).toBe(404);
+      expect(r.body).not.toContain(process.cwd());
+      expect(r.body).toContain('…/sam3');
+    }
+  });
+});
+
+describe('malformed multipart', () => {
+  it('no boundary, and a truncated body, answer 400 naming the body', async () => {
+    const { app } = await build();
+    const noBoundary = await app.inject({ method: 'POST', url: '/v1/segment', headers: { 'content-type': 'multipart/form-data' }, payload: 'garbage' });
+    expect(noBoundary.statusCode).toBe(400);
+    expect(noBoundary.json().error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'body' } });
+    const truncated = await app.inject({
+      method: 'POST',
+      url: '/v1/segment',
+      headers: { 'content-type': 'multipart/form-data; boundary=XYZ' },
+      payload: '--XYZ\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG',
+    });
+    expect(truncated.statusCode).toBe(400);
+    expect(truncated.json().error.code).toBe('INVALID_ARGUMENT');
+  });
+});
