@@ -24,7 +24,9 @@ const BLOCKED_V6: Array<[string, number, string]> = [
   ['::1', 128, 'a loopback address'],
   ['64:ff9b::', 96, 'a NAT64 address'],
   ['100::', 64, 'a discard address'],
+  ['2001::', 32, 'a Teredo tunnel address (it hides the IPv4 address it reaches)'],
   ['2001:db8::', 32, 'a documentation address'],
+  ['64:ff9b:1::', 48, 'a NAT64 address'],
   ['fc00::', 7, 'a private (unique local) address'],
   ['fe80::', 10, 'a link-local address'],
   ['fec0::', 10, 'a site-local address'],
@@ -57,15 +59,43 @@ export class NetworkPolicy {
   }
 }
 
-/** The IPv4 address inside an IPv4-mapped IPv6 address, in either spelling (::ffff:127.0.0.1 or ::ffff:7f00:1). */
+/** The 8 16-bit groups of an IPv6 address in any spelling (`::`, a trailing dotted quad), or undefined. */
+export function ipv6Groups(address: string): number[] | undefined {
+  if (isIP(address) !== 6 || address.includes('%')) return undefined;
+  let text = address.toLowerCase();
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+const dotted = (high: number, low: number): string => [high >> 8, high & 255, low >> 8, low & 255].join('.');
+
+/**
+ * The IPv4 address an IPv6 address carries and reaches, in every form a connection can use: IPv4-compatible
+ * (::a.b.c.d), mapped (::ffff:a.b.c.d), translated (::ffff:0:a.b.c.d) and 6to4 (2002:AABB:CCDD::/48).
+ */
+export function embeddedV4(address: string): string | undefined {
+  const g = ipv6Groups(address);
+  if (!g) return undefined;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 6) && (g[6] !== 0 || g[7]! > 1)) return dotted(g[6]!, g[7]!); // compatible (not :: or ::1)
+  if (zeros(0, 5) && g[5] === 0xffff) return dotted(g[6]!, g[7]!); // mapped
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return dotted(g[6]!, g[7]!); // translated
+  if (g[0] === 0x2002) return dotted(g[1]!, g[2]!); // 6to4
+  return undefined;
+}
+
+/** The address a policy judges: the IPv4 address inside an IPv6 form that carries one, else the address itself. */
 function mappedV4(address: string): string | undefined {
-  const dotted = /^(?:0{0,4}:){0,4}:?:ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (dotted) return dotted[1];
-  const hex = /^(?:0{0,4}:){0,4}:?:ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!hex) return undefined;
-  const high = parseInt(hex[1]!, 16);
-  const low = parseInt(hex[2]!, 16);
-  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  return isIP(address) === 6 ? embeddedV4(address) : undefined;
 }
 
 const RANGES = [
