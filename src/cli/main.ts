@@ -24,6 +24,7 @@ const EXIT_CODES: Record<SamError['kind'], number> = {
   unauthorized: 6,
   forbidden: 6,
   busy: 7,
+  unavailable: 5,
   timeout: 8,
   cancelled: 9,
   conflict: 10,

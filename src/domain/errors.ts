@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'payload_too_large'
   | 'unsupported'
   | 'busy'
+  | 'unavailable'
   | 'timeout'
   | 'cancelled'
   | 'conflict'
@@ -42,6 +43,7 @@ export const ERROR_CODES = {
   CAPABILITY_MISSING: { kind: 'unsupported', retryable: false, summary: 'The loaded model bundle lacks the graphs this prompt needs.' },
   INFERENCE_FAILED: { kind: 'internal', retryable: true, summary: 'ONNX Runtime failed while running a graph.' },
   MODEL_NOT_READY: { kind: 'busy', retryable: true, summary: 'The model is still loading; retry shortly.' },
+  MODEL_UNAVAILABLE: { kind: 'unavailable', retryable: false, summary: 'No model could be loaded (none installed, or its files are broken): an operator must install or fix it, so retrying does not help.' },
   QUEUE_FULL: { kind: 'busy', retryable: true, summary: 'The inference queue is full; retry later.' },
   QUEUE_UNAVAILABLE: { kind: 'busy', retryable: true, summary: 'Scale-out mode: the job queue (Redis) cannot be reached, or no worker is connected; retry shortly.' },
   DEADLINE_EXCEEDED: { kind: 'timeout', retryable: true, summary: 'The request did not finish within its deadline.' },

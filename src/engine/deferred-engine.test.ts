@@ -23,7 +23,8 @@ describe('DeferredEngine', () => {
     const engine = new DeferredEngine(Promise.reject(new SamError('MODEL_NOT_FOUND', 'no bundle at /x')));
     await expect(engine.loaded).rejects.toThrow('no bundle at /x');
     expect(engine.readiness()).toMatchObject({ state: 'failed', error: { code: 'MODEL_NOT_FOUND' } });
-    await expect(engine.embed({ image: new Uint8Array() })).rejects.toMatchObject({ code: 'MODEL_NOT_READY', message: 'No model is loaded: no bundle at /x' });
+    // Permanent: not 'busy', so no surface answers it as retryable (no Retry-After, jobs fail at once).
+    await expect(engine.embed({ image: new Uint8Array() })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', kind: 'unavailable', retryable: false, message: 'No model is loaded: no bundle at /x' });
     await engine.close();
   });
 });

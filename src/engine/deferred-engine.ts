@@ -32,7 +32,7 @@ export class DeferredEngine implements SegmentationEngine {
 
   private current(): SegmentationEngine {
     if (this.engine) return this.engine;
-    if (this.failure) throw new SamError('MODEL_NOT_READY', `No model is loaded: ${this.failure.message}`, { ...this.failure.details, cause_code: this.failure.code }, { cause: this.failure });
+    if (this.failure) throw new SamError('MODEL_UNAVAILABLE', `No model is loaded: ${this.failure.message}`, { ...this.failure.details, cause_code: this.failure.code }, { cause: this.failure });
     throw new SamError('MODEL_NOT_READY', 'The model is still loading; retry in a few seconds', {});
   }
 

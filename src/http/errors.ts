@@ -79,6 +79,16 @@ export function requestError(error: unknown, context: { bodyLimitBytes?: number 
   return { error: redacted(converted), issues };
 }
 
+/** Kinds that are expected operating conditions (backpressure, deadlines, no model): one info line, no stack. */
+const EXPECTED_KINDS = new Set<SamError['kind']>(['busy', 'unavailable', 'timeout', 'cancelled']);
+
+/** Logs an error answer: unexpected server errors with their stack, expected conditions as one info line. */
+export function logRequestError(log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void }, thrown: unknown, error: SamError, status: number): void {
+  if (status < 500) return;
+  if (EXPECTED_KINDS.has(error.kind)) log.info({ code: error.code, status }, error.message);
+  else log.error({ err: thrown, code: error.code }, error.message);
+}
+
 /** Malformed multipart bodies (busboy's and @fastify/multipart's messages) are the client's fault. */
 const MULTIPART_MALFORMED = /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Malformed part header|Part terminated early|the request is not multipart)/i;
 

@@ -1,12 +1,37 @@
-// The process logger: pino JSON lines with request serializers that never print API keys.
+// The process logger: pino JSON lines with request serializers that never print API keys or signed-link tokens.
 import { pino, stdSerializers, type Logger } from 'pino';
 
-const redactUrl = (url: string): string => url.replace(/([?&]api_key=)[^&]*/gi, '$1***');
+/** Query parameters that carry a credential, compared after percent-decoding and lowercasing their names. */
+const CREDENTIAL_PARAMS = new Set(['api_key', 'apikey', 'key', 'token', 'access_token', 'auth', 'password', 'signature', 'sig']);
+/** Headers that carry one. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
+
+/**
+ * A request URL fit for the log: every credential-bearing query parameter's value replaced by `***`, whatever its
+ * name's spelling on the wire (`%61pi_key`, `API_KEY`, `api%5Fkey`), since the server decodes names before reading them.
+ */
+export function redactUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const parts = url.slice(at + 1).split('&');
+  const kept = parts.map((part) => {
+    const eq = part.indexOf('=');
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+    } catch {
+      name = rawName;
+    }
+    return CREDENTIAL_PARAMS.has(name.trim().toLowerCase()) ? `${rawName}=***` : part;
+  });
+  return `${url.slice(0, at)}?${kept.join('&')}`;
+}
 
 export function createLogger(level: string): Logger {
   return pino({
     level,
-    redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '***' },
+    redact: { paths: CREDENTIAL_HEADERS.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`]), censor: '***' },
     serializers: {
       req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url ?? ''), remoteAddress: req.ip }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),

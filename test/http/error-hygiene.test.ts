@@ -7,6 +7,7 @@ import { SamError } from '../../src/domain/errors.js';
 import { requestError, withoutServerPaths } from '../../src/http/errors.js';
 import { build } from '../helpers/build-app.js';
 import { FakeEngine } from '../helpers/fake-engine.js';
+import { DeferredEngine } from '../../src/engine/deferred-engine.js';
 
 describe('server paths in error bodies', () => {
   it('are cut to their last component in messages and string details; URL paths stay', () => {
@@ -46,5 +47,49 @@ describe('malformed multipart', () => {
     });
     expect(truncated.statusCode).toBe(400);
     expect(truncated.json().error.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('expected conditions are answered and logged as such', () => {
+  function capture(): { lines: Array<{ level: string; obj: Record<string, unknown>; msg: string }>; logger: never } {
+    const lines: Array<{ level: string; obj: Record<string, unknown>; msg: string }> = [];
+    const make = (): Record<string, unknown> => {
+      const log: Record<string, unknown> = { level: 'info' };
+      for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace']) log[level] = (obj: Record<string, unknown>, msg: string) => lines.push({ level, obj: typeof obj === 'object' ? obj : {}, msg });
+      log.silent = () => undefined;
+      log.child = () => log;
+      return log;
+    };
+    return { lines, logger: make() as never };
+  }
+
+  it('a model that failed to load is 503 without Retry-After (not retryable), logged at info without a stack', async () => {
+    const engine = new DeferredEngine(Promise.reject(new SamError('MODEL_NOT_FOUND', 'the model sam3 is not installed')));
+    await engine.loaded.catch(() => undefined);
+    const { lines, logger } = capture();
+    const { app } = await build({ engine, logger });
+    const r = await app.inject({ method: 'POST', url: '/v1/segment', payload: { image: { base64: 'iVBORw0KGgo=' }, prompts: [{ type: 'concept', text: 'a' }] } });
+    expect(r.statusCode).toBe(503);
+    expect(r.headers['retry-after']).toBeUndefined();
+    expect(r.json().error.code).toBe('MODEL_UNAVAILABLE');
+    const logged = lines.filter((l) => l.obj.code === 'MODEL_UNAVAILABLE');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.level).toBe('info');
+    expect(logged[0]!.obj).not.toHaveProperty('err');
+  });
+
+  it('a full queue is one info line with no stack; an unexpected failure is an error with its stack', async () => {
+    const engine = new FakeEngine();
+    const { lines, logger } = capture();
+    const { app } = await build({ engine, logger });
+    const payload = { image: { base64: 'iVBORw0KGgo=' }, prompts: [{ type: 'concept', text: 'a' }] };
+    engine.failWith = new SamError('QUEUE_FULL', 'full');
+    expect((await app.inject({ method: 'POST', url: '/v1/segment', payload })).statusCode).toBe(503);
+    engine.failWith = new Error('boom');
+    expect((await app.inject({ method: 'POST', url: '/v1/segment', payload })).statusCode).toBe(500);
+    const full = lines.filter((l) => l.obj.code === 'QUEUE_FULL');
+    expect(full.map((l) => l.level)).toEqual(['info']);
+    expect(full[0]!.obj).not.toHaveProperty('err');
+    expect(lines.find((l) => l.obj.code === 'INTERNAL')).toMatchObject({ level: 'error', obj: { err: expect.any(Error) } });
   });
 });

@@ -1,7 +1,7 @@
 // Native error body {error: {code, message, details}} and the one table from error kind to HTTP status.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorKind } from '../../domain/errors.js';
-import { requestError } from '../errors.js';
+import { logRequestError, requestError } from '../errors.js';
 
 export const NATIVE_STATUS: Record<ErrorKind, number> = {
   invalid_request: 400,
@@ -12,6 +12,7 @@ export const NATIVE_STATUS: Record<ErrorKind, number> = {
   payload_too_large: 413,
   unsupported: 501,
   busy: 503,
+  unavailable: 503,
   timeout: 504,
   cancelled: 499,
   conflict: 409,
@@ -31,7 +32,7 @@ function safeDetails(details: Record<string, unknown>): Record<string, unknown> 
 export function nativeErrorHandler(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const { error } = requestError(thrown, { bodyLimitBytes: request.routeOptions.bodyLimit });
   const status = NATIVE_STATUS[error.kind];
-  if (status >= 500) request.log.error({ err: thrown, code: error.code }, error.message);
+  logRequestError(request.log, thrown, error, status);
   if (error.kind === 'busy') reply.header('retry-after', '1');
   const message = error.code === 'INTERNAL' ? 'Internal error; the server log has the details' : error.message;
   void reply.code(status).send({ error: { code: error.code, message, details: error.code === 'INTERNAL' ? {} : safeDetails(error.details) } });

@@ -2,7 +2,7 @@
 // FastAPI; image problems 400 "Could not load input image. Cause: …"; everything else {message}. One table by kind.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorKind, SamError } from '../../domain/errors.js';
-import { requestError, type ValidationIssue } from '../errors.js';
+import { logRequestError, requestError, type ValidationIssue } from '../errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid_request: 422,
@@ -13,6 +13,7 @@ const STATUS: Record<ErrorKind, number> = {
   payload_too_large: 413,
   unsupported: 501,
   busy: 503,
+  unavailable: 503,
   timeout: 504,
   cancelled: 499,
   conflict: 409,
@@ -53,7 +54,7 @@ function body(error: SamError, issues: ValidationIssue[]): Record<string, unknow
 export function roboflowErrorHandler(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const { error, issues } = requestError(thrown, { bodyLimitBytes: request.routeOptions.bodyLimit });
   const status = roboflowStatus(error);
-  if (status >= 500) request.log.error({ err: thrown, code: error.code }, error.message);
+  logRequestError(request.log, thrown, error, status);
   if (error.kind === 'busy') reply.header('retry-after', '1');
   void reply.code(status).send(body(error, issues));
 }

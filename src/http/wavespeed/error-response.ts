@@ -2,7 +2,7 @@
 // 1401 invalid parameter, 1402 media not accessible, 5000/5003/5004) and one table from error kind to HTTP status.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorKind, SamError } from '../../domain/errors.js';
-import { requestError, type ValidationIssue } from '../errors.js';
+import { logRequestError, requestError, type ValidationIssue } from '../errors.js';
 
 const TABLE: Record<ErrorKind, { status: number; code: number }> = {
   invalid_request: { status: 400, code: 1401 },
@@ -13,6 +13,7 @@ const TABLE: Record<ErrorKind, { status: number; code: number }> = {
   payload_too_large: { status: 413, code: 413 },
   unsupported: { status: 400, code: 1401 },
   busy: { status: 429, code: 5003 },
+  unavailable: { status: 503, code: 5000 },
   timeout: { status: 504, code: 5004 },
   cancelled: { status: 499, code: 1405 },
   conflict: { status: 409, code: 409 },
@@ -31,7 +32,7 @@ export function wavespeedError(error: Pick<SamError, 'code' | 'kind'>, issues: r
 export function wavespeedErrorHandler(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const { error, issues } = requestError(thrown, { bodyLimitBytes: request.routeOptions.bodyLimit });
   const { status, code } = wavespeedError(error, issues);
-  if (status >= 500) request.log.error({ err: thrown, code: error.code }, error.message);
+  logRequestError(request.log, thrown, error, status);
   if (error.kind === 'busy') reply.header('retry-after', '1');
   const message = error.kind === 'internal' ? 'Internal error; the server log has the details' : error.message;
   void reply.code(status).send({ code, message, data: null });
