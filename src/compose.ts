@@ -176,7 +176,7 @@ export async function createServer(settings: Settings, options: { log?: boolean;
   const app = await buildApp({
     jobs: jobs.deps,
     engine,
-    limits: { maxBodyBytes: settings.maxBodyBytes, maxImageBytes: settings.maxImageBytes, maxPrompts: settings.maxPrompts, requestTimeoutMs: settings.requestTimeoutMs },
+    limits: { maxBodyBytes: settings.maxBodyBytes, maxImageBytes: settings.maxImageBytes, maxPrompts: settings.maxPrompts, requestTimeoutMs: settings.requestTimeoutMs, bodyTimeoutMs: settings.bodyTimeoutMs },
     version: VERSION,
     readiness,
     metrics,

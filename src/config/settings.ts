@@ -46,6 +46,7 @@ export const SETTINGS = {
   maxImagePixels: setting('SAM3_MAX_IMAGE_PIXELS', String(8192 * 8192), 'integer pixels', integer(1), 'Largest decoded image (width × height), checked from the header before decoding.'),
   maxPrompts: setting('SAM3_MAX_PROMPTS', '16', 'integer ≥ 1', integer(1), 'Most prompts in one request (Roboflow SAM3_MAX_PROMPT_BATCH_SIZE).'),
   requestTimeoutMs: setting('SAM3_REQUEST_TIMEOUT_MS', '120000', 'integer ms', integer(1), 'Deadline of one synchronous request, queueing included; past it the answer is 504.'),
+  bodyTimeoutMs: setting('SAM3_BODY_TIMEOUT_MS', '120000', 'integer ms ≥ 1000', integer(1000), 'Time a client has to send a whole request, body included; a connection still sending after it is closed with 408 (slow-body guard). Raise it for large uploads over slow links.'),
   concurrency: setting('SAM3_CONCURRENCY', '1', 'integer ≥ 1', integer(1), 'Inference requests run at once (each uses SAM3_THREADS threads).'),
   maxQueued: setting('SAM3_MAX_QUEUED', '16', 'integer ≥ 0', integer(0), 'Requests allowed to wait for inference; beyond that the answer is 503 with Retry-After.'),
   embeddingCacheMb: setting('SAM3_EMBEDDING_CACHE_MB', '2048', 'integer MiB', integer(0), 'Memory budget of the image-embedding cache (LRU by bytes).'),

@@ -1,7 +1,7 @@
 // Semantic checks of a SegmentRequest with sharp-style messages naming the field, before any work is done.
 import { SamError, invalidArgument } from '../domain/errors.js';
 import type { PixelBox } from '../domain/geometry.js';
-import { MAX_BOXES_PER_CONCEPT, MAX_CONCEPT_TEXT_CHARS, MAX_POINTS_PER_OBJECT } from '../domain/prompts.js';
+import { MAX_BOXES_PER_CONCEPT, MAX_CONCEPT_TEXT_CHARS, MAX_POINTS_PER_OBJECT, type ObjectPrompt } from '../domain/prompts.js';
 import type { SegmentRequest } from './engine.js';
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -53,14 +53,16 @@ export function validateSegmentRequest(r: SegmentRequest, maxPrompts = Number.PO
     checkUnit(c.threshold, `${field}.threshold`);
     exemplars.forEach((e, j) => checkBox(e.box, `${field}.boxes[${j}]`));
   });
-  objects.forEach((o, i) => {
-    const field = `objects[${i}]`;
-    const points = o.points ?? [];
-    if (points.length === 0 && !o.box) throw invalidArgument(field, 'points and/or a box', o);
-    if (points.length > MAX_POINTS_PER_OBJECT) throw tooMany(`${field}.points`, MAX_POINTS_PER_OBJECT, points.length, 'points');
-    points.forEach((p, j) => {
-      if (!isFiniteNumber(p.x) || !isFiniteNumber(p.y)) throw invalidArgument(`${field}.points[${j}]`, 'finite x and y', p);
-    });
-    if (o.box) checkBox(o.box, `${field}.box`);
+  objects.forEach((o, i) => validateObjectPrompt(o, `objects[${i}]`));
+}
+
+/** Clicks and/or one box on one object: at least one, finite, at most MAX_POINTS_PER_OBJECT, a box with area. */
+export function validateObjectPrompt(o: ObjectPrompt, field: string, names: { points: string; box: string } = { points: `${field}.points`, box: `${field}.box` }): void {
+  const points = o.points ?? [];
+  if (points.length === 0 && !o.box) throw invalidArgument(field, 'points and/or a box', o);
+  if (points.length > MAX_POINTS_PER_OBJECT) throw tooMany(names.points, MAX_POINTS_PER_OBJECT, points.length, 'points');
+  points.forEach((p, j) => {
+    if (!isFiniteNumber(p.x) || !isFiniteNumber(p.y)) throw invalidArgument(`${names.points}[${j}]`, 'finite x and y', p);
   });
+  if (o.box) checkBox(o.box, names.box);
 }

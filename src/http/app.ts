@@ -10,6 +10,7 @@ import { healthRoutes } from './health.routes.js';
 import { nativeErrorHandler } from './native/error-response.js';
 import { nativeRoutes } from './native/routes.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerBodyTimeout } from './plugins/body-timeout.js';
 import { registerOriginGuard } from './plugins/origin-guard.js';
 import { playgroundRoutes } from './playground.routes.js';
 import { roboflowRoutes } from './roboflow/routes.js';
@@ -35,6 +36,8 @@ export interface HttpLimits {
   maxImageBytes: number;
   maxPrompts: number;
   requestTimeoutMs: number;
+  /** Time a client has to send its whole request, body included (slow-body connections are closed with 408). */
+  bodyTimeoutMs?: number;
 }
 
 /** The async side: job queue, uploads and stored files, and the settings of their routes. */
@@ -75,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.limits.maxBodyBytes,
+    // Headers and the whole request must arrive in time (Node's check; the body has its own guard below).
+    requestTimeout: deps.limits.bodyTimeoutMs ?? 120_000,
     return503OnClosing: true,
     // Reject unknown and mistyped fields instead of silently dropping or coercing them; report every problem.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
@@ -102,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onResponse', async (request, reply) => finish(request, reply.statusCode));
   }
 
+  registerBodyTimeout(app, deps.limits.bodyTimeoutMs ?? 120_000);
   registerOriginGuard(app, { keys: deps.apiKeys ?? [], allowedHosts: deps.allowedHosts ?? [], allowedOrigins: deps.allowedOrigins ?? [] });
   registerAuth(app, { keys: deps.apiKeys ?? [], keyInRequestPrefixes: ['/sam3/'], signedLinkPrefixes: ['/files/'] });
 

@@ -54,6 +54,8 @@ export async function filesRoutes(app: FastifyInstance, options: FilesRoutesOpti
 
   app.get<{ Params: { id: string; name: string } }>('/files/jobs/:id/:name', { schema: { ...hidden, params } }, async (request, reply) => {
     check(request, 'get');
+    // A name that is no plain file name (`..`, `a/b`) names no stored file, however it was signed.
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(request.params.name)) throw notFound();
     const bytes = await files.get(`jobs/${request.params.id}/${request.params.name}`);
     if (!bytes) throw notFound();
     const ext = request.params.name.split('.').pop() ?? '';

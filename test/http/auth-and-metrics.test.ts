@@ -17,6 +17,9 @@ describe('API keys', () => {
     const { app, engine } = await build({ apiKeys: ['k-one', 'k-two'] });
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     expect((await app.inject('/readyz')).statusCode).toBe(200);
+    // The playground page is open under both of its names (its API calls carry the key the user types).
+    expect((await app.inject('/')).statusCode).not.toBe(401);
+    expect((await app.inject('/index.html')).statusCode).not.toBe(401);
     const none = await app.inject({ method: 'POST', url: '/v1/segment', payload: native });
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('UNAUTHORIZED');

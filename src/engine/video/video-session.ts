@@ -1,5 +1,6 @@
 // One interactive video session: its frames on disk, its prompts (text concepts and clicked objects by frame),
 // the latest result of every visited frame (as RLE), prompt-and-see on one frame, and propagation passes.
+import { validateObjectPrompt } from '../validate-request.js';
 import { SamError } from '../../domain/errors.js';
 import { StageTimings } from '../../domain/stage-timings.js';
 import { DEFAULT_TRACKING, type VideoFrameResult, type VideoInfo, type VideoObjectInfo, type VideoObjectPrompt } from '../../domain/video.js';
@@ -221,6 +222,7 @@ export class VideoSession {
       return { frame: merged };
     }
     if (!p.points?.length && !p.box) throw new SamError('PROMPT_REQUIRED', 'A prompt needs text, points or a box', { field: 'prompt' });
+    validateObjectPrompt({ ...(p.points ? { points: p.points } : {}), ...(p.box ? { box: p.box } : {}) }, 'prompt', { points: 'points', box: 'box' });
     const objId = p.objId ?? this.nextObjectId();
     this.removed.delete(objId);
     if (p.label !== undefined || !this.labels.has(objId)) this.labels.set(objId, p.label ?? this.labels.get(objId) ?? `object ${objId}`);

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SamError } from '../../domain/errors.js';
 
 // The probes, and the playground's static page and assets (no data; its API calls carry the key the user types).
-const OPEN_PATHS = new Set(['/healthz', '/readyz', '/']);
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/', '/index.html']);
 const OPEN_PREFIXES = ['/assets/'];
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
 

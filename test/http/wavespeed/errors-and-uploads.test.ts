@@ -1,5 +1,6 @@
 // WaveSpeed submission errors (codes 1400/1401/1402, 401, 413), the two-step upload (ticket, signed PUT, download
 // URL used as an input without any HTTP fetch) and the webhook secret.
+import { UrlSigner } from '../../../src/http/signed-urls.js';
 import { describe, expect, it } from 'vitest';
 import { build, TINY_PNG_BASE64 } from '../../helpers/build-app.js';
 import { FakeEngine } from '../../helpers/fake-engine.js';
@@ -101,6 +102,17 @@ describe('uploads', () => {
     expect(get.headers['x-content-type-options']).toBe('nosniff');
     expect(get.headers['content-disposition']).toBe('attachment; filename="page.html"');
     expect(get.headers['content-security-policy']).toMatch(/sandbox/);
+  });
+
+  it('a correctly signed link with a traversing or odd file name is 404, not 500', async () => {
+    const { app } = await setup();
+    const signer = new UrlSigner('test-link-secret');
+    for (const name of ['..%2F..%2Fjobs.db', '%2E%2E', 'a%2Fb', '.hidden']) {
+      const path = `/files/jobs/${'a'.repeat(32)}/${name}`;
+      const r = await app.inject({ method: 'GET', url: signer.sign('get', path, Date.now() + 60_000) });
+      expect(r.statusCode, name).toBe(404);
+      expect(['UPLOAD_NOT_FOUND', 'ROUTE_NOT_FOUND']).toContain(r.json().error.code);
+    }
   });
 
   it('refuses a size over the limit, and a ticket without auth', async () => {
