@@ -40,7 +40,8 @@ export async function startApiNode(settings: Settings, logger: Logger, metrics: 
   const retentionMs = settings.retentionHours * 3_600_000;
   const files = new DirFileStore(filesDirOf(settings));
   const engine = new QueuedEngine({ url, prefix, callTimeoutMs: settings.requestTimeoutMs, onError });
-  const queue = new BullMqJobQueue({ url, prefix, files, kinds: ['image', 'video'], retentionMs, onError });
+  // Other nodes may be writing to the shared volume: only temporary files an hour old are surely abandoned.
+  const queue = new BullMqJobQueue({ url, prefix, files, kinds: ['image', 'video'], retentionMs, onError, onSweep: () => files.sweepPartials(60 * 60_000) });
   const uploads = new RedisUploadStore(queue.connection, prefix, files, retentionMs);
   const secrets = await waitForSecrets(queue, prefix, logger);
   const signer = new UrlSigner(secrets.linkSecret);

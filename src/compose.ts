@@ -203,6 +203,9 @@ export async function createServer(settings: Settings, options: { log?: boolean;
   };
 }
 
+/** A temporary file this old belongs to no write under way (writes of even the largest upload take seconds). */
+const ABANDONED_PARTIAL_MS = 60 * 60_000;
+
 /** The embedded job system under the data dir: SQLite records, files, uploads, the scheduler and webhook delivery. */
 function startJobs(settings: Settings, engine: DeferredEngine, logger: Logger, metrics: ServerMetrics) {
   mkdirSync(settings.dataDir, { recursive: true });
@@ -219,10 +222,16 @@ function startJobs(settings: Settings, engine: DeferredEngine, logger: Logger, m
     concurrency: { image: settings.jobConcurrency, video: settings.videoJobConcurrency },
     maxAttempts: settings.jobMaxAttempts,
     retentionMs,
-    onSweep: () => uploads.sweep(),
+    // Temporary files of writes cut short (a crash, a full disk) are removed once they are surely abandoned.
+    onSweep: async () => {
+      await uploads.sweep();
+      await files.sweepPartials(ABANDONED_PARTIAL_MS);
+    },
     onError: (message, err) => logger.error({ err }, message),
   });
   const dispatcher = startWebhooks(settings, queue, { outbox: new SqliteWebhookOutbox(store.db), getRecord: (id) => store.get(id), signer, webhookSecret: () => secrets.webhookSecret }, metrics, logger);
+  // One process owns an embedded data dir: at start every temporary file is a leftover of the previous run.
+  void files.sweepPartials(0).then((removed) => removed && logger.info({ removed }, 'removed temporary files left by the previous run'), (err: unknown) => logger.warn({ err }, 'could not sweep temporary files'));
   const recovered = queue.start();
   if (recovered.requeued || recovered.failed) logger.warn(recovered, 'recovered jobs interrupted by the previous run');
   dispatcher.kick();

@@ -28,6 +28,7 @@ const EXIT_CODES: Record<SamError['kind'], number> = {
   timeout: 8,
   cancelled: 9,
   conflict: 10,
+  insufficient_storage: 11,
   internal: 1,
 };
 

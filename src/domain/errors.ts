@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'timeout'
   | 'cancelled'
   | 'conflict'
+  | 'insufficient_storage'
   | 'internal';
 
 /** Stable error codes. Situations are codes, not classes. */
@@ -65,6 +66,7 @@ export const ERROR_CODES = {
   SESSION_BUSY: { kind: 'conflict', retryable: true, summary: 'The video session is already propagating; wait for it to finish or cancel it.' },
   SESSION_LIMIT: { kind: 'busy', retryable: true, summary: 'The server holds as many video sessions as it is configured for; close one or retry later.' },
   SESSION_MEMORY_EXCEEDED: { kind: 'payload_too_large', retryable: false, summary: "The video session's results and tracker memory would exceed its memory budget." },
+  STORAGE_FULL: { kind: 'insufficient_storage', retryable: true, summary: "The server's disk (files directory or job database) is full; retry once an operator has freed space." },
   INTERNAL: { kind: 'internal', retryable: false, summary: 'An unexpected internal error.' },
 } as const satisfies Record<string, { kind: ErrorKind; retryable: boolean; summary: string }>;
 
@@ -118,9 +120,21 @@ export function invalidArgument(field: string, expected: string, received: unkno
   });
 }
 
-/** Wraps anything thrown by foreign code into a SamError, keeping the cause. */
+/** System error codes of a full disk or quota (Node's fs, and SQLite's own). */
+const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'SQLITE_FULL']);
+
+/** STORAGE_FULL for an error raised by a full disk, else undefined. */
+export function storageFullError(error: unknown): SamError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !STORAGE_FULL_CODES.has(code)) return undefined;
+  return new SamError('STORAGE_FULL', `The server could not store data: its disk is full (${code})`, {}, { cause: error });
+}
+
+/** Wraps anything thrown by foreign code into a SamError, keeping the cause (a full disk is STORAGE_FULL). */
 export function toSamError(error: unknown, code: ErrorCode = 'INTERNAL', message?: string): SamError {
   if (error instanceof SamError) return error;
+  const full = storageFullError(error);
+  if (full) return full;
   const text = error instanceof Error ? error.message : String(error);
   return new SamError(code, message ?? text, {}, { cause: error });
 }

@@ -93,3 +93,18 @@ describe('expected conditions are answered and logged as such', () => {
     expect(lines.find((l) => l.obj.code === 'INTERNAL')).toMatchObject({ level: 'error', obj: { err: expect.any(Error) } });
   });
 });
+
+describe('a full disk', () => {
+  it('is 507 STORAGE_FULL on every surface, not a generic 500', async () => {
+    const engine = new FakeEngine();
+    const { app } = await build({ engine });
+    engine.failWith = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const native = await app.inject({ method: 'POST', url: '/v1/segment', payload: { image: { base64: 'iVBORw0KGgo=' }, prompts: [{ type: 'concept', text: 'a' }] } });
+    expect(native.statusCode).toBe(507);
+    expect(native.json().error.code).toBe('STORAGE_FULL');
+    const roboflow = await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { image: { type: 'base64', value: 'iVBORw0KGgo=' }, prompts: [{ text: 'a' }] } });
+    expect(roboflow.statusCode).toBe(507);
+    engine.failWith = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    expect((await app.inject({ method: 'POST', url: '/v1/segment', payload: { image: { base64: 'iVBORw0KGgo=' }, prompts: [{ type: 'concept', text: 'a' }] } })).statusCode).toBe(507);
+  });
+});

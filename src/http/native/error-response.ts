@@ -16,6 +16,7 @@ export const NATIVE_STATUS: Record<ErrorKind, number> = {
   timeout: 504,
   cancelled: 499,
   conflict: 409,
+  insufficient_storage: 507,
   internal: 500,
 };
 

@@ -17,6 +17,7 @@ const STATUS: Record<ErrorKind, number> = {
   timeout: 504,
   cancelled: 499,
   conflict: 409,
+  insufficient_storage: 507,
   internal: 500,
 };
 

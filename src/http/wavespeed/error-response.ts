@@ -17,6 +17,7 @@ const TABLE: Record<ErrorKind, { status: number; code: number }> = {
   timeout: { status: 504, code: 5004 },
   cancelled: { status: 499, code: 1405 },
   conflict: { status: 409, code: 409 },
+  insufficient_storage: { status: 507, code: 5000 },
   internal: { status: 500, code: 5000 },
 };
 

@@ -1,8 +1,12 @@
 // FileStore on a local directory: atomic writes (temp file + rename), keys mapped to paths below the root only.
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { storageFullError } from '../../domain/errors.js';
 import { assertSafeKey, type FileStore } from '../file-store.js';
+
+/** Temporary files are named `<target>.<random>.partial` until renamed into place. */
+const PARTIAL_SUFFIX = '.partial';
 
 export class DirFileStore implements FileStore {
   constructor(readonly root: string) {}
@@ -16,9 +20,43 @@ export class DirFileStore implements FileStore {
   private async writeAtomically(key: string, write: (temp: string) => Promise<void>): Promise<void> {
     const target = this.path(key);
     await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(6).toString('hex')}.partial`;
-    await write(temp);
-    await rename(temp, target);
+    const temp = `${target}.${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`;
+    try {
+      await write(temp);
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw storageFullError(error) ?? error;
+    }
+  }
+
+  /**
+   * Removes temporary files older than `olderThanMs` (left by a write cut short: a crash, a kill, a full disk), at
+   * start and on a timer. Returns how many were removed. Young ones may belong to a write under way on another node.
+   */
+  async sweepPartials(olderThanMs: number, nowMs = Date.now()): Promise<number> {
+    let removed = 0;
+    let entries: string[];
+    try {
+      entries = await readdir(this.root, { recursive: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (!entry.endsWith(PARTIAL_SUFFIX)) continue;
+      const path = join(this.root, entry);
+      try {
+        const s = await stat(path);
+        if (s.isFile() && nowMs - s.mtimeMs >= olderThanMs) {
+          await rm(path, { force: true });
+          removed++;
+        }
+      } catch {
+        // Renamed or removed meanwhile.
+      }
+    }
+    return removed;
   }
 
   put(key: string, bytes: Uint8Array): Promise<void> {
