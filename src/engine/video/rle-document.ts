@@ -1,5 +1,6 @@
 // The video RLE document (docs/video-rle.schema.json): written frame by frame as processing advances, one frame
 // per line, so it can be streamed back (overlay pass, partial reads) without holding it in memory.
+import { SamError, storageFullError } from '../../domain/errors.js';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -39,8 +40,13 @@ export function fromWireFrame(wire: WireVideoFrame): VideoFrameResult {
 
 export class VideoRleWriter {
   private frames = 0;
+  private failure: Error | undefined;
 
-  private constructor(private readonly stream: WriteStream) {}
+  private constructor(private readonly stream: WriteStream) {
+    // A write after abort (shutdown, cancel) or a failed disk write must reject the writer's call, never surface as
+    // an unhandled 'error' event that ends the process.
+    stream.on('error', (error) => (this.failure ??= error));
+  }
 
   /** Opens `path` and writes the head: video metadata and size [h, w]. */
   static async open(path: string, info: VideoInfo, frameCount: number): Promise<VideoRleWriter> {
@@ -53,7 +59,22 @@ export class VideoRleWriter {
   }
 
   private async write(text: string): Promise<void> {
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    this.throwIfStopped();
+    if (!this.stream.write(text)) {
+      // An abort while waiting closes the stream without 'drain': wake on either.
+      const done = new AbortController();
+      const wake = (event: string) => once(this.stream, event, { signal: done.signal }).catch(() => undefined);
+      await Promise.race([wake('drain'), wake('close')]);
+      done.abort();
+      this.throwIfStopped();
+    }
+  }
+
+  /** A destroyed stream (abort: shutdown or cancel) is JOB_CANCELLED; a failed disk write is its error. */
+  private throwIfStopped(): void {
+    const failure = this.failure;
+    if (failure && (failure as NodeJS.ErrnoException).code !== 'ERR_STREAM_DESTROYED') throw storageFullError(failure) ?? failure;
+    if (failure || this.stream.destroyed) throw new SamError('JOB_CANCELLED', 'The RLE document was closed before the video finished', {});
   }
 
   async frame(frame: VideoFrameResult): Promise<void> {
