@@ -5,7 +5,8 @@ import { SamError } from '../domain/errors.js';
 import type { MaskEncoding } from '../domain/encoded-mask.js';
 import type { ImageInput, ImageSize, RawImage } from '../domain/image.js';
 import { StageTimings } from '../domain/stage-timings.js';
-import { decodeImage, resizeForModel, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../media/image-decode.js';
+import { decodeImage, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../media/image-decode.js';
+import { resizeBilinear } from '../media/resize-bilinear.js';
 import { DEFAULT_URL_POLICY, decodeBase64Image, fetchImageUrl, type UrlFetchPolicy } from '../media/image-source.js';
 import { maskArea, maskBox, maskNms } from '../masks/mask-ops.js';
 import { EmbeddingCache } from '../model/embedding-cache.js';
@@ -206,7 +207,7 @@ export class LocalEngine implements SegmentationEngine {
     for (const kind of misses) {
       const resolution = this.resolution(kind);
       if (inputs.has(resolution)) continue;
-      inputs.set(resolution, await timings.time('resize', () => this.decoders.run(() => resizeForModel(decoded, resolution), signal)));
+      inputs.set(resolution, await timings.time('resize', () => this.decoders.run(async () => resizeBilinear(decoded, resolution, resolution), signal)));
     }
     return { key, decoded, inputs };
   }
@@ -240,7 +241,7 @@ export class LocalEngine implements SegmentationEngine {
         // Evicted between `prepare` and this slot (another request filled the cache meanwhile): decode here.
         decoded ??= await timings.time('decode', () => decodeImage(bytes, this.limits, 'image', signal));
         const source = decoded;
-        input = await timings.time('resize', () => resizeForModel(source, resolution));
+        input = await timings.time('resize', async () => resizeBilinear(source, resolution, resolution));
         prepared.inputs.set(resolution, input);
       }
       size = { width: decoded!.width, height: decoded!.height };

@@ -105,13 +105,3 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits = DEFAU
     throw new SamError('IMAGE_DECODE_FAILED', `Could not decode ${field}: ${message}`, { field }, { cause });
   }
 }
-
-/** Stretch-resizes decoded pixels to size×size with an antialiased bilinear kernel (no letterbox), as SAM 3. */
-export async function resizeForModel(image: RawImage, size: number): Promise<RawImage> {
-  if (image.width === size && image.height === size) return image;
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(size, size, { fit: 'fill', kernel: 'linear' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-}

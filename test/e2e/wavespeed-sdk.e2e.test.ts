@@ -84,7 +84,7 @@ describe('the official wavespeed SDK against sam3 serve', () => {
 
   it('a task that fails surfaces as the SDK\'s prediction failure, in both modes', async () => {
     const notAnImage = `data:image/png;base64,${Buffer.from('this is not a picture').toString('base64')}`;
-    await expect(client.run('wavespeed-ai/sam3-image', { image: notAnImage, prompt: 'red' }, { pollInterval: 0.05 })).rejects.toThrow(/Prediction failed \(task_id: [0-9a-f]{32}\): Expected an image .* for image but its bytes are not one/);
+    await expect(client.run('wavespeed-ai/sam3-image', { image: notAnImage, prompt: 'red' }, { pollInterval: 0.05 })).rejects.toThrow(/Prediction failed \(task_id: [0-9a-f]{32}\): Expected an image .* for image but received bytes of no accepted image format/);
     const r = await client.runNoThrow('wavespeed-ai/sam3-image', { image: notAnImage, prompt: 'red' }, { enableSyncMode: true });
     expect(r.outputs).toBeNull();
     expect(r.detail.error).toBeInstanceOf(WavespeedPredictionException);

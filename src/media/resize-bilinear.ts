@@ -1,0 +1,135 @@
+// Antialiased bilinear stretch-resize of 8-bit RGB, computed exactly as PIL's `Image.resize(size, BILINEAR)`: the
+// reference SAM 3 pipelines resize with PIL or torchvision (whose uint8 path was ported from PIL), so this is what
+// the model was trained and is evaluated on. Same weights, same 22-bit fixed point, same rounding, same pass order.
+//
+// Each output sample i of an axis scaled by s = in/out is centred at (i + 0.5)·s in input coordinates; it blends
+// the inputs within max(s, 1) of that centre with triangle weights (wider when shrinking: that is the antialiasing),
+// normalised to 1 over the inputs that exist (so edges are not darkened). sharp/libvips' `linear` kernel shifts
+// upscaled images by half a model pixel, which this replaces.
+import type { RawImage } from '../domain/image.js';
+
+const PRECISION_BITS = 32 - 8 - 2;
+const HALF = 1 << (PRECISION_BITS - 1);
+
+/** Per output sample: the first input index, the tap count, and fixed-point weights (`taps` per sample, padded). */
+export interface AxisCoefficients {
+  first: Int32Array;
+  count: Int32Array;
+  weights: Int32Array;
+  taps: number;
+}
+
+/** PIL's `precompute_coeffs` + `normalize_coeffs_8bpc` for the bilinear (triangle, support 1) filter. */
+export function axisCoefficients(inSize: number, outSize: number): AxisCoefficients {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = filterScale; // bilinear support 1 × filter scale
+  const taps = Math.ceil(support) * 2 + 1;
+  const first = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Int32Array(outSize * taps);
+  const k = new Float64Array(taps);
+  for (let o = 0; o < outSize; o++) {
+    const centre = (o + 0.5) * scale;
+    // PIL truncates toward zero with (int) casts; Math.trunc does the same for the negative values near the start.
+    const lo = Math.max(0, Math.trunc(centre - support + 0.5));
+    const hi = Math.min(inSize, Math.trunc(centre + support + 0.5));
+    const n = hi - lo;
+    let sum = 0;
+    for (let t = 0; t < n; t++) {
+      const x = Math.abs((t + lo - centre + 0.5) / filterScale);
+      const w = x < 1 ? 1 - x : 0;
+      k[t] = w;
+      sum += w;
+    }
+    for (let t = 0; t < n; t++) {
+      const w = sum !== 0 ? k[t]! / sum : k[t]!;
+      weights[o * taps + t] = w < 0 ? Math.trunc(-0.5 + w * (1 << PRECISION_BITS)) : Math.trunc(0.5 + w * (1 << PRECISION_BITS));
+    }
+    first[o] = lo;
+    count[o] = n;
+  }
+  return { first, count, weights, taps };
+}
+
+/** `value >> 22` clamped to 0…255 (PIL's clip8). */
+const clip8 = (value: number): number => {
+  const v = value >> PRECISION_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+};
+
+/** Resamples the rows [rowFrom, rowTo) of an interleaved RGB image horizontally to `outWidth`. */
+function horizontal(src: Uint8Array, width: number, rowFrom: number, rowTo: number, c: AxisCoefficients, outWidth: number): Uint8Array {
+  const out = new Uint8Array((rowTo - rowFrom) * outWidth * 3);
+  const { first, count, weights, taps } = c;
+  // Sums stay below 2^31 (weights sum to 2^22, samples ≤ 255): `| 0` keeps V8 on 32-bit integer arithmetic.
+  for (let y = rowFrom; y < rowTo; y++) {
+    const row = y * width * 3;
+    let q = (y - rowFrom) * outWidth * 3;
+    for (let x = 0; x < outWidth; x++) {
+      let r = HALF;
+      let g = HALF;
+      let b = HALF;
+      const n = count[x]!;
+      let wi = x * taps;
+      let p = row + first[x]! * 3;
+      for (let t = 0; t < n; t++) {
+        const w = weights[wi++]!;
+        r = (r + src[p]! * w) | 0;
+        g = (g + src[p + 1]! * w) | 0;
+        b = (b + src[p + 2]! * w) | 0;
+        p += 3;
+      }
+      out[q++] = clip8(r);
+      out[q++] = clip8(g);
+      out[q++] = clip8(b);
+    }
+  }
+  return out;
+}
+
+/** Resamples an interleaved RGB image (rows offset by `rowOffset`) vertically to `outHeight`. */
+function vertical(src: Uint8Array, width: number, rowOffset: number, c: AxisCoefficients, outHeight: number): Uint8Array {
+  const stride = width * 3;
+  const out = new Uint8Array(outHeight * stride);
+  const { first, count, weights, taps } = c;
+  const acc = new Int32Array(stride);
+  for (let y = 0; y < outHeight; y++) {
+    const n = count[y]!;
+    const base = (first[y]! - rowOffset) * stride;
+    // The first tap initialises the sums (with the rounding half), the others add to them.
+    const w0 = weights[y * taps]!;
+    for (let i = 0; i < stride; i++) acc[i] = (HALF + src[base + i]! * w0) | 0;
+    for (let t = 1; t < n; t++) {
+      const w = weights[y * taps + t]!;
+      const row = base + t * stride;
+      for (let i = 0; i < stride; i++) acc[i] = (acc[i]! + src[row + i]! * w) | 0;
+    }
+    const o = y * stride;
+    for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i]!);
+  }
+  return out;
+}
+
+/**
+ * Stretch-resizes interleaved 8-bit RGB to outWidth × outHeight (no aspect ratio kept, no padding), bit-exact with
+ * PIL `Image.resize((outWidth, outHeight), Image.BILINEAR)`: horizontal pass first (only over the rows the vertical
+ * pass reads), rounded to 8 bits, then the vertical pass.
+ */
+export function resizeBilinear(image: RawImage, outWidth: number, outHeight: number): RawImage {
+  const { width, height } = image;
+  if (width === outWidth && height === outHeight) return image;
+  let data = image.data;
+  let rowOffset = 0;
+  const v = height !== outHeight ? axisCoefficients(height, outHeight) : undefined;
+  if (width !== outWidth) {
+    const h = axisCoefficients(width, outWidth);
+    // Only the input rows some output row reads.
+    const from = v ? v.first[0]! : 0;
+    const to = v ? v.first[outHeight - 1]! + v.count[outHeight - 1]! : height;
+    data = horizontal(data, width, from, to, h, outWidth);
+    rowOffset = from;
+  }
+  if (v) data = vertical(data, outWidth, rowOffset, v, outHeight);
+  return { width: outWidth, height: outHeight, channels: 3, data };
+}
