@@ -26,9 +26,12 @@ describe('PVS points and boxes', () => {
     expect(f.boxCount).toBe(1);
   });
 
-  it('box only → one not-a-point (label −1); points only → empty box tensor', () => {
+  it('box only → a zero-length point axis, as the reference feeds it (no dummy not-a-point); points only → empty box tensor', () => {
     const boxOnly = encodeObject({ box: { x0: 0, y0: 0, x1: 10, y1: 10 } }, { width: 10, height: 10 }, 504);
-    expect(Array.from(boxOnly.labels)).toEqual([-1n]);
+    expect(boxOnly.pointCount).toBe(0);
+    expect(boxOnly.points.length).toBe(0);
+    expect(Array.from(boxOnly.labels)).toEqual([]);
+    expect(boxOnly.boxCount).toBe(1);
     const pointsOnly = encodeObject({ points: [{ x: 5, y: 5, positive: true }] }, { width: 10, height: 10 }, 504);
     expect(pointsOnly.boxCount).toBe(0);
     expect(pointsOnly.boxes.length).toBe(0);

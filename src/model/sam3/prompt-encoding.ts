@@ -37,16 +37,17 @@ export interface ObjectFeeds {
 }
 
 /**
- * PVS: coordinates scaled per axis to the model resolution (x·R/W, y·R/H). A box-only prompt gets one
- * not-a-point (label −1) so the point input is never empty; a points-only prompt sends an empty box tensor.
+ * PVS: coordinates scaled per axis to the model resolution (x·R/W, y·R/H). As the reference sends them (HF
+ * `Sam3TrackerModel`, transformers.js, Meta): a box-only prompt has a zero-length point axis ([1, 1, 0, 2]), so the
+ * decoder sees [box corner, box corner] and no not-a-point token; a points-only prompt has an empty box tensor.
  */
 export function encodeObject(prompt: ObjectPrompt, size: ImageSize, resolution: number): ObjectFeeds {
   const sx = resolution / size.width;
   const sy = resolution / size.height;
   const pts = prompt.points ?? [];
-  const pointCount = Math.max(pts.length, 1);
+  const pointCount = pts.length;
   const points = new Float32Array(pointCount * 2);
-  const labels = new BigInt64Array(pointCount).fill(-1n);
+  const labels = new BigInt64Array(pointCount);
   pts.forEach((p, i) => {
     points[i * 2] = p.x * sx;
     points[i * 2 + 1] = p.y * sy;
