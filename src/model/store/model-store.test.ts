@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,17 @@ describe('model store', () => {
     body.writeUInt8(body.readUInt8(body.length - 1) ^ 1, body.length - 1);
     await writeFile(file, body);
     expect(await verifyBundle(join(options.root, 'tiny-tracker'))).toEqual([expect.stringMatching(/SHA-256 differs/)]);
+  });
+
+  it('verify fails a bundle a failed pull left with only its manifest, or with part of a catalogue dtype', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sam3-verify-'));
+    await mkdir(join(root, 'sam3'), { recursive: true });
+    await writeFile(join(root, 'sam3', 'manifest.json'), JSON.stringify({ name: 'sam3', label: 'SAM 3', files: {}, complete: [] }));
+    expect(await verifyBundle(join(root, 'sam3'))).toEqual([expect.stringMatching(/no graphs installed .*sam3 models pull sam3/)]);
+    await writeFile(join(root, 'sam3', 'x.onnx'), 'x');
+    const sha256 = createHash('sha256').update('x').digest('hex');
+    await writeFile(join(root, 'sam3', 'manifest.json'), JSON.stringify({ name: 'sam3', files: { 'x.onnx': { bytes: 1, sha256, verified: true, dtype: 'fp32' } }, complete: [] }));
+    expect((await verifyBundle(join(root, 'sam3')))[0]).toMatch(/^fp32: incomplete, missing /);
   });
 
   it('a checksum mismatch removes the partial file', async () => {

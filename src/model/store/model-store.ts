@@ -132,6 +132,18 @@ export async function verifyBundle(dir: string): Promise<string[]> {
   const installed = await readInstalled(dir);
   if (!installed) return [`${dir} is not an installed bundle (no ${MANIFEST})`];
   const problems: string[] = [];
+  // A pull cut short leaves a manifest with some files or none: the catalogue says what a complete bundle holds.
+  const known = CATALOGUE.find((b) => b.name === installed.name);
+  if (known) {
+    const dtypes = new Set([...installed.complete, ...Object.values(installed.files).map((f) => f.dtype)]);
+    if (dtypes.size === 0) problems.push(`no graphs installed (an interrupted pull?); run \`sam3 models pull ${installed.name}\` again`);
+    for (const dtype of dtypes) {
+      const missing = known.files(dtype).filter((f) => !installed.files[f.path]).map((f) => f.path);
+      if (missing.length) problems.push(`${dtype}: incomplete, missing ${missing.join(', ')}; run \`sam3 models pull ${installed.name} --dtype ${dtype}\` again`);
+    }
+  } else if (Object.keys(installed.files).length === 0) {
+    problems.push('no graphs installed');
+  }
   for (const [path, file] of Object.entries(installed.files)) {
     const full = join(dir, path);
     const size = await stat(full).then((s) => s.size, () => -1);
