@@ -159,6 +159,33 @@ export function detectContract(sig: GraphSignature, graphLabel: string): GraphCo
 }
 
 /** Reads a static dimension from declared metadata; symbolic where a number is needed is a contract error. */
+/** A dimension if the graph fixes it, else undefined (symbolic, as torch exports often leave output sizes). */
+export function declaredDim(sig: GraphSignature, tensor: string, axis: number): number | undefined {
+  const shape = [...sig.inputs, ...sig.outputs].find((x) => x.name === tensor)?.shape ?? [];
+  const dim = shape[axis < 0 ? shape.length + axis : axis];
+  return typeof dim === 'number' && dim > 0 ? dim : undefined;
+}
+
+/**
+ * The first of several places that fixes one size (the output itself, then the tensors it is derived from), or
+ * `fallback` (the size the architecture implies), checked against real outputs on every run.
+ */
+export function derivedDim(candidates: ReadonlyArray<[GraphSignature, string, number]>, fallback: number): number {
+  for (const [sig, tensor, axis] of candidates) {
+    const dim = declaredDim(sig, tensor, axis);
+    if (dim !== undefined) return dim;
+  }
+  return fallback;
+}
+
+/** Refuses an output whose actual dims differ from the sizes the host derived at load time. */
+export function checkDims(graphLabel: string, tensor: string, actual: readonly number[], expected: ReadonlyArray<number | undefined>): void {
+  const ok = actual.length === expected.length && expected.every((d, i) => d === undefined || d === actual[i]);
+  if (!ok) {
+    throw new SamError('MODEL_CONTRACT_MISMATCH', `${graphLabel}: '${tensor}' came out as [${actual.join(', ')}], expected [${expected.map((d) => d ?? '*').join(', ')}]`, { field: graphLabel });
+  }
+}
+
 export function staticDim(sig: GraphSignature, tensor: string, axis: number, graphLabel: string): number {
   const t = [...sig.inputs, ...sig.outputs].find((x) => x.name === tensor);
   const shape = t?.shape ?? [];

@@ -6,7 +6,7 @@ import { VISUAL_PROMPT_TEXT, type ConceptPrompt, type ObjectPrompt } from '../..
 import type { StageTimings } from '../../domain/stage-timings.js';
 import { LruMap } from '../embedding-cache.js';
 import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
-import { PCS, PVS, staticDim } from './manifest.js';
+import { PCS, PVS, checkDims, derivedDim, staticDim } from './manifest.js';
 import { loadModelBundle, type BundleOptions, type ModelBundle } from './model-bundle.js';
 import { encodeExemplars, encodeObject } from './prompt-encoding.js';
 import { selectConceptInstances, selectGridDetections, selectObjectCandidates, sigmoid, type ConceptInstance, type GridDetection, type ObjectCandidate, type PcsOutputs } from './postprocess.js';
@@ -78,20 +78,24 @@ export class Sam3Model {
       if (staticDim(vision.signature, PCS.vision.images, 3, vision.label) !== resolution) {
         throw new SamError('MODEL_CONTRACT_MISMATCH', `${vision.label}: only square model inputs are supported`, { field: 'model' });
       }
+      // torch exports leave some output sizes symbolic: take them from where the graph fixes them, else from the
+      // architecture (masks at 4× the ViT's 14-pixel patch grid, 200 queries, 32 text tokens); runs check them.
+      const text = g['pcs-text']!.session.signature;
       concepts = {
         resolution,
-        maskSize: staticDim(decoder.signature, PCS.decoder.masks, -1, decoder.label),
-        queries: staticDim(decoder.signature, PCS.decoder.masks, 1, decoder.label),
-        textLength: staticDim(g['pcs-text']!.session.signature, PCS.text.inputIds, 1, g['pcs-text']!.session.label),
+        maskSize: derivedDim([[decoder.signature, PCS.decoder.masks, -1], [decoder.signature, PCS.decoder.masks, -2], [decoder.signature, PCS.vision.feat0, -1], [vision.signature, PCS.vision.feat0, -1]], (4 * resolution) / 14),
+        queries: derivedDim([[decoder.signature, PCS.decoder.masks, 1], [decoder.signature, PCS.decoder.logits, 1], [decoder.signature, PCS.decoder.boxesOut, 1]], 200),
+        textLength: derivedDim([[text, PCS.text.inputIds, 1], [decoder.signature, PCS.text.features, 1]], 32),
       };
     }
     let objects: ModelInfo['objects'] = null;
     if (hasObjects) {
       const vision = g['pvs-vision']!.session;
       const decoder = g['pvs-decoder']!.session;
+      const resolution = staticDim(vision.signature, PVS.vision.pixels, 2, vision.label);
       objects = {
-        resolution: staticDim(vision.signature, PVS.vision.pixels, 2, vision.label),
-        maskSize: staticDim(decoder.signature, PVS.decoder.masks, -1, decoder.label),
+        resolution,
+        maskSize: derivedDim([[decoder.signature, PVS.decoder.masks, -1], [decoder.signature, PVS.decoder.masks, -2], [decoder.signature, PVS.vision.emb0, -1], [vision.signature, PVS.vision.emb0, -1]], (4 * resolution) / 14),
       };
     }
     const graphs = Object.entries(g).map(([role, x]) => ({ role, contract: x!.contract.source, file: x!.session.label }));
@@ -160,6 +164,9 @@ export class Sam3Model {
 
   private pcsOutputs(out: Fetches): PcsOutputs {
     const spec = this.info.concepts!;
+    const label = this.graph('pcs-decoder').label;
+    checkDims(label, PCS.decoder.masks, out[PCS.decoder.masks]!.dims, [1, spec.queries, spec.maskSize, spec.maskSize]);
+    checkDims(label, PCS.decoder.logits, out[PCS.decoder.logits]!.dims, [1, spec.queries]);
     return {
       logits: out[PCS.decoder.logits]!.data as Float32Array,
       presence: out[PCS.decoder.presence]!.data as Float32Array,
@@ -194,6 +201,8 @@ export class Sam3Model {
       });
     const out = await timings.time('pvs_decoder', run);
     this.counters.objectDecoderRuns++;
+    const spec = this.info.objects!;
+    checkDims(this.graph('pvs-decoder').label, PVS.decoder.masks, out[PVS.decoder.masks]!.dims, [1, 1, 3, spec.maskSize, spec.maskSize]);
     return {
       iou: out[PVS.decoder.iou]!.data as Float32Array,
       masks: out[PVS.decoder.masks]!.data as Float32Array,

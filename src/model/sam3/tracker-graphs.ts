@@ -8,7 +8,7 @@ import type { ObjectPrompt } from '../../domain/prompts.js';
 import type { StageTimings } from '../../domain/stage-timings.js';
 import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
 import type { MemorySelection } from './memory-bank.js';
-import { PVS, TRACKER, staticDim } from './manifest.js';
+import { PVS, TRACKER, derivedDim, staticDim } from './manifest.js';
 import type { ModelBundle } from './model-bundle.js';
 import { readNpz, type NpyArray } from './npz-archive.js';
 
@@ -86,7 +86,7 @@ export class TrackerGraphs {
     const decoder = g['tracker-decoder']!.session;
     const vision = g['pvs-vision']!.session;
     const resolution = staticDim(vision.signature, PVS.vision.pixels, 2, vision.label);
-    const maskSize = staticDim(decoder.signature, TRACKER.decoder.mask, -1, decoder.label);
+    const maskSize = derivedDim([[decoder.signature, TRACKER.decoder.mask, -1], [vision.signature, PVS.vision.emb0, -1]], (4 * resolution) / 14);
     const constants: Constants = {
       noMemEmbed: need('no_mem_embed_bchw', 'no_mem_embed').data,
       posEmbed: need('current_vision_pos_embed'),
