@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { access } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { SamError } from '../../domain/errors.js';
+import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 import type { GraphSignature } from '../sam3/manifest.js';
 
 export type Device = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu';
@@ -66,13 +67,19 @@ export class GraphSession {
    */
   async run(feeds: Feeds, outputs?: readonly string[]): Promise<Fetches> {
     const inputs: Feeds = {};
+    const halfInputs = new Set(this.signature.inputs.filter((i) => i.type === 'float16').map((i) => i.name));
     for (const name of this.session.inputNames) {
       const t = feeds[name];
       if (!t) throw new SamError('INFERENCE_FAILED', `${this.label}: no feed for graph input '${name}'`, { field: name });
-      inputs[name] = t;
+      // float16 graph inputs take the host's float32 values converted at the boundary.
+      inputs[name] = halfInputs.has(name) && t.type === 'float32' ? new ort.Tensor('float16', float32ToFloat16(t.data as Float32Array), t.dims) : t;
     }
     try {
-      return (await (outputs ? this.session.run(inputs, [...outputs]) : this.session.run(inputs))) as Fetches;
+      const out = (await (outputs ? this.session.run(inputs, [...outputs]) : this.session.run(inputs))) as Fetches;
+      for (const [name, t] of Object.entries(out)) {
+        if (t.type === 'float16') out[name] = new ort.Tensor('float32', float16ToFloat32(t.data as Uint16Array), t.dims);
+      }
+      return out;
     } catch (cause) {
       const dims = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, `${t.type}[${t.dims.join(',')}]`]));
       throw new SamError('INFERENCE_FAILED', `${this.label}: ONNX Runtime failed: ${(cause as Error).message.split('\n')[0]}`, { inputs: dims }, { cause });

@@ -140,7 +140,8 @@ export function detectContract(sig: GraphSignature, graphLabel: string): GraphCo
     for (const spec of specs) {
       const t = byName.get(spec.name);
       if (!t) problems.push(`missing ${kind} '${spec.name}' (${spec.type}, rank ${spec.rank})`);
-      else if (t.type !== spec.type) problems.push(`${kind} '${spec.name}' is ${t.type}, expected ${spec.type}`);
+      // float16 I/O (some published variants) is converted at the graph boundary, so it fits a float32 contract.
+      else if (t.type !== spec.type && !(spec.type === 'float32' && t.type === 'float16')) problems.push(`${kind} '${spec.name}' is ${t.type}, expected ${spec.type}`);
       else if (t.shape.length !== spec.rank) problems.push(`${kind} '${spec.name}' has rank ${t.shape.length}, expected ${spec.rank}`);
     }
     const known = new Set(specs.map((s) => s.name));
