@@ -37,23 +37,26 @@ export interface ObjectFeeds {
 }
 
 /**
- * PVS: coordinates scaled per axis to the model resolution (x·R/W, y·R/H). As the reference sends them (HF
- * `Sam3TrackerModel`, transformers.js, Meta): a box-only prompt has a zero-length point axis ([1, 1, 0, 2]), so the
- * decoder sees [box corner, box corner] and no not-a-point token; a points-only prompt has an empty box tensor.
+ * PVS: coordinates scaled per axis to the model resolution (x·R/W, y·R/H), in the token layout of the reference
+ * prompt encoder (HF `Sam3TrackerModel`, Meta's SAM 2/3), which appends one not-a-point exactly when no box is given:
+ * - points only: the clicks, then a not-a-point (label −1), and an empty box tensor;
+ * - a box only: a zero-length point axis ([1, 1, 0, 2]) and the box (the decoder sees its two corners only);
+ * - points and a box: the clicks and the box, no not-a-point.
  */
 export function encodeObject(prompt: ObjectPrompt, size: ImageSize, resolution: number): ObjectFeeds {
   const sx = resolution / size.width;
   const sy = resolution / size.height;
   const pts = prompt.points ?? [];
-  const pointCount = pts.length;
+  const box = prompt.box;
+  const pad = pts.length > 0 && !box ? 1 : 0;
+  const pointCount = pts.length + pad;
   const points = new Float32Array(pointCount * 2);
-  const labels = new BigInt64Array(pointCount);
+  const labels = new BigInt64Array(pointCount).fill(-1n);
   pts.forEach((p, i) => {
     points[i * 2] = p.x * sx;
     points[i * 2 + 1] = p.y * sy;
     labels[i] = p.positive ? 1n : 0n;
   });
-  const box = prompt.box;
   const boxes = box ? Float32Array.from([box.x0 * sx, box.y0 * sy, box.x1 * sx, box.y1 * sy]) : new Float32Array(0);
   return { points, labels, pointCount, boxes, boxCount: box ? 1 : 0 };
 }
