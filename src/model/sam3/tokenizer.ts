@@ -1,5 +1,6 @@
 // CLIP BPE for concept prompts via @huggingface/tokenizers: truncation to the context length keeping the end
 // token last, padding with the end token and an attention mask (HF-based contracts, spec sam3-onnx.md §4).
+import { cleanPromptText } from './prompt-text.js';
 import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { SamError } from '../../domain/errors.js';
@@ -14,7 +15,10 @@ export interface EncodedText {
 export class ClipTokenizer {
   private constructor(
     private readonly tokenizer: Tokenizer,
+    private readonly startTokenId: number,
     private readonly endTokenId: number,
+    /** Matches the added (special) token strings, so that a user typing one gets text, as in Meta's tokenizer. */
+    private readonly specials: RegExp | undefined,
   ) {}
 
   static async load(path: string): Promise<ClipTokenizer> {
@@ -25,13 +29,18 @@ export class ClipTokenizer {
       throw new SamError('MODEL_LOAD_FAILED', `Could not read tokenizer ${path}: ${(cause as Error).message}`, { field: 'tokenizer' }, { cause });
     }
     const end = json.added_tokens?.find((t) => t.content === '<|endoftext|>');
-    if (!end) throw new SamError('MODEL_LOAD_FAILED', `Tokenizer ${path} has no <|endoftext|> token; expected a CLIP tokenizer.json`, { field: 'tokenizer' });
-    return new ClipTokenizer(new Tokenizer(json, {}), end.id);
+    const start = json.added_tokens?.find((t) => t.content === '<|startoftext|>');
+    if (!end || !start) throw new SamError('MODEL_LOAD_FAILED', `Tokenizer ${path} has no <|startoftext|>/<|endoftext|> tokens; expected a CLIP tokenizer.json`, { field: 'tokenizer' });
+    const escaped = (json.added_tokens ?? []).map((t) => t.content.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return new ClipTokenizer(new Tokenizer(json, {}), start.id, end.id, escaped.length ? new RegExp(`(${escaped.join('|')})`) : undefined);
   }
 
-  /** Encodes to exactly `contextLength` ids; the end token is always the last real token. */
+  /**
+   * Encodes to exactly `contextLength` ids; the end token is always the last real token. The text is cleaned as
+   * Meta's SAM 3 tokenizer cleans it (prompt-text.ts), and special-token strings in it are plain text.
+   */
   encode(text: string, contextLength: number): EncodedText {
-    const raw: number[] = this.tokenizer.encode(text).ids;
+    const raw = [this.startTokenId, ...this.textIds(cleanPromptText(text)), this.endTokenId];
     let ids = raw;
     if (ids.length > contextLength) ids = [...ids.slice(0, contextLength - 1), this.endTokenId];
     const out = new BigInt64Array(contextLength).fill(BigInt(this.endTokenId));
@@ -42,4 +51,20 @@ export class ClipTokenizer {
     });
     return { ids: out, attentionMask: mask, length: ids.length };
   }
+
+  /** BPE ids of cleaned text without start/end tokens; a special-token string is split as CLIP splits text. */
+  private textIds(text: string): number[] {
+    const plain = (part: string): number[] => (part ? this.tokenizer.encode(part, { add_special_tokens: false }).ids : []);
+    if (!this.specials) return plain(text);
+    const ids: number[] = [];
+    text.split(this.specials).forEach((part, i) => {
+      // Odd parts are the special strings themselves: each of CLIP's pieces (`<|`, `endoftext`, `|>`) on its own.
+      if (i % 2 === 1) for (const piece of part.match(CLIP_PIECES) ?? []) ids.push(...plain(piece));
+      else ids.push(...plain(part));
+    });
+    return ids;
+  }
 }
+
+/** CLIP's split of text into pieces (without its contractions, which special-token strings never contain). */
+const CLIP_PIECES = /[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+/gu;
