@@ -33,7 +33,7 @@ export const SETTINGS = {
   cacheDir: setting('SAM3_CACHE_DIR', '~/.cache/sam3-server', 'path', text, 'Where generated and downloaded models are kept.'),
   modelDir: setting('SAM3_MODEL_DIR', '~/.cache/sam3-server/models', 'path', text, 'Where `sam3 models pull` installs bundles; `--model NAME` finds them here.'),
   hfEndpoint: setting('HF_ENDPOINT', 'https://huggingface.co', 'URL', text, 'Hugging Face endpoint or mirror used by `sam3 models pull`.'),
-  hfToken: setting('HF_TOKEN', '', 'token', text, 'Hugging Face access token for gated repositories (facebook/sam3 holds the tokenizer); sent only to HF_ENDPOINT.'),
+  hfToken: setting('HF_TOKEN', '', 'token', text, 'Hugging Face access token, for bundles from gated repositories only (the catalogue needs none); sent only to HF_ENDPOINT.'),
   dataDir: setting('SAM3_DATA_DIR', '~/.local/share/sam3-server', 'path', text, 'Where the server keeps its state (job database, results).'),
   host: setting('SAM3_HOST', '127.0.0.1', 'address', text, 'Address to listen on. Loopback by default; binding elsewhere without API keys prints a warning.'),
   port: setting('SAM3_PORT', '8080', 'integer 0–65535', (raw) => { const n = integer(0)(raw); return n !== undefined && n <= 65535 ? n : undefined; }, 'TCP port to listen on (0 = any free port).'),

@@ -25,6 +25,13 @@ function variantOf(file: string): string | null {
   return hit ?? null;
 }
 
+/** A graph file's path without its dtype suffix: `onnx/vision_encoder_q4.onnx` → `onnx/vision_encoder`. */
+function graphStem(file: string): string {
+  const v = variantOf(file);
+  const stem = file.slice(0, -'.onnx'.length);
+  return v === null ? stem : stem.slice(0, -(v.length + 1));
+}
+
 export interface BundleGraph {
   readonly session: GraphSession;
   readonly contract: GraphContract;
@@ -67,10 +74,14 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
     throw new SamError('MODEL_NOT_FOUND', `No .onnx graphs in ${dir}; see the README section "Getting real weights" for the expected layout`, { field: 'model', received: dir });
   }
   const wanted = SUFFIXES[dtype];
-  const files = all.filter((f) => {
+  const chosen = all.filter((f) => {
     const v = variantOf(f);
     return dtype === 'fp32' ? v === null : v !== null && wanted.includes(v);
   });
+  // A graph published only in float32 serves every dtype (the q4 tracker release pairs its q4 vision encoder with
+  // the float32 decoder): a float32 file joins when no file of the chosen dtype has its name.
+  const covered = new Set(chosen.map(graphStem));
+  const files = chosen.length === 0 ? chosen : [...chosen, ...all.filter((f) => variantOf(f) === null && !covered.has(graphStem(f)))];
   if (files.length === 0) {
     throw new SamError('MODEL_NOT_FOUND', `No ${dtype} graphs in ${dir} (found: ${all.map((f) => basename(f)).join(', ')})`, { field: 'dtype', received: dtype });
   }

@@ -24,11 +24,16 @@ const TRACKER_SUFFIX: Record<string, string> = { fp32: '', fp16: '_fp16', q8: '_
 const USLS_RELEASE = 'https://github.com/jamjamjon/assets/releases/download/sam3';
 const USLS_SUFFIX: Record<string, string> = { fp32: '', fp16: '-fp16', q8: '-q8', q4f16: '-q4f16' };
 
+/**
+ * The tracker graphs of a dtype. The q4 release is published as a q4 vision encoder used with the float32 decoder
+ * (what its consumers download: no q4 decoder weights are in evidence), so q4 takes the float32 decoder.
+ */
 function trackerFiles(dtype: string): CatalogueFile[] {
   const sfx = TRACKER_SUFFIX[dtype] ?? '';
-  return ['vision_encoder', 'prompt_encoder_mask_decoder'].flatMap((graph) => [
-    { path: `onnx/${graph}${sfx}.onnx`, source: { kind: 'hf' as const, repo: TRACKER_REPO, path: `onnx/${graph}${sfx}.onnx` } },
-    { path: `onnx/${graph}${sfx}.onnx_data`, source: { kind: 'hf' as const, repo: TRACKER_REPO, path: `onnx/${graph}${sfx}.onnx_data` } },
+  const suffixes: Record<string, string> = { vision_encoder: sfx, prompt_encoder_mask_decoder: dtype === 'q4' ? '' : sfx };
+  return Object.entries(suffixes).flatMap(([graph, s]) => [
+    { path: `onnx/${graph}${s}.onnx`, source: { kind: 'hf' as const, repo: TRACKER_REPO, path: `onnx/${graph}${s}.onnx` } },
+    { path: `onnx/${graph}${s}.onnx_data`, source: { kind: 'hf' as const, repo: TRACKER_REPO, path: `onnx/${graph}${s}.onnx_data` } },
   ]);
 }
 
@@ -36,8 +41,9 @@ function conceptFiles(dtype: string): CatalogueFile[] {
   const sfx = USLS_SUFFIX[dtype] ?? '';
   return [
     ...['vision-encoder', 'text-encoder', 'geo-encoder-mask-decoder'].map((graph) => ({ path: `${graph}${sfx}.onnx`, source: { kind: 'url' as const, url: `${USLS_RELEASE}/${graph}${sfx}.onnx` } })),
-    // The CLIP tokenizer of SAM 3; facebook/sam3 is gated (accept the licence, then set HF_TOKEN).
-    { path: 'tokenizer.json', source: { kind: 'hf', repo: 'facebook/sam3', path: 'tokenizer.json' } },
+    // The CLIP tokenizer the concept graphs were exported with, published in the same release (no account needed;
+    // facebook/sam3's copy is gated).
+    { path: 'tokenizer.json', source: { kind: 'url', url: `${USLS_RELEASE}/tokenizer.json` } },
   ];
 }
 
@@ -45,7 +51,7 @@ export const CATALOGUE: readonly CatalogueBundle[] = [
   {
     name: 'sam3',
     label: 'SAM 3',
-    description: 'text, exemplar, point and box prompts: the usls v2 concept graphs + CLIP tokenizer + the onnx-community tracker graphs',
+    description: 'text, exemplar, point and box prompts: the usls v2 concept graphs and their CLIP tokenizer + the onnx-community tracker graphs (no account needed)',
     dtypes: ['fp32', 'fp16', 'q8', 'q4f16'],
     files: (dtype) => [...conceptFiles(dtype), ...trackerFiles(dtype)],
   },
