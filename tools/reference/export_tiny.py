@@ -189,11 +189,15 @@ def half_storage(path: str, min_elements: int = 64) -> None:
     onnx.save(model, path)
 
 
+HALF_STORAGE = True
+
+
 def export(module, args, path, inputs, outputs, dynamic_axes):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with torch.no_grad():
         torch.onnx.export(module, args, path, input_names=inputs, output_names=outputs, dynamic_axes=dynamic_axes, opset_version=OPSET, dynamo=False, do_constant_folding=True)
-    half_storage(path)
+    if HALF_STORAGE:
+        half_storage(path)
     print(f"wrote {path} ({os.path.getsize(path) / 1e6:.1f} MB)")
 
 
@@ -211,10 +215,10 @@ def check(path, feeds, expected, atol):
         raise SystemExit(f"{path}: {'; '.join(bad)}")
 
 
-def main(out_dir: str) -> None:
+def main(out_dir: str, concept=None, tracker=None) -> None:
     torch.manual_seed(0)
-    concept = round_to_half_(T.build_concept_model())
-    tracker = round_to_half_(T.build_tracker_model())
+    concept = concept if concept is not None else round_to_half_(T.build_concept_model())
+    tracker = tracker if tracker is not None else round_to_half_(T.build_tracker_model())
     images = torch.rand(1, 3, R, R) * 2 - 1
     ids = torch.tensor([[49406, 320, 1929, 49407] + [49407] * 28])
     mask = torch.tensor([[1, 1, 1, 1] + [0] * 28])
@@ -274,6 +278,16 @@ def main(out_dir: str) -> None:
     }
     export(tdecoder, (points, point_labels, tboxes, *emb), os.path.join(out_dir, "onnx", "prompt_encoder_mask_decoder.onnx"), ["input_points", "input_labels", "input_boxes", "image_embeddings.0", "image_embeddings.1", "image_embeddings.2"], ["iou_scores", "pred_masks", "object_score_logits"], taxes)
     check(os.path.join(out_dir, "onnx", "vision_encoder.onnx"), {"pixel_values": images}, emb, 1e-3)
+    # Where no_memory_embedding goes (#22, divergence 4): transformers' tracker neck has four levels (scale factors
+    # 4, 2, 1, 0.5) and get_image_embeddings adds no_memory_embedding to the last one, 36², which the three image
+    # embeddings then leave out. image_embeddings.2 is therefore the raw 72² level: a host adds no_mem_embed itself
+    # for a frame decoded without memory, and feeds memory attention and the memory encoder image_embeddings.2.
+    with torch.no_grad():
+        levels = tracker.get_image_features(images, return_dict=True).fpn_hidden_states
+        raw = levels[2].permute(1, 2, 0).reshape(1, -1, *emb[2].shape[-2:])
+    if len(levels) != 4 or not torch.equal(raw, emb[2]):
+        raise SystemExit("image_embeddings.2 is not the raw 72x72 level: re-read where no_memory_embedding is added")
+    print("  vision_encoder.onnx image_embeddings.2 = the raw 72x72 level (no_memory_embedding lands on the dropped 36x36 level)")
     tfeeds = {"input_points": points, "input_labels": point_labels, "input_boxes": tboxes, "image_embeddings.0": emb[0], "image_embeddings.1": emb[1], "image_embeddings.2": emb[2]}
     check(os.path.join(out_dir, "onnx", "prompt_encoder_mask_decoder.onnx"), tfeeds, tout, 1e-2)
     # Box only: a zero-length point axis (what the reference sends).
