@@ -1,10 +1,11 @@
 // The native /v1 wire contract: TypeBox schemas and their static types, shared by the server, the CLI's --server
 // mode and the playground. snake_case on the wire; coordinates are pixels of the EXIF-rotated image.
 import { Type, type Static } from 'typebox';
+import { Pair, Quad } from './fixed-arrays.js';
 
 const unit = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
 
-export const BoxXyxy = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], { description: '[x0, y0, x1, y1] in pixels' });
+export const BoxXyxy = Quad(Type.Number(), { description: '[x0, y0, x1, y1] in pixels' });
 
 export const WireImage = Type.Object(
   {
@@ -54,11 +55,11 @@ export const SegmentBody = Type.Object(
 export type SegmentBody = Static<typeof SegmentBody>;
 export type WirePrompt = Static<typeof WirePrompt>;
 
-const Ring = Type.Array(Type.Tuple([Type.Number(), Type.Number()]));
+const Ring = Type.Array(Pair(Type.Number()));
 
 export const WireMask = Type.Object({
-  rle: Type.Optional(Type.Object({ size: Type.Tuple([Type.Integer(), Type.Integer()]), counts: Type.String() }, { description: 'COCO compressed RLE (pycocotools-exact)' })),
-  rle_uncompressed: Type.Optional(Type.Object({ size: Type.Tuple([Type.Integer(), Type.Integer()]), counts: Type.Array(Type.Integer()) })),
+  rle: Type.Optional(Type.Object({ size: Pair(Type.Integer()), counts: Type.String() }, { description: 'COCO compressed RLE (pycocotools-exact)' })),
+  rle_uncompressed: Type.Optional(Type.Object({ size: Pair(Type.Integer()), counts: Type.Array(Type.Integer()) })),
   polygons: Type.Optional(Type.Array(Type.Object({ outer: Ring, holes: Type.Array(Ring) }), { description: 'one per connected component, with holes' })),
   png: Type.Optional(Type.String({ description: 'base64 1-channel PNG, 255 inside' })),
 });
@@ -158,7 +159,7 @@ export const VideoJobBody = Type.Object(
     video: Type.Optional(WireVideo),
     concepts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 16, description: 'Text concepts, each tracked with its own ids' })),
     objects: Type.Optional(Type.Array(WireVideoObject, { maxItems: 64, description: 'Clicked objects: points and/or a box on a frame' })),
-    fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 240, description: 'Process this many frames per second (default: every frame)' })),
+    fps: Type.Optional(Type.Number({ minimum: 0.01, maximum: 240, description: 'Process this many frames per second (default: every frame)' })),
     max_frames: Type.Optional(Type.Integer({ minimum: 1, description: 'Stop after this many processed frames' })),
     overlay: Type.Optional(Type.Boolean({ description: 'Also render an MP4 with the masks painted (default false)' })),
     output_delay_frames: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: 'Frames held back so short-lived detections can be removed (default 15; 0 = none)' })),

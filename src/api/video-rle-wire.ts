@@ -1,9 +1,10 @@
 // The video RLE document as a TypeBox schema: the contract of `rle_url`, `sam3 video --out` and /v1/videos
 // results; docs/video-rle.schema.json is generated from it (npm run docs:generate).
 import { Type, type Static } from 'typebox';
+import { Pair, Quad } from './fixed-arrays.js';
 
 const Rle = Type.Object(
-  { size: Type.Tuple([Type.Integer({ minimum: 1 }), Type.Integer({ minimum: 1 })], { description: '[height, width]' }), counts: Type.String({ description: 'COCO compressed counts (pycocotools mask.decode reads it)' }) },
+  { size: Pair(Type.Integer({ minimum: 1 }), { description: '[height, width]' }), counts: Type.String({ description: 'COCO compressed counts (pycocotools mask.decode reads it)' }) },
   { additionalProperties: false },
 );
 
@@ -18,7 +19,7 @@ export const VideoRleDocument = Type.Object(
       },
       { additionalProperties: false },
     ),
-    size: Type.Tuple([Type.Integer({ minimum: 1 }), Type.Integer({ minimum: 1 })], { description: '[height, width] of every mask' }),
+    size: Pair(Type.Integer({ minimum: 1 }), { description: '[height, width] of every mask' }),
     frames: Type.Array(
       Type.Object(
         {
@@ -29,7 +30,7 @@ export const VideoRleDocument = Type.Object(
               {
                 id: Type.Integer({ minimum: 1, description: 'Stable through the video; never reused' }),
                 score: Type.Number({ minimum: 0, maximum: 1 }),
-                box: Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], { description: '[x0, y0, x1, y1] pixels, x1/y1 exclusive' }),
+                box: Quad(Type.Number(), { description: '[x0, y0, x1, y1] pixels, x1/y1 exclusive' }),
                 rle: Rle,
               },
               { additionalProperties: false },

@@ -1,9 +1,10 @@
 // The native interactive video session contract (/v1/video-sessions): TypeBox schemas and static types, shared by
 // the server and the playground. Frames use the RLE document's frame shape; propagation streams Server-Sent Events.
 import { Type, type Static } from 'typebox';
+import { Pair } from './fixed-arrays.js';
 import { BoxXyxy, WireVideo } from './native-wire.js';
 
-const WireRle = Type.Object({ size: Type.Tuple([Type.Integer(), Type.Integer()], { description: '[height, width]' }), counts: Type.String() });
+const WireRle = Type.Object({ size: Pair(Type.Integer(), { description: '[height, width]' }), counts: Type.String() });
 
 export const WireSessionFrame = Type.Object({
   index: Type.Integer({ minimum: 0 }),

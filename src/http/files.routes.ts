@@ -50,9 +50,13 @@ export async function filesRoutes(app: FastifyInstance, options: FilesRoutesOpti
     if (!signer.verify(purpose, request.url.split('?')[0]!, q.expires, q.token)) throw notFound();
   };
   const params = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f]{32}$' }, name: { type: 'string' } }, required: ['id', 'name'] } as const;
-  const hidden = { hide: true } as const;
+  const querystring = {
+    type: 'object',
+    properties: { expires: { type: 'string', description: 'Unix seconds, from the link' }, token: { type: 'string', description: 'Signature, from the link' } },
+  } as const;
+  const doc = (summary: string) => ({ tags: ['Files'], summary, params, querystring }) as const;
 
-  app.get<{ Params: { id: string; name: string } }>('/files/jobs/:id/:name', { schema: { ...hidden, params } }, async (request, reply) => {
+  app.get<{ Params: { id: string; name: string } }>('/files/jobs/:id/:name', { schema: doc('A job output by its signed link (overlay, mask image, RLE document); no API key') }, async (request, reply) => {
     check(request, 'get');
     // A name that is no plain file name (`..`, `a/b`) names no stored file, however it was signed.
     if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(request.params.name)) throw notFound();
@@ -66,7 +70,7 @@ export async function filesRoutes(app: FastifyInstance, options: FilesRoutesOpti
       .send(Buffer.from(bytes));
   });
 
-  app.get<{ Params: { id: string; name: string } }>('/files/uploads/:id/:name', { schema: { ...hidden, params } }, async (request, reply) => {
+  app.get<{ Params: { id: string; name: string } }>('/files/uploads/:id/:name', { schema: doc('An upload by its signed download link; served as an attachment') }, async (request, reply) => {
     check(request, 'get');
     const upload = await uploads.get(request.params.id);
     const bytes = upload?.complete ? await files.get(upload.key) : undefined;
@@ -77,7 +81,7 @@ export async function filesRoutes(app: FastifyInstance, options: FilesRoutesOpti
       .send(Buffer.from(bytes));
   });
 
-  app.put<{ Params: { id: string; name: string } }>('/files/uploads/:id/:name', { schema: { ...hidden, params } }, async (request) => {
+  app.put<{ Params: { id: string; name: string } }>('/files/uploads/:id/:name', { schema: doc("An upload's bytes (the request body, any content type) by its signed upload link; no API key") }, async (request) => {
     check(request, 'put');
     const body = request.body;
     if (!Buffer.isBuffer(body)) throw new SamError('INVALID_ARGUMENT', 'Expected the file bytes as the request body but received none', { field: 'body' });
