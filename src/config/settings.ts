@@ -121,7 +121,7 @@ export function configurationMarkdown(): string {
     '# Configuration',
     '',
     'Generated from `src/config/settings.ts` by `npm run docs:generate`; do not edit by hand.',
-    'Every setting is an environment variable; `sam3 serve` also takes most as flags (`--port`, `--api-key`, …), which win over the environment.',
+    'Every setting is an environment variable. `sam3 serve` also takes the most used ones as flags (`npx sam3 serve --help` lists them: `--port`, `--host`, `--model`, `--api-key`, …); a flag wins over the environment.',
     '',
     '| Variable | Default | Type | Meaning |',
     '|---|---|---|---|',

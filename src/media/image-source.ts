@@ -79,6 +79,9 @@ export async function fetchImageUrl(url: string, policy: UrlFetchPolicy, signal?
   throw new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${url} followed more than ${policy.maxRedirects} redirects`, { field: what.field, limit: policy.maxRedirects });
 }
 
+/** What an operator changes to let URLs reach an internal network on purpose. */
+const ALLOW_HINT = ' (to allow a network, add it to SAM3_URL_ALLOW_NETWORKS)';
+
 export function parseTarget(raw: string, network: NetworkPolicy, refuse: ForbiddenError = forbidden): URL {
   let url: URL;
   try {
@@ -89,7 +92,7 @@ export function parseTarget(raw: string, network: NetworkPolicy, refuse: Forbidd
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(raw, `only http and https are allowed, not ${url.protocol.slice(0, -1)}`);
   if (url.username || url.password) throw refuse(raw, 'URLs with credentials are not allowed');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && !network.allows(host)) throw refuse(raw, `${host} is ${network.describe(host)}`);
+  if (isIP(host) && !network.allows(host)) throw refuse(raw, `${host} is ${network.describe(host)}${ALLOW_HINT}`);
   return url;
 }
 
@@ -100,7 +103,7 @@ export function guardedLookup(network: NetworkPolicy, url: string, refuse: Forbi
       if (error) return callback(error, '', 0);
       const bad = addresses.find((a) => !network.allows(a.address));
       if (bad || addresses.length === 0) {
-        const why = bad ? `${hostname} resolves to ${bad.address}, which is ${network.describe(bad.address)}` : `${hostname} has no address`;
+        const why = bad ? `${hostname} resolves to ${bad.address}, which is ${network.describe(bad.address)}${ALLOW_HINT}` : `${hostname} has no address`;
         return callback(refuse(url, why) as NodeJS.ErrnoException, '', 0);
       }
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
