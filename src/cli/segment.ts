@@ -1,7 +1,8 @@
 // `sam3 segment IMAGE`: runs the engine on one image — in this process, or on a server through the typed client
 // (--server) — prints a table, and writes JSON / label-map PNG / overlay files.
-import { readFile, writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
 import { Sam3Client } from '../api/client.js';
 import type { WirePrompt } from '../api/native-wire.js';
 import { createLocalEngine, type EngineSettings } from '../compose.js';
@@ -92,9 +93,28 @@ async function segmentOnServer(bytes: Uint8Array, concepts: ConceptPrompt[], obj
   return { model: { name: m.name, label: m.label }, width: r.width, height: r.height, imageId: r.image_id, rows, timings: r.timings_ms, ...(image ? { image } : {}) };
 }
 
+const OVERLAY_FORMATS: Record<string, OverlayFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' };
+
+/** Output files are checked before any inference: a format from the name, and a directory that can be written. */
+async function checkOutputs(opts: SegmentCliOptions): Promise<void> {
+  if (opts.overlay !== undefined && !OVERLAY_FORMATS[extname(opts.overlay).slice(1).toLowerCase()]) {
+    throw invalidArgument('--overlay', 'a file name ending in .png, .jpg, .jpeg or .webp', opts.overlay);
+  }
+  if (opts.png !== undefined && extname(opts.png).toLowerCase() !== '.png') throw invalidArgument('--png', 'a file name ending in .png', opts.png);
+  for (const [flag, path] of [['--out', opts.out], ['--png', opts.png], ['--overlay', opts.overlay]] as const) {
+    if (path === undefined || (flag === '--out' && path === '-')) continue;
+    await access(dirname(resolve(path)), constants.W_OK).catch((cause: NodeJS.ErrnoException) => {
+      throw new SamError('INVALID_ARGUMENT', `Cannot write ${flag} ${path}: its directory ${cause.code === 'ENOENT' ? 'does not exist' : 'is not writable'}`, { field: flag, received: path }, { cause });
+    });
+  }
+}
+
 export async function runSegment(imagePath: string, opts: SegmentCliOptions, settings: EngineSettings, print: (line: string) => void): Promise<void> {
   const t = new StageTimings();
   const { concepts, objects } = buildPrompts(opts);
+  await checkOutputs(opts);
+  // `--out -` writes the JSON to standard output; the table then goes to standard error, keeping stdout parseable.
+  const show = opts.out === '-' ? (line: string) => process.stderr.write(`${line}\n`) : print;
   const threshold = opts.threshold === undefined ? undefined : Number(opts.threshold);
   if (threshold !== undefined && !Number.isFinite(threshold)) throw invalidArgument('--threshold', 'a number between 0 and 1', opts.threshold);
   // Read the image before loading the model, so a wrong path fails at once.
@@ -105,9 +125,9 @@ export async function runSegment(imagePath: string, opts: SegmentCliOptions, set
   );
   const wantImage = opts.overlay !== undefined;
   const r = opts.server ? await segmentOnServer(bytes, concepts, objects, threshold, wantImage, opts, t) : await segmentLocally(bytes, concepts, objects, threshold, wantImage, settings, t);
-  print(`model: ${r.model.label}   image: ${r.width}×${r.height}   instances: ${r.rows.length}${opts.server ? `   server: ${opts.server}` : ''}`);
-  print(['label'.padEnd(20), 'score'.padStart(6), 'box (x0,y0,x1,y1)'.padEnd(24), 'area'.padStart(9)].join('  '));
-  for (const row of r.rows) print([row.label.slice(0, 20).padEnd(20), row.score.toFixed(3).padStart(6), fmtBox(row.box).padEnd(24), String(row.area).padStart(9)].join('  '));
+  show(`model: ${r.model.label}   image: ${r.width}×${r.height}   instances: ${r.rows.length}${opts.server ? `   server: ${opts.server}` : ''}`);
+  show(['label'.padEnd(20), 'score'.padStart(6), 'box (x0,y0,x1,y1)'.padEnd(24), 'area'.padStart(9)].join('  '));
+  for (const row of r.rows) show([row.label.slice(0, 20).padEnd(20), row.score.toFixed(3).padStart(6), fmtBox(row.box).padEnd(24), String(row.area).padStart(9)].join('  '));
   if (opts.out) {
     const json = {
       model: r.model,
@@ -115,17 +135,17 @@ export async function runSegment(imagePath: string, opts: SegmentCliOptions, set
       instances: r.rows.map((row) => ({ label: row.label, score: row.score, box: [row.box.x0, row.box.y0, row.box.x1, row.box.y1], area: row.area, rle: row.rle })),
       timings_ms: r.timings,
     };
-    await writeFile(opts.out, `${JSON.stringify(json, null, 2)}\n`);
+    if (opts.out === '-') print(JSON.stringify(json, null, 2));
+    else await writeFile(opts.out, `${JSON.stringify(json, null, 2)}\n`);
   }
   if (opts.png) await writeFile(opts.png, await t.time('encode_png', () => encodeLabelMapPng(r.rows.map((row) => row.mask), r.width, r.height)));
   if (opts.overlay) {
-    const ext = extname(opts.overlay).slice(1).toLowerCase();
-    const format: OverlayFormat = ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : ext === 'webp' ? 'webp' : 'png';
+    const format = OVERLAY_FORMATS[extname(opts.overlay).slice(1).toLowerCase()]!;
     const image = r.image!;
     await writeFile(opts.overlay, await t.time('encode_overlay', () => encodeOverlay(image, r.rows.map((row, i) => ({ id: i, mask: row.mask })), format)));
   }
   if (opts.timings) {
-    print('timings (ms):');
-    for (const [stage, ms] of Object.entries({ ...t.toJSON(), ...r.timings })) print(`  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(9)}`);
+    show('timings (ms):');
+    for (const [stage, ms] of Object.entries({ ...t.toJSON(), ...r.timings })) show(`  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(9)}`);
   }
 }

@@ -1,6 +1,7 @@
 // `sam3 serve`: settings (flags over SAM3_* variables) → the HTTP server; listens at once, loads the model in the
 // background (/readyz flips when done), warns when open without API keys, and shuts down cleanly on SIGINT/SIGTERM.
 // With --queue it is an API node of a scale-out deployment (no model unless --work).
+import { SamError } from '../domain/errors.js';
 import { isIP } from 'node:net';
 import { readSettings, type SettingName } from '../config/settings.js';
 import { createServer } from '../compose.js';
@@ -27,10 +28,25 @@ export async function runServe(overrides: Partial<Record<SettingName, string>>, 
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await server.app.listen({ host: settings.host, port: settings.port });
+  try {
+    await server.app.listen({ host: settings.host, port: settings.port });
+  } catch (error) {
+    await server.close().catch(() => undefined);
+    throw listenError(error, settings.host, settings.port);
+  }
   server.modelLoaded?.then(
     (engine) => log.info({ model: engine.info().model }, 'model loaded; ready'),
     // Keep serving: /healthz and /docs work, /readyz and inference answer 503 saying what to run.
     (error: Error) => log.error(`model failed to load: ${error.message}`),
   );
+}
+
+/** Why the server could not listen, in words and with the setting to change (instead of Node's stack). */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return new SamError('INVALID_ARGUMENT', `Port ${port} on ${host} is already in use: stop the other server or choose another port (--port or SAM3_PORT)`, { field: 'port', received: port });
+  if (code === 'EACCES') return new SamError('INVALID_ARGUMENT', `Not allowed to listen on ${where} (ports below 1024 need privileges): choose another port (--port or SAM3_PORT)`, { field: 'port', received: port });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new SamError('INVALID_ARGUMENT', `${host} is not an address of this machine: choose another (--host or SAM3_HOST)`, { field: 'host', received: host });
+  return error;
 }

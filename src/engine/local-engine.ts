@@ -16,7 +16,7 @@ import type { BundleOptions } from '../model/sam3/model-bundle.js';
 import type { ConceptResult, EmbedRequest, EmbedResult, EngineInfo, EngineStats, Instance, ObjectResult, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
 import { InferenceQueue, throwIfAborted } from './inference-queue.js';
 import { encodeMask, renderComposites } from './output-format.js';
-import { validateSegmentRequest } from './validate-request.js';
+import { validatePromptsInImage, validateSegmentRequest } from './validate-request.js';
 import type { VideoLimits } from '../domain/video.js';
 import type { LocalVideo, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
 import { renderOverlay } from './video/render-overlay.js';
@@ -116,6 +116,7 @@ export class LocalEngine implements SegmentationEngine {
     const prepared = await this.prepare(bytes, request.imageId, kinds, timings, request.signal);
     const result = await this.queue.run(async () => {
       const { key, embeddings, size, decoded } = await this.embeddings(prepared, bytes, request.imageId, kinds, timings, request.signal);
+      validatePromptsInImage(request, size);
       const concepts: ConceptResult[] = [];
       for (const prompt of request.concepts ?? []) {
         throwIfAborted(request.signal, 'decoding concepts');

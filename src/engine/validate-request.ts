@@ -66,3 +66,24 @@ export function validateObjectPrompt(o: ObjectPrompt, field: string, names: { po
   });
   if (o.box) checkBox(o.box, names.box);
 }
+
+/**
+ * Clicks must fall on the image and boxes overlap it (its edges included): a click outside it would make the decoder
+ * return some mask with a confident score for a point the caller did not mean. Checked once the image size is known.
+ */
+export function validatePromptsInImage(r: SegmentRequest, size: { width: number; height: number }): void {
+  const { width: w, height: h } = size;
+  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= w && y <= h;
+  const overlaps = (b: PixelBox) => b.x0 < w && b.y0 < h && b.x1 > 0 && b.y1 > 0;
+  (r.objects ?? []).forEach((o, i) => {
+    (o.points ?? []).forEach((p, j) => {
+      if (!inside(p.x, p.y)) throw invalidArgument(`objects[${i}].points[${j}]`, `a point inside the ${w}×${h} image`, `x=${p.x}, y=${p.y}`);
+    });
+    if (o.box && !overlaps(o.box)) throw invalidArgument(`objects[${i}].box`, `a box overlapping the ${w}×${h} image`, `x0=${o.box.x0}, y0=${o.box.y0}, x1=${o.box.x1}, y1=${o.box.y1}`);
+  });
+  (r.concepts ?? []).forEach((c, i) =>
+    (c.exemplars ?? []).forEach((e, j) => {
+      if (!overlaps(e.box)) throw invalidArgument(`concepts[${i}].boxes[${j}]`, `a box overlapping the ${w}×${h} image`, `x0=${e.box.x0}, y0=${e.box.y0}, x1=${e.box.x1}, y1=${e.box.y1}`);
+    }),
+  );
+}

@@ -32,4 +32,31 @@ describe('sam3 segment', () => {
     await expect(runSegment('/nonexistent/x.png', { text: 'red' }, settings, () => {})).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message: expect.stringMatching(/x\.png: ENOENT/) });
     await expect(runSegment('/nonexistent/x.png', { point: ['1,x'] }, settings, () => {})).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: '--point' } });
   });
+
+  it('refuses an overlay name of no image format and an output directory it cannot write, before any inference', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sam3-cli-'));
+    await writeFile(join(dir, 'in.png'), await encodePng(drawScene(60, 40, [{ kind: 'rect', color: RED, x0: 5, y0: 5, x1: 30, y1: 30 }])));
+    const lines: string[] = [];
+    await expect(runSegment(join(dir, 'in.png'), { text: 'red', overlay: join(dir, 'o.bmp') }, settings, (l) => lines.push(l))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: '--overlay' } });
+    await expect(runSegment(join(dir, 'in.png'), { text: 'red', out: join(dir, 'missing', 'r.json') }, settings, (l) => lines.push(l))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: '--out' } });
+    expect(lines).toEqual([]); // nothing ran
+  });
+
+  it('--out - writes the JSON to standard output and the table to standard error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sam3-cli-'));
+    await writeFile(join(dir, 'in.png'), await encodePng(drawScene(60, 40, [{ kind: 'rect', color: RED, x0: 5, y0: 5, x1: 30, y1: 30 }])));
+    const lines: string[] = [];
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      await runSegment(join(dir, 'in.png'), { text: 'red', out: '-' }, settings, (l) => lines.push(l));
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ image: { width: 60, height: 40 }, instances: [expect.objectContaining({ label: 'red' })] });
+    expect(stderr.join('')).toMatch(/instances: 1/);
+    await expect(readFile(join(process.cwd(), '-'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });

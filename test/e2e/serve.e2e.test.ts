@@ -215,3 +215,23 @@ describe('sam3 doctor and sam3 models list', () => {
     expect(list.stdout).toMatch(/no models installed; run `sam3 models pull sam3`/);
   });
 });
+
+describe('sam3 serve on a port already in use', () => {
+  it('exits 2 with one line naming the port and the setting, no stack', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const env = { ...process.env, SAM3_DATA_DIR: await mkdtemp(join(tmpdir(), 'sam3-busy-')), SAM3_LOG_LEVEL: 'error' };
+      const run = await promisify(execFile)(process.execPath, [...CLI, 'serve', '--model', 'demo', '--port', String(port)], { env }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`INVALID_ARGUMENT: Port ${port} on 127\\.0\\.0\\.1 is already in use.*--port or SAM3_PORT`));
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      busy.close();
+    }
+  }, 60_000);
+});
