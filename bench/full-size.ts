@@ -30,10 +30,11 @@ async function photo(seed: number): Promise<Uint8Array> {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const engine = await LocalEngine.create({ modelDir: dir });
 const GRAPHS = ['pcs_vision_encoder', 'pcs_text_encoder', 'pcs_decoder', 'pvs_vision_encoder', 'pvs_decoder'];
-const scenarios: Array<{ name: string; request: (image: Uint8Array) => Parameters<LocalEngine['segment']>[0] }> = [
+const scenarios: Array<{ name: string; request: (image: Uint8Array, run: number) => Parameters<LocalEngine['segment']>[0] }> = [
   // Random weights score every query alike: at most 4 instances per concept keeps the host's share realistic.
-  { name: '1 concept', request: (image) => ({ image, concepts: [{ text: 'person' }], threshold: 0.2, maxDetections: 4, maskEncodings: ['rle'] }) },
-  { name: '5 concepts', request: (image) => ({ image, concepts: ['person', 'car', 'dog', 'tree', 'sky'].map((text) => ({ text })), threshold: 0.2, maxDetections: 4, maskEncodings: ['rle'] }) },
+  // Each run a new text per concept (`person 12`), so the text encoder runs as for a prompt never seen before.
+  { name: '1 concept', request: (image, k) => ({ image, concepts: [{ text: `person ${k}` }], threshold: 0.2, maxDetections: 4, maskEncodings: ['rle'] }) },
+  { name: '5 concepts', request: (image, k) => ({ image, concepts: ['person', 'car', 'dog', 'tree', 'sky'].map((text) => ({ text: `${text} ${k}` })), threshold: 0.2, maxDetections: 4, maskEncodings: ['rle'] }) },
   { name: '1 click (new image)', request: (image) => ({ image, objects: [{ points: [{ x: 960, y: 540, positive: true }] }], maskEncodings: ['rle'] }) },
 ];
 
@@ -47,7 +48,7 @@ for (const s of scenarios.filter((x) => (x.name.includes('concept') ? canConcept
   for (let k = 0; k <= runs; k++) {
     const image = await photo(++seed);
     const started = performance.now();
-    const result = await engine.segment(s.request(image));
+    const result = await engine.segment(s.request(image, seed));
     const total = performance.now() - started;
     const instances = result.concepts.reduce((n, c) => n + c.instances.length, 0) + result.objects.length;
     if (k > 0) samples.push({ ...result.timings, total, instances });
