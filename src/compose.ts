@@ -25,7 +25,7 @@ import { loadOrCreateSecrets } from './jobs/embedded/secret-file.js';
 import { SqliteJobStore } from './jobs/embedded/sqlite-job-store.js';
 import { SqliteUploadStore } from './jobs/embedded/sqlite-upload-store.js';
 import { SqliteWebhookOutbox } from './jobs/embedded/sqlite-webhook-outbox.js';
-import { configureFfmpeg } from './media/ffmpeg-binary.js';
+import { configureFfmpeg, ffmpegBinaries } from './media/ffmpeg-binary.js';
 import { imageJobProcessor } from './jobs/run-image-job.js';
 import { videoJobProcessor } from './jobs/run-video-job.js';
 import { UrlSigner } from './http/signed-urls.js';
@@ -232,11 +232,23 @@ function startJobs(settings: Settings, engine: DeferredEngine, logger: Logger, m
   const dispatcher = startWebhooks(settings, queue, { outbox: new SqliteWebhookOutbox(store.db), getRecord: (id) => store.get(id), signer, webhookSecret: () => secrets.webhookSecret }, metrics, logger);
   // One process owns an embedded data dir: at start every temporary file is a leftover of the previous run.
   void files.sweepPartials(0).then((removed) => removed && logger.info({ removed }, 'removed temporary files left by the previous run'), (err: unknown) => logger.warn({ err }, 'could not sweep temporary files'));
+  ffmpegBinaries().catch((err: unknown) => logger.warn(`video is unavailable: ${(err as Error).message}`));
   const recovered = queue.start();
   if (recovered.requeued || recovered.failed) logger.warn(recovered, 'recovered jobs interrupted by the previous run');
   dispatcher.kick();
   return {
-    deps: { queue, uploads, files, signer, publicUrl: settings.publicUrl, syncTimeoutMs: settings.syncTimeoutMs, maxUploadBytes: settings.maxUploadBytes, webhookSecret: () => secrets.webhookSecret },
+    deps: {
+      queue,
+      uploads,
+      files,
+      signer,
+      publicUrl: settings.publicUrl,
+      syncTimeoutMs: settings.syncTimeoutMs,
+      maxUploadBytes: settings.maxUploadBytes,
+      webhookSecret: () => secrets.webhookSecret,
+      // This process runs the video jobs: without ffmpeg a submission is refused at once (501), not failed later.
+      videoAvailable: async () => void (await ffmpegBinaries()),
+    },
     async close() {
       dispatcher.close();
       await queue.close();

@@ -51,6 +51,11 @@ export interface JobDeps {
   syncTimeoutMs: number;
   maxUploadBytes: number;
   webhookSecret: () => string;
+  /**
+   * Resolves when this node can run video jobs, rejects (VIDEO_UNAVAILABLE) when it cannot, so a video submission is
+   * refused at once instead of failing later. Absent where other processes run the jobs (scale-out API nodes).
+   */
+  videoAvailable?: () => Promise<void>;
 }
 
 export interface AppDeps {
@@ -129,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const jobs = deps.jobs;
   if (jobs) {
     await app.register(nativeJobRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl });
-    await app.register(nativeVideoRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl, maxVideoBytes: jobs.maxUploadBytes });
+    await app.register(nativeVideoRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl, maxVideoBytes: jobs.maxUploadBytes, ...(jobs.videoAvailable ? { videoAvailable: jobs.videoAvailable } : {}) });
     await app.register(wavespeedRoutes, {
       prefix: '/api/v3',
       jobs: jobs.queue,
@@ -140,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxUploadBytes: jobs.maxUploadBytes,
       syncTimeoutMs: jobs.syncTimeoutMs,
       webhookSecret: jobs.webhookSecret,
+      ...(jobs.videoAvailable ? { videoAvailable: jobs.videoAvailable } : {}),
     });
     await app.register(filesRoutes, { files: jobs.files, uploads: jobs.uploads, signer: jobs.signer, maxUploadBytes: jobs.maxUploadBytes });
   }

@@ -14,6 +14,8 @@ export interface NativeVideoOptions {
   signer: UrlSigner;
   publicUrl: string;
   maxVideoBytes: number;
+  /** Rejects with VIDEO_UNAVAILABLE when this node cannot run video jobs (no ffmpeg). */
+  videoAvailable?: () => Promise<void>;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 501: ErrorBody, 503: ErrorBody };
@@ -29,6 +31,7 @@ export async function nativeVideoRoutes(app: FastifyInstance, options: NativeVid
       preValidation: multipartBody.preValidation,
     },
     async (request, reply) => {
+      await options.videoAvailable?.();
       const { input, bytes } = videoJobInput(request.body, multipartBody.file(request), options.maxVideoBytes);
       const record = await options.jobs.submit({ kind: 'video', model: 'sam3-video', input, ...(bytes ? { media: { video: bytes } } : {}), baseUrl: requestBase(request, options.publicUrl) });
       reply.code(202);

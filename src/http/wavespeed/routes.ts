@@ -20,6 +20,8 @@ export interface WavespeedRoutesOptions {
   maxUploadBytes: number;
   syncTimeoutMs: number;
   webhookSecret: () => string;
+  /** Rejects with VIDEO_UNAVAILABLE when this node cannot run video jobs (no ffmpeg). */
+  videoAvailable?: () => Promise<void>;
 }
 
 const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, 413: ErrorEnvelope, 429: ErrorEnvelope, 500: ErrorEnvelope };
@@ -51,6 +53,7 @@ export async function wavespeedRoutes(app: FastifyInstance, options: WavespeedRo
           throw new SamError('WEBHOOK_URL_INVALID', `Expected an absolute http(s) URL for webhook but received ${JSON.stringify(webhook)}`, { field: 'webhook', received: webhook });
         }
         const kind: JobKind = model === 'sam3-video-rle' ? 'video' : 'image';
+        if (kind === 'video') await options.videoAvailable?.();
         const field = kind === 'video' ? 'video' : 'image';
         const prompts = kind === 'video' ? videoPrompts(body as Sam3VideoRleBody) : imagePrompts(body);
         const outputs = kind === 'video' ? { overlay: body.apply_mask ?? true } : imageOutputs(model, body);
