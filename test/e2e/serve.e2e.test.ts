@@ -235,3 +235,15 @@ describe('sam3 serve on a port already in use', () => {
     }
   }, 60_000);
 });
+
+describe('sam3 serve with a mistyped --model directory', () => {
+  it('exits 4 at once naming the directory, instead of serving 503s', async () => {
+    const env = { ...process.env, SAM3_DATA_DIR: await mkdtemp(join(tmpdir(), 'sam3-typo-')), SAM3_LOG_LEVEL: 'error' };
+    const run = await promisify(execFile)(process.execPath, [...CLI, 'serve', '--model', '/nonexistent/sam3-bundel', '--port', '0'], { env }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/MODEL_NOT_FOUND: --model \/nonexistent\/sam3-bundel is neither a directory nor a catalogue name/);
+  }, 60_000);
+});
