@@ -1,18 +1,9 @@
 // Bounded admission for inference: at most `concurrency` jobs run, at most `maxQueued` wait; beyond that, QUEUE_FULL.
 // A waiting job whose signal aborts leaves the queue at once (DEADLINE_EXCEEDED or REQUEST_CANCELLED).
+import { abortError, throwIfAborted } from '../domain/abort.js';
 import { SamError } from '../domain/errors.js';
 
-/** The SamError for an aborted signal: a timeout reason is a deadline, anything else a cancellation. */
-export function abortError(signal: AbortSignal, during: string): SamError {
-  const reason = signal.reason as { name?: string } | undefined;
-  if (reason instanceof SamError) return reason;
-  if (reason?.name === 'TimeoutError') return new SamError('DEADLINE_EXCEEDED', `The request's deadline passed while ${during}`, {}, { cause: reason });
-  return new SamError('REQUEST_CANCELLED', `The request was cancelled while ${during}`, {}, { cause: reason });
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined, during: string): void {
-  if (signal?.aborted) throw abortError(signal, during);
-}
+export { abortError, throwIfAborted };
 
 export class InferenceQueue {
   private running = 0;

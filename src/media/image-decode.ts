@@ -1,5 +1,6 @@
 // sharp adapter: image bytes → EXIF-oriented RGB pixels, with byte and pixel limits checked from the header first.
 import sharp, { type Metadata } from 'sharp';
+import { abortError } from '../domain/abort.js';
 import { SamError } from '../domain/errors.js';
 import type { RawImage } from '../domain/image.js';
 
@@ -43,14 +44,10 @@ function describeUnknown(bytes: Uint8Array): string {
 /** Resolves with `work`, or rejects at once when `signal` aborts (the native work then stops at its time limit). */
 function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, field: string): Promise<T> {
   if (!signal) return work;
-  const reason = () => {
-    const timeout = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
-    const what = timeout ? "The request's deadline passed" : 'The request was cancelled';
-    return new SamError(timeout ? 'DEADLINE_EXCEEDED' : 'REQUEST_CANCELLED', `${what} while decoding ${field}`, { field });
-  };
-  if (signal.aborted) return Promise.reject(signal.reason instanceof SamError ? signal.reason : reason());
+  const reason = () => abortError(signal, `decoding ${field}`, { field });
+  if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof SamError ? signal.reason : reason());
+    const onAbort = () => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

@@ -203,16 +203,10 @@ export class VideoSession {
         const total = this.concepts.length + added.length;
         throw new SamError('PROMPT_BATCH_TOO_LARGE', `Expected at most ${this.ctx.maxConcepts} concepts in a session (SAM3_MAX_PROMPTS) but this prompt would make ${total}`, { field: 'text', limit: this.ctx.maxConcepts, received: total });
       }
-      for (const text of added) this.concepts.push({ text, frameIndex: p.frameIndex });
       const tracker = this.tracker(1, texts);
-      let step: FrameStepResult;
-      try {
-        step = await this.step(tracker, p.frameIndex, [], timings, signal);
-      } catch (error) {
-        // A prompt that failed (deadline, cancel) adds no concept to the session.
-        for (const text of added) this.concepts.splice(this.concepts.findIndex((c) => c.text === text), 1);
-        throw error;
-      }
+      const step = await this.step(tracker, p.frameIndex, [], timings, signal);
+      // Only a prompt that ran (not one past its deadline or cancelled) adds its concepts to the session.
+      for (const text of added) this.concepts.push({ text, frameIndex: p.frameIndex });
       const found = this.render(p.frameIndex, step);
       for (const o of found.objects) this.labels.set(o.id, tracker.tracker.label(o.id));
       // Objects found again (the same concept prompted twice) replace their stored masks.
