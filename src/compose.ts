@@ -138,7 +138,7 @@ export function loadLocalEngine(settings: Settings, logger: Logger, metrics?: Se
  * `work` is set (it then also runs a worker).
  */
 export async function createServer(settings: Settings, options: { log?: boolean; work?: boolean } = {}): Promise<Server> {
-  const logger = createLogger(options.log === false ? 'silent' : settings.logLevel);
+  const logger = createLogger(options.log === false ? 'silent' : settings.logLevel, { format: settings.logFormat });
   // The closure runs only when /metrics is scraped, after `engine` below exists.
   const metrics = new ServerMetrics(() => engine.stats());
   let pulling: PullSnapshot | undefined;

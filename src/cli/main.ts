@@ -107,6 +107,7 @@ const SERVE_FLAGS: Array<[SettingName, string]> = [
   ['concurrency', 'inference requests run at once'],
   ['maxQueued', 'requests allowed to wait before 503'],
   ['logLevel', 'log level'],
+  ['logFormat', 'log lines: auto (pretty on a terminal), json or pretty'],
   ['queue', 'scale-out: redis://HOST:PORT/DB; this node takes requests and enqueues, `sam3 worker` runs models'],
   ['queuePrefix', 'Redis key prefix of the deployment'],
   ['filesDir', 'job files directory (shared volume in scale-out mode)'],
@@ -138,6 +139,7 @@ const WORKER_FLAGS: Array<[SettingName, string]> = [
   ['dataDir', 'state directory (files under it unless --files-dir)'],
   ['kinds', 'job kinds to take: image, video or both'],
   ['logLevel', 'log level'],
+  ['logFormat', 'log lines: auto (pretty on a terminal), json or pretty'],
 ];
 const worker = program.command('worker').description('scale-out worker: run models for the jobs and synchronous calls of API nodes sharing a Redis queue');
 for (const [name, help] of WORKER_FLAGS) worker.option(`--${kebab(name)} <value>`, `${help} (default: ${String(settings[name]) || '(none)'})`);

@@ -10,7 +10,7 @@ import { redactUrl } from './redact-url.js';
 export async function runWorker(overrides: Partial<Record<SettingName, string>>): Promise<void> {
   const settings = readSettings(process.env, overrides);
   if (!settings.queue) throw new SamError('INVALID_ARGUMENT', 'sam3 worker needs the queue: --queue redis://HOST:PORT/DB (or SAM3_QUEUE)', { field: 'queue', expected: 'redis://HOST:PORT/DB', received: '' });
-  const logger = createLogger(settings.logLevel);
+  const logger = createLogger(settings.logLevel, { format: settings.logFormat });
   if (settings.autoPull) await pullIfMissing(settings, (m) => logger.info(m));
   const engine = await loadLocalEngine(settings, logger);
   const worker = startWorker(settings, engine, logger);

@@ -1,5 +1,7 @@
-// The process logger: pino JSON lines with request serializers that never print API keys or signed-link tokens.
-import { pino, stdSerializers, type Logger } from 'pino';
+// The process logger: pino JSON lines (or pino-pretty lines on a terminal) with request serializers that never print
+// API keys or signed-link tokens.
+import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
+import { build as prettyStream } from 'pino-pretty';
 
 /** Query parameters that carry a credential, compared after percent-decoding and lowercasing their names. */
 const CREDENTIAL_PARAMS = new Set(['api_key', 'apikey', 'key', 'token', 'access_token', 'auth', 'password', 'signature', 'sig']);
@@ -28,8 +30,22 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, at)}?${kept.join('&')}`;
 }
 
-export function createLogger(level: string): Logger {
-  return pino({
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+export interface LoggerOptions {
+  /** `auto`: pretty when `destination` (stdout by default) is a terminal, JSON otherwise. */
+  format?: LogFormat;
+  /** Where lines go; stdout by default. */
+  destination?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** Whether a format and a destination give readable lines rather than JSON. */
+export function prettyLogs(format: LogFormat, destination: { isTTY?: boolean } = process.stdout): boolean {
+  return format === 'pretty' || (format === 'auto' && destination.isTTY === true);
+}
+
+export function createLogger(level: string, options: LoggerOptions = {}): Logger {
+  const config = {
     level,
     redact: { paths: CREDENTIAL_HEADERS.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`]), censor: '***' },
     serializers: {
@@ -37,5 +53,10 @@ export function createLogger(level: string): Logger {
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       err: stdSerializers.err,
     },
-  });
+  };
+  const destination = options.destination ?? process.stdout;
+  if (!prettyLogs(options.format ?? 'json', destination)) return options.destination ? pino(config, options.destination as DestinationStream) : pino(config);
+  // Formatted in this thread (no transport worker), after redaction: the same fields, one readable line each.
+  const pretty = prettyStream({ destination, colorize: destination.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, sync: true });
+  return pino(config, pretty);
 }
