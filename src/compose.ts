@@ -30,6 +30,7 @@ import { imageJobProcessor } from './jobs/run-image-job.js';
 import { videoJobProcessor } from './jobs/run-video-job.js';
 import { UrlSigner } from './http/signed-urls.js';
 import { ServerMetrics } from './observability/metrics.js';
+import { cliCommand } from './config/cli-command.js';
 
 export const VERSION = '0.1.0';
 
@@ -55,7 +56,7 @@ export async function resolveModelDir(model: string, cacheDir: string, modelDir 
   if (CATALOGUE.some((b) => b.name === model)) {
     const installed = await readInstalled(join(modelDir, model));
     if (!installed?.complete.length) {
-      throw new SamError('MODEL_NOT_FOUND', `The model ${model} is not installed in ${modelDir}: run \`sam3 models pull ${model}\` (or \`sam3 serve --pull\`), or use --model demo to try the server without weights`, { field: 'model', received: model });
+      throw new SamError('MODEL_NOT_FOUND', `The model ${model} is not installed in ${modelDir}: run \`${cliCommand()} models pull ${model}\` (or \`${cliCommand()} serve --pull\`), or use --model demo to try the server without weights`, { field: 'model', received: model });
     }
     return installed.dir;
   }
@@ -98,7 +99,7 @@ export async function pullIfMissing(settings: Settings, log: (message: string) =
     await pullBundle(name, settings.dtype, storeOptions(settings), () => progress.file());
   } catch (error) {
     const e = error instanceof SamError ? error : new SamError('MODEL_DOWNLOAD_FAILED', (error as Error).message, {}, { cause: error });
-    throw new SamError(e.code, `Could not pull the model ${name}: ${e.message}. Run \`sam3 models pull ${name} --dtype ${settings.dtype}\` when online (it resumes), or start with --model demo to try the server without weights`, e.details, { cause: error });
+    throw new SamError(e.code, `Could not pull the model ${name}: ${e.message}. Run \`${cliCommand()} models pull ${name} --dtype ${settings.dtype}\` when online (it resumes), or start with --model demo to try the server without weights`, e.details, { cause: error });
   }
   log(`pulled ${name}: ${describePull(progress.snapshot())}`);
 }

@@ -9,6 +9,7 @@ import { configureFfmpeg, ffmpegBinaries } from '../media/ffmpeg-binary.js';
 import { listBackends } from '../model/ort/graph-session.js';
 import { listBundles } from '../model/store/model-store.js';
 import { VERSION } from '../compose.js';
+import { cliCommand } from '../config/cli-command.js';
 
 export async function runDoctor(settings: Settings, print: (line: string) => void): Promise<void> {
   const require = createRequire(import.meta.url);
@@ -25,6 +26,6 @@ export async function runDoctor(settings: Settings, print: (line: string) => voi
   print(`onnxruntime ${ortVersion}; execution providers: ${listBackends().map((b) => `${b.name}${b.bundled ? '' : ' (needs its libraries)'}`).join(', ')}`);
   print(`ffmpeg      ${ffmpeg}`);
   print(`model dir   ${settings.modelDir} (${(Number(disk.bavail) * Number(disk.bsize) / 1024 ** 3).toFixed(1)} GiB free)`);
-  print(`models      ${bundles.length ? bundles.map((b) => `${b.name} [${b.complete.join(', ') || 'incomplete'}]`).join(', ') : 'none installed (`sam3 models pull sam3`); the demo model is always available'}`);
+  print(`models      ${bundles.length ? bundles.map((b) => `${b.name} [${b.complete.join(', ') || 'incomplete'}]`).join(', ') : `none installed (\`${cliCommand()} models pull sam3\`); the demo model is always available`}`);
   print(`settings    model=${settings.model} device=${settings.device} dtype=${settings.dtype} threads=${settings.threads} gc-concurrent-marking=${settings.gcConcurrentMarking}`);
 }

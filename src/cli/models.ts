@@ -5,12 +5,18 @@ import type { Settings } from '../config/settings.js';
 import { SamError } from '../domain/errors.js';
 import { CATALOGUE } from '../model/store/catalogue.js';
 import { storeOptions } from '../compose.js';
-import { listBundles, pullBundle, removeBundle, verifyBundle } from '../model/store/model-store.js';
+import { diskBytes, listBundles, planPull, pullBundle, removeBundle, verifyBundle } from '../model/store/model-store.js';
 import { PullProgress } from '../model/store/pull-progress.js';
+import { cliCommand } from '../config/cli-command.js';
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+/** "812.4 MiB", "3.38 GiB". */
+export const size = (bytes: number): string => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(2)} GiB` : mib(bytes));
 
 export async function runPull(name: string, dtype: string, settings: Settings, dir: string | undefined, print: (line: string) => void): Promise<void> {
+  // Name and dtype are checked before anything is drawn or downloaded.
+  const { bundle, files } = planPull(name, dtype);
+  print(`pulling ${bundle.label} (${name}, ${dtype}): ${files.length} files into ${dir ?? settings.modelDir}; sizes show as each download starts`);
   const bars = new cliProgress.MultiBar(
     { format: ' {file} |{bar}| {percentage}% {value}/{total} MiB {speed} ETA {eta_formatted}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000 },
     cliProgress.Presets.shades_classic,
@@ -41,8 +47,8 @@ export async function runPull(name: string, dtype: string, settings: Settings, d
     bars.stop();
     const files = Object.entries(installed.files);
     const unverified = files.filter(([, f]) => !f.verified).map(([p]) => p);
-    print(`installed ${name} (${dtype}) in ${installed.dir}: ${files.length} files, ${mib(files.reduce((n, [, f]) => n + f.bytes, 0))}`);
-    if (unverified.length) print(`note: no published SHA-256 for ${unverified.join(', ')}; their hashes were recorded now and \`sam3 models verify\` checks against them`);
+    print(`installed ${name} (${dtype}) in ${installed.dir}: ${files.length} files, ${size(files.reduce((n, [, f]) => n + f.bytes, 0))}`);
+    if (unverified.length) print(`note: no published SHA-256 for ${unverified.join(', ')}; their hashes were recorded now and \`${cliCommand()} models verify\` checks against them`);
   } finally {
     bars.stop();
   }
@@ -50,12 +56,22 @@ export async function runPull(name: string, dtype: string, settings: Settings, d
 
 export async function runList(settings: Settings, print: (line: string) => void): Promise<void> {
   const installed = await listBundles(settings.modelDir);
+  const cli = cliCommand();
   print(`model dir: ${settings.modelDir}`);
-  if (installed.length === 0) print('no models installed; run `sam3 models pull sam3` (or use --model demo)');
+  print(`${'demo'.padEnd(14)} ${'built-in synthetic model'.padEnd(38)} always available, no download (knows colours, not SAM 3's concepts)`);
   for (const b of installed) {
-    const bytes = Object.values(b.files).reduce((n, f) => n + f.bytes, 0);
-    print(`${b.name.padEnd(16)} ${b.label.padEnd(40)} dtypes: ${b.complete.join(', ') || '(incomplete)'}  ${mib(bytes)}`);
+    const bytes = await diskBytes(b.dir);
+    const head = `${b.name.padEnd(14)} ${b.label.padEnd(38)}`;
+    if (b.complete.length) {
+      print(`${head} ${b.complete.join(', ')}, ${size(bytes)}`);
+      continue;
+    }
+    // A pull that stopped part-way: what it left and the command that resumes it.
+    const dtypes = [...new Set(Object.values(b.files).map((f) => f.dtype))];
+    const resume = `${cli} models pull ${b.name}${dtypes.length === 1 ? ` --dtype ${dtypes[0]}` : ''}`;
+    print(`${head} incomplete pull, ${size(bytes)} on disk: run \`${resume}\` to finish it`);
   }
+  if (!installed.some((b) => b.complete.length)) print(`no SAM 3 model installed yet: \`${cli} models pull sam3\` (no account needed)`);
   print('available: ' + CATALOGUE.map((b) => `${b.name} (${b.dtypes.join('/')}) — ${b.description}`).join('\n           '));
 }
 
@@ -70,7 +86,7 @@ export async function runVerify(name: string | undefined, settings: Settings, pr
       for (const p of problems) print(`${n}: ${p}`);
     }
   }
-  if (failed) throw new SamError('MODEL_CHECKSUM_MISMATCH', `${failed} model bundle(s) failed verification; \`sam3 models pull NAME\` after \`sam3 models rm NAME\` reinstalls`, {});
+  if (failed) throw new SamError('MODEL_CHECKSUM_MISMATCH', `${failed} model bundle(s) failed verification; \`${cliCommand()} models pull NAME\` after \`${cliCommand()} models rm NAME\` reinstalls`, {});
 }
 
 export async function runRemove(name: string, settings: Settings, print: (line: string) => void): Promise<void> {

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -212,7 +212,35 @@ describe('sam3 doctor and sam3 models list', () => {
     expect(doctor.stdout).toMatch(/onnxruntime 1\.\d+\.\d+; execution providers: cpu/);
     expect(doctor.stdout).toContain(`model dir   ${empty}`);
     const list = await promisify(execFile)(process.execPath, [...CLI, 'models', 'list'], { env });
-    expect(list.stdout).toMatch(/no models installed; run `sam3 models pull sam3`/);
+    expect(list.stdout).toMatch(/no SAM 3 model installed yet: `npx sam3 models pull sam3`/);
+    expect(list.stdout).toMatch(/^demo +built-in synthetic model +always available/m);
+    expect(doctor.stdout).toMatch(/models {6}none installed \(`npx sam3 models pull sam3`\)/);
+  });
+
+  it('models list: a pull cut short shows what it left on disk and the command that finishes it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sam3-partial-'));
+    await mkdir(join(dir, 'sam3-tracker', 'onnx'), { recursive: true });
+    const files = { 'onnx/vision_encoder_quantized.onnx': { bytes: 1024, sha256: 'x', verified: true, dtype: 'q8' } };
+    await writeFile(join(dir, 'sam3-tracker', 'manifest.json'), JSON.stringify({ name: 'sam3-tracker', label: 'SAM 3 tracker', files, complete: [] }));
+    await writeFile(join(dir, 'sam3-tracker', 'onnx', 'vision_encoder_quantized.onnx'), Buffer.alloc(1024));
+    await writeFile(join(dir, 'sam3-tracker', 'onnx', 'vision_encoder_quantized.onnx_data.part'), Buffer.alloc(3 * 1024 * 1024));
+    const env = { ...process.env, SAM3_MODEL_DIR: dir };
+    const list = await promisify(execFile)(process.execPath, [...CLI, 'models', 'list'], { env });
+    expect(list.stdout).toMatch(/sam3-tracker +SAM 3 tracker +incomplete pull, 3\.0 MiB on disk: run `npx sam3 models pull sam3-tracker --dtype q8` to finish it/);
+    expect(list.stdout).not.toMatch(/0\.0 MiB/);
+  });
+
+  it('models pull refuses an unknown name or dtype before drawing anything', async () => {
+    const env = { ...process.env, SAM3_MODEL_DIR: await mkdtemp(join(tmpdir(), 'sam3-pull-')) };
+    for (const args of [['nosuch'], ['sam3', '--dtype', 'fp8']]) {
+      const run = await promisify(execFile)(process.execPath, [...CLI, 'models', 'pull', ...args], { env }).then(
+        () => ({ code: 0, stdout: '', stderr: '' }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+      expect(run.code).not.toBe(0);
+      expect(run.stderr + run.stdout).toMatch(/MODEL_NOT_FOUND|INVALID_ARGUMENT/);
+      expect(run.stderr + run.stdout).not.toMatch(/total|MiB|pulling/);
+    }
   });
 });
 

@@ -1,11 +1,12 @@
 // The installed-model store: `pull` (parallel resumable downloads, checksums, a lock per bundle, the manifest written
 // last so a bundle is either complete or absent from `list`), `list`, `verify` (hashes + contract check), `rm`.
 import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SamError } from '../../domain/errors.js';
 import { loadModelBundle, type ModelDtype } from '../sam3/model-bundle.js';
-import { CATALOGUE, describeSource, sourceUrl, type CatalogueBundle } from './catalogue.js';
+import { CATALOGUE, describeSource, sourceUrl, type CatalogueBundle, type CatalogueFile } from './catalogue.js';
 import { downloadFile, hashFile, proxyDispatcher, type DownloadProgress, type ProxySettings } from './download-file.js';
+import { cliCommand } from '../../config/cli-command.js';
 
 export interface StoreOptions {
   /** Directory holding one folder per bundle. */
@@ -77,12 +78,19 @@ export async function readInstalled(dir: string): Promise<InstalledBundle | unde
   const text = await readFile(join(dir, MANIFEST), 'utf8').catch(() => undefined);
   if (!text) return undefined;
   const m = JSON.parse(text) as Partial<InstalledBundle>;
-  return { name: m.name ?? dir, label: m.label ?? m.name ?? dir, dir, files: m.files ?? {}, complete: m.complete ?? [] };
+  const name = m.name ?? basename(dir);
+  return { name, label: m.label ?? name, dir, files: m.files ?? {}, complete: m.complete ?? [] };
+}
+
+/** The catalogue bundle and its files for a name and dtype; refuses an unknown name or a dtype it is not published in. */
+export function planPull(name: string, dtype: string, catalogue: readonly CatalogueBundle[] = CATALOGUE): { bundle: CatalogueBundle; files: CatalogueFile[] } {
+  const bundle = findBundle(name, catalogue);
+  if (!bundle.dtypes.includes(dtype)) throw new SamError('INVALID_ARGUMENT', `Expected one of ${bundle.dtypes.join(', ')} for --dtype of ${name} but received ${JSON.stringify(dtype)}`, { field: 'dtype', received: dtype });
+  return { bundle, files: bundle.files(dtype) };
 }
 
 export async function pullBundle(name: string, dtype: string, options: StoreOptions, onFile?: (path: string) => DownloadProgress): Promise<InstalledBundle> {
-  const bundle = findBundle(name, options.catalogue);
-  if (!bundle.dtypes.includes(dtype)) throw new SamError('INVALID_ARGUMENT', `Expected one of ${bundle.dtypes.join(', ')} for --dtype of ${name} but received ${JSON.stringify(dtype)}`, { field: 'dtype', received: dtype });
+  const { bundle } = planPull(name, dtype, options.catalogue);
   const dir = join(options.root, name);
   return withLock(join(options.root, `${name}.lock`), async () => {
     const installed: InstalledBundle = (await readInstalled(dir)) ?? { name, label: bundle.label, dir, files: {}, complete: [] };
@@ -121,6 +129,13 @@ export async function pullBundle(name: string, dtype: string, options: StoreOpti
   });
 }
 
+/** Bytes a bundle directory holds on disk, unfinished `.part` downloads included. */
+export async function diskBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const sizes = await Promise.all(entries.filter((e) => e.isFile()).map((e) => stat(join(e.parentPath, e.name)).then((s) => s.size, () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
 export async function listBundles(root: string): Promise<InstalledBundle[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
   const found = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => readInstalled(join(root, e.name))));
@@ -136,10 +151,10 @@ export async function verifyBundle(dir: string): Promise<string[]> {
   const known = CATALOGUE.find((b) => b.name === installed.name);
   if (known) {
     const dtypes = new Set([...installed.complete, ...Object.values(installed.files).map((f) => f.dtype)]);
-    if (dtypes.size === 0) problems.push(`no graphs installed (an interrupted pull?); run \`sam3 models pull ${installed.name}\` again`);
+    if (dtypes.size === 0) problems.push(`no graphs installed (an interrupted pull?); run \`${cliCommand()} models pull ${installed.name}\` again`);
     for (const dtype of dtypes) {
       const missing = known.files(dtype).filter((f) => !installed.files[f.path]).map((f) => f.path);
-      if (missing.length) problems.push(`${dtype}: incomplete, missing ${missing.join(', ')}; run \`sam3 models pull ${installed.name} --dtype ${dtype}\` again`);
+      if (missing.length) problems.push(`${dtype}: incomplete, missing ${missing.join(', ')}; run \`${cliCommand()} models pull ${installed.name} --dtype ${dtype}\` again`);
     }
   } else if (Object.keys(installed.files).length === 0) {
     problems.push('no graphs installed');
