@@ -39,18 +39,33 @@ module.exports = {
       comment: 'http/ talks to the engine port and the jobs port, never to model/ or media/',
       severity: 'error',
       from: { path: '^src/http/' },
-      to: { path: ['^src/(model|media|masks)/', '^src/engine/(?!(engine|video-engine)\\.ts$)', '^src/jobs/(embedded|redis)/', '^src/redis/', '^node_modules/(onnxruntime-node|sharp)'] },
+      to: {
+        path: [
+          '^src/(model|media|masks)/',
+          '^src/engine/(?!(engine|video-engine)\\.ts$)',
+          '^src/jobs/(embedded|redis)/',
+          '^src/redis/',
+          '^node_modules/(onnxruntime-node|sharp)',
+        ],
+      },
     },
     {
       name: 'jobs-only-engine-port',
       comment: 'jobs/ runs work through the engine port; it never touches model/, media/, masks/ or the HTTP layer',
       severity: 'error',
       from: { path: '^src/jobs/' },
-      to: { path: ['^src/(model|media|masks|http|api|cli|config)/', '^src/engine/(?!(engine|video-engine)\\.ts$)', '^node_modules/(onnxruntime-node|sharp|fastify)'] },
+      to: {
+        path: [
+          '^src/(model|media|masks|http|api|cli|config)/',
+          '^src/engine/(?!(engine|video-engine)\\.ts$)',
+          '^node_modules/(onnxruntime-node|sharp|fastify)',
+        ],
+      },
     },
     {
       name: 'redis-is-infrastructure',
-      comment: 'redis/ holds connection handling only: it imports domain/ and the Redis client, nothing of the layers using it',
+      comment:
+        'redis/ holds connection handling only: it imports domain/ and the Redis client, nothing of the layers using it',
       severity: 'error',
       from: { path: '^src/redis/' },
       to: { path: '^src/(?!redis|domain)' },

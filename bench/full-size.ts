@@ -24,21 +24,53 @@ async function photo(seed: number): Promise<Uint8Array> {
       rgb[i + 2] = 128 + 100 * Math.sin((x + seed * 37) / 40) * Math.cos(y / 30);
     }
   }
-  return sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const engine = await LocalEngine.create({ modelDir: dir });
 const GRAPHS = ['pcs_vision_encoder', 'pcs_text_encoder', 'pcs_decoder', 'pvs_vision_encoder', 'pvs_decoder'];
-const scenarios: Array<{ name: string; request: (image: Uint8Array, run: number) => Parameters<LocalEngine['segment']>[0] }> = [
+const scenarios: Array<{
+  name: string;
+  request: (image: Uint8Array, run: number) => Parameters<LocalEngine['segment']>[0];
+}> = [
   // Random weights score every query alike: at most 4 instances per concept keeps the host's share realistic.
   // Each run a new text per concept (`person 12`), so the text encoder runs as for a prompt never seen before.
-  { name: '1 concept', request: (image, k) => ({ image, concepts: [{ text: `person ${k}` }], threshold: 0.2, maxDetections: 4, maskEncodings: ['rle'] }) },
-  { name: '5 concepts', request: (image, k) => ({ image, concepts: ['person', 'car', 'dog', 'tree', 'sky'].map((text) => ({ text: `${text} ${k}` })), threshold: 0.2, maxDetections: 4, maskEncodings: ['rle'] }) },
-  { name: '1 click (new image)', request: (image) => ({ image, objects: [{ points: [{ x: 960, y: 540, positive: true }] }], maskEncodings: ['rle'] }) },
+  {
+    name: '1 concept',
+    request: (image, k) => ({
+      image,
+      concepts: [{ text: `person ${k}` }],
+      threshold: 0.2,
+      maxDetections: 4,
+      maskEncodings: ['rle'],
+    }),
+  },
+  {
+    name: '5 concepts',
+    request: (image, k) => ({
+      image,
+      concepts: ['person', 'car', 'dog', 'tree', 'sky'].map((text) => ({ text: `${text} ${k}` })),
+      threshold: 0.2,
+      maxDetections: 4,
+      maskEncodings: ['rle'],
+    }),
+  },
+  {
+    name: '1 click (new image)',
+    request: (image) => ({
+      image,
+      objects: [{ points: [{ x: 960, y: 540, positive: true }] }],
+      maskEncodings: ['rle'],
+    }),
+  },
 ];
 
-console.log(`Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; ONNX Runtime CPU; SAM 3 graphs at full size, random weights; median of ${runs} after a warm-up.\n`);
+console.log(
+  `Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; ONNX Runtime CPU; SAM 3 graphs at full size, random weights; median of ${runs} after a warm-up.\n`,
+);
 console.log(`| request | instances | total ms | ${GRAPHS.join(' ms | ')} ms | host ms (total − graphs) |`);
 console.log(`|---|---|---|${GRAPHS.map(() => '---').join('|')}|---|`);
 let seed = 0;
@@ -56,7 +88,9 @@ for (const s of scenarios.filter((x) => (x.name.includes('concept') ? canConcept
   const m = (key: string): number => median(samples.map((t) => t[key] ?? 0));
   const graphs = GRAPHS.map(m);
   const total = m('total');
-  console.log(`| ${s.name} | ${m('instances')} | ${total.toFixed(0)} | ${graphs.map((g) => g.toFixed(0)).join(' | ')} | ${(total - graphs.reduce((a, b) => a + b, 0)).toFixed(0)} |`);
+  console.log(
+    `| ${s.name} | ${m('instances')} | ${total.toFixed(0)} | ${graphs.map((g) => g.toFixed(0)).join(' | ')} | ${(total - graphs.reduce((a, b) => a + b, 0)).toFixed(0)} |`,
+  );
 }
 // A second click on an image whose embedding is cached: the interactive path.
 if (!canObjects) {
@@ -68,9 +102,15 @@ await engine.segment({ image, objects: [{ points: [{ x: 100, y: 100, positive: t
 const clicks: Array<Record<string, number>> = [];
 for (let k = 0; k < runs; k++) {
   const started = performance.now();
-  const result = await engine.segment({ image, objects: [{ points: [{ x: 300 + k * 50, y: 400, positive: true }] }], maskEncodings: ['rle'] });
+  const result = await engine.segment({
+    image,
+    objects: [{ points: [{ x: 300 + k * 50, y: 400, positive: true }] }],
+    maskEncodings: ['rle'],
+  });
   clicks.push({ ...result.timings, total: performance.now() - started });
 }
 const cm = (key: string): number => median(clicks.map((t) => t[key] ?? 0));
-console.log(`| click on a cached image | 1 | ${cm('total').toFixed(0)} | ${GRAPHS.map((g) => cm(g).toFixed(0)).join(' | ')} | ${(cm('total') - GRAPHS.reduce((a, g) => a + cm(g), 0)).toFixed(0)} |`);
+console.log(
+  `| click on a cached image | 1 | ${cm('total').toFixed(0)} | ${GRAPHS.map((g) => cm(g).toFixed(0)).join(' | ')} | ${(cm('total') - GRAPHS.reduce((a, g) => a + cm(g), 0)).toFixed(0)} |`,
+);
 await engine.close();

@@ -141,7 +141,8 @@ class PoolRecorder {
     const first = this.ends.length;
     let start = 0;
     for (let i = 1; i <= data.length; i++) {
-      if (i < data.length && (data[i] === data[start] || (data[i] !== data[i] && data[start] !== data[start]))) continue;
+      if (i < data.length && (data[i] === data[start] || (data[i] !== data[i] && data[start] !== data[start])))
+        continue;
       this.values.push(data[start]!);
       this.ends.push(i);
       start = i;
@@ -182,7 +183,11 @@ export class GraphReplay {
       }
       this.recordMs += performance.now() - started;
     };
-    GraphSession.prototype.run = async function (this: GraphSession, feeds: Feeds, outputs?: readonly string[]): Promise<Fetches> {
+    GraphSession.prototype.run = async function (
+      this: GraphSession,
+      feeds: Feeds,
+      outputs?: readonly string[],
+    ): Promise<Fetches> {
       const out = await original.call(this, feeds, outputs);
       keep(this.label, out);
       return out;
@@ -213,18 +218,27 @@ export class GraphReplay {
     const poolOf = new Map(pools);
     const next = new Map<string, number>();
     const shared = new Map<OutputKind, { data: Values; holds: TensorRuns }>();
-    GraphSession.prototype.run = async function (this: GraphSession, _feeds: Feeds, outputs?: readonly string[]): Promise<Fetches> {
+    GraphSession.prototype.run = async function (
+      this: GraphSession,
+      _feeds: Feeds,
+      outputs?: readonly string[],
+    ): Promise<Fetches> {
       const n = next.get(this.label) ?? 0;
       next.set(this.label, n + 1);
       const tape = tapeOf.get(this.label);
-      if (!tape || n >= tape.callStarts.length) throw new Error(`graph-replay: ${this.label} was called more often than when recorded (call ${n + 1})`);
+      if (!tape || n >= tape.callStarts.length)
+        throw new Error(`graph-replay: ${this.label} was called more often than when recorded (call ${n + 1})`);
       const out: Fetches = {};
       let at = tape.callStarts[n]!;
       const count = tape.calls[at++]!;
       for (let i = 0; i < count; i++, at += 3) {
         const kind = tape.kinds[tape.calls[at]!]!;
         if (outputs && !outputs.includes(kind.name)) continue;
-        const runs: TensorRuns = { pool: poolOf.get(kind.type)!, first: tape.calls[at + 1]!, count: tape.calls[at + 2]! };
+        const runs: TensorRuns = {
+          pool: poolOf.get(kind.type)!,
+          first: tape.calls[at + 1]!,
+          count: tape.calls[at + 2]!,
+        };
         let data: Values;
         const buffer = shared.get(kind);
         if (buffer && buffer.data.length === kind.length) {

@@ -22,25 +22,65 @@ const engine = await LocalEngine.create({ modelDir });
 const dir = mkdtempSync(join(tmpdir(), 'sam3-bench-jobs-'));
 const store = new SqliteJobStore(join(dir, 'jobs.db'));
 const files = new DirFileStore(join(dir, 'files'));
-const queue = new EmbeddedJobQueue({ store, files, processors: { image: imageJobProcessor(engine) }, retentionMs: 3_600_000 });
+const queue = new EmbeddedJobQueue({
+  store,
+  files,
+  processors: { image: imageJobProcessor(engine) },
+  retentionMs: 3_600_000,
+});
 queue.start();
-const jobs = { queue, uploads: new SqliteUploadStore(store.db, files, 3_600_000), files, signer: new UrlSigner('bench'), publicUrl: '', syncTimeoutMs: 60_000, maxUploadBytes: 1 << 26, webhookSecret: () => 'whsec_bench' };
-const app = await buildApp({ engine, jobs, limits: { maxBodyBytes: 100 * 1024 * 1024, maxImageBytes: 50 * 1024 * 1024, maxPrompts: 16, requestTimeoutMs: 60_000 }, version: 'bench' });
+const jobs = {
+  queue,
+  uploads: new SqliteUploadStore(store.db, files, 3_600_000),
+  files,
+  signer: new UrlSigner('bench'),
+  publicUrl: '',
+  syncTimeoutMs: 60_000,
+  maxUploadBytes: 1 << 26,
+  webhookSecret: () => 'whsec_bench',
+};
+const app = await buildApp({
+  engine,
+  jobs,
+  limits: {
+    maxBodyBytes: 100 * 1024 * 1024,
+    maxImageBytes: 50 * 1024 * 1024,
+    maxPrompts: 16,
+    requestTimeoutMs: 60_000,
+  },
+  version: 'bench',
+});
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 const client = new Sam3Client(url);
 const runs = 31;
 const rows: string[] = [];
-const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ data: { id: string; status: string } }>);
+const post = (path: string, body: unknown) =>
+  fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then((r) => r.json() as Promise<{ data: { id: string; status: string } }>);
 
-for (const [w, h] of [[640, 480], [1920, 1080]] as const) {
+for (const [w, h] of [
+  [640, 480],
+  [1920, 1080],
+] as const) {
   const { b64 } = await twoRectScene(w, h);
   const body = { image: `data:image/png;base64,${b64}`, prompt: 'red', apply_mask: false };
-  const sync = await medianMsAsync(() => client.segment({ image: { base64: b64 }, prompts: [{ type: 'concept', text: 'red' }] }), runs);
-  const jobSync = await medianMsAsync(() => post('/api/v3/wavespeed-ai/sam3-image-rle', { ...body, enable_sync_mode: true }), runs);
+  const sync = await medianMsAsync(
+    () => client.segment({ image: { base64: b64 }, prompts: [{ type: 'concept', text: 'red' }] }),
+    runs,
+  );
+  const jobSync = await medianMsAsync(
+    () => post('/api/v3/wavespeed-ai/sam3-image-rle', { ...body, enable_sync_mode: true }),
+    runs,
+  );
   const jobPoll = await medianMsAsync(async () => {
     const { data } = await post('/api/v3/wavespeed-ai/sam3-image-rle', body);
     for (;;) {
-      const r = (await (await fetch(`${url}/api/v3/predictions/${data.id}/result`)).json()) as { data: { status: string } };
+      const r = (await (await fetch(`${url}/api/v3/predictions/${data.id}/result`)).json()) as {
+        data: { status: string };
+      };
       if (r.data.status === 'completed' || r.data.status === 'failed') return r;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -54,7 +94,11 @@ store.close();
 await engine.close();
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}; demo model, CPU; median of ${runs} after warm-up.\n`);
-console.log('| image | POST /v1/segment ms | sam3-image-rle sync mode ms | ratio | added ms | submit + poll (5 ms) ms | ratio | added ms |');
+console.log(
+  `Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}; demo model, CPU; median of ${runs} after warm-up.\n`,
+);
+console.log(
+  '| image | POST /v1/segment ms | sam3-image-rle sync mode ms | ratio | added ms | submit + poll (5 ms) ms | ratio | added ms |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);

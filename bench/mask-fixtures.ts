@@ -10,7 +10,8 @@ export function benchMask(kind: MaskKind, width: number, height: number): Binary
     const cy = height * 0.5;
     const rx = width * 0.28;
     const ry = height * 0.3;
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1) data[y * width + x] = 1;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) if (((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1) data[y * width + x] = 1;
   } else if (kind === 'many-blobs') {
     const step = Math.round(width / 40);
     const r = step / 3;

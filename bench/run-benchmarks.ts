@@ -43,11 +43,17 @@ for (const [w, h, runs] of sizes) {
   }
 }
 
-let peers: { peers: Record<string, string>; results: Record<string, Record<string, number>> } = { peers: {}, results: {} };
+let peers: { peers: Record<string, string>; results: Record<string, Record<string, number>> } = {
+  peers: {},
+  results: {},
+};
 let peerNote = '';
 for (const python of ['/usr/bin/python3', 'python3']) {
   try {
-    const out = execFileSync(python, [join(import.meta.dirname, 'peers.py'), JSON.stringify({ cases })], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(python, [join(import.meta.dirname, 'peers.py'), JSON.stringify({ cases })], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const parsed = JSON.parse(out) as typeof peers;
     if (Object.keys(parsed.peers).length > Object.keys(peers.peers).length) peers = parsed;
   } catch (e) {
@@ -56,11 +62,18 @@ for (const python of ['/usr/bin/python3', 'python3']) {
 }
 
 const fmt = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(2));
-const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
-console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}; peers: ${JSON.stringify(peers.peers)}`);
-if (!peers.peers.pycocotools) console.log('pycocotools: not installed here (not packaged in Debian; PyPI unreachable) — RLE peer columns skipped.');
-if (!peers.peers.opencv) console.log(`OpenCV: not installed (${peerNote || 'python3-opencv missing'}) — contour peer columns skipped.`);
-console.log('\n| mask | RLE chars | encode ms | pycocotools encode (C-order) ms | ratio | decode ms | pycocotools decode (→C) ms | ratio | outer polygons ms | cv2 EXTERNAL ms | ratio | polygons+holes ms | cv2 CCOMP ms | ratio |');
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`;
+console.log(
+  `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}; peers: ${JSON.stringify(peers.peers)}`,
+);
+if (!peers.peers.pycocotools)
+  console.log('pycocotools: not installed here (not packaged in Debian; PyPI unreachable) — RLE peer columns skipped.');
+if (!peers.peers.opencv)
+  console.log(`OpenCV: not installed (${peerNote || 'python3-opencv missing'}) — contour peer columns skipped.`);
+console.log(
+  '\n| mask | RLE chars | encode ms | pycocotools encode (C-order) ms | ratio | decode ms | pycocotools decode (→C) ms | ratio | outer polygons ms | cv2 EXTERNAL ms | ratio | polygons+holes ms | cv2 CCOMP ms | ratio |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const c of cases) {
   const o = ours[c.name]!;

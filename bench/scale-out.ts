@@ -9,7 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { freePort, startServer, startWorker, type RunningServer, type RunningWorker } from '../test/helpers/spawn-server.js';
+import {
+  freePort,
+  startServer,
+  startWorker,
+  type RunningServer,
+  type RunningWorker,
+} from '../test/helpers/spawn-server.js';
 import { medianMsAsync } from './median.js';
 import { twoRectScene } from './two-rect-scene.js';
 
@@ -18,24 +24,48 @@ const burst = Number(process.argv[process.argv.indexOf('--jobs') + 1]) || 40;
 let redisUrl = process.env.REDIS_URL;
 if (!redisUrl) {
   const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   process.on('exit', () => redis.kill());
   await new Promise((r) => setTimeout(r, 300));
   redisUrl = `redis://127.0.0.1:${port}/0`;
 }
 const dir = mkdtempSync(join(tmpdir(), 'sam3-bench-scaleout-'));
 const { b64 } = await twoRectScene(640, 480);
-const env = { SAM3_THREADS: THREADS, SAM3_JOB_CONCURRENCY: '1', SAM3_CONCURRENCY: '1', SAM3_LOG_LEVEL: 'warn', SAM3_MAX_QUEUED: '256' };
+const env = {
+  SAM3_THREADS: THREADS,
+  SAM3_JOB_CONCURRENCY: '1',
+  SAM3_CONCURRENCY: '1',
+  SAM3_LOG_LEVEL: 'warn',
+  SAM3_MAX_QUEUED: '256',
+};
 const post = (base: string, path: string, body: unknown): Promise<{ data: { id: string; status: string } }> =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then(async (r) => {
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${await r.text()}`);
     return r.json() as Promise<{ data: { id: string; status: string } }>;
   });
-const segment = (base: string, body: Record<string, unknown>) => post(base, '/v1/segment', { prompts: [{ type: 'concept', text: 'red' }], ...body });
-const job = (base: string, sync: boolean) => post(base, '/api/v3/wavespeed-ai/sam3-image-rle', { image: `data:image/png;base64,${b64}`, prompt: 'red', apply_mask: false, enable_sync_mode: sync });
+const segment = (base: string, body: Record<string, unknown>) =>
+  post(base, '/v1/segment', { prompts: [{ type: 'concept', text: 'red' }], ...body });
+const job = (base: string, sync: boolean) =>
+  post(base, '/api/v3/wavespeed-ai/sam3-image-rle', {
+    image: `data:image/png;base64,${b64}`,
+    prompt: 'red',
+    apply_mask: false,
+    enable_sync_mode: sync,
+  });
 
 async function latencies(base: string): Promise<{ sync: number; job: number }> {
-  return { sync: await medianMsAsync(() => segment(base, { image: { base64: b64 } }), 31), job: await medianMsAsync(() => job(base, true), 31) };
+  return {
+    sync: await medianMsAsync(() => segment(base, { image: { base64: b64 } }), 31),
+    job: await medianMsAsync(() => job(base, true), 31),
+  };
 }
 
 async function throughput(base: string): Promise<number> {
@@ -80,8 +110,24 @@ await post(api.url, '/v1/embed', { image: { base64: b64 }, image_id: imageId });
 const byId = await medianMsAsync(() => segment(api.url, { image_id: imageId }), 31);
 const byImage = await medianMsAsync(() => segment(api.url, { image: { base64: b64 } }), 31);
 let variant = 0;
-const fresh = await Promise.all(Array.from({ length: 40 }, (_, i) => sharp(Buffer.from(b64, 'base64')).composite([{ input: { create: { width: 1, height: 1, channels: 3, background: { r: i * 5, g: 7, b: 9 } } }, left: i, top: 0 }]).png().toBuffer()));
-const byFresh = await medianMsAsync(() => segment(api.url, { image: { base64: fresh[variant++ % fresh.length]!.toString('base64') } }), 31);
+const fresh = await Promise.all(
+  Array.from({ length: 40 }, (_, i) =>
+    sharp(Buffer.from(b64, 'base64'))
+      .composite([
+        {
+          input: { create: { width: 1, height: 1, channels: 3, background: { r: i * 5, g: 7, b: 9 } } },
+          left: i,
+          top: 0,
+        },
+      ])
+      .png()
+      .toBuffer(),
+  ),
+);
+const byFresh = await medianMsAsync(
+  () => segment(api.url, { image: { base64: fresh[variant++ % fresh.length]!.toString('base64') } }),
+  31,
+);
 await api.stop();
 for (const w of workers) w.child.kill('SIGTERM');
 await Promise.all(workers.map((w) => w.exited));

@@ -45,25 +45,51 @@ const shapes = [
   linear(COLORS.green, 200, 120, [40, 560], [1000, 560], 0, frames - 1, frames),
 ];
 const encodeStarted = performance.now();
-const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 1280, height: 720, fps, frames, shapes, preset: 'ultrafast', crf: 18, keepTruth: false });
+const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), {
+  width: 1280,
+  height: 720,
+  fps,
+  frames,
+  shapes,
+  preset: 'ultrafast',
+  crf: 18,
+  keepTruth: false,
+});
 const encodeS = (performance.now() - encodeStarted) / 1000;
 
 const GRAPH_STAGE = /encoder|decoder|attention/;
-const graphMs = (s: VideoSummary): number => Object.entries(s.timingsMs).filter(([k]) => GRAPH_STAGE.test(k)).reduce((n, [, v]) => n + v, 0);
-const stages = (s: VideoSummary): string => Object.entries(s.timingsMs).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
+const graphMs = (s: VideoSummary): number =>
+  Object.entries(s.timingsMs)
+    .filter(([k]) => GRAPH_STAGE.test(k))
+    .reduce((n, [, v]) => n + v, 0);
+const stages = (s: VideoSummary): string =>
+  Object.entries(s.timingsMs)
+    .map(([k, v]) => `${k} ${Math.round(v)}`)
+    .join(', ');
 
 async function pass(memoryTracker: boolean, documentPath: string): Promise<{ summary: VideoSummary; wallMs: number }> {
   const engine = await LocalEngine.create({ modelDir: await demoBundle(1008, { memoryTracker }) });
   try {
     const started = performance.now();
-    const summary = await engine.segmentVideo({ video: video.path, concepts: ['red', 'blue', 'green'], objects: [], documentPath, ...(sampleFps ? { sampleFps } : {}) }, { frame: () => undefined });
+    const summary = await engine.segmentVideo(
+      {
+        video: video.path,
+        concepts: ['red', 'blue', 'green'],
+        objects: [],
+        documentPath,
+        ...(sampleFps ? { sampleFps } : {}),
+      },
+      { frame: () => undefined },
+    );
     return { summary, wallMs: performance.now() - started };
   } finally {
     await engine.close();
   }
 }
 
-console.log(`### Video pipeline, 1280×720, ${seconds} s at ${fps} fps${sampleFps ? `, processed at ${sampleFps} fps` : ''}, demo model at 1008, 3 concepts (${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; SAM3_GC_CONCURRENT_MARKING=${gcSetting})\n`);
+console.log(
+  `### Video pipeline, 1280×720, ${seconds} s at ${fps} fps${sampleFps ? `, processed at ${sampleFps} fps` : ''}, demo model at 1008, 3 concepts (${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; SAM3_GC_CONCURRENT_MARKING=${gcSetting})\n`,
+);
 let failed = false;
 for (const mode of modes) {
   const memoryTracker = mode === 'memory';
@@ -78,12 +104,19 @@ for (const mode of modes) {
   console.log('| measure | value |\n|---|---:|');
   console.log(`| frames processed | ${n} |`);
   console.log(`| objects | ${real.summary.objects.map((o) => `${o.id} ${o.label}`).join(', ')} |`);
-  console.log(`| pass 1 (real graphs): wall | ${(realWallMs / 1000).toFixed(1)} s (${(n / (realWallMs / 1000)).toFixed(1)} fps) |`);
+  console.log(
+    `| pass 1 (real graphs): wall | ${(realWallMs / 1000).toFixed(1)} s (${(n / (realWallMs / 1000)).toFixed(1)} fps) |`,
+  );
   console.log(`| pass 1: in the graphs | ${(realGraphMs / 1000).toFixed(1)} s |`);
-  console.log(`| pass 1: everything else (wall − graphs) | ${((realWallMs - realGraphMs) / 1000).toFixed(1)} s → ${(n / ((realWallMs - realGraphMs) / 1000)).toFixed(1)} fps |`);
+  console.log(
+    `| pass 1: everything else (wall − graphs) | ${((realWallMs - realGraphMs) / 1000).toFixed(1)} s → ${(n / ((realWallMs - realGraphMs) / 1000)).toFixed(1)} fps |`,
+  );
   console.log(`| pass 1: peak RSS of the process so far | ${peakRssMb.toFixed(0)} MB |`);
   if (replayPass) {
-    const runs: Record<'product' | 'peer', Array<{ hostMs: number; answerMs: number; stages: string }>> = { product: [], peer: [] };
+    const runs: Record<'product' | 'peer', Array<{ hostMs: number; answerMs: number; stages: string }>> = {
+      product: [],
+      peer: [],
+    };
     for (let k = 0; k < 2 * replays; k++) {
       const which = k % 2 === 0 ? 'product' : 'peer';
       applyGcTuning((which === 'product') === productGc ? 'on' : 'off');
@@ -105,8 +138,13 @@ for (const mode of modes) {
       const list = runs[which];
       const marking = markingName(which === 'product' ? productGc : !productGc);
       const best = median(list.map((r) => r.hostMs));
-      const label = which === 'product' ? `**non-model pipeline**, ${marking} (as \`sam3\` runs here)` : `non-model pipeline, ${marking} (peer)`;
-      console.log(`| ${label}: replays (wall − replay answers) | ${list.map((r) => `${(r.hostMs / 1000).toFixed(2)} s → ${fpsOf(r.hostMs).toFixed(1)} fps`).join('; ')} |`);
+      const label =
+        which === 'product'
+          ? `**non-model pipeline**, ${marking} (as \`sam3\` runs here)`
+          : `non-model pipeline, ${marking} (peer)`;
+      console.log(
+        `| ${label}: replays (wall − replay answers) | ${list.map((r) => `${(r.hostMs / 1000).toFixed(2)} s → ${fpsOf(r.hostMs).toFixed(1)} fps`).join('; ')} |`,
+      );
       console.log(`| ${label}: median | **${fpsOf(best).toFixed(1)} fps** (${(best / n).toFixed(1)} ms/frame) |`);
     }
     console.log(`| replays' RLE documents identical to pass 1 | ${failed ? '**NO**' : 'yes, all'} |`);

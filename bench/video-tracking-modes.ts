@@ -16,17 +16,30 @@ const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), {
   fps: 10,
   frames: FRAMES,
   keepTruth: false,
-  shapes: [linear(COLORS.red, 40, 36, [4, 20], [148, 40], 0, FRAMES - 1, FRAMES), linear(COLORS.blue, 40, 36, [148, 60], [4, 50], 0, FRAMES - 1, FRAMES)],
+  shapes: [
+    linear(COLORS.red, 40, 36, [4, 20], [148, 40], 0, FRAMES - 1, FRAMES),
+    linear(COLORS.blue, 40, 36, [148, 60], [4, 50], 0, FRAMES - 1, FRAMES),
+  ],
 });
 const rows: string[] = [];
 for (const memoryTracker of [true, false]) {
   const engine = await LocalEngine.create({ modelDir: await demoBundle(1008, { memoryTracker }) });
-  await engine.segmentVideo({ video: video.path, concepts: ['red', 'blue'], objects: [], maxFrames: 3 }, { frame() {} }); // warm-up
+  await engine.segmentVideo(
+    { video: video.path, concepts: ['red', 'blue'], objects: [], maxFrames: 3 },
+    { frame() {} },
+  ); // warm-up
   const started = performance.now();
-  const summary = await engine.segmentVideo({ video: video.path, concepts: ['red', 'blue'], objects: [] }, { frame() {} });
+  const summary = await engine.segmentVideo(
+    { video: video.path, concepts: ['red', 'blue'], objects: [] },
+    { frame() {} },
+  );
   const ms = performance.now() - started;
-  const stages = Object.entries(summary.timingsMs).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
-  rows.push(`${summary.mode}: ${FRAMES} frames, 2 objects in ${Math.round(ms)} ms (${(FRAMES / (ms / 1000)).toFixed(1)} fps); stages ms: ${stages}`);
+  const stages = Object.entries(summary.timingsMs)
+    .map(([k, v]) => `${k} ${Math.round(v)}`)
+    .join(', ');
+  rows.push(
+    `${summary.mode}: ${FRAMES} frames, 2 objects in ${Math.round(ms)} ms (${(FRAMES / (ms / 1000)).toFixed(1)} fps); stages ms: ${stages}`,
+  );
   await engine.close();
 }
 console.log(rows.join('\n'));

@@ -4,7 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const INPUTS = ['src', 'playground', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts'];
+const INPUTS = [
+  'src',
+  'playground',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'vite.config.ts',
+];
 const STAMP = join('dist', '.build-stamp');
 const OUTPUTS = [join('dist', 'cli', 'main.js'), join('dist', 'playground', 'index.html')];
 
@@ -31,6 +39,8 @@ const changed = Math.max(...INPUTS.map(newest));
 if (built >= changed) process.exit(0);
 console.error(built < 0 ? 'building (first start)…' : 'sources changed since the last build: rebuilding…');
 const started = Date.now();
-const run = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+const run = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], {
+  stdio: 'inherit',
+});
 if (run.status !== 0) process.exit(run.status ?? 1);
 console.error(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

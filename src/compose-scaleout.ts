@@ -41,16 +41,45 @@ export async function startApiNode(settings: Settings, logger: Logger, metrics: 
   const files = new DirFileStore(filesDirOf(settings));
   const engine = new QueuedEngine({ url, prefix, callTimeoutMs: settings.requestTimeoutMs, onError });
   // Other nodes may be writing to the shared volume: only temporary files an hour old are surely abandoned.
-  const queue = new BullMqJobQueue({ url, prefix, files, kinds: ['image', 'video'], retentionMs, onError, onSweep: () => files.sweepPartials(60 * 60_000) });
+  const queue = new BullMqJobQueue({
+    url,
+    prefix,
+    files,
+    kinds: ['image', 'video'],
+    retentionMs,
+    onError,
+    onSweep: () => files.sweepPartials(60 * 60_000),
+  });
   const uploads = new RedisUploadStore(queue.connection, prefix, files, retentionMs);
   const secrets = await waitForSecrets(queue, prefix, logger);
   const signer = new UrlSigner(secrets.linkSecret);
   // Every node hears every settle: with several API nodes, each counts the deployment's jobs (do not sum them).
-  const dispatcher = startWebhooks(settings, queue, { outbox: new RedisWebhookOutbox(queue.connection, queue.store), getRecord: (id) => queue.store.get(id), signer, webhookSecret: () => secrets.webhookSecret, pollIntervalMs: 1_000 }, metrics, logger);
+  const dispatcher = startWebhooks(
+    settings,
+    queue,
+    {
+      outbox: new RedisWebhookOutbox(queue.connection, queue.store),
+      getRecord: (id) => queue.store.get(id),
+      signer,
+      webhookSecret: () => secrets.webhookSecret,
+      pollIntervalMs: 1_000,
+    },
+    metrics,
+    logger,
+  );
   dispatcher.kick();
   return {
     engine,
-    deps: { queue, uploads, files, signer, publicUrl: settings.publicUrl, syncTimeoutMs: settings.syncTimeoutMs, maxUploadBytes: settings.maxUploadBytes, webhookSecret: () => secrets.webhookSecret },
+    deps: {
+      queue,
+      uploads,
+      files,
+      signer,
+      publicUrl: settings.publicUrl,
+      syncTimeoutMs: settings.syncTimeoutMs,
+      maxUploadBytes: settings.maxUploadBytes,
+      webhookSecret: () => secrets.webhookSecret,
+    },
     async close() {
       dispatcher.close();
       await queue.close();
@@ -83,7 +112,10 @@ export function startWorker(settings: Settings, engine: SegmentationEngine, logg
   const prefix = settings.queuePrefix;
   const onError = (message: string, err: unknown): void => logger.error({ err }, message);
   const kinds = settings.kinds;
-  const processors = { ...(kinds.includes('image') ? { image: imageJobProcessor(engine) } : {}), ...(kinds.includes('video') ? { video: videoJobProcessor(engine) } : {}) };
+  const processors = {
+    ...(kinds.includes('image') ? { image: imageJobProcessor(engine) } : {}),
+    ...(kinds.includes('video') ? { video: videoJobProcessor(engine) } : {}),
+  };
   const jobs = new BullMqJobWorker({
     url,
     prefix,
@@ -94,9 +126,23 @@ export function startWorker(settings: Settings, engine: SegmentationEngine, logg
     retentionMs: settings.retentionHours * 3_600_000,
     lockDurationMs: settings.queueLockMs,
     onError,
-    onRun: (e) => logger.info({ job: e.id, kind: e.kind, attempt: e.attempt, ...(e.outcome ? { outcome: e.outcome } : {}) }, e.outcome ? 'job ended' : 'job started'),
+    onRun: (e) =>
+      logger.info(
+        { job: e.id, kind: e.kind, attempt: e.attempt, ...(e.outcome ? { outcome: e.outcome } : {}) },
+        e.outcome ? 'job ended' : 'job started',
+      ),
   });
-  const rpc = kinds.includes('image') ? new EngineRpcWorker({ url, prefix, engine, concurrency: settings.concurrency + settings.maxQueued, kinds, closeGraceMs: settings.shutdownGraceMs, onError }) : undefined;
+  const rpc = kinds.includes('image')
+    ? new EngineRpcWorker({
+        url,
+        prefix,
+        engine,
+        concurrency: settings.concurrency + settings.maxQueued,
+        kinds,
+        closeGraceMs: settings.shutdownGraceMs,
+        onError,
+      })
+    : undefined;
   return {
     id: rpc?.id ?? 'jobs-only',
     async close(graceMs: number) {

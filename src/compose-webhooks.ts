@@ -20,14 +20,33 @@ export interface WebhookWiring {
 }
 
 /** Starts delivery and counts finished jobs: the dispatcher is kicked whenever `queue` reports a settled job. */
-export function startWebhooks(settings: Settings, queue: JobQueue, wiring: WebhookWiring, metrics: ServerMetrics, logger: Logger): WebhookDispatcher {
+export function startWebhooks(
+  settings: Settings,
+  queue: JobQueue,
+  wiring: WebhookWiring,
+  metrics: ServerMetrics,
+  logger: Logger,
+): WebhookDispatcher {
   const fallbackBase = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`;
   const dispatcher = new WebhookDispatcher({
     outbox: wiring.outbox,
     getRecord: wiring.getRecord,
-    renderers: new Map([['wavespeed', (record: JobRecord) => webhookBody(record, { base: settings.publicUrl || record.baseUrl || fallbackBase, signer: wiring.signer })]]),
+    renderers: new Map([
+      [
+        'wavespeed',
+        (record: JobRecord) =>
+          webhookBody(record, { base: settings.publicUrl || record.baseUrl || fallbackBase, signer: wiring.signer }),
+      ],
+    ]),
     secret: wiring.webhookSecret,
-    send: (url, body, headers, signal) => postWebhook(url, body, headers, { allowNetworks: settings.urlAllowNetworks, timeoutMs: settings.webhookTimeoutMs }, signal),
+    send: (url, body, headers, signal) =>
+      postWebhook(
+        url,
+        body,
+        headers,
+        { allowNetworks: settings.urlAllowNetworks, timeoutMs: settings.webhookTimeoutMs },
+        signal,
+      ),
     ...(wiring.pollIntervalMs ? { pollIntervalMs: wiring.pollIntervalMs } : {}),
     onOutboxError: (err) => logger.warn({ err }, 'webhook outbox unavailable'),
     onDelivery: (e) => {
@@ -37,7 +56,12 @@ export function startWebhooks(settings: Settings, queue: JobQueue, wiring: Webho
     },
   });
   queue.onSettled((record) => {
-    metrics.jobFinished(record.kind, record.status, record.error?.code ?? '', ((record.finishedAtMs ?? Date.now()) - record.createdAtMs) / 1000);
+    metrics.jobFinished(
+      record.kind,
+      record.status,
+      record.error?.code ?? '',
+      ((record.finishedAtMs ?? Date.now()) - record.createdAtMs) / 1000,
+    );
     dispatcher.kick();
   });
   return dispatcher;

@@ -51,22 +51,40 @@ export interface EngineSettings {
  * "demo" resolves to the generated bundle under the cache dir (built on first use); a catalogue name to its installed
  * bundle under the model dir (or an error naming the pull command); anything else is a path.
  */
-export async function resolveModelDir(model: string, cacheDir: string, modelDir = join(cacheDir, 'models')): Promise<string> {
+export async function resolveModelDir(
+  model: string,
+  cacheDir: string,
+  modelDir = join(cacheDir, 'models'),
+): Promise<string> {
   if (model === 'demo') return writeDemoBundle(join(cacheDir, 'models', 'demo'));
   if (CATALOGUE.some((b) => b.name === model)) {
     const installed = await readInstalled(join(modelDir, model));
     if (!installed?.complete.length) {
-      throw new SamError('MODEL_NOT_FOUND', `The model ${model} is not installed in ${modelDir}: run \`${cliCommand()} models pull ${model}\` (or \`${cliCommand()} serve --pull\`), or use --model demo to try the server without weights`, { field: 'model', received: model });
+      throw new SamError(
+        'MODEL_NOT_FOUND',
+        `The model ${model} is not installed in ${modelDir}: run \`${cliCommand()} models pull ${model}\` (or \`${cliCommand()} serve --pull\`), or use --model demo to try the server without weights`,
+        { field: 'model', received: model },
+      );
     }
     return installed.dir;
   }
   return model;
 }
 
-export async function createLocalEngine(s: EngineSettings, extra: Partial<LocalEngineOptions> = {}): Promise<LocalEngine> {
+export async function createLocalEngine(
+  s: EngineSettings,
+  extra: Partial<LocalEngineOptions> = {},
+): Promise<LocalEngine> {
   configureFfmpeg({ ffmpeg: s.ffmpegPath ?? '', ffprobe: s.ffprobePath ?? '' });
   const modelDir = await resolveModelDir(s.model, s.cacheDir, s.modelDir);
-  return LocalEngine.create({ ...extra, modelDir, device: s.device, dtype: s.dtype, intraOpThreads: s.threads, ...(s.onWarning ? { onWarning: s.onWarning } : {}) });
+  return LocalEngine.create({
+    ...extra,
+    modelDir,
+    device: s.device,
+    dtype: s.dtype,
+    intraOpThreads: s.threads,
+    ...(s.onWarning ? { onWarning: s.onWarning } : {}),
+  });
 }
 
 /** Where and how model bundles are downloaded, from settings (hub endpoint, token, proxies). */
@@ -81,12 +99,18 @@ export const storeOptions = (s: Settings, dir?: string): StoreOptions => ({
  * `serve --pull`: downloads the catalogue bundle named by the model setting when its dtype is not installed, logging
  * progress (and exposing it to /readyz through `onProgress`). Other models (demo, paths) need no download.
  */
-export async function pullIfMissing(settings: Settings, log: (message: string) => void, onProgress?: (s: PullSnapshot) => void): Promise<void> {
+export async function pullIfMissing(
+  settings: Settings,
+  log: (message: string) => void,
+  onProgress?: (s: PullSnapshot) => void,
+): Promise<void> {
   const name = settings.model;
   if (!CATALOGUE.some((b) => b.name === name)) return;
   const installed = await readInstalled(join(settings.modelDir, name));
   if (installed?.complete.includes(settings.dtype)) return;
-  log(`model ${name} (${settings.dtype}) is not installed: pulling it into ${settings.modelDir} (SAM3_AUTO_PULL / --pull)`);
+  log(
+    `model ${name} (${settings.dtype}) is not installed: pulling it into ${settings.modelDir} (SAM3_AUTO_PULL / --pull)`,
+  );
   let lastLogMs = 0;
   const progress = new PullProgress((s) => {
     onProgress?.(s);
@@ -98,8 +122,16 @@ export async function pullIfMissing(settings: Settings, log: (message: string) =
   try {
     await pullBundle(name, settings.dtype, storeOptions(settings), () => progress.file());
   } catch (error) {
-    const e = error instanceof SamError ? error : new SamError('MODEL_DOWNLOAD_FAILED', (error as Error).message, {}, { cause: error });
-    throw new SamError(e.code, `Could not pull the model ${name}: ${e.message}. Run \`${cliCommand()} models pull ${name} --dtype ${settings.dtype}\` when online (it resumes), or start with --model demo to try the server without weights`, e.details, { cause: error });
+    const e =
+      error instanceof SamError
+        ? error
+        : new SamError('MODEL_DOWNLOAD_FAILED', (error as Error).message, {}, { cause: error });
+    throw new SamError(
+      e.code,
+      `Could not pull the model ${name}: ${e.message}. Run \`${cliCommand()} models pull ${name} --dtype ${settings.dtype}\` when online (it resumes), or start with --model demo to try the server without weights`,
+      e.details,
+      { cause: error },
+    );
   }
   log(`pulled ${name}: ${describePull(progress.snapshot())}`);
 }
@@ -115,22 +147,54 @@ export interface Server {
 }
 
 /** The local engine of this process, as settings describe it (shared by `serve` and `sam3 worker`). */
-export function loadLocalEngine(settings: Settings, logger: Logger, metrics?: ServerMetrics, pulled: Promise<void> = Promise.resolve()): Promise<LocalEngine> {
-  return pulled.then(() => createLocalEngine(
-    { model: settings.model, device: settings.device, dtype: settings.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, onWarning: (m) => logger.warn(m) },
-    {
-      imageLimits: { maxImageBytes: settings.maxImageBytes, maxImagePixels: settings.maxImagePixels },
-      urlPolicy: { allowNetworks: settings.urlAllowNetworks, maxBytes: settings.maxImageBytes, timeoutMs: settings.urlTimeoutMs, maxRedirects: 5 },
-      maxPrompts: settings.maxPrompts,
-      embeddingCacheBytes: settings.embeddingCacheMb * 1024 * 1024,
-      concurrency: settings.concurrency,
-      maxQueued: settings.maxQueued,
-      videoLimits: { maxDurationS: settings.maxVideoSeconds, maxSidePx: settings.maxVideoSidePx, maxFrames: settings.maxVideoFrames },
-      maxVideoBytes: settings.maxUploadBytes,
-      sessionLimits: { maxSessions: settings.maxSessions, memoryBudgetBytes: settings.sessionMemoryMb * 1024 ** 2, idleTtlMs: settings.sessionTtlS * 1000, maxFrames: settings.sessionMaxFrames, maxConcepts: settings.maxPrompts },
-      ...(metrics ? { onTimings: (t: Record<string, number>) => metrics.observeStages(t) } : {}),
-    },
-  ));
+export function loadLocalEngine(
+  settings: Settings,
+  logger: Logger,
+  metrics?: ServerMetrics,
+  pulled: Promise<void> = Promise.resolve(),
+): Promise<LocalEngine> {
+  return pulled.then(() =>
+    createLocalEngine(
+      {
+        model: settings.model,
+        device: settings.device,
+        dtype: settings.dtype,
+        threads: settings.threads,
+        cacheDir: settings.cacheDir,
+        modelDir: settings.modelDir,
+        ffmpegPath: settings.ffmpegPath,
+        ffprobePath: settings.ffprobePath,
+        onWarning: (m) => logger.warn(m),
+      },
+      {
+        imageLimits: { maxImageBytes: settings.maxImageBytes, maxImagePixels: settings.maxImagePixels },
+        urlPolicy: {
+          allowNetworks: settings.urlAllowNetworks,
+          maxBytes: settings.maxImageBytes,
+          timeoutMs: settings.urlTimeoutMs,
+          maxRedirects: 5,
+        },
+        maxPrompts: settings.maxPrompts,
+        embeddingCacheBytes: settings.embeddingCacheMb * 1024 * 1024,
+        concurrency: settings.concurrency,
+        maxQueued: settings.maxQueued,
+        videoLimits: {
+          maxDurationS: settings.maxVideoSeconds,
+          maxSidePx: settings.maxVideoSidePx,
+          maxFrames: settings.maxVideoFrames,
+        },
+        maxVideoBytes: settings.maxUploadBytes,
+        sessionLimits: {
+          maxSessions: settings.maxSessions,
+          memoryBudgetBytes: settings.sessionMemoryMb * 1024 ** 2,
+          idleTtlMs: settings.sessionTtlS * 1000,
+          maxFrames: settings.sessionMaxFrames,
+          maxConcepts: settings.maxPrompts,
+        },
+        ...(metrics ? { onTimings: (t: Record<string, number>) => metrics.observeStages(t) } : {}),
+      },
+    ),
+  );
 }
 
 /**
@@ -138,16 +202,29 @@ export function loadLocalEngine(settings: Settings, logger: Logger, metrics?: Se
  * SAM3_QUEUE set it is an API node: jobs and model calls go through Redis to workers, and it loads a model only when
  * `work` is set (it then also runs a worker).
  */
-export async function createServer(settings: Settings, options: { log?: boolean; work?: boolean } = {}): Promise<Server> {
+export async function createServer(
+  settings: Settings,
+  options: { log?: boolean; work?: boolean } = {},
+): Promise<Server> {
   const logger = createLogger(options.log === false ? 'silent' : settings.logLevel, { format: settings.logFormat });
   // The closure runs only when /metrics is scraped, after `engine` below exists.
   const metrics = new ServerMetrics(() => engine.stats());
   let pulling: PullSnapshot | undefined;
-  const pullNow = (): Promise<void> => (settings.autoPull ? pullIfMissing(settings, (m) => logger.info(m), (s) => (pulling = s)).finally(() => (pulling = undefined)) : Promise.resolve());
+  const pullNow = (): Promise<void> =>
+    settings.autoPull
+      ? pullIfMissing(
+          settings,
+          (m) => logger.info(m),
+          (s) => (pulling = s),
+        ).finally(() => (pulling = undefined))
+      : Promise.resolve();
   const modelReadiness = (r: Readiness): { ready: boolean; detail: string } => {
     if (r.state === 'ready') return { ready: true, detail: 'model loaded' };
     if (r.state === 'failed') return { ready: false, detail: `model failed to load: ${r.error.message}` };
-    return { ready: false, detail: pulling ? `model downloading: ${settings.model} ${describePull(pulling)}` : 'model loading' };
+    return {
+      ready: false,
+      detail: pulling ? `model downloading: ${settings.model} ${describePull(pulling)}` : 'model loading',
+    };
   };
   let engine: SegmentationEngine;
   let jobs: { deps: JobDeps; close(): Promise<void> };
@@ -165,7 +242,10 @@ export async function createServer(settings: Settings, options: { log?: boolean;
       modelLoaded = local.loaded;
       // Sessions are state in this process's model, so a node that works holds them (clients need sticky routing).
       sessions = local.sessions;
-      modelLoaded.then((e) => (worker = startWorker(settings, e, logger)), () => undefined);
+      modelLoaded.then(
+        (e) => (worker = startWorker(settings, e, logger)),
+        () => undefined,
+      );
     }
   } else {
     const deferred = new DeferredEngine(loadLocalEngine(settings, logger, metrics, pullNow()));
@@ -177,7 +257,13 @@ export async function createServer(settings: Settings, options: { log?: boolean;
   const app = await buildApp({
     jobs: jobs.deps,
     engine,
-    limits: { maxBodyBytes: settings.maxBodyBytes, maxImageBytes: settings.maxImageBytes, maxPrompts: settings.maxPrompts, requestTimeoutMs: settings.requestTimeoutMs, bodyTimeoutMs: settings.bodyTimeoutMs },
+    limits: {
+      maxBodyBytes: settings.maxBodyBytes,
+      maxImageBytes: settings.maxImageBytes,
+      maxPrompts: settings.maxPrompts,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      bodyTimeoutMs: settings.bodyTimeoutMs,
+    },
     version: VERSION,
     readiness,
     metrics,
@@ -199,7 +285,11 @@ export async function createServer(settings: Settings, options: { log?: boolean;
       await worker?.close(settings.shutdownGraceMs);
       await jobs.close();
       await engine.close();
-      if (settings.queue && modelLoaded) await modelLoaded.then((e) => e.close(), () => undefined);
+      if (settings.queue && modelLoaded)
+        await modelLoaded.then(
+          (e) => e.close(),
+          () => undefined,
+        );
     },
   };
 }
@@ -230,9 +320,23 @@ function startJobs(settings: Settings, engine: DeferredEngine, logger: Logger, m
     },
     onError: (message, err) => logger.error({ err }, message),
   });
-  const dispatcher = startWebhooks(settings, queue, { outbox: new SqliteWebhookOutbox(store.db), getRecord: (id) => store.get(id), signer, webhookSecret: () => secrets.webhookSecret }, metrics, logger);
+  const dispatcher = startWebhooks(
+    settings,
+    queue,
+    {
+      outbox: new SqliteWebhookOutbox(store.db),
+      getRecord: (id) => store.get(id),
+      signer,
+      webhookSecret: () => secrets.webhookSecret,
+    },
+    metrics,
+    logger,
+  );
   // One process owns an embedded data dir: at start every temporary file is a leftover of the previous run.
-  void files.sweepPartials(0).then((removed) => removed && logger.info({ removed }, 'removed temporary files left by the previous run'), (err: unknown) => logger.warn({ err }, 'could not sweep temporary files'));
+  void files.sweepPartials(0).then(
+    (removed) => removed && logger.info({ removed }, 'removed temporary files left by the previous run'),
+    (err: unknown) => logger.warn({ err }, 'could not sweep temporary files'),
+  );
   ffmpegBinaries().catch((err: unknown) => logger.warn(`video is unavailable: ${(err as Error).message}`));
   const recovered = queue.start();
   if (recovered.requeued || recovered.failed) logger.warn(recovered, 'recovered jobs interrupted by the previous run');

@@ -12,14 +12,18 @@ describe('applyCanvasKey', () => {
     applyCanvasKey({ key: 'ArrowUp', shiftKey: false }, s, size, 'object', () => undefined);
     applyCanvasKey({ key: 'Enter', shiftKey: false }, s, size, 'object', () => undefined);
     applyCanvasKey({ key: 'Enter', shiftKey: true }, s, size, 'object', () => undefined);
-    expect(s.points).toEqual([{ x: 60, y: 39, positive: true }, { x: 60, y: 39, positive: false }]);
+    expect(s.points).toEqual([
+      { x: 60, y: 39, positive: true },
+      { x: 60, y: 39, positive: false },
+    ]);
     expect(s.history).toEqual(['point', 'point']);
   });
 
   it('draws a box from two corners in the chosen mode, and stays inside the image', () => {
     const s = fresh();
     applyCanvasKey({ key: 'b', shiftKey: false }, s, size, 'exemplar', () => undefined);
-    for (let k = 0; k < 10; k++) applyCanvasKey({ key: 'ArrowDown', shiftKey: true }, s, size, 'exemplar', () => undefined);
+    for (let k = 0; k < 10; k++)
+      applyCanvasKey({ key: 'ArrowDown', shiftKey: true }, s, size, 'exemplar', () => undefined);
     applyCanvasKey({ key: 'B', shiftKey: false }, s, size, 'exemplar', () => undefined);
     expect(s.boxes).toEqual([{ box: [50, 40, 50, 79], mode: 'exemplar', positive: true }]);
     expect(applyCanvasKey({ key: 'x', shiftKey: false }, s, size, 'exemplar', () => undefined)).toBe(false);

@@ -9,10 +9,21 @@ export interface KeyPromptState {
 }
 
 /** Applies one key; returns false when the key is not one of ours (the browser keeps its default). */
-export function applyCanvasKey(e: Pick<KeyboardEvent, 'key' | 'shiftKey'>, state: KeyPromptState, size: { width: number; height: number }, boxMode: 'exemplar' | 'object', undo: () => void): boolean {
+export function applyCanvasKey(
+  e: Pick<KeyboardEvent, 'key' | 'shiftKey'>,
+  state: KeyPromptState,
+  size: { width: number; height: number },
+  boxMode: 'exemplar' | 'object',
+  undo: () => void,
+): boolean {
   const c = (state.cursor ??= { x: Math.round(size.width / 2), y: Math.round(size.height / 2) });
   const step = e.shiftKey ? 10 : 1;
-  const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+  const moves: Record<string, [number, number]> = {
+    ArrowLeft: [-step, 0],
+    ArrowRight: [step, 0],
+    ArrowUp: [0, -step],
+    ArrowDown: [0, step],
+  };
   const move = moves[e.key];
   if (move) {
     c.x = Math.min(size.width - 1, Math.max(0, c.x + move[0]));
@@ -24,7 +35,11 @@ export function applyCanvasKey(e: Pick<KeyboardEvent, 'key' | 'shiftKey'>, state
     if (!state.boxCorner) state.boxCorner = { ...c };
     else {
       const a = state.boxCorner;
-      state.boxes.push({ box: [Math.min(a.x, c.x), Math.min(a.y, c.y), Math.max(a.x, c.x), Math.max(a.y, c.y)], mode: boxMode, positive: true });
+      state.boxes.push({
+        box: [Math.min(a.x, c.x), Math.min(a.y, c.y), Math.max(a.x, c.x), Math.max(a.y, c.y)],
+        mode: boxMode,
+        positive: true,
+      });
       state.history.push('box');
       state.boxCorner = undefined;
     }

@@ -5,7 +5,10 @@ const ARTICLES = /^(?:a|an|the|some|all|every)\s+/;
 export function enhancePrompt(text: string): string[] {
   const concepts: string[] = [];
   for (const part of text.toLowerCase().split(/,|;|\s+and\s+|\s*&\s*|\n/)) {
-    let concept = part.replace(/[^\p{L}\p{N}\s'-]/gu, ' ').replace(/\s+/g, ' ').trim();
+    let concept = part
+      .replace(/[^\p{L}\p{N}\s'-]/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     while (ARTICLES.test(concept)) concept = concept.replace(ARTICLES, '');
     if (concept && !concepts.includes(concept)) concepts.push(concept);
   }

@@ -9,6 +9,7 @@ import { colorOf, decodeMask, labelMapPng, paintMasks } from './mask-paint.js';
 import { runVideo } from './video-run.js';
 import { VideoFrames, frameMasks, type RleDocument } from './video-scrub.js';
 import { applyCanvasKey } from './canvas-keys.js';
+import { vocabularyHint } from '../../src/domain/vocabulary-hint.js';
 
 interface Shown {
   label: string;
@@ -24,6 +25,8 @@ interface Shown {
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const apiKey = (): string => $<HTMLInputElement>('api-key').value.trim();
 let client = new Sam3Client(location.origin);
+/** The loaded model's closed concept vocabulary (the demo model: colours); undefined for SAM 3. */
+let vocabulary: readonly string[] | undefined;
 const authorization = (): Record<string, string> => (apiKey() ? { authorization: `Bearer ${apiKey()}` } : {});
 const canvas = $<HTMLCanvasElement>('canvas');
 const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
@@ -54,6 +57,7 @@ async function showModel(): Promise<void> {
   try {
     const { models } = await client.models();
     const m = models[0];
+    vocabulary = m?.vocabulary;
     $('model').textContent = m ? `model: ${m.label} (${m.name}, ${m.device})` : 'model: none loaded';
   } catch (e) {
     $('model').textContent = `model: unavailable (${describeError(e)})`;
@@ -95,9 +99,14 @@ async function loadFile(file: Blob, name: string): Promise<void> {
       canvas.width = frame.width;
       canvas.height = frame.height;
       state.image = { bytes: new Uint8Array(), bitmap: frame, name };
-      if (state.session) status(`Video ${name}: ${frameCount} frames at ${fps.toFixed(2)} fps. Pick a frame, type concepts and/or click objects on it, then Segment.`);
+      if (state.session)
+        status(
+          `Video ${name}: ${frameCount} frames at ${fps.toFixed(2)} fps. Pick a frame, type concepts and/or click objects on it, then Segment.`,
+        );
     } catch {
-      status(`Video ${name}: this browser cannot preview it, so clicks are off; text concepts still work (the server decodes it).`);
+      status(
+        `Video ${name}: this browser cannot preview it, so clicks are off; text concepts still work (the server decodes it).`,
+      );
     }
   } else {
     state.video = undefined;
@@ -116,7 +125,12 @@ function render(): void {
   if (!state.image) return;
   ctx.drawImage(state.image.bitmap, 0, 0);
   const threshold = Number($<HTMLInputElement>('threshold').value);
-  paintMasks(ctx, state.results.filter((r) => r.visible && r.score >= threshold).map((r) => ({ mask: r.mask, colorIndex: r.colorIndex, hovered: state.results.indexOf(r) === state.hovered })));
+  paintMasks(
+    ctx,
+    state.results
+      .filter((r) => r.visible && r.score >= threshold)
+      .map((r) => ({ mask: r.mask, colorIndex: r.colorIndex, hovered: state.results.indexOf(r) === state.hovered })),
+  );
   for (const p of state.points) {
     ctx.fillStyle = p.positive ? '#16a34a' : '#dc2626';
     ctx.beginPath();
@@ -172,9 +186,16 @@ function renderList(threshold: number): void {
 }
 
 function wirePrompts(): WirePrompt[] {
-  const concepts = $<HTMLInputElement>('text').value.split(',').map((t) => t.trim()).filter(Boolean);
+  const concepts = $<HTMLInputElement>('text')
+    .value.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const exemplars = state.boxes.filter((b) => b.mode === 'exemplar').map((b) => ({ box: b.box, positive: b.positive }));
-  const prompts: WirePrompt[] = concepts.map((text) => ({ type: 'concept', text, ...(exemplars.length ? { exemplars } : {}) }));
+  const prompts: WirePrompt[] = concepts.map((text) => ({
+    type: 'concept',
+    text,
+    ...(exemplars.length ? { exemplars } : {}),
+  }));
   if (!concepts.length && exemplars.length) prompts.push({ type: 'concept', exemplars });
   if (state.points.length) prompts.push({ type: 'object', points: state.points });
   for (const b of state.boxes.filter((x) => x.mode === 'object')) prompts.push({ type: 'object', box: b.box });
@@ -186,7 +207,14 @@ async function run(): Promise<void> {
   const prompts = wirePrompts();
   if (!prompts.length) return status('Add a concept, a point or a box first.', true);
   if (state.video) {
-    state.doc = await runVideo(client, state.video, prompts, state.frameIndex, { status, render, canvas }, authorization());
+    state.doc = await runVideo(
+      client,
+      state.video,
+      prompts,
+      state.frameIndex,
+      { status, render, canvas },
+      authorization(),
+    );
     if (state.doc) showFrameResults();
     return render();
   }
@@ -194,17 +222,39 @@ async function run(): Promise<void> {
   status('Segmenting…');
   const started = performance.now();
   try {
-    const body: SegmentBody = { image: { base64: toBase64(state.image.bytes) }, prompts, threshold: 0.05, mask_formats: ['rle'] };
+    const body: SegmentBody = {
+      image: { base64: toBase64(state.image.bytes) },
+      prompts,
+      threshold: 0.05,
+      mask_formats: ['rle'],
+    };
     const response = await client.segment(body);
     const roundTrip = performance.now() - started;
     let colorIndex = 0;
     let objectNumber = 0;
     state.results = response.prompts.flatMap((p) => {
       const label = p.type === 'concept' ? (p.text ?? 'exemplar') : `object ${++objectNumber}`;
-      return p.instances.map((inst) => ({ label, score: inst.score, area: inst.area, box: inst.box as Shown['box'], rle: inst.mask.rle!, mask: decodeMask(inst.mask.rle!), colorIndex: colorIndex++, visible: true }));
+      return p.instances.map((inst) => ({
+        label,
+        score: inst.score,
+        area: inst.area,
+        box: inst.box as Shown['box'],
+        rle: inst.mask.rle!,
+        mask: decodeMask(inst.mask.rle!),
+        colorIndex: colorIndex++,
+        visible: true,
+      }));
     });
     const server = response.timings_ms.total ?? Object.values(response.timings_ms).reduce((a, b) => a + b, 0);
-    status(`${state.results.length} object(s) in ${Math.round(server)} ms on the server (${Math.round(roundTrip)} ms round trip).`);
+    // A concept that found nothing on a closed-vocabulary model says why.
+    const hints = response.prompts
+      .filter((p) => p.type === 'concept' && p.text && p.instances.length === 0)
+      .map((p) => vocabularyHint(p.text!, vocabulary))
+      .filter((h): h is string => h !== undefined);
+    status(
+      `${state.results.length} object(s) in ${Math.round(server)} ms on the server (${Math.round(roundTrip)} ms round trip).` +
+        hints.map((h) => ` Note: ${h}.`).join(''),
+    );
   } catch (e) {
     status(describeError(e), true);
   }
@@ -225,20 +275,59 @@ function download(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-const kept = (): Shown[] => state.results.filter((r) => r.visible && r.score >= Number($<HTMLInputElement>('threshold').value));
+const kept = (): Shown[] =>
+  state.results.filter((r) => r.visible && r.score >= Number($<HTMLInputElement>('threshold').value));
 const base = (): string => (state.image?.name ?? 'image').replace(/\.[^.]+$/, '');
 
-$('dl-rle').onclick = () => download(`${base()}.rle.json`, new Blob([JSON.stringify({ width: canvas.width, height: canvas.height, objects: kept().map((r, i) => ({ id: i + 1, label: r.label, score: r.score, box: r.box, area: r.area, rle: r.rle })) }, null, 1)], { type: 'application/json' }));
+$('dl-rle').onclick = () =>
+  download(
+    `${base()}.rle.json`,
+    new Blob(
+      [
+        JSON.stringify(
+          {
+            width: canvas.width,
+            height: canvas.height,
+            objects: kept().map((r, i) => ({
+              id: i + 1,
+              label: r.label,
+              score: r.score,
+              box: r.box,
+              area: r.area,
+              rle: r.rle,
+            })),
+          },
+          null,
+          1,
+        ),
+      ],
+      { type: 'application/json' },
+    ),
+  );
 $('dl-coco').onclick = () => {
   const labels = [...new Set(kept().map((r) => r.label))];
   const coco = {
     images: [{ id: 1, file_name: state.image?.name ?? 'image', width: canvas.width, height: canvas.height }],
     categories: labels.map((name, i) => ({ id: i + 1, name })),
-    annotations: kept().map((r, i) => ({ id: i + 1, image_id: 1, category_id: labels.indexOf(r.label) + 1, segmentation: r.rle, area: r.area, bbox: [r.box[0], r.box[1], r.box[2] - r.box[0], r.box[3] - r.box[1]], iscrowd: 0, score: r.score })),
+    annotations: kept().map((r, i) => ({
+      id: i + 1,
+      image_id: 1,
+      category_id: labels.indexOf(r.label) + 1,
+      segmentation: r.rle,
+      area: r.area,
+      bbox: [r.box[0], r.box[1], r.box[2] - r.box[0], r.box[3] - r.box[1]],
+      iscrowd: 0,
+      score: r.score,
+    })),
   };
   download(`${base()}.coco.json`, new Blob([JSON.stringify(coco)], { type: 'application/json' }));
 };
-$('dl-png').onclick = () => void labelMapPng(canvas.width, canvas.height, kept().map((r) => r.mask)).then((b) => download(`${base()}.masks.png`, b));
+$('dl-png').onclick = () =>
+  void labelMapPng(
+    canvas.width,
+    canvas.height,
+    kept().map((r) => r.mask),
+  ).then((b) => download(`${base()}.masks.png`, b));
 
 // Input: picker, drop, URL.
 $<HTMLInputElement>('file').onchange = (e) => {
@@ -258,7 +347,11 @@ $('url-form').onsubmit = (e) => {
   e.preventDefault();
   const url = $<HTMLInputElement>('url').value;
   void fetch(url)
-    .then(async (r) => (r.ok ? loadFile(await r.blob(), url.split('/').pop() || 'image') : Promise.reject(new Error(`HTTP ${r.status} for ${url}`))))
+    .then(async (r) =>
+      r.ok
+        ? loadFile(await r.blob(), url.split('/').pop() || 'image')
+        : Promise.reject(new Error(`HTTP ${r.status} for ${url}`)),
+    )
     .catch((err: unknown) => status(`Could not load ${url} in the browser: ${describeError(err)}`, true));
 };
 
@@ -266,7 +359,10 @@ $('url-form').onsubmit = (e) => {
 let dragFrom: { x: number; y: number } | undefined;
 const toImage = (e: MouseEvent): { x: number; y: number } => {
   const r = canvas.getBoundingClientRect();
-  return { x: Math.round(((e.clientX - r.left) / r.width) * canvas.width), y: Math.round(((e.clientY - r.top) / r.height) * canvas.height) };
+  return {
+    x: Math.round(((e.clientX - r.left) / r.width) * canvas.width),
+    y: Math.round(((e.clientY - r.top) / r.height) * canvas.height),
+  };
 };
 canvas.oncontextmenu = (e) => e.preventDefault();
 canvas.onmousedown = (e) => (dragFrom = toImage(e));
@@ -275,8 +371,18 @@ canvas.onmouseup = (e) => {
   const to = toImage(e);
   const negative = e.shiftKey || e.button === 2;
   if (Math.abs(to.x - dragFrom.x) > 4 && Math.abs(to.y - dragFrom.y) > 4) {
-    const mode = (document.querySelector('input[name="box-mode"]:checked') as HTMLInputElement).value as 'exemplar' | 'object';
-    state.boxes.push({ box: [Math.min(dragFrom.x, to.x), Math.min(dragFrom.y, to.y), Math.max(dragFrom.x, to.x), Math.max(dragFrom.y, to.y)], mode, positive: !negative });
+    const mode = (document.querySelector('input[name="box-mode"]:checked') as HTMLInputElement).value as
+      'exemplar' | 'object';
+    state.boxes.push({
+      box: [
+        Math.min(dragFrom.x, to.x),
+        Math.min(dragFrom.y, to.y),
+        Math.max(dragFrom.x, to.x),
+        Math.max(dragFrom.y, to.y),
+      ],
+      mode,
+      positive: !negative,
+    });
     state.history.push('box');
   } else {
     state.points.push({ x: to.x, y: to.y, positive: !negative });
@@ -291,15 +397,34 @@ $('undo').onclick = () => {
   if (last === 'box') state.boxes.pop();
   render();
 };
-$('clear').onclick = () => ((state.points = []), (state.boxes = []), (state.history = []), (state.results = []), render());
-$('enhance').onclick = () => ($<HTMLInputElement>('text').value = enhancePrompt($<HTMLInputElement>('text').value).join(', '));
+$('clear').onclick = () => (
+  (state.points = []),
+  (state.boxes = []),
+  (state.history = []),
+  (state.results = []),
+  render()
+);
+$('enhance').onclick = () =>
+  ($<HTMLInputElement>('text').value = enhancePrompt($<HTMLInputElement>('text').value).join(', '));
 $('run').onclick = () => void run();
 $<HTMLInputElement>('text').onkeydown = (e) => (e.key === 'Enter' ? void run() : undefined);
-$<HTMLInputElement>('threshold').oninput = () => (($('threshold-value').textContent = Number($<HTMLInputElement>('threshold').value).toFixed(2)), render());
+$<HTMLInputElement>('threshold').oninput = () => (
+  ($('threshold-value').textContent = Number($<HTMLInputElement>('threshold').value).toFixed(2)),
+  render()
+);
 // Video frames: the slider shows a frame (prompts apply to it); after a run, its masks from the RLE document.
 function showFrameResults(): void {
   if (!state.doc) return;
-  state.results = frameMasks(state.doc, state.frameIndex).map((o) => ({ label: `#${o.id} ${o.label}`, score: o.score, area: o.mask.data.reduce((n, v) => n + v, 0), box: o.box, rle: o.rle, mask: o.mask, colorIndex: o.id - 1, visible: true }));
+  state.results = frameMasks(state.doc, state.frameIndex).map((o) => ({
+    label: `#${o.id} ${o.label}`,
+    score: o.score,
+    area: o.mask.data.reduce((n, v) => n + v, 0),
+    box: o.box,
+    rle: o.rle,
+    mask: o.mask,
+    colorIndex: o.id - 1,
+    visible: true,
+  }));
 }
 $<HTMLInputElement>('frame').oninput = () => {
   const index = Number($<HTMLInputElement>('frame').value);
@@ -317,7 +442,8 @@ $<HTMLInputElement>('frame').oninput = () => {
 $('preview').onclick = () => {
   const objects = wirePrompts().filter((p) => p.type === 'object');
   if (!state.session) return status('No session for this video: run it instead.', true);
-  if (!objects.length) return status('Click the object (or drag a box in "this object" mode) on this frame first.', true);
+  if (!objects.length)
+    return status('Click the object (or drag a box in "this object" mode) on this frame first.', true);
   const session = state.session;
   const frameIndex = state.frameIndex;
   const started = performance.now();
@@ -325,25 +451,44 @@ $('preview').onclick = () => {
   void (async () => {
     let shown: Shown[] = [];
     for (const o of objects) {
-      const out = await client.sessionPrompt(session, { frame_index: frameIndex, ...(o.points ? { points: o.points } : {}), ...(o.box ? { box: o.box as [number, number, number, number] } : {}) });
+      const out = await client.sessionPrompt(session, {
+        frame_index: frameIndex,
+        ...(o.points ? { points: o.points } : {}),
+        ...(o.box ? { box: o.box as [number, number, number, number] } : {}),
+      });
       shown = out.frame.objects.map((x) => {
         const mask = decodeMask(x.rle);
-        return { label: `#${x.id} object`, score: x.score, area: mask.data.reduce((n, v) => n + v, 0), box: x.box, rle: x.rle, mask, colorIndex: x.id - 1, visible: true };
+        return {
+          label: `#${x.id} object`,
+          score: x.score,
+          area: mask.data.reduce((n, v) => n + v, 0),
+          box: x.box,
+          rle: x.rle,
+          mask,
+          colorIndex: x.id - 1,
+          visible: true,
+        };
       });
     }
     state.results = shown;
-    status(`Frame ${frameIndex}: ${shown.length} object(s) in ${Math.round(performance.now() - started)} ms (session preview; Segment tracks them through the video).`);
+    status(
+      `Frame ${frameIndex}: ${shown.length} object(s) in ${Math.round(performance.now() - started)} ms (session preview; Segment tracks them through the video).`,
+    );
     render();
   })().catch((e: unknown) => status(describeError(e), true));
 };
 
 // Keyboard: arrows move a cross, Enter / Shift+Enter place points, B places box corners, Backspace undoes.
-canvas.onfocus = () => ((state.cursor ??= { x: Math.round(canvas.width / 2), y: Math.round(canvas.height / 2) }), render());
+canvas.onfocus = () => (
+  (state.cursor ??= { x: Math.round(canvas.width / 2), y: Math.round(canvas.height / 2) }),
+  render()
+);
 canvas.onblur = () => render();
 canvas.onkeydown = (e) => {
   if (!state.image) return;
   state.cursor ??= { x: Math.round(canvas.width / 2), y: Math.round(canvas.height / 2) };
-  const mode = (document.querySelector('input[name="box-mode"]:checked') as HTMLInputElement).value as 'exemplar' | 'object';
+  const mode = (document.querySelector('input[name="box-mode"]:checked') as HTMLInputElement).value as
+    'exemplar' | 'object';
   if (!applyCanvasKey(e, state, { width: canvas.width, height: canvas.height }, mode, () => $('undo').click())) return;
   e.preventDefault();
   render();

@@ -5,14 +5,26 @@ import type { CocoRle } from '../../src/domain/encoded-mask.js';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
 
 export const PALETTE: ReadonlyArray<readonly [number, number, number]> = [
-  [230, 25, 75], [60, 180, 75], [0, 130, 200], [245, 130, 48], [145, 30, 180], [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212], [0, 128, 128],
+  [230, 25, 75],
+  [60, 180, 75],
+  [0, 130, 200],
+  [245, 130, 48],
+  [145, 30, 180],
+  [70, 240, 240],
+  [240, 50, 230],
+  [210, 245, 60],
+  [250, 190, 212],
+  [0, 128, 128],
 ];
 export const colorOf = (index: number): readonly [number, number, number] => PALETTE[index % PALETTE.length]!;
 
 export const decodeMask = (rle: CocoRle): BinaryMask => decodeCocoRle(rle);
 
 /** Draws `masks` over the image already on `ctx` (alpha 0.5; 0.8 for the hovered one). */
-export function paintMasks(ctx: CanvasRenderingContext2D, masks: ReadonlyArray<{ mask: BinaryMask; colorIndex: number; hovered: boolean }>): void {
+export function paintMasks(
+  ctx: CanvasRenderingContext2D,
+  masks: ReadonlyArray<{ mask: BinaryMask; colorIndex: number; hovered: boolean }>,
+): void {
   const { width, height } = ctx.canvas;
   const image = ctx.getImageData(0, 0, width, height);
   for (const { mask, colorIndex, hovered } of masks) {
@@ -42,5 +54,7 @@ export async function labelMapPng(width: number, height: number, masks: readonly
     for (let p = 0; p < mask.data.length; p++) if (mask.data[p]) image.data.fill(i + 1, p * 4, p * 4 + 3);
   });
   ctx.putImageData(image, 0, 0);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+  );
 }

@@ -51,8 +51,25 @@ export class VideoFrames {
 }
 
 /** One frame of an RLE document as masks, each with its object's label. */
-export function frameMasks(doc: RleDocument, index: number): Array<{ id: number; label: string; score: number; box: DocFrameObject['box']; rle: DocFrameObject['rle']; mask: BinaryMask }> {
+export function frameMasks(
+  doc: RleDocument,
+  index: number,
+): Array<{
+  id: number;
+  label: string;
+  score: number;
+  box: DocFrameObject['box'];
+  rle: DocFrameObject['rle'];
+  mask: BinaryMask;
+}> {
   const frame = doc.frames.find((f) => f.index === index);
   const label = (id: number) => doc.objects.find((o) => o.id === id)?.label ?? `object ${id}`;
-  return (frame?.objects ?? []).map((o) => ({ id: o.id, label: label(o.id), score: o.score, box: o.box, rle: o.rle, mask: decodeMask(o.rle) }));
+  return (frame?.objects ?? []).map((o) => ({
+    id: o.id,
+    label: label(o.id),
+    score: o.score,
+    box: o.box,
+    rle: o.rle,
+    mask: decodeMask(o.rle),
+  }));
 }

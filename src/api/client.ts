@@ -1,7 +1,16 @@
 // Sam3Client: the typed fetch client of the native /v1 API, used by the CLI's --server mode, the playground and
 // the end-to-end tests. Error bodies come back as SamError with the server's code, so callers handle one error type.
 import { ERROR_CODES, SamError, type ErrorCode } from '../domain/errors.js';
-import type { EmbedBody, EmbedResponse, ErrorBody, JobResponse, ModelsResponse, SegmentBody, SegmentResponse, VideoJobBody } from './native-wire.js';
+import type {
+  EmbedBody,
+  EmbedResponse,
+  ErrorBody,
+  JobResponse,
+  ModelsResponse,
+  SegmentBody,
+  SegmentResponse,
+  VideoJobBody,
+} from './native-wire.js';
 import type { SessionPromptBody, SessionPromptResponse, SessionResponse } from './video-session-wire.js';
 
 export interface ClientOptions {
@@ -56,7 +65,9 @@ export class Sam3Client {
   }
 
   sessionPrompt(id: string, body: SessionPromptBody): Promise<SessionPromptResponse> {
-    return this.call('POST', `/v1/video-sessions/${encodeURIComponent(id)}/prompts`, JSON.stringify(body), { 'content-type': 'application/json' });
+    return this.call('POST', `/v1/video-sessions/${encodeURIComponent(id)}/prompts`, JSON.stringify(body), {
+      'content-type': 'application/json',
+    });
   }
 
   closeSession(id: string): Promise<void> {
@@ -67,21 +78,40 @@ export class Sam3Client {
     return this.call('GET', '/v1/models', undefined, {});
   }
 
-  private async call<T>(method: string, path: string, body: string | FormData | undefined, headers: Record<string, string>): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body: string | FormData | undefined,
+    headers: Record<string, string>,
+  ): Promise<T> {
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     let response: Response;
     try {
-      response = await fetch(`${this.base}${path}`, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000) });
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000),
+      });
     } catch (cause) {
-      const reason = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-      throw new SamError('INTERNAL', `Could not reach the server at ${this.base}: ${reason}`, { field: 'server' }, { cause });
+      const reason =
+        cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
+      throw new SamError(
+        'INTERNAL',
+        `Could not reach the server at ${this.base}: ${reason}`,
+        { field: 'server' },
+        { cause },
+      );
     }
     const text = await response.text();
     const json: unknown = text ? safeParse(text) : undefined;
     if (response.ok) return json as T;
     const error = (json as ErrorBody | undefined)?.error;
     const code = error && error.code in ERROR_CODES ? (error.code as ErrorCode) : 'INTERNAL';
-    throw new SamError(code, error?.message ?? `The server answered HTTP ${response.status}: ${text.slice(0, 200)}`, { ...(error?.details ?? {}), status: response.status });
+    throw new SamError(code, error?.message ?? `The server answered HTTP ${response.status}: ${text.slice(0, 200)}`, {
+      ...(error?.details ?? {}),
+      status: response.status,
+    });
   }
 }
 

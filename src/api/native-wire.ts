@@ -9,31 +9,65 @@ export const BoxXyxy = Quad(Type.Number(), { description: '[x0, y0, x1, y1] in p
 
 export const WireImage = Type.Object(
   {
-    url: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'http(s) URL; private, loopback and link-local addresses are refused' })),
+    url: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 8192,
+        description: 'http(s) URL; private, loopback and link-local addresses are refused',
+      }),
+    ),
     base64: Type.Optional(Type.String({ minLength: 1, description: 'base64 bytes or a data:image/…;base64, URI' })),
   },
-  { additionalProperties: false, description: 'Exactly one of url or base64 (or upload the file as multipart field "image")' },
+  {
+    additionalProperties: false,
+    description: 'Exactly one of url or base64 (or upload the file as multipart field "image")',
+  },
 );
 
 export const WirePrompt = Type.Object(
   {
-    type: Type.Enum(['concept', 'object'], { description: 'concept: every instance of text and/or exemplars; object: one object from points and/or a box' }),
-    text: Type.Optional(Type.String({ maxLength: 1000, description: 'concept: a noun phrase, e.g. "yellow school bus"' })),
+    type: Type.Enum(['concept', 'object'], {
+      description: 'concept: every instance of text and/or exemplars; object: one object from points and/or a box',
+    }),
+    text: Type.Optional(
+      Type.String({ maxLength: 1000, description: 'concept: a noun phrase, e.g. "yellow school bus"' }),
+    ),
     exemplars: Type.Optional(
-      Type.Array(Type.Object({ box: BoxXyxy, positive: Type.Optional(Type.Boolean({ description: 'false = exclude things like this (default true)' })) }, { additionalProperties: false }), {
-        maxItems: 64,
-        description: 'concept: boxes around examples',
-      }),
+      Type.Array(
+        Type.Object(
+          {
+            box: BoxXyxy,
+            positive: Type.Optional(Type.Boolean({ description: 'false = exclude things like this (default true)' })),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 64,
+          description: 'concept: boxes around examples',
+        },
+      ),
     ),
     threshold: Type.Optional(unit('concept: score threshold for this prompt (overrides the request)')),
     points: Type.Optional(
-      Type.Array(Type.Object({ x: Type.Number(), y: Type.Number(), positive: Type.Optional(Type.Boolean({ description: 'false = background click (default true)' })) }, { additionalProperties: false }), {
-        maxItems: 64,
-        description: 'object: clicks',
-      }),
+      Type.Array(
+        Type.Object(
+          {
+            x: Type.Number(),
+            y: Type.Number(),
+            positive: Type.Optional(Type.Boolean({ description: 'false = background click (default true)' })),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 64,
+          description: 'object: clicks',
+        },
+      ),
     ),
     box: Type.Optional(BoxXyxy),
-    multimask: Type.Optional(Type.Boolean({ description: 'object: return all 3 candidates, best first (default false = best only)' })),
+    multimask: Type.Optional(
+      Type.Boolean({ description: 'object: return all 3 candidates, best first (default false = best only)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -43,12 +77,20 @@ export const MASK_FORMATS = ['rle', 'rle_uncompressed', 'polygons', 'png'] as co
 export const SegmentBody = Type.Object(
   {
     image: Type.Optional(WireImage),
-    image_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'cache key: reuse an embedding from /v1/embed or an earlier request' })),
+    image_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: 'cache key: reuse an embedding from /v1/embed or an earlier request',
+      }),
+    ),
     prompts: Type.Array(WirePrompt, { minItems: 1 }),
     threshold: Type.Optional(unit('concept score threshold (default 0.5)')),
     nms_iou_threshold: Type.Optional(unit('cross-prompt mask NMS (off when absent)')),
     max_detections: Type.Optional(Type.Integer({ minimum: 1, description: 'most instances per concept' })),
-    mask_formats: Type.Optional(Type.Array(Type.Enum([...MASK_FORMATS]), { minItems: 1, maxItems: 4, description: 'default ["rle"]' })),
+    mask_formats: Type.Optional(
+      Type.Array(Type.Enum([...MASK_FORMATS]), { minItems: 1, maxItems: 4, description: 'default ["rle"]' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -58,9 +100,18 @@ export type WirePrompt = Static<typeof WirePrompt>;
 const Ring = Type.Array(Pair(Type.Number()));
 
 export const WireMask = Type.Object({
-  rle: Type.Optional(Type.Object({ size: Pair(Type.Integer()), counts: Type.String() }, { description: 'COCO compressed RLE (pycocotools-exact)' })),
+  rle: Type.Optional(
+    Type.Object(
+      { size: Pair(Type.Integer()), counts: Type.String() },
+      { description: 'COCO compressed RLE (pycocotools-exact)' },
+    ),
+  ),
   rle_uncompressed: Type.Optional(Type.Object({ size: Pair(Type.Integer()), counts: Type.Array(Type.Integer()) })),
-  polygons: Type.Optional(Type.Array(Type.Object({ outer: Ring, holes: Type.Array(Ring) }), { description: 'one per connected component, with holes' })),
+  polygons: Type.Optional(
+    Type.Array(Type.Object({ outer: Ring, holes: Type.Array(Ring) }), {
+      description: 'one per connected component, with holes',
+    }),
+  ),
   png: Type.Optional(Type.String({ description: 'base64 1-channel PNG, 255 inside' })),
 });
 
@@ -90,9 +141,17 @@ export type SegmentResponse = Static<typeof SegmentResponse>;
 export type WireInstance = Static<typeof WireInstance>;
 export type WireMask = Static<typeof WireMask>;
 
-export const EmbedBody = Type.Object({ image: WireImage, image_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, { additionalProperties: false });
+export const EmbedBody = Type.Object(
+  { image: WireImage, image_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) },
+  { additionalProperties: false },
+);
 export type EmbedBody = Static<typeof EmbedBody>;
-export const EmbedResponse = Type.Object({ image_id: Type.String(), width: Type.Integer(), height: Type.Integer(), timings_ms: Type.Record(Type.String(), Type.Number()) });
+export const EmbedResponse = Type.Object({
+  image_id: Type.String(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  timings_ms: Type.Record(Type.String(), Type.Number()),
+});
 export type EmbedResponse = Static<typeof EmbedResponse>;
 
 export const ModelsResponse = Type.Object({
@@ -104,13 +163,23 @@ export const ModelsResponse = Type.Object({
       device: Type.String(),
       capabilities: Type.Object({ concepts: Type.Boolean(), objects: Type.Boolean() }),
       graphs: Type.Array(Type.Object({ role: Type.String(), contract: Type.String(), file: Type.String() })),
+      vocabulary: Type.Optional(
+        Type.Array(Type.String(), {
+          description:
+            'The only concept words a closed-vocabulary model knows (the demo model: colours); absent for SAM 3',
+        }),
+      ),
     }),
   ),
 });
 export type ModelsResponse = Static<typeof ModelsResponse>;
 
 export const ErrorBody = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
 
@@ -126,29 +195,73 @@ export const JobResponse = Type.Object({
   finished_at: Type.Union([Type.String(), Type.Null()]),
   expires_at: Type.String(),
   error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
-  result: Type.Union([Type.Unknown(), Type.Null()], { description: 'For image jobs: width, height, objects [{id, label, score, box, area, rle?}], union_rle, rle_format' }),
-  files: Type.Record(Type.String(), Type.String(), { description: 'Output name → signed download URL (valid until expires_at)' }),
-  webhook: Type.Union([Type.Object({ url: Type.String(), state: Type.String(), attempts: Type.Integer(), last_error: Type.String() }), Type.Null()]),
+  result: Type.Union([Type.Unknown(), Type.Null()], {
+    description: 'For image jobs: width, height, objects [{id, label, score, box, area, rle?}], union_rle, rle_format',
+  }),
+  files: Type.Record(Type.String(), Type.String(), {
+    description: 'Output name → signed download URL (valid until expires_at)',
+  }),
+  webhook: Type.Union([
+    Type.Object({ url: Type.String(), state: Type.String(), attempts: Type.Integer(), last_error: Type.String() }),
+    Type.Null(),
+  ]),
 });
 export type JobResponse = Static<typeof JobResponse>;
 
-export const JobListResponse = Type.Object({ jobs: Type.Array(JobResponse), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+export const JobListResponse = Type.Object({
+  jobs: Type.Array(JobResponse),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
 export type JobListResponse = Static<typeof JobListResponse>;
 
 export const WireVideo = Type.Object(
   {
-    url: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'http(s) URL; private, loopback and link-local addresses are refused' })),
-    base64: Type.Optional(Type.String({ minLength: 1, description: 'base64 bytes or a data:video/…;base64, URI (small clips; upload larger ones as multipart field "video")' })),
+    url: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 8192,
+        description: 'http(s) URL; private, loopback and link-local addresses are refused',
+      }),
+    ),
+    base64: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'base64 bytes or a data:video/…;base64, URI (small clips; upload larger ones as multipart field "video")',
+      }),
+    ),
   },
-  { additionalProperties: false, description: 'Exactly one of url or base64 (or upload the file as multipart field "video")' },
+  {
+    additionalProperties: false,
+    description: 'Exactly one of url or base64 (or upload the file as multipart field "video")',
+  },
 );
 
 export const WireVideoObject = Type.Object(
   {
-    frame_index: Type.Integer({ minimum: 0, description: 'Frame the prompt is on (index among processed frames, after fps subsampling)' }),
-    obj_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Id to give the object (default: the next free id)' })),
+    frame_index: Type.Integer({
+      minimum: 0,
+      description: 'Frame the prompt is on (index among processed frames, after fps subsampling)',
+    }),
+    obj_id: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description: 'Id to give the object (default: the next free id)',
+      }),
+    ),
     label: Type.Optional(Type.String({ maxLength: 200 })),
-    points: Type.Optional(Type.Array(Type.Object({ x: Type.Number(), y: Type.Number(), positive: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), { maxItems: 64 })),
+    points: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { x: Type.Number(), y: Type.Number(), positive: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        { maxItems: 64 },
+      ),
+    ),
     box: Type.Optional(BoxXyxy),
   },
   { additionalProperties: false },
@@ -157,12 +270,31 @@ export const WireVideoObject = Type.Object(
 export const VideoJobBody = Type.Object(
   {
     video: Type.Optional(WireVideo),
-    concepts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 16, description: 'Text concepts, each tracked with its own ids' })),
-    objects: Type.Optional(Type.Array(WireVideoObject, { maxItems: 64, description: 'Clicked objects: points and/or a box on a frame' })),
-    fps: Type.Optional(Type.Number({ minimum: 0.01, maximum: 240, description: 'Process this many frames per second (default: every frame)' })),
+    concepts: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), {
+        maxItems: 16,
+        description: 'Text concepts, each tracked with its own ids',
+      }),
+    ),
+    objects: Type.Optional(
+      Type.Array(WireVideoObject, { maxItems: 64, description: 'Clicked objects: points and/or a box on a frame' }),
+    ),
+    fps: Type.Optional(
+      Type.Number({
+        minimum: 0.01,
+        maximum: 240,
+        description: 'Process this many frames per second (default: every frame)',
+      }),
+    ),
     max_frames: Type.Optional(Type.Integer({ minimum: 1, description: 'Stop after this many processed frames' })),
     overlay: Type.Optional(Type.Boolean({ description: 'Also render an MP4 with the masks painted (default false)' })),
-    output_delay_frames: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: 'Frames held back so short-lived detections can be removed (default 15; 0 = none)' })),
+    output_delay_frames: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60,
+        description: 'Frames held back so short-lived detections can be removed (default 15; 0 = none)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,10 @@ import { Type, type Static } from 'typebox';
 import { Pair, Quad } from './fixed-arrays.js';
 
 const Rle = Type.Object(
-  { size: Pair(Type.Integer({ minimum: 1 }), { description: '[height, width]' }), counts: Type.String({ description: 'COCO compressed counts (pycocotools mask.decode reads it)' }) },
+  {
+    size: Pair(Type.Integer({ minimum: 1 }), { description: '[height, width]' }),
+    counts: Type.String({ description: 'COCO compressed counts (pycocotools mask.decode reads it)' }),
+  },
   { additionalProperties: false },
 );
 
@@ -15,7 +18,10 @@ export const VideoRleDocument = Type.Object(
         width: Type.Integer({ minimum: 1 }),
         height: Type.Integer({ minimum: 1 }),
         fps: Type.Number({ minimum: 0, description: 'Average frame rate of the source' }),
-        frame_count: Type.Integer({ minimum: 0, description: 'Frames that were to be processed (after fps subsampling and max_frames)' }),
+        frame_count: Type.Integer({
+          minimum: 0,
+          description: 'Frames that were to be processed (after fps subsampling and max_frames)',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -23,7 +29,10 @@ export const VideoRleDocument = Type.Object(
     frames: Type.Array(
       Type.Object(
         {
-          index: Type.Integer({ minimum: 0, description: 'Index among processed frames (prompts use the same numbering)' }),
+          index: Type.Integer({
+            minimum: 0,
+            description: 'Index among processed frames (prompts use the same numbering)',
+          }),
           time_s: Type.Number({ description: 'Presentation time of the frame in the source, seconds' }),
           objects: Type.Array(
             Type.Object(
@@ -43,11 +52,22 @@ export const VideoRleDocument = Type.Object(
       { description: 'One entry per processed frame, in order; written as processing advances' },
     ),
     objects: Type.Array(
-      Type.Object({ id: Type.Integer({ minimum: 1 }), label: Type.String({ description: 'The concept text, or the clicked object\'s label' }), first_frame: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          id: Type.Integer({ minimum: 1 }),
+          label: Type.String({ description: "The concept text, or the clicked object's label" }),
+          first_frame: Type.Integer({ minimum: 0 }),
+        },
+        { additionalProperties: false },
+      ),
       { description: 'Every object that appears, by id (objects removed as short-lived detections are not listed)' },
     ),
   },
-  { additionalProperties: false, $id: 'https://github.com/sam3-server/sam3-server/docs/video-rle.schema.json', title: 'sam3-server video RLE document' },
+  {
+    additionalProperties: false,
+    $id: 'https://github.com/sam3-server/sam3-server/docs/video-rle.schema.json',
+    title: 'sam3-server video RLE document',
+  },
 );
 export type VideoRleDocument = Static<typeof VideoRleDocument>;
 

@@ -16,16 +16,31 @@ export async function runDoctor(settings: Settings, print: (line: string) => voi
   const ortVersion = (require('onnxruntime-node/package.json') as { version: string }).version;
   configureFfmpeg({ ffmpeg: settings.ffmpegPath, ffprobe: settings.ffprobePath });
   const ffmpeg = await ffmpegBinaries().then(
-    (b) => promisify(execFile)(b.ffmpeg, ['-version']).then((r) => `${r.stdout.split('\n')[0] ?? 'found'} (${b.source}: ${b.ffmpeg}, ${b.ffprobe})`),
+    (b) =>
+      promisify(execFile)(b.ffmpeg, ['-version']).then(
+        (r) => `${r.stdout.split('\n')[0] ?? 'found'} (${b.source}: ${b.ffmpeg}, ${b.ffprobe})`,
+      ),
     (e: Error) => `not found: ${e.message}`,
   );
   const disk = await statfs(settings.modelDir).catch(() => statfs(settings.cacheDir).catch(() => statfs('.')));
   const bundles = await listBundles(settings.modelDir);
   print(`sam3-server ${VERSION}`);
-  print(`node        ${process.version} (${platform()} ${arch()}, ${cpus().length} CPUs, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM)`);
-  print(`onnxruntime ${ortVersion}; execution providers: ${listBackends().map((b) => `${b.name}${b.bundled ? '' : ' (needs its libraries)'}`).join(', ')}`);
+  print(
+    `node        ${process.version} (${platform()} ${arch()}, ${cpus().length} CPUs, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM)`,
+  );
+  print(
+    `onnxruntime ${ortVersion}; execution providers: ${listBackends()
+      .map((b) => `${b.name}${b.bundled ? '' : ' (needs its libraries)'}`)
+      .join(', ')}`,
+  );
   print(`ffmpeg      ${ffmpeg}`);
-  print(`model dir   ${settings.modelDir} (${(Number(disk.bavail) * Number(disk.bsize) / 1024 ** 3).toFixed(1)} GiB free)`);
-  print(`models      ${bundles.length ? bundles.map((b) => `${b.name} [${b.complete.join(', ') || 'incomplete'}]`).join(', ') : `none installed (\`${cliCommand()} models pull sam3\`); the demo model is always available`}`);
-  print(`settings    model=${settings.model} device=${settings.device} dtype=${settings.dtype} threads=${settings.threads} gc-concurrent-marking=${settings.gcConcurrentMarking}`);
+  print(
+    `model dir   ${settings.modelDir} (${((Number(disk.bavail) * Number(disk.bsize)) / 1024 ** 3).toFixed(1)} GiB free)`,
+  );
+  print(
+    `models      ${bundles.length ? bundles.map((b) => `${b.name} [${b.complete.join(', ') || 'incomplete'}]`).join(', ') : `none installed (\`${cliCommand()} models pull sam3\`); the demo model is always available`}`,
+  );
+  print(
+    `settings    model=${settings.model} device=${settings.device} dtype=${settings.dtype} threads=${settings.threads} gc-concurrent-marking=${settings.gcConcurrentMarking}`,
+  );
 }

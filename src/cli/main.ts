@@ -40,19 +40,37 @@ try {
   process.exit(2);
 }
 applyGcTuning(settings.gcConcurrentMarking);
-const program = new Command('sam3').description('Segment Anything 3 on ONNX Runtime: server, CLI and tools').version('0.1.0');
+const program = new Command('sam3')
+  .description('Segment Anything 3 on ONNX Runtime: server, CLI and tools')
+  .version('0.1.0');
 
 program
   .command('segment')
   .description('segment one image with text, exemplar, point and box prompts')
   .argument('<image>', 'image file (PNG, JPEG, WebP, …; EXIF orientation is applied)')
   .option('--text <concepts>', 'comma-separated concepts, e.g. "red, blue"')
-  .option('--point <x,y[,0]>', 'click in pixels; ",0" makes it negative (repeatable; all points form one object)', collect)
+  .option(
+    '--point <x,y[,0]>',
+    'click in pixels; ",0" makes it negative (repeatable; all points form one object)',
+    collect,
+  )
   .option('--box <x0,y0,x1,y1>', 'object box in pixels (repeatable; one object per box)', collect)
-  .option('--exemplar <x0,y0,x1,y1[,0]>', 'exemplar box for the concepts ("find all like this"; ",0" = negative)', collect)
+  .option(
+    '--exemplar <x0,y0,x1,y1[,0]>',
+    'exemplar box for the concepts ("find all like this"; ",0" = negative)',
+    collect,
+  )
   .option('--threshold <0..1>', 'concept score threshold (default 0.5)')
-  .option('--model <name|dir|demo>', 'installed catalogue model (sam3, sam3-tracker), bundle directory, or demo', settings.model)
-  .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda', 'tensorrt', 'webgpu']).default(settings.device))
+  .option(
+    '--model <name|dir|demo>',
+    'installed catalogue model (sam3, sam3-tracker), bundle directory, or demo',
+    settings.model,
+  )
+  .addOption(
+    new Option('--device <device>', 'execution provider')
+      .choices(['cpu', 'cuda', 'tensorrt', 'webgpu'])
+      .default(settings.device),
+  )
   .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype))
   .option('--out <file.json>', 'write instances with COCO RLE masks as JSON')
   .option('--png <file.png>', 'write a label map PNG (pixel value = 1-based instance index)')
@@ -65,7 +83,15 @@ program
     await runSegment(
       image,
       { ...opts, ...(apiKey ? { apiKey } : {}) },
-      { model: opts.model, device: opts.device, dtype: opts.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, onWarning: (m) => console.error(`warning: ${m}`) },
+      {
+        model: opts.model,
+        device: opts.device,
+        dtype: opts.dtype,
+        threads: settings.threads,
+        cacheDir: settings.cacheDir,
+        modelDir: settings.modelDir,
+        onWarning: (m) => console.error(`warning: ${m}`),
+      },
       (line) => console.log(line),
     );
   });
@@ -75,7 +101,11 @@ program
   .description('track text concepts and clicked objects through a video (RLE JSON per frame, optional overlay MP4)')
   .argument('<video>', 'video file (anything ffmpeg reads: MP4, MOV, WebM, …)')
   .option('--text <concepts>', 'comma-separated concepts, e.g. "person, cloth" (each tracked with its own ids)')
-  .option('--point <FRAME:x,y[,0]>', 'click on a frame in pixels; ",0" = negative; points on one frame form one object (repeatable)', collect)
+  .option(
+    '--point <FRAME:x,y[,0]>',
+    'click on a frame in pixels; ",0" = negative; points on one frame form one object (repeatable)',
+    collect,
+  )
   .option('--box <FRAME:x0,y0,x1,y1>', 'object box on a frame in pixels (repeatable; one object each)', collect)
   .option('--out <masks.json>', 'write the RLE document (docs/video-rle.schema.json)')
   .option('--overlay <out.mp4>', 'write the video with the masks painted (H.264)')
@@ -84,13 +114,27 @@ program
   .option('--delay <frames>', 'frames held back for hotstart removal (default 15; 0 = none)')
   .option('--no-progress', 'no progress bar')
   .option('--model <name|dir|demo>', 'installed catalogue model, bundle directory, or demo', settings.model)
-  .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda', 'tensorrt', 'webgpu']).default(settings.device))
+  .addOption(
+    new Option('--device <device>', 'execution provider')
+      .choices(['cpu', 'cuda', 'tensorrt', 'webgpu'])
+      .default(settings.device),
+  )
   .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype))
   .action(async (video: string, opts: VideoCliOptions & { model: string; device: Device; dtype: ModelDtype }) => {
     await runVideo(
       video,
       opts,
-      { model: opts.model, device: opts.device, dtype: opts.dtype, threads: settings.threads, cacheDir: settings.cacheDir, modelDir: settings.modelDir, ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, onWarning: (m) => console.error(`warning: ${m}`) },
+      {
+        model: opts.model,
+        device: opts.device,
+        dtype: opts.dtype,
+        threads: settings.threads,
+        cacheDir: settings.cacheDir,
+        modelDir: settings.modelDir,
+        ffmpegPath: settings.ffmpegPath,
+        ffprobePath: settings.ffprobePath,
+        onWarning: (m) => console.error(`warning: ${m}`),
+      },
       (line) => console.log(line),
     );
   });
@@ -112,8 +156,11 @@ const SERVE_FLAGS: Array<[SettingName, string]> = [
   ['queuePrefix', 'Redis key prefix of the deployment'],
   ['filesDir', 'job files directory (shared volume in scale-out mode)'],
 ];
-const serve = program.command('serve').description('run the HTTP server: native /v1 API, Roboflow-compatible /sam3/*, OpenAPI docs at /docs');
-for (const [name, help] of SERVE_FLAGS) serve.option(`--${kebab(name)} <value>`, `${help} (default: ${settings[name] as string | number})`);
+const serve = program
+  .command('serve')
+  .description('run the HTTP server: native /v1 API, Roboflow-compatible /sam3/*, OpenAPI docs at /docs');
+for (const [name, help] of SERVE_FLAGS)
+  serve.option(`--${kebab(name)} <value>`, `${help} (default: ${settings[name] as string | number})`);
 serve
   .option('--api-key <key>', 'API key clients must send (repeatable; adds to SAM3_API_KEYS)', collect)
   .option('--pull', 'download the model first when it is a catalogue name not yet installed (SAM3_AUTO_PULL=1)')
@@ -128,7 +175,7 @@ serve
   });
 
 const WORKER_FLAGS: Array<[SettingName, string]> = [
-  ['queue', 'the deployment\'s Redis: redis://HOST:PORT/DB (required)'],
+  ['queue', "the deployment's Redis: redis://HOST:PORT/DB (required)"],
   ['queuePrefix', 'Redis key prefix of the deployment'],
   ['model', 'installed catalogue model, bundle directory, or demo'],
   ['device', 'cpu, cuda, tensorrt or webgpu'],
@@ -141,8 +188,11 @@ const WORKER_FLAGS: Array<[SettingName, string]> = [
   ['logLevel', 'log level'],
   ['logFormat', 'log lines: auto (pretty on a terminal), json or pretty'],
 ];
-const worker = program.command('worker').description('scale-out worker: run models for the jobs and synchronous calls of API nodes sharing a Redis queue');
-for (const [name, help] of WORKER_FLAGS) worker.option(`--${kebab(name)} <value>`, `${help} (default: ${String(settings[name]) || '(none)'})`);
+const worker = program
+  .command('worker')
+  .description('scale-out worker: run models for the jobs and synchronous calls of API nodes sharing a Redis queue');
+for (const [name, help] of WORKER_FLAGS)
+  worker.option(`--${kebab(name)} <value>`, `${help} (default: ${String(settings[name]) || '(none)'})`);
 worker
   .option('--concurrency <n>', `jobs and inference requests run at once (default: ${settings.concurrency})`)
   .option('--pull', 'download the model first when it is a catalogue name not yet installed')
@@ -166,14 +216,24 @@ models
   .option('--dtype <dtype>', 'weight variant', 'fp32')
   .option('--dir <dir>', 'install under this directory instead of SAM3_MODEL_DIR')
   .action((name: string, o: { dtype: string; dir?: string }) => runPull(name, o.dtype, settings, o.dir, print));
-models.command('list').description('installed bundles and the catalogue').action(() => runList(settings, print));
+models
+  .command('list')
+  .description('installed bundles and the catalogue')
+  .action(() => runList(settings, print));
 models
   .command('verify')
   .description('re-check checksums and open every graph')
   .argument('[name]')
   .action((name: string | undefined) => runVerify(name, settings, print));
-models.command('rm').description('remove an installed bundle').argument('<name>').action((name: string) => runRemove(name, settings, print));
-program.command('doctor').description('versions, execution providers, ffmpeg, models, disk: paste this into bug reports').action(() => runDoctor(settings, print));
+models
+  .command('rm')
+  .description('remove an installed bundle')
+  .argument('<name>')
+  .action((name: string) => runRemove(name, settings, print));
+program
+  .command('doctor')
+  .description('versions, execution providers, ffmpeg, models, disk: paste this into bug reports')
+  .action(() => runDoctor(settings, print));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof SettingsError) {

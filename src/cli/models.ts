@@ -5,20 +5,42 @@ import type { Settings } from '../config/settings.js';
 import { SamError } from '../domain/errors.js';
 import { CATALOGUE } from '../model/store/catalogue.js';
 import { storeOptions } from '../compose.js';
-import { diskBytes, listBundles, planPull, pullBundle, removeBundle, verifyBundle } from '../model/store/model-store.js';
+import {
+  diskBytes,
+  listBundles,
+  planPull,
+  pullBundle,
+  removeBundle,
+  verifyBundle,
+} from '../model/store/model-store.js';
 import { PullProgress } from '../model/store/pull-progress.js';
 import { cliCommand } from '../config/cli-command.js';
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 /** "812.4 MiB", "3.38 GiB". */
-export const size = (bytes: number): string => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(2)} GiB` : mib(bytes));
+export const size = (bytes: number): string =>
+  bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(2)} GiB` : mib(bytes);
 
-export async function runPull(name: string, dtype: string, settings: Settings, dir: string | undefined, print: (line: string) => void): Promise<void> {
+export async function runPull(
+  name: string,
+  dtype: string,
+  settings: Settings,
+  dir: string | undefined,
+  print: (line: string) => void,
+): Promise<void> {
   // Name and dtype are checked before anything is drawn or downloaded.
   const { bundle, files } = planPull(name, dtype);
-  print(`pulling ${bundle.label} (${name}, ${dtype}): ${files.length} files into ${dir ?? settings.modelDir}; sizes show as each download starts`);
+  print(
+    `pulling ${bundle.label} (${name}, ${dtype}): ${files.length} files into ${dir ?? settings.modelDir}; sizes show as each download starts`,
+  );
   const bars = new cliProgress.MultiBar(
-    { format: ' {file} |{bar}| {percentage}% {value}/{total} MiB {speed} ETA {eta_formatted}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000 },
+    {
+      format: ' {file} |{bar}| {percentage}% {value}/{total} MiB {speed} ETA {eta_formatted}',
+      hideCursor: true,
+      clearOnComplete: false,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+    },
     cliProgress.Presets.shades_classic,
   );
   const started = Date.now();
@@ -26,7 +48,9 @@ export async function runPull(name: string, dtype: string, settings: Settings, d
   const totalBar = bars.create(1, 0, { file: 'total'.padEnd(44), speed: '' });
   const progress = new PullProgress((s) => {
     totalBar.setTotal(Math.max(1, Math.round(s.knownBytes / 1048576)));
-    totalBar.update(Math.round(s.doneBytes / 1048576), { speed: s.elapsedMs > 0 ? `${mib(s.doneBytes / (s.elapsedMs / 1000))}/s` : '' });
+    totalBar.update(Math.round(s.doneBytes / 1048576), {
+      speed: s.elapsedMs > 0 ? `${mib(s.doneBytes / (s.elapsedMs / 1000))}/s` : '',
+    });
   });
   try {
     const installed = await pullBundle(name, dtype, storeOptions(settings, dir), (file) => {
@@ -35,7 +59,10 @@ export async function runPull(name: string, dtype: string, settings: Settings, d
       return progress.file({
         start(total, resumed) {
           done = resumed;
-          bar = bars.create(Math.max(1, Math.round((total ?? 0) / 1048576)), Math.round(resumed / 1048576), { file: file.padEnd(44).slice(0, 44), speed: '' });
+          bar = bars.create(Math.max(1, Math.round((total ?? 0) / 1048576)), Math.round(resumed / 1048576), {
+            file: file.padEnd(44).slice(0, 44),
+            speed: '',
+          });
         },
         advance(bytes) {
           done += bytes;
@@ -47,8 +74,13 @@ export async function runPull(name: string, dtype: string, settings: Settings, d
     bars.stop();
     const files = Object.entries(installed.files);
     const unverified = files.filter(([, f]) => !f.verified).map(([p]) => p);
-    print(`installed ${name} (${dtype}) in ${installed.dir}: ${files.length} files, ${size(files.reduce((n, [, f]) => n + f.bytes, 0))}`);
-    if (unverified.length) print(`note: no published SHA-256 for ${unverified.join(', ')}; their hashes were recorded now and \`${cliCommand()} models verify\` checks against them`);
+    print(
+      `installed ${name} (${dtype}) in ${installed.dir}: ${files.length} files, ${size(files.reduce((n, [, f]) => n + f.bytes, 0))}`,
+    );
+    if (unverified.length)
+      print(
+        `note: no published SHA-256 for ${unverified.join(', ')}; their hashes were recorded now and \`${cliCommand()} models verify\` checks against them`,
+      );
   } finally {
     bars.stop();
   }
@@ -58,7 +90,9 @@ export async function runList(settings: Settings, print: (line: string) => void)
   const installed = await listBundles(settings.modelDir);
   const cli = cliCommand();
   print(`model dir: ${settings.modelDir}`);
-  print(`${'demo'.padEnd(14)} ${'built-in synthetic model'.padEnd(38)} always available, no download (knows colours, not SAM 3's concepts)`);
+  print(
+    `${'demo'.padEnd(14)} ${'built-in synthetic model'.padEnd(38)} always available, no download (knows colours, not SAM 3's concepts)`,
+  );
   for (const b of installed) {
     const bytes = await diskBytes(b.dir);
     const head = `${b.name.padEnd(14)} ${b.label.padEnd(38)}`;
@@ -71,11 +105,18 @@ export async function runList(settings: Settings, print: (line: string) => void)
     const resume = `${cli} models pull ${b.name}${dtypes.length === 1 ? ` --dtype ${dtypes[0]}` : ''}`;
     print(`${head} incomplete pull, ${size(bytes)} on disk: run \`${resume}\` to finish it`);
   }
-  if (!installed.some((b) => b.complete.length)) print(`no SAM 3 model installed yet: \`${cli} models pull sam3\` (no account needed)`);
-  print('available: ' + CATALOGUE.map((b) => `${b.name} (${b.dtypes.join('/')}) — ${b.description}`).join('\n           '));
+  if (!installed.some((b) => b.complete.length))
+    print(`no SAM 3 model installed yet: \`${cli} models pull sam3\` (no account needed)`);
+  print(
+    'available: ' + CATALOGUE.map((b) => `${b.name} (${b.dtypes.join('/')}) — ${b.description}`).join('\n           '),
+  );
 }
 
-export async function runVerify(name: string | undefined, settings: Settings, print: (line: string) => void): Promise<void> {
+export async function runVerify(
+  name: string | undefined,
+  settings: Settings,
+  print: (line: string) => void,
+): Promise<void> {
   const names = name ? [name] : (await listBundles(settings.modelDir)).map((b) => b.name);
   let failed = 0;
   for (const n of names) {
@@ -86,7 +127,12 @@ export async function runVerify(name: string | undefined, settings: Settings, pr
       for (const p of problems) print(`${n}: ${p}`);
     }
   }
-  if (failed) throw new SamError('MODEL_CHECKSUM_MISMATCH', `${failed} model bundle(s) failed verification; \`${cliCommand()} models pull NAME\` after \`${cliCommand()} models rm NAME\` reinstalls`, {});
+  if (failed)
+    throw new SamError(
+      'MODEL_CHECKSUM_MISMATCH',
+      `${failed} model bundle(s) failed verification; \`${cliCommand()} models pull NAME\` after \`${cliCommand()} models rm NAME\` reinstalls`,
+      {},
+    );
 }
 
 export async function runRemove(name: string, settings: Settings, print: (line: string) => void): Promise<void> {

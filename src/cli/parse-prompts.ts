@@ -5,7 +5,8 @@ import type { ClickPoint, ConceptPrompt, ExemplarBox, ObjectPrompt } from '../do
 
 function numbers(value: string, flag: string, counts: number[], expected: string): number[] {
   const parts = value.split(',').map((s) => Number(s.trim()));
-  if (!counts.includes(parts.length) || parts.some((n) => !Number.isFinite(n))) throw invalidArgument(flag, expected, value);
+  if (!counts.includes(parts.length) || parts.some((n) => !Number.isFinite(n)))
+    throw invalidArgument(flag, expected, value);
   return parts;
 }
 
@@ -28,9 +29,15 @@ export function parseExemplar(value: string): ExemplarBox {
  * "red, blue" → one concept per comma-separated phrase, each carrying the exemplars; exemplars without text form
  * one visual concept. Points form one object (with the box when exactly one is given); other boxes are objects.
  */
-export function buildPrompts(opts: { text?: string; point?: string[]; box?: string[]; exemplar?: string[] }): { concepts: ConceptPrompt[]; objects: ObjectPrompt[] } {
+export function buildPrompts(opts: { text?: string; point?: string[]; box?: string[]; exemplar?: string[] }): {
+  concepts: ConceptPrompt[];
+  objects: ObjectPrompt[];
+} {
   const exemplars = (opts.exemplar ?? []).map(parseExemplar);
-  const phrases = (opts.text ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  const phrases = (opts.text ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
   const concepts: ConceptPrompt[] = phrases.map((text) => (exemplars.length ? { text, exemplars } : { text }));
   if (phrases.length === 0 && exemplars.length > 0) concepts.push({ exemplars });
   const points = (opts.point ?? []).map(parsePoint);

@@ -17,6 +17,7 @@ import { decodeCocoRle } from '../masks/coco-rle.js';
 import { decodeImage } from '../media/image-decode.js';
 import { encodeLabelMapPng, encodeOverlay, type OverlayFormat } from '../media/image-encode.js';
 import { buildPrompts } from './parse-prompts.js';
+import { vocabularyHint } from '../domain/vocabulary-hint.js';
 
 export interface SegmentCliOptions {
   text?: string;
@@ -43,7 +44,7 @@ interface Row {
 }
 
 interface Outcome {
-  model: { name: string; label: string };
+  model: { name: string; label: string; vocabulary?: readonly string[] };
   width: number;
   height: number;
   imageId: string;
@@ -55,42 +56,125 @@ interface Outcome {
 const conceptLabel = (c: ConceptPrompt, i: number): string => c.text?.trim() || `exemplars #${i}`;
 const fmtBox = (b: PixelBox): string => [b.x0, b.y0, b.x1, b.y1].map((v) => Math.round(v)).join(',');
 
-async function segmentLocally(bytes: Uint8Array, concepts: ConceptPrompt[], objects: ObjectPrompt[], threshold: number | undefined, wantImage: boolean, settings: EngineSettings, t: StageTimings): Promise<Outcome> {
+async function segmentLocally(
+  bytes: Uint8Array,
+  concepts: ConceptPrompt[],
+  objects: ObjectPrompt[],
+  threshold: number | undefined,
+  wantImage: boolean,
+  settings: EngineSettings,
+  t: StageTimings,
+): Promise<Outcome> {
   const engine = await t.time('model_load', () => createLocalEngine(settings));
   try {
-    const r = await engine.segment({ image: bytes, concepts, objects, includeImage: wantImage, maskEncodings: ['rle'], ...(threshold === undefined ? {} : { threshold }) });
+    const r = await engine.segment({
+      image: bytes,
+      concepts,
+      objects,
+      includeImage: wantImage,
+      maskEncodings: ['rle'],
+      ...(threshold === undefined ? {} : { threshold }),
+    });
     const rows: Row[] = [];
-    r.concepts.forEach((c, i) => c.instances.forEach((x) => rows.push({ label: conceptLabel(c.prompt, i), score: x.score, box: x.box, area: x.area, mask: x.mask, rle: x.encoded!.rle! })));
+    r.concepts.forEach((c, i) =>
+      c.instances.forEach((x) =>
+        rows.push({
+          label: conceptLabel(c.prompt, i),
+          score: x.score,
+          box: x.box,
+          area: x.area,
+          mask: x.mask,
+          rle: x.encoded!.rle!,
+        }),
+      ),
+    );
     r.objects.forEach((o, i) => {
       const x = o.candidates[0];
-      if (x) rows.push({ label: `object #${i}`, score: x.score, box: x.box, area: x.area, mask: x.mask, rle: x.encoded!.rle! });
+      if (x)
+        rows.push({
+          label: `object #${i}`,
+          score: x.score,
+          box: x.box,
+          area: x.area,
+          mask: x.mask,
+          rle: x.encoded!.rle!,
+        });
     });
     const m = engine.info().model;
-    return { model: { name: m.name, label: m.label }, width: r.width, height: r.height, imageId: r.imageId, rows, timings: r.timings, ...(r.image ? { image: r.image } : {}) };
+    return {
+      model: { name: m.name, label: m.label, ...(m.vocabulary ? { vocabulary: m.vocabulary } : {}) },
+      width: r.width,
+      height: r.height,
+      imageId: r.imageId,
+      rows,
+      timings: r.timings,
+      ...(r.image ? { image: r.image } : {}),
+    };
   } finally {
     await engine.close();
   }
 }
 
-async function segmentOnServer(bytes: Uint8Array, concepts: ConceptPrompt[], objects: ObjectPrompt[], threshold: number | undefined, wantImage: boolean, opts: SegmentCliOptions, t: StageTimings): Promise<Outcome> {
+async function segmentOnServer(
+  bytes: Uint8Array,
+  concepts: ConceptPrompt[],
+  objects: ObjectPrompt[],
+  threshold: number | undefined,
+  wantImage: boolean,
+  opts: SegmentCliOptions,
+  t: StageTimings,
+): Promise<Outcome> {
   const client = new Sam3Client(opts.server!, opts.apiKey ? { apiKey: opts.apiKey } : {});
   const xyxy = (b: PixelBox): [number, number, number, number] => [b.x0, b.y0, b.x1, b.y1];
   const prompts: WirePrompt[] = [
-    ...concepts.map((c): WirePrompt => ({ type: 'concept', ...(c.text ? { text: c.text } : {}), ...(c.exemplars ? { exemplars: c.exemplars.map((e) => ({ box: xyxy(e.box), positive: e.positive })) } : {}) })),
-    ...objects.map((o): WirePrompt => ({ type: 'object', ...(o.points ? { points: o.points.map((p) => ({ ...p })) } : {}), ...(o.box ? { box: xyxy(o.box) } : {}) })),
+    ...concepts.map((c): WirePrompt => ({
+      type: 'concept',
+      ...(c.text ? { text: c.text } : {}),
+      ...(c.exemplars ? { exemplars: c.exemplars.map((e) => ({ box: xyxy(e.box), positive: e.positive })) } : {}),
+    })),
+    ...objects.map((o): WirePrompt => ({
+      type: 'object',
+      ...(o.points ? { points: o.points.map((p) => ({ ...p })) } : {}),
+      ...(o.box ? { box: xyxy(o.box) } : {}),
+    })),
   ];
-  const [models, r] = await t.time('request', () => Promise.all([client.models(), client.segmentUpload(bytes, { prompts, mask_formats: ['rle'], ...(threshold === undefined ? {} : { threshold }) })]));
+  const [models, r] = await t.time('request', () =>
+    Promise.all([
+      client.models(),
+      client.segmentUpload(bytes, {
+        prompts,
+        mask_formats: ['rle'],
+        ...(threshold === undefined ? {} : { threshold }),
+      }),
+    ]),
+  );
   const rows: Row[] = [];
   r.prompts.forEach((p) => {
-    const label = p.type === 'concept' ? conceptLabel(concepts[p.index]!, p.index) : `object #${p.index - concepts.length}`;
+    const label =
+      p.type === 'concept' ? conceptLabel(concepts[p.index]!, p.index) : `object #${p.index - concepts.length}`;
     for (const x of p.type === 'concept' ? p.instances : p.instances.slice(0, 1)) {
       const rle = x.mask.rle as CocoRle;
-      rows.push({ label, score: x.score, box: { x0: x.box[0], y0: x.box[1], x1: x.box[2], y1: x.box[3] }, area: x.area, mask: decodeCocoRle(rle), rle });
+      rows.push({
+        label,
+        score: x.score,
+        box: { x0: x.box[0], y0: x.box[1], x1: x.box[2], y1: x.box[3] },
+        area: x.area,
+        mask: decodeCocoRle(rle),
+        rle,
+      });
     }
   });
   const image = wantImage ? await t.time('decode', () => decodeImage(bytes)) : undefined;
   const m = models.models[0]!;
-  return { model: { name: m.name, label: m.label }, width: r.width, height: r.height, imageId: r.image_id, rows, timings: r.timings_ms, ...(image ? { image } : {}) };
+  return {
+    model: { name: m.name, label: m.label, ...(m.vocabulary ? { vocabulary: m.vocabulary } : {}) },
+    width: r.width,
+    height: r.height,
+    imageId: r.image_id,
+    rows,
+    timings: r.timings_ms,
+    ...(image ? { image } : {}),
+  };
 }
 
 const OVERLAY_FORMATS: Record<string, OverlayFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' };
@@ -100,52 +184,119 @@ async function checkOutputs(opts: SegmentCliOptions): Promise<void> {
   if (opts.overlay !== undefined && !OVERLAY_FORMATS[extname(opts.overlay).slice(1).toLowerCase()]) {
     throw invalidArgument('--overlay', 'a file name ending in .png, .jpg, .jpeg or .webp', opts.overlay);
   }
-  if (opts.png !== undefined && extname(opts.png).toLowerCase() !== '.png') throw invalidArgument('--png', 'a file name ending in .png', opts.png);
-  for (const [flag, path] of [['--out', opts.out], ['--png', opts.png], ['--overlay', opts.overlay]] as const) {
+  if (opts.png !== undefined && extname(opts.png).toLowerCase() !== '.png')
+    throw invalidArgument('--png', 'a file name ending in .png', opts.png);
+  for (const [flag, path] of [
+    ['--out', opts.out],
+    ['--png', opts.png],
+    ['--overlay', opts.overlay],
+  ] as const) {
     if (path === undefined || (flag === '--out' && path === '-')) continue;
     await access(dirname(resolve(path)), constants.W_OK).catch((cause: NodeJS.ErrnoException) => {
-      throw new SamError('INVALID_ARGUMENT', `Cannot write ${flag} ${path}: its directory ${cause.code === 'ENOENT' ? 'does not exist' : 'is not writable'}`, { field: flag, received: path }, { cause });
+      throw new SamError(
+        'INVALID_ARGUMENT',
+        `Cannot write ${flag} ${path}: its directory ${cause.code === 'ENOENT' ? 'does not exist' : 'is not writable'}`,
+        { field: flag, received: path },
+        { cause },
+      );
     });
   }
 }
 
-export async function runSegment(imagePath: string, opts: SegmentCliOptions, settings: EngineSettings, print: (line: string) => void): Promise<void> {
+export async function runSegment(
+  imagePath: string,
+  opts: SegmentCliOptions,
+  settings: EngineSettings,
+  print: (line: string) => void,
+): Promise<void> {
   const t = new StageTimings();
   const { concepts, objects } = buildPrompts(opts);
   await checkOutputs(opts);
   // `--out -` writes the JSON to standard output; the table then goes to standard error, keeping stdout parseable.
   const show = opts.out === '-' ? (line: string) => process.stderr.write(`${line}\n`) : print;
   const threshold = opts.threshold === undefined ? undefined : Number(opts.threshold);
-  if (threshold !== undefined && !Number.isFinite(threshold)) throw invalidArgument('--threshold', 'a number between 0 and 1', opts.threshold);
+  if (threshold !== undefined && !Number.isFinite(threshold))
+    throw invalidArgument('--threshold', 'a number between 0 and 1', opts.threshold);
   // Read the image before loading the model, so a wrong path fails at once.
   const bytes = await t.time('read_file', () =>
     readFile(imagePath).catch((cause: NodeJS.ErrnoException) => {
-      throw new SamError('INPUT_NOT_FOUND', `Could not read image file ${imagePath}: ${cause.code ?? cause.message}`, { field: 'image', received: imagePath }, { cause });
+      throw new SamError(
+        'INPUT_NOT_FOUND',
+        `Could not read image file ${imagePath}: ${cause.code ?? cause.message}`,
+        { field: 'image', received: imagePath },
+        { cause },
+      );
     }),
   );
   const wantImage = opts.overlay !== undefined;
-  const r = opts.server ? await segmentOnServer(bytes, concepts, objects, threshold, wantImage, opts, t) : await segmentLocally(bytes, concepts, objects, threshold, wantImage, settings, t);
-  show(`model: ${r.model.label}   image: ${r.width}×${r.height}   instances: ${r.rows.length}${opts.server ? `   server: ${opts.server}` : ''}`);
+  const r = opts.server
+    ? await segmentOnServer(bytes, concepts, objects, threshold, wantImage, opts, t)
+    : await segmentLocally(bytes, concepts, objects, threshold, wantImage, settings, t);
+  show(
+    `model: ${r.model.label}   image: ${r.width}×${r.height}   instances: ${r.rows.length}${opts.server ? `   server: ${opts.server}` : ''}`,
+  );
   show(['label'.padEnd(20), 'score'.padStart(6), 'box (x0,y0,x1,y1)'.padEnd(24), 'area'.padStart(9)].join('  '));
-  for (const row of r.rows) show([row.label.slice(0, 20).padEnd(20), row.score.toFixed(3).padStart(6), fmtBox(row.box).padEnd(24), String(row.area).padStart(9)].join('  '));
+  for (const row of r.rows)
+    show(
+      [
+        row.label.slice(0, 20).padEnd(20),
+        row.score.toFixed(3).padStart(6),
+        fmtBox(row.box).padEnd(24),
+        String(row.area).padStart(9),
+      ].join('  '),
+    );
+  // A concept that found nothing on a closed-vocabulary model (the demo) says why.
+  for (const c of concepts) {
+    const hint =
+      c.text && !r.rows.some((row) => row.label === c.text!.trim())
+        ? vocabularyHint(c.text, r.model.vocabulary)
+        : undefined;
+    if (hint) show(`hint: ${hint}`);
+  }
   if (opts.out) {
     const json = {
-      model: r.model,
+      model: { name: r.model.name, label: r.model.label },
       image: { width: r.width, height: r.height, image_id: r.imageId },
-      instances: r.rows.map((row) => ({ label: row.label, score: row.score, box: [row.box.x0, row.box.y0, row.box.x1, row.box.y1], area: row.area, rle: row.rle })),
+      instances: r.rows.map((row) => ({
+        label: row.label,
+        score: row.score,
+        box: [row.box.x0, row.box.y0, row.box.x1, row.box.y1],
+        area: row.area,
+        rle: row.rle,
+      })),
       timings_ms: r.timings,
     };
     if (opts.out === '-') print(JSON.stringify(json, null, 2));
     else await writeFile(opts.out, `${JSON.stringify(json, null, 2)}\n`);
   }
-  if (opts.png) await writeFile(opts.png, await t.time('encode_png', () => encodeLabelMapPng(r.rows.map((row) => row.mask), r.width, r.height)));
+  if (opts.png)
+    await writeFile(
+      opts.png,
+      await t.time('encode_png', () =>
+        encodeLabelMapPng(
+          r.rows.map((row) => row.mask),
+          r.width,
+          r.height,
+        ),
+      ),
+    );
   if (opts.overlay) {
     const format = OVERLAY_FORMATS[extname(opts.overlay).slice(1).toLowerCase()]!;
     const image = r.image!;
-    await writeFile(opts.overlay, await t.time('encode_overlay', () => encodeOverlay(image, r.rows.map((row, i) => ({ id: i, mask: row.mask })), format)));
+    await writeFile(
+      opts.overlay,
+      await t.time('encode_overlay', () =>
+        encodeOverlay(
+          image,
+          r.rows.map((row, i) => ({ id: i, mask: row.mask })),
+          format,
+        ),
+      ),
+    );
   }
   if (opts.timings) {
     show('timings (ms):');
-    for (const [stage, ms] of Object.entries({ ...t.toJSON(), ...r.timings })) show(`  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(9)}`);
+    for (const [stage, ms] of Object.entries({ ...t.toJSON(), ...r.timings }))
+      show(`  ${stage.padEnd(22)} ${ms.toFixed(1).padStart(9)}`);
   }
 }

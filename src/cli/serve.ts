@@ -10,9 +10,13 @@ import { readSettings, type SettingName } from '../config/settings.js';
 import { createServer } from '../compose.js';
 import { redactUrl } from './redact-url.js';
 
-const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
-export async function runServe(overrides: Partial<Record<SettingName, string>>, options: { work?: boolean } = {}): Promise<void> {
+export async function runServe(
+  overrides: Partial<Record<SettingName, string>>,
+  options: { work?: boolean } = {},
+): Promise<void> {
   const settings = readSettings(process.env, overrides);
   // A model given as a directory is checked before listening: a typo would otherwise serve 503s for ever. (Catalogue
   // names not yet installed keep the server up, saying what to pull; pure API nodes load no model.)
@@ -20,10 +24,19 @@ export async function runServe(overrides: Partial<Record<SettingName, string>>, 
   const server = await createServer(settings, options);
   const log = server.app.log;
   if (settings.apiKeys.length === 0) {
-    if (isLoopback(settings.host)) log.info(`no API keys configured: listening on loopback (${settings.host}) only; set SAM3_API_KEYS or --api-key before exposing it`);
-    else log.warn(`no API keys configured and listening on ${settings.host}: anyone who can reach this port can use the server; set SAM3_API_KEYS or --api-key`);
+    if (isLoopback(settings.host))
+      log.info(
+        `no API keys configured: listening on loopback (${settings.host}) only; set SAM3_API_KEYS or --api-key before exposing it`,
+      );
+    else
+      log.warn(
+        `no API keys configured and listening on ${settings.host}: anyone who can reach this port can use the server; set SAM3_API_KEYS or --api-key`,
+      );
   }
-  if (settings.queue) log.info(`API node of the queue ${redactUrl(settings.queue)} (prefix ${settings.queuePrefix}); ${options.work ? 'also working: loading the model' : 'models run on `sam3 worker` processes'}`);
+  if (settings.queue)
+    log.info(
+      `API node of the queue ${redactUrl(settings.queue)} (prefix ${settings.queuePrefix}); ${options.work ? 'also working: loading the model' : 'models run on `sam3 worker` processes'}`,
+    );
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;
@@ -51,9 +64,24 @@ export async function runServe(overrides: Partial<Record<SettingName, string>>, 
 function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${host}:${port}`;
-  if (code === 'EADDRINUSE') return new SamError('INVALID_ARGUMENT', `Port ${port} on ${host} is already in use: stop the other server or choose another port (--port or SAM3_PORT)`, { field: 'port', received: port });
-  if (code === 'EACCES') return new SamError('INVALID_ARGUMENT', `Not allowed to listen on ${where} (ports below 1024 need privileges): choose another port (--port or SAM3_PORT)`, { field: 'port', received: port });
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new SamError('INVALID_ARGUMENT', `${host} is not an address of this machine: choose another (--host or SAM3_HOST)`, { field: 'host', received: host });
+  if (code === 'EADDRINUSE')
+    return new SamError(
+      'INVALID_ARGUMENT',
+      `Port ${port} on ${host} is already in use: stop the other server or choose another port (--port or SAM3_PORT)`,
+      { field: 'port', received: port },
+    );
+  if (code === 'EACCES')
+    return new SamError(
+      'INVALID_ARGUMENT',
+      `Not allowed to listen on ${where} (ports below 1024 need privileges): choose another port (--port or SAM3_PORT)`,
+      { field: 'port', received: port },
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new SamError(
+      'INVALID_ARGUMENT',
+      `${host} is not an address of this machine: choose another (--host or SAM3_HOST)`,
+      { field: 'host', received: host },
+    );
   return error;
 }
 
@@ -61,9 +89,13 @@ function listenError(error: unknown, host: string, port: number): unknown {
 async function checkModelDirectory(model: string): Promise<void> {
   if (model === 'demo' || CATALOGUE.some((b) => b.name === model)) return;
   const graphs: string[] = [];
-  for (const dir of [model, join(model, 'onnx')]) graphs.push(...(await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.onnx')));
+  for (const dir of [model, join(model, 'onnx')])
+    graphs.push(...(await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.onnx')));
   if (graphs.length > 0) return;
-  const exists = await stat(model).then((s) => s.isDirectory(), () => false);
+  const exists = await stat(model).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   const known = CATALOGUE.map((b) => b.name).join(', ');
   throw new SamError(
     'MODEL_NOT_FOUND',

@@ -23,14 +23,23 @@ export interface VideoCliOptions {
 const numbers = (text: string, flag: string, count: number[]): number[] => {
   const values = text.split(',').map((v) => Number(v.trim()));
   if (!count.includes(values.length) || values.some((v) => !Number.isFinite(v))) {
-    throw new SamError('INVALID_ARGUMENT', `Expected ${flag} as ${flag === '--point' ? 'FRAME:x,y[,0]' : 'FRAME:x0,y0,x1,y1'} but received ${JSON.stringify(text)}`, { field: flag });
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      `Expected ${flag} as ${flag === '--point' ? 'FRAME:x,y[,0]' : 'FRAME:x0,y0,x1,y1'} but received ${JSON.stringify(text)}`,
+      { field: flag },
+    );
   }
   return values;
 };
 
 function frameOf(spec: string, flag: string): [number, string] {
   const m = /^(\d+):(.*)$/.exec(spec.trim());
-  if (!m) throw new SamError('INVALID_ARGUMENT', `Expected ${flag} to start with a frame index (FRAME:…) but received ${JSON.stringify(spec)}`, { field: flag });
+  if (!m)
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      `Expected ${flag} to start with a frame index (FRAME:…) but received ${JSON.stringify(spec)}`,
+      { field: flag },
+    );
   return [Number(m[1]), m[2]!];
 }
 
@@ -56,27 +65,66 @@ export function videoObjects(points: readonly string[] = [], boxes: readonly str
 const positive = (text: string | undefined, flag: string, integer: boolean): number | undefined => {
   if (text === undefined) return undefined;
   const v = Number(text);
-  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) throw new SamError('INVALID_ARGUMENT', `Expected ${flag} as a ${integer ? 'whole ' : ''}number ≥ 0 but received ${JSON.stringify(text)}`, { field: flag });
+  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v)))
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      `Expected ${flag} as a ${integer ? 'whole ' : ''}number ≥ 0 but received ${JSON.stringify(text)}`,
+      { field: flag },
+    );
   return v;
 };
 
-export async function runVideo(input: string, options: VideoCliOptions, settings: EngineSettings, print: (line: string) => void): Promise<void> {
-  const concepts = (options.text ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+export async function runVideo(
+  input: string,
+  options: VideoCliOptions,
+  settings: EngineSettings,
+  print: (line: string) => void,
+): Promise<void> {
+  const concepts = (options.text ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
   const objects = videoObjects(options.point, options.box);
-  if (!options.out && !options.overlay) throw new SamError('INVALID_ARGUMENT', 'Expected --out FILE.json and/or --overlay FILE.mp4 (where to write the result) but received neither', { field: '--out' });
+  if (!options.out && !options.overlay)
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      'Expected --out FILE.json and/or --overlay FILE.mp4 (where to write the result) but received neither',
+      { field: '--out' },
+    );
   const sampleFps = positive(options.fps, '--fps', false);
   const maxFrames = positive(options.maxFrames, '--max-frames', true);
   const delay = positive(options.delay, '--delay', true);
   await access(input).catch((cause: Error) => {
-    throw new SamError('INPUT_NOT_FOUND', `${input}: ${cause.message.replace(/^[A-Z]+: /, '').split(',')[0]}`, { field: 'video' }, { cause });
+    throw new SamError(
+      'INPUT_NOT_FOUND',
+      `${input}: ${cause.message.replace(/^[A-Z]+: /, '').split(',')[0]}`,
+      { field: 'video' },
+      { cause },
+    );
   });
   const engine = await createLocalEngine(settings);
   const work = await mkdtemp(join(tmpdir(), 'sam3-video-cli-'));
-  const bar = new cliProgress.SingleBar({ format: ' frames |{bar}| {value}/{total} {fps} fps ETA {eta_formatted}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      format: ' frames |{bar}| {value}/{total} {fps} fps ETA {eta_formatted}',
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   try {
     const document = join(work, 'rle.json');
     const summary = await engine.segmentVideo(
-      { video: input, concepts, objects, documentPath: document, ...(sampleFps ? { sampleFps } : {}), ...(maxFrames ? { maxFrames } : {}), ...(delay !== undefined ? { tracking: { outputDelayFrames: delay } } : {}) },
+      {
+        video: input,
+        concepts,
+        objects,
+        documentPath: document,
+        ...(sampleFps ? { sampleFps } : {}),
+        ...(maxFrames ? { maxFrames } : {}),
+        ...(delay !== undefined ? { tracking: { outputDelayFrames: delay } } : {}),
+      },
       {
         start: (_info, frameCount) => void (options.progress !== false && bar.start(frameCount, 0, { fps: '0.0' })),
         frame: () => undefined,
@@ -84,11 +132,21 @@ export async function runVideo(input: string, options: VideoCliOptions, settings
       },
     );
     bar.stop();
-    if (options.overlay) await engine.renderVideoOverlay({ video: input, document, out: options.overlay, ...(sampleFps ? { sampleFps } : {}), maxFrames: summary.frameCount });
+    if (options.overlay)
+      await engine.renderVideoOverlay({
+        video: input,
+        document,
+        out: options.overlay,
+        ...(sampleFps ? { sampleFps } : {}),
+        maxFrames: summary.frameCount,
+      });
     if (options.out) await rename(document, options.out).catch(() => copyFile(document, options.out!));
     const { info } = summary;
-    print(`${input}: ${info.width}×${info.height}, ${info.fps.toFixed(2)} fps, ${summary.frameCount} frames processed (${summary.mode})`);
-    for (const o of summary.objects) print(`  id ${String(o.id).padStart(3)}  ${o.label.padEnd(20)} from frame ${o.firstFrame}`);
+    print(
+      `${input}: ${info.width}×${info.height}, ${info.fps.toFixed(2)} fps, ${summary.frameCount} frames processed (${summary.mode})`,
+    );
+    for (const o of summary.objects)
+      print(`  id ${String(o.id).padStart(3)}  ${o.label.padEnd(20)} from frame ${o.firstFrame}`);
     if (summary.objects.length === 0) print('  no objects found');
     if (options.out) print(`wrote ${options.out}`);
     if (options.overlay) print(`wrote ${options.overlay}`);

@@ -9,12 +9,27 @@ import { redactUrl } from './redact-url.js';
 
 export async function runWorker(overrides: Partial<Record<SettingName, string>>): Promise<void> {
   const settings = readSettings(process.env, overrides);
-  if (!settings.queue) throw new SamError('INVALID_ARGUMENT', 'sam3 worker needs the queue: --queue redis://HOST:PORT/DB (or SAM3_QUEUE)', { field: 'queue', expected: 'redis://HOST:PORT/DB', received: '' });
+  if (!settings.queue)
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      'sam3 worker needs the queue: --queue redis://HOST:PORT/DB (or SAM3_QUEUE)',
+      { field: 'queue', expected: 'redis://HOST:PORT/DB', received: '' },
+    );
   const logger = createLogger(settings.logLevel, { format: settings.logFormat });
   if (settings.autoPull) await pullIfMissing(settings, (m) => logger.info(m));
   const engine = await loadLocalEngine(settings, logger);
   const worker = startWorker(settings, engine, logger);
-  logger.info({ worker: worker.id, queue: redactUrl(settings.queue), prefix: settings.queuePrefix, kinds: settings.kinds, model: engine.info().model.name, device: engine.info().model.device }, 'worker ready');
+  logger.info(
+    {
+      worker: worker.id,
+      queue: redactUrl(settings.queue),
+      prefix: settings.queuePrefix,
+      kinds: settings.kinds,
+      model: engine.info().model.name,
+      device: engine.info().model.device,
+    },
+    'worker ready',
+  );
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;

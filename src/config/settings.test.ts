@@ -36,6 +36,8 @@ describe('readSettings', () => {
   });
 
   it('docs/configuration.md is generated from the declarations (npm run docs:generate)', async () => {
-    expect(await readFile(new URL('../../docs/configuration.md', import.meta.url), 'utf8')).toBe(configurationMarkdown());
+    expect(await readFile(new URL('../../docs/configuration.md', import.meta.url), 'utf8')).toBe(
+      configurationMarkdown(),
+    );
   });
 });

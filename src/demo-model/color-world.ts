@@ -30,9 +30,14 @@ export function maskSizeFor(resolution: number): number {
 export function matchMaps(g: GraphBuilder, image: string, size: number): string {
   const lead = g.op('Slice', [g.op('Shape', [image]), g.ints([0]), g.ints([2])]);
   const sizes = g.op('Concat', [lead, g.ints([size, size])], { axis: 0 });
-  const small = g.op('Resize', [image, '', '', sizes], { mode: 'linear', coordinate_transformation_mode: 'half_pixel' });
+  const small = g.op('Resize', [image, '', '', sizes], {
+    mode: 'linear',
+    coordinate_transformation_mode: 'half_pixel',
+  });
   const palette = PALETTE.flatMap((c) => c.rgb.map((v) => v / 127.5 - 1));
-  const diff = g.op('Abs', [g.op('Sub', [g.op('Unsqueeze', [small, g.ints([1])]), g.floats(palette, [1, COLOR_COUNT, 3, 1, 1])])]);
+  const diff = g.op('Abs', [
+    g.op('Sub', [g.op('Unsqueeze', [small, g.ints([1])]), g.floats(palette, [1, COLOR_COUNT, 3, 1, 1])]),
+  ]);
   const worst = g.op('ReduceMax', [diff], { axes: [2], keepdims: 0 });
   return g.op('Cast', [g.op('Less', [worst, g.scalar(COLOR_TOLERANCE / 127.5)])], { to: 1 });
 }
@@ -54,13 +59,19 @@ export function flatten(g: GraphBuilder, maps: string, size: number): string {
  * in: normalised corner tensors x0, y0, x1, y1 each [..., 1, 1]. out: float mask [..., S, S] of the grid cells
  * whose centres ((j+0.5)/S) lie inside the box (edges inclusive).
  */
-export function boxMask(g: GraphBuilder, corners: { x0: string; y0: string; x1: string; y1: string }, size: number): string {
+export function boxMask(
+  g: GraphBuilder,
+  corners: { x0: string; y0: string; x1: string; y1: string },
+  size: number,
+): string {
   const centres = Array.from({ length: size }, (_, j) => (j + 0.5) / size);
   const gx = g.floats(centres, [1, size]);
   const gy = g.floats(centres, [size, 1]);
   const inside = (grid: string, lo: string, hi: string): string =>
     g.op('And', [g.op('Not', [g.op('Less', [grid, lo])]), g.op('Not', [g.op('Greater', [grid, hi])])]);
-  return g.op('Cast', [g.op('And', [inside(gx, corners.x0, corners.x1), inside(gy, corners.y0, corners.y1)])], { to: 1 });
+  return g.op('Cast', [g.op('And', [inside(gx, corners.x0, corners.x1), inside(gy, corners.y0, corners.y1)])], {
+    to: 1,
+  });
 }
 
 /** Last-axis component k of `t` [..., 4] as [..., 1, 1] (for broadcasting against S×S grids). */

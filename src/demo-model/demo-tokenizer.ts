@@ -5,10 +5,48 @@ export const START_OF_TEXT = 49406;
 export const END_OF_TEXT = 49407;
 
 const WORDS = [
-  'red', 'green', 'blue', 'yellow', 'cyan', 'magenta', 'white', 'black',
-  'the', 'a', 'an', 'of', 'and', 'in', 'on', 'with', 'visual', 'object', 'thing', 'shape',
-  'person', 'man', 'woman', 'dog', 'cat', 'car', 'cloth', 'shirt', 'ball', 'box', 'square', 'circle',
-  'gray', 'grey', 'orange', 'purple', 'pink', 'brown', 'light', 'dark', 'big', 'small',
+  'red',
+  'green',
+  'blue',
+  'yellow',
+  'cyan',
+  'magenta',
+  'white',
+  'black',
+  'the',
+  'a',
+  'an',
+  'of',
+  'and',
+  'in',
+  'on',
+  'with',
+  'visual',
+  'object',
+  'thing',
+  'shape',
+  'person',
+  'man',
+  'woman',
+  'dog',
+  'cat',
+  'car',
+  'cloth',
+  'shirt',
+  'ball',
+  'box',
+  'square',
+  'circle',
+  'gray',
+  'grey',
+  'orange',
+  'purple',
+  'pink',
+  'brown',
+  'light',
+  'dark',
+  'big',
+  'small',
 ];
 
 /** GPT-2/CLIP byte → printable unicode symbol table. */
@@ -74,7 +112,15 @@ export function buildDemoTokenizer(): DemoTokenizer {
   }
   vocab['<|startoftext|>'] = START_OF_TEXT;
   vocab['<|endoftext|>'] = END_OF_TEXT;
-  const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true });
+  const special = (id: number, content: string) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: true,
+    special: true,
+  });
   const json = {
     version: '1.0',
     truncation: null,
@@ -82,14 +128,21 @@ export function buildDemoTokenizer(): DemoTokenizer {
     added_tokens: [special(START_OF_TEXT, '<|startoftext|>'), special(END_OF_TEXT, '<|endoftext|>')],
     normalizer: {
       type: 'Sequence',
-      normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }],
+      normalizers: [
+        { type: 'NFC' },
+        { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' },
+        { type: 'Lowercase' },
+      ],
     },
     pre_tokenizer: {
       type: 'Sequence',
       pretokenizers: [
         {
           type: 'Split',
-          pattern: { Regex: "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" },
+          pattern: {
+            Regex:
+              "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
+          },
           behavior: 'Removed',
           invert: true,
         },

@@ -32,9 +32,14 @@ function attribute(name: string, value: AttrValue): Attribute {
   const A = onnx.AttributeProto.AttributeType;
   if (typeof value === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: A.INTS, ints: value };
-  if (typeof value === 'number') return Number.isInteger(value) ? { name, type: A.INT, i: value } : { name, type: A.FLOAT, f: value };
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? { name, type: A.INT, i: value } : { name, type: A.FLOAT, f: value };
   if ('floats' in value) return { name, type: A.FLOATS, floats: value.floats };
-  return { name, type: A.TENSOR, t: { dims: value.tensor.dims, dataType: ELEM.float32, floatData: value.tensor.floats } };
+  return {
+    name,
+    type: A.TENSOR,
+    t: { dims: value.tensor.dims, dataType: ELEM.float32, floatData: value.tensor.floats },
+  };
 }
 
 /** Builds one graph. `op` returns the name(s) of the new node's output(s). */
@@ -59,12 +64,22 @@ export class GraphBuilder {
   }
 
   floats(values: ArrayLike<number>, dims: readonly number[], name = this.fresh('cf')): string {
-    this.initializers.push({ name, dims: [...dims], dataType: ELEM.float32, rawData: new Uint8Array(Float32Array.from(values).buffer) });
+    this.initializers.push({
+      name,
+      dims: [...dims],
+      dataType: ELEM.float32,
+      rawData: new Uint8Array(Float32Array.from(values).buffer),
+    });
     return name;
   }
 
   ints(values: readonly number[], dims: readonly number[] = [values.length], name = this.fresh('ci')): string {
-    this.initializers.push({ name, dims: [...dims], dataType: ELEM.int64, rawData: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) });
+    this.initializers.push({
+      name,
+      dims: [...dims],
+      dataType: ELEM.int64,
+      rawData: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer),
+    });
     return name;
   }
 

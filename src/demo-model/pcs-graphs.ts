@@ -70,15 +70,25 @@ export function pcsDecoder(resolution: number): Uint8Array {
   const cy = component(g, boxes, 1);
   const hw = g.op('Div', [component(g, boxes, 2), g.scalar(2)]);
   const hh = g.op('Div', [component(g, boxes, 3), g.scalar(2)]);
-  const corners = { x0: g.op('Sub', [cx, hw]), x1: g.op('Add', [cx, hw]), y0: g.op('Sub', [cy, hh]), y1: g.op('Add', [cy, hh]) };
+  const corners = {
+    x0: g.op('Sub', [cx, hw]),
+    x1: g.op('Add', [cx, hw]),
+    y0: g.op('Sub', [cy, hh]),
+    y1: g.op('Add', [cy, hh]),
+  };
   const regions = g.op('Reshape', [boxMask(g, corners, s), g.ints([0, 0, s * s])]); // [B,N,HW]
   const dominant = dominantColors(g, regions, flat, 3); // [B,N,8]
-  const labelIs = (v: number): string => g.op('Unsqueeze', [g.op('Cast', [g.op('Equal', [labels, g.ints([v], [])])], { to: 1 }), g.ints([-1])]);
+  const labelIs = (v: number): string =>
+    g.op('Unsqueeze', [g.op('Cast', [g.op('Equal', [labels, g.ints([v], [])])], { to: 1 }), g.ints([-1])]);
   const positive = anyOver(g, g.op('Mul', [dominant, labelIs(1)]), 1); // [B,8]
   const negative = anyOver(g, g.op('Mul', [dominant, labelIs(0)]), 1);
   const wanted = g.op('Mul', [g.op('Max', [textColors, positive]), g.op('Sub', [g.scalar(1), negative])]);
 
-  const hits = g.op('Cast', [g.op('Greater', [g.op('MatMul', [g.op('Unsqueeze', [wanted, g.ints([1])]), flat]), g.scalar(0)])], { to: 1 }); // [B,1,HW]
+  const hits = g.op(
+    'Cast',
+    [g.op('Greater', [g.op('MatMul', [g.op('Unsqueeze', [wanted, g.ints([1])]), flat]), g.scalar(0)])],
+    { to: 1 },
+  ); // [B,1,HW]
   const hitMap = g.op('Reshape', [hits, g.ints([0, s, s])]); // [B,S,S]
   const found = g.op('ReduceMax', [hits], { axes: [1, 2], keepdims: 0 }); // [B]
   const logit0 = g.op('Unsqueeze', [g.op('Sub', [g.op('Mul', [found, g.scalar(15)]), g.scalar(10)]), g.ints([1])]); // [B,1]
@@ -92,7 +102,10 @@ export function pcsDecoder(resolution: number): Uint8Array {
   g.output('pred_masks', 'float32', ['batch', QUERY_COUNT, s, s], g.op('Concat', [mask0, restMasks], { axis: 1 }));
 
   // Box of query 0: normalised xyxy from the rows/columns that hold hits.
-  const index = g.floats(Array.from({ length: s }, (_, j) => j), [1, s]);
+  const index = g.floats(
+    Array.from({ length: s }, (_, j) => j),
+    [1, s],
+  );
   const extent = (axis: number): [string, string] => {
     const any = g.op('Greater', [g.op('ReduceMax', [hitMap], { axes: [axis], keepdims: 0 }), g.scalar(0)]); // [B,S]
     const lo = g.op('ReduceMin', [g.op('Where', [any, index, g.scalar(s)])], { axes: [1], keepdims: 1 });

@@ -34,15 +34,25 @@ export function trackerDecoder(resolution: number): Uint8Array {
   const hr0 = g.input('high_res_feats_0', 'float32', [1, COLOR_COUNT, s, s]);
   const hr1 = g.input('high_res_feats_1', 'float32', [1, COLOR_COUNT, s / 2, s / 2]);
   const flat = flatten(g, hr0, s);
-  const coord = (t: string, k: number): string => g.op('Unsqueeze', [g.op('Slice', [t, g.ints([k]), g.ints([k + 1]), g.ints([-1])]), g.ints([-1])]);
-  const labelIs = (v: number): string => g.op('Unsqueeze', [g.op('Cast', [g.op('Equal', [labels, g.op('Cast', [g.ints([v], [])], { to: 6 })])], { to: 1 }), g.ints([-1])]); // [1,P,1]
+  const coord = (t: string, k: number): string =>
+    g.op('Unsqueeze', [g.op('Slice', [t, g.ints([k]), g.ints([k + 1]), g.ints([-1])]), g.ints([-1])]);
+  const labelIs = (v: number): string =>
+    g.op('Unsqueeze', [
+      g.op('Cast', [g.op('Equal', [labels, g.op('Cast', [g.ints([v], [])], { to: 6 })])], { to: 1 }),
+      g.ints([-1]),
+    ]); // [1,P,1]
 
   // Clicks: dominant color in a ±1 cell window around each point ((p + 0.5) / R normalises, as the PVS graph).
   const norm = g.op('Div', [g.op('Add', [points, g.scalar(0.5)]), g.scalar(resolution)]);
   const px = coord(norm, 0);
   const py = coord(norm, 1);
   const cell = 1 / s;
-  const window = { x0: g.op('Sub', [px, g.scalar(cell)]), x1: g.op('Add', [px, g.scalar(cell)]), y0: g.op('Sub', [py, g.scalar(cell)]), y1: g.op('Add', [py, g.scalar(cell)]) };
+  const window = {
+    x0: g.op('Sub', [px, g.scalar(cell)]),
+    x1: g.op('Add', [px, g.scalar(cell)]),
+    y0: g.op('Sub', [py, g.scalar(cell)]),
+    y1: g.op('Add', [py, g.scalar(cell)]),
+  };
   const pointRegions = g.op('Reshape', [boxMask(g, window, s), g.ints([0, 0, s * s])]); // [1,P,HW]
   const pointColors = dominantColors(g, pointRegions, flat, 3); // [1,P,8]
   const positive = anyOver(g, g.op('Mul', [pointColors, labelIs(1)]), 1); // [1,8]
@@ -50,26 +60,63 @@ export function trackerDecoder(resolution: number): Uint8Array {
 
   // Box: the corners are the points labelled 2 (top-left) and 3 (bottom-right).
   const scaled = g.op('Div', [points, g.scalar(resolution)]);
-  const corner = (v: number): string => g.op('ReduceSum', [g.op('Mul', [scaled, labelIs(v)]), g.ints([1])], { keepdims: 0 }); // [1,2]
+  const corner = (v: number): string =>
+    g.op('ReduceSum', [g.op('Mul', [scaled, labelIs(v)]), g.ints([1])], { keepdims: 0 }); // [1,2]
   const tl = corner(2);
   const br = corner(3);
-  const hasBox = g.op('Greater', [g.op('ReduceSum', [g.op('ReduceSum', [labelIs(2), g.ints([2])], { keepdims: 0 }), g.ints([1])], { keepdims: 1 }), g.scalar(0)]); // [1,1]
+  const hasBox = g.op('Greater', [
+    g.op('ReduceSum', [g.op('ReduceSum', [labelIs(2), g.ints([2])], { keepdims: 0 }), g.ints([1])], { keepdims: 1 }),
+    g.scalar(0),
+  ]); // [1,1]
   const c = (t: string, k: number): string => g.op('Unsqueeze', [coord(t, k), g.ints([-1])]); // [1,1,1]
-  const boxRegion = g.op('Reshape', [boxMask(g, { x0: c(tl, 0), y0: c(tl, 1), x1: c(br, 0), y1: c(br, 1) }, s), g.ints([1, 1, s * s])]);
-  const boxColors = g.op('Mul', [g.op('Reshape', [dominantColors(g, boxRegion, flat, 3), g.ints([1, COLOR_COUNT])]), g.op('Cast', [hasBox], { to: 1 })]);
+  const boxRegion = g.op('Reshape', [
+    boxMask(g, { x0: c(tl, 0), y0: c(tl, 1), x1: c(br, 0), y1: c(br, 1) }, s),
+    g.ints([1, 1, s * s]),
+  ]);
+  const boxColors = g.op('Mul', [
+    g.op('Reshape', [dominantColors(g, boxRegion, flat, 3), g.ints([1, COLOR_COUNT])]),
+    g.op('Cast', [hasBox], { to: 1 }),
+  ]);
 
   const prompted = g.op('Max', [positive, boxColors]); // [1,8]
   const hasPositive = g.op('Greater', [g.op('ReduceMax', [prompted], { axes: [1], keepdims: 1 }), g.scalar(0)]); // [1,1]
-  const embedColors = g.op('Cast', [g.op('Greater', [g.op('ReduceMax', [embed], { axes: [2, 3], keepdims: 0 }), g.scalar(0.5)])], { to: 1 }); // [1,8]
-  const embedAny = g.op('Cast', [g.op('Greater', [g.op('ReduceMax', [embed], { axes: [1], keepdims: 1 }), g.scalar(0.5)])], { to: 1 }); // [1,1,q,q]
-  const embedRegion = g.op('Reshape', [g.op('Resize', [embedAny, '', '', g.ints([1, 1, s, s])], { mode: 'nearest' }), g.ints([1, 1, s * s])]);
-  const wanted = g.op('Mul', [g.op('Where', [hasPositive, prompted, embedColors]), g.op('Sub', [g.scalar(1), negative])]); // [1,8]
-  const region = g.op('Where', [g.op('Unsqueeze', [hasBox, g.ints([-1])]), boxRegion, g.op('Where', [g.op('Unsqueeze', [hasPositive, g.ints([-1])]), g.scalar(1), embedRegion])]);
-  const hits0 = g.op('Cast', [g.op('Greater', [g.op('MatMul', [g.op('Unsqueeze', [wanted, g.ints([1])]), flat]), g.scalar(0)])], { to: 1 }); // [1,1,HW]
+  const embedColors = g.op(
+    'Cast',
+    [g.op('Greater', [g.op('ReduceMax', [embed], { axes: [2, 3], keepdims: 0 }), g.scalar(0.5)])],
+    { to: 1 },
+  ); // [1,8]
+  const embedAny = g.op(
+    'Cast',
+    [g.op('Greater', [g.op('ReduceMax', [embed], { axes: [1], keepdims: 1 }), g.scalar(0.5)])],
+    { to: 1 },
+  ); // [1,1,q,q]
+  const embedRegion = g.op('Reshape', [
+    g.op('Resize', [embedAny, '', '', g.ints([1, 1, s, s])], { mode: 'nearest' }),
+    g.ints([1, 1, s * s]),
+  ]);
+  const wanted = g.op('Mul', [
+    g.op('Where', [hasPositive, prompted, embedColors]),
+    g.op('Sub', [g.scalar(1), negative]),
+  ]); // [1,8]
+  const region = g.op('Where', [
+    g.op('Unsqueeze', [hasBox, g.ints([-1])]),
+    boxRegion,
+    g.op('Where', [g.op('Unsqueeze', [hasPositive, g.ints([-1])]), g.scalar(1), embedRegion]),
+  ]);
+  const hits0 = g.op(
+    'Cast',
+    [g.op('Greater', [g.op('MatMul', [g.op('Unsqueeze', [wanted, g.ints([1])]), flat]), g.scalar(0)])],
+    { to: 1 },
+  ); // [1,1,HW]
   const hits = g.op('Add', [g.op('Mul', [hits0, region]), zeroOf(g, hr1)]);
   const mask = g.op('Reshape', [toLogits(g, hits), g.ints([1, 1, s, s])]);
   g.output('pred_mask', 'float32', [1, 1, s, s], mask);
-  g.output('pred_mask_high_res', 'float32', [1, 1, resolution, resolution], g.op('Resize', [mask, '', '', g.ints([1, 1, resolution, resolution])], { mode: 'nearest' }));
+  g.output(
+    'pred_mask_high_res',
+    'float32',
+    [1, 1, resolution, resolution],
+    g.op('Resize', [mask, '', '', g.ints([1, 1, resolution, resolution])], { mode: 'nearest' }),
+  );
   const found = g.op('ReduceMax', [hits], { axes: [2], keepdims: 0 }); // [1,1]
   g.output('object_score_logits', 'float32', [1, 1], g.op('Sub', [g.op('Mul', [found, g.scalar(16)]), g.scalar(8)]));
   g.output('obj_ptr', 'float32', [1, COLOR_COUNT], g.op('Mul', [wanted, found]));
@@ -91,13 +138,25 @@ export function memoryEncoder(resolution: number): Uint8Array {
   const binary = g.op('Cast', [g.op('Greater', [mask, g.scalar(0)])], { to: 1 });
   const fraction = g.op('AveragePool', [binary], { kernel_shape: [14, 14], strides: [14, 14] }); // [1,1,q,q]
   const where = g.op('MaxPool', [binary], { kernel_shape: [14, 14], strides: [14, 14] });
-  const counts = g.op('MatMul', [g.op('Reshape', [fraction, g.ints([1, 1, q * q])]), g.op('Transpose', [g.op('Reshape', [feat, g.ints([1, COLOR_COUNT, q * q])])], { perm: [0, 2, 1] })]); // [1,1,8]
+  const counts = g.op('MatMul', [
+    g.op('Reshape', [fraction, g.ints([1, 1, q * q])]),
+    g.op('Transpose', [g.op('Reshape', [feat, g.ints([1, COLOR_COUNT, q * q])])], { perm: [0, 2, 1] }),
+  ]); // [1,1,8]
   const total = g.op('ReduceSum', [counts, g.ints([2])], { keepdims: 1 });
-  const share = g.op('And', [g.op('Not', [g.op('Less', [counts, g.op('Mul', [total, g.scalar(COLOR_SHARE)])])]), g.op('Greater', [counts, g.scalar(0)])]);
+  const share = g.op('And', [
+    g.op('Not', [g.op('Less', [counts, g.op('Mul', [total, g.scalar(COLOR_SHARE)])])]),
+    g.op('Greater', [counts, g.scalar(0)]),
+  ]);
   const colors = g.op('Reshape', [g.op('Cast', [share], { to: 1 }), g.ints([1, COLOR_COUNT, 1, 1])]);
   const colorMap = g.op('Mul', [colors, g.floats(new Array(q * q).fill(1), [1, 1, q, q])]);
-  const present = g.op('Reshape', [g.op('Cast', [g.op('Greater', [score, g.scalar(0)])], { to: 1 }), g.ints([1, 1, 1, 1])]);
-  const features = g.op('Add', [g.op('Mul', [g.op('Concat', [colorMap, where], { axis: 1 }), present]), zeroOf(g, fromPoints)]);
+  const present = g.op('Reshape', [
+    g.op('Cast', [g.op('Greater', [score, g.scalar(0)])], { to: 1 }),
+    g.ints([1, 1, 1, 1]),
+  ]);
+  const features = g.op('Add', [
+    g.op('Mul', [g.op('Concat', [colorMap, where], { axis: 1 }), present]),
+    zeroOf(g, fromPoints),
+  ]);
   g.output('maskmem_features', 'float32', [1, MEMORY_CHANNELS, q, q], features);
   g.output('maskmem_pos_enc', 'float32', [1, MEMORY_CHANNELS, q, q], g.op('Mul', [features, g.scalar(0)]));
   return g.build();
@@ -119,12 +178,17 @@ export function memoryAttention(resolution: number): Uint8Array {
   const feats = g.input('memory_mask_feats', 'float32', ['num_mem_frames', MEMORY_CHANNELS, q, q]);
   const memPos = g.input('memory_mask_pos', 'float32', ['num_mem_frames', MEMORY_CHANNELS, q, q]);
   const tposIdx = g.input('memory_mask_tpos_idx', 'int64', ['num_mem_frames']);
-  const channels = (t: string, from: number, to: number): string => g.op('Slice', [t, g.ints([from]), g.ints([to]), g.ints([1])]);
+  const channels = (t: string, from: number, to: number): string =>
+    g.op('Slice', [t, g.ints([from]), g.ints([to]), g.ints([1])]);
   const first = g.op('Slice', [feats, g.ints([0]), g.ints([1]), g.ints([0])]); // [1,9,q,q]
   const colors = g.op('ReduceMax', [channels(first, 0, COLOR_COUNT)], { axes: [2, 3], keepdims: 1 }); // [1,8,1,1]
   const newest = g.op('ArgMin', [g.op('Cast', [tposIdx], { to: 1 })], { axis: 0, keepdims: 1 }); // [1]
   const recent = channels(g.op('Gather', [feats, newest], { axis: 0 }), COLOR_COUNT, MEMORY_CHANNELS); // [1,1,q,q]
-  const near = g.op('MaxPool', [recent], { kernel_shape: [2 * NEAR_CELLS + 1, 2 * NEAR_CELLS + 1], pads: [NEAR_CELLS, NEAR_CELLS, NEAR_CELLS, NEAR_CELLS], strides: [1, 1] });
+  const near = g.op('MaxPool', [recent], {
+    kernel_shape: [2 * NEAR_CELLS + 1, 2 * NEAR_CELLS + 1],
+    pads: [NEAR_CELLS, NEAR_CELLS, NEAR_CELLS, NEAR_CELLS],
+    strides: [1, 1],
+  });
   const seen = g.op('Greater', [g.op('ReduceMax', [recent], { keepdims: 1 }), g.scalar(0)]);
   const prior = g.op('Where', [seen, near, g.scalar(1)]);
   const unused = [feat, pos, ptrs, ptrTpos, memPos].map((t) => zeroOf(g, t)).reduce((a, b) => g.op('Add', [a, b]));

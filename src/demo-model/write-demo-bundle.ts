@@ -11,7 +11,7 @@ import { writeNpz } from './npz-writer.js';
 
 export const DEMO_LABEL = 'demo (synthetic, not SAM 3)';
 /** Bumped whenever the generated graphs change, so cached bundles are rebuilt. */
-export const DEMO_BUNDLE_VERSION = 5;
+export const DEMO_BUNDLE_VERSION = 6;
 
 export interface DemoBundleOptions {
   /** Export resolution R (multiple of 14): 1008 like SAM 3, or e.g. 504 to prove nothing is hard-coded. */
@@ -40,10 +40,24 @@ function videoConstants(resolution: number): Uint8Array {
 export async function writeDemoBundle(dir: string, options: DemoBundleOptions = {}): Promise<string> {
   const resolution = options.resolution ?? 1008;
   const memoryTracker = options.memoryTracker ?? true;
-  const manifest = { name: 'demo', label: DEMO_LABEL, synthetic: true, generator_version: DEMO_BUNDLE_VERSION, resolution, memory_tracker: memoryTracker };
+  const manifest = {
+    name: 'demo',
+    label: DEMO_LABEL,
+    synthetic: true,
+    generator_version: DEMO_BUNDLE_VERSION,
+    resolution,
+    memory_tracker: memoryTracker,
+    // A closed vocabulary: the colours the synthetic graphs match (other words find nothing).
+    vocabulary: PALETTE.map((c) => c.name),
+  };
   try {
     const existing = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
-    if (existing.generator_version === DEMO_BUNDLE_VERSION && existing.resolution === resolution && existing.memory_tracker === memoryTracker) return dir;
+    if (
+      existing.generator_version === DEMO_BUNDLE_VERSION &&
+      existing.resolution === resolution &&
+      existing.memory_tracker === memoryTracker
+    )
+      return dir;
   } catch {
     // not there yet
   }
@@ -59,10 +73,20 @@ export async function writeDemoBundle(dir: string, options: DemoBundleOptions = 
     ['onnx/prompt_encoder_mask_decoder.onnx', pvsDecoder(resolution)],
     ['tokenizer.json', JSON.stringify(tokenizer.json)],
   ];
-  const trackerFiles = ['onnx/image_decoder.onnx', 'onnx/memory_attention.onnx', 'onnx/memory_encoder.onnx', 'video_constants.npz'];
+  const trackerFiles = [
+    'onnx/image_decoder.onnx',
+    'onnx/memory_attention.onnx',
+    'onnx/memory_encoder.onnx',
+    'video_constants.npz',
+  ];
   if (!memoryTracker) for (const name of trackerFiles) await rm(join(dir, name), { force: true });
   if (memoryTracker) {
-    files.push(['onnx/image_decoder.onnx', trackerDecoder(resolution)], ['onnx/memory_attention.onnx', memoryAttention(resolution)], ['onnx/memory_encoder.onnx', memoryEncoder(resolution)], ['video_constants.npz', videoConstants(resolution)]);
+    files.push(
+      ['onnx/image_decoder.onnx', trackerDecoder(resolution)],
+      ['onnx/memory_attention.onnx', memoryAttention(resolution)],
+      ['onnx/memory_encoder.onnx', memoryEncoder(resolution)],
+      ['video_constants.npz', videoConstants(resolution)],
+    );
   }
   for (const [name, content] of files) {
     const tmp = join(dir, `${name}.tmp-${process.pid}`);

@@ -5,7 +5,10 @@ import { SamError, type ErrorDetails } from './errors.js';
 export function abortError(signal: AbortSignal, during: string, details: ErrorDetails = {}): SamError {
   const reason = signal.reason as { name?: string } | undefined;
   if (reason instanceof SamError) return reason;
-  if (reason?.name === 'TimeoutError') return new SamError('DEADLINE_EXCEEDED', `The request's deadline passed while ${during}`, details, { cause: reason });
+  if (reason?.name === 'TimeoutError')
+    return new SamError('DEADLINE_EXCEEDED', `The request's deadline passed while ${during}`, details, {
+      cause: reason,
+    });
   return new SamError('REQUEST_CANCELLED', `The request was cancelled while ${during}`, details, { cause: reason });
 }
 

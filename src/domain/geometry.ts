@@ -44,6 +44,11 @@ export function clampBox(box: PixelBox, width: number, height: number): PixelBox
 }
 
 /** Scales a point from source pixels to a model space of size `modelWidth`×`modelHeight` (per-axis stretch). */
-export function scalePoint(point: PixelPoint, from: { width: number; height: number }, modelWidth: number, modelHeight: number): PixelPoint {
+export function scalePoint(
+  point: PixelPoint,
+  from: { width: number; height: number },
+  modelWidth: number,
+  modelHeight: number,
+): PixelPoint {
   return { x: (point.x * modelWidth) / from.width, y: (point.y * modelHeight) / from.height };
 }

@@ -125,5 +125,8 @@ export interface JobRecord {
 
 /** The one message for an unknown or expired job id; WaveSpeed calls jobs "predictions". */
 export function jobNotFound(id: string, noun: 'job' | 'prediction' = 'job'): SamError {
-  return new SamError('JOB_NOT_FOUND', `No ${noun} ${id} exists (never created, or expired)`, { field: 'id', received: id });
+  return new SamError('JOB_NOT_FOUND', `No ${noun} ${id} exists (never created, or expired)`, {
+    field: 'id',
+    received: id,
+  });
 }

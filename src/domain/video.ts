@@ -74,4 +74,8 @@ export interface TrackingOptions {
   outputDelayFrames: number;
 }
 
-export const DEFAULT_TRACKING: TrackingOptions = { detectionThreshold: 0.5, newObjectThreshold: 0.7, outputDelayFrames: 15 };
+export const DEFAULT_TRACKING: TrackingOptions = {
+  detectionThreshold: 0.5,
+  newObjectThreshold: 0.7,
+  outputDelayFrames: 15,
+};

@@ -24,7 +24,12 @@ describe('DeferredEngine', () => {
     await expect(engine.loaded).rejects.toThrow('no bundle at /x');
     expect(engine.readiness()).toMatchObject({ state: 'failed', error: { code: 'MODEL_NOT_FOUND' } });
     // Permanent: not 'busy', so no surface answers it as retryable (no Retry-After, jobs fail at once).
-    await expect(engine.embed({ image: new Uint8Array() })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', kind: 'unavailable', retryable: false, message: 'No model is loaded: no bundle at /x' });
+    await expect(engine.embed({ image: new Uint8Array() })).rejects.toMatchObject({
+      code: 'MODEL_UNAVAILABLE',
+      kind: 'unavailable',
+      retryable: false,
+      message: 'No model is loaded: no bundle at /x',
+    });
     await engine.close();
   });
 });

@@ -2,8 +2,23 @@
 // because no weights are installed — fail with MODEL_NOT_READY (503) saying why, so a server can listen, answer
 // /healthz and the docs, and report /readyz honestly.
 import { SamError, toSamError } from '../domain/errors.js';
-import type { LocalVideo, VideoSessions, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
-import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
+import type {
+  LocalVideo,
+  VideoSessions,
+  OverlayRequest,
+  VideoSegmentRequest,
+  VideoSink,
+  VideoSummary,
+} from './video-engine.js';
+import type {
+  EmbedRequest,
+  EmbedResult,
+  EngineInfo,
+  EngineStats,
+  SegmentRequest,
+  SegmentResult,
+  SegmentationEngine,
+} from './engine.js';
 
 export type Readiness = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: SamError };
 
@@ -32,7 +47,13 @@ export class DeferredEngine implements SegmentationEngine {
 
   private current(): SegmentationEngine {
     if (this.engine) return this.engine;
-    if (this.failure) throw new SamError('MODEL_UNAVAILABLE', `No model is loaded: ${this.failure.message}`, { ...this.failure.details, cause_code: this.failure.code }, { cause: this.failure });
+    if (this.failure)
+      throw new SamError(
+        'MODEL_UNAVAILABLE',
+        `No model is loaded: ${this.failure.message}`,
+        { ...this.failure.details, cause_code: this.failure.code },
+        { cause: this.failure },
+      );
     throw new SamError('MODEL_NOT_READY', 'The model is still loading; retry in a few seconds', {});
   }
 

@@ -101,7 +101,17 @@ export interface EmbedResult {
 }
 
 export interface EngineInfo {
-  readonly model: { name: string; label: string; dtype: string; device: string; concepts: boolean; objects: boolean; graphs: ReadonlyArray<{ role: string; contract: string; file: string }> };
+  readonly model: {
+    name: string;
+    label: string;
+    dtype: string;
+    device: string;
+    concepts: boolean;
+    objects: boolean;
+    graphs: ReadonlyArray<{ role: string; contract: string; file: string }>;
+    /** The closed set of concept words the model declares it knows; absent for an open-vocabulary model (SAM 3). */
+    vocabulary?: readonly string[];
+  };
 }
 
 /** Counters for metrics; monotonic except the gauges (running, queued, entries, bytes). */

@@ -40,6 +40,8 @@ describe('InferenceQueue', () => {
 
   it('refuses at once when the signal has already aborted', async () => {
     const queue = new InferenceQueue(1, 1);
-    await expect(queue.run(async () => 1, AbortSignal.abort(new Error('gone')))).rejects.toMatchObject({ code: 'REQUEST_CANCELLED' });
+    await expect(queue.run(async () => 1, AbortSignal.abort(new Error('gone')))).rejects.toMatchObject({
+      code: 'REQUEST_CANCELLED',
+    });
   });
 });

@@ -26,10 +26,19 @@ export class InferenceQueue {
     throwIfAborted(signal, 'waiting for the inference queue');
     if (this.running >= this.concurrency) {
       if (!continuing && this.waiting.length >= this.maxQueued) {
-        throw new SamError('QUEUE_FULL', `The inference queue is full (${this.running} running, ${this.waiting.length} waiting); retry later`, { limit: this.maxQueued });
+        throw new SamError(
+          'QUEUE_FULL',
+          `The inference queue is full (${this.running} running, ${this.waiting.length} waiting); retry later`,
+          { limit: this.maxQueued },
+        );
       }
       await new Promise<void>((resolve, reject) => {
-        const entry = { start: () => { signal?.removeEventListener('abort', onAbort); resolve(); } };
+        const entry = {
+          start: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
         const onAbort = (): void => {
           const at = this.waiting.indexOf(entry);
           if (at >= 0) this.waiting.splice(at, 1);

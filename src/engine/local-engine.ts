@@ -13,7 +13,18 @@ import { EmbeddingCache } from '../model/embedding-cache.js';
 import { toNormalizedNchw } from '../model/sam3/preprocess.js';
 import { Sam3Model, type ImageEmbedding } from '../model/sam3/sam3-model.js';
 import type { BundleOptions } from '../model/sam3/model-bundle.js';
-import type { ConceptResult, EmbedRequest, EmbedResult, EngineInfo, EngineStats, Instance, ObjectResult, SegmentRequest, SegmentResult, SegmentationEngine } from './engine.js';
+import type {
+  ConceptResult,
+  EmbedRequest,
+  EmbedResult,
+  EngineInfo,
+  EngineStats,
+  Instance,
+  ObjectResult,
+  SegmentRequest,
+  SegmentResult,
+  SegmentationEngine,
+} from './engine.js';
 import { InferenceQueue, throwIfAborted } from './inference-queue.js';
 import { encodeMask, renderComposites } from './output-format.js';
 import { validatePromptsInImage, validateSegmentRequest } from './validate-request.js';
@@ -83,7 +94,13 @@ export class LocalEngine implements SegmentationEngine {
     this.onTimings = options.onTimings;
     this.videoLimits = options.videoLimits ?? DEFAULT_VIDEO_LIMITS;
     this.maxVideoBytes = options.maxVideoBytes ?? 200 * 1024 * 1024;
-    this.sessions = new LocalVideoSessions(model, this.queue, this.videoLimits, { urlPolicy: this.urlPolicy, maxVideoBytes: this.maxVideoBytes }, options.sessionLimits ?? DEFAULT_SESSION_LIMITS);
+    this.sessions = new LocalVideoSessions(
+      model,
+      this.queue,
+      this.videoLimits,
+      { urlPolicy: this.urlPolicy, maxVideoBytes: this.maxVideoBytes },
+      options.sessionLimits ?? DEFAULT_SESSION_LIMITS,
+    );
   }
 
   static async create(options: LocalEngineOptions): Promise<LocalEngine> {
@@ -92,7 +109,18 @@ export class LocalEngine implements SegmentationEngine {
 
   info(): EngineInfo {
     const m = this.model.info;
-    return { model: { name: m.name, label: m.label, dtype: m.dtype, device: m.device, concepts: m.concepts !== null, objects: m.objects !== null, graphs: m.graphs } };
+    return {
+      model: {
+        name: m.name,
+        label: m.label,
+        dtype: m.dtype,
+        device: m.device,
+        concepts: m.concepts !== null,
+        objects: m.objects !== null,
+        graphs: m.graphs,
+        ...(m.vocabulary ? { vocabulary: m.vocabulary } : {}),
+      },
+    };
   }
 
   stats(): EngineStats {
@@ -115,33 +143,82 @@ export class LocalEngine implements SegmentationEngine {
     const bytes = await this.imageBytes(request.image, request.imageId, kinds, timings, request.signal);
     const prepared = await this.prepare(bytes, request.imageId, kinds, timings, request.signal);
     const result = await this.queue.run(async () => {
-      const { key, embeddings, size, decoded } = await this.embeddings(prepared, bytes, request.imageId, kinds, timings, request.signal);
+      const { key, embeddings, size, decoded } = await this.embeddings(
+        prepared,
+        bytes,
+        request.imageId,
+        kinds,
+        timings,
+        request.signal,
+      );
       validatePromptsInImage(request, size);
       const concepts: ConceptResult[] = [];
       for (const prompt of request.concepts ?? []) {
         throwIfAborted(request.signal, 'decoding concepts');
         const threshold = prompt.threshold ?? request.threshold ?? 0.5;
-        const found = await this.model.segmentConcept(embeddings.concepts!, prompt, size, threshold, request.maxDetections, timings);
+        const found = await this.model.segmentConcept(
+          embeddings.concepts!,
+          prompt,
+          size,
+          threshold,
+          request.maxDetections,
+          timings,
+        );
         concepts.push({ prompt, instances: found.map((f) => instance(f.mask, f.score, f.box)) });
       }
       const objects: ObjectResult[] = [];
       for (const prompt of request.objects ?? []) {
         throwIfAborted(request.signal, 'decoding objects');
-        const out = await this.model.segmentObject(embeddings.objects!, key, prompt, size, request.allCandidates ?? false, timings);
-        objects.push({ prompt, candidates: out.candidates.map((c) => instance(c.mask, c.iou)), objectScore: out.objectScore });
+        const out = await this.model.segmentObject(
+          embeddings.objects!,
+          key,
+          prompt,
+          size,
+          request.allCandidates ?? false,
+          timings,
+        );
+        objects.push({
+          prompt,
+          candidates: out.candidates.map((c) => instance(c.mask, c.iou)),
+          objectScore: out.objectScore,
+        });
       }
-      const filtered = request.nmsIouThreshold === undefined ? concepts : await timings.time('nms', () => crossConceptNms(concepts, request.nmsIouThreshold!));
+      const filtered =
+        request.nmsIouThreshold === undefined
+          ? concepts
+          : await timings.time('nms', () => crossConceptNms(concepts, request.nmsIouThreshold!));
       return { key, size, decoded, concepts: filtered, objects };
     }, request.signal);
     // Mask encoding runs outside the inference slot, so the next request's graphs can start meanwhile.
     const encodings = new Set(request.maskEncodings ?? []);
-    const concepts = encodings.size ? await timings.time('encode_masks', () => Promise.all(result.concepts.map(async (c) => ({ prompt: c.prompt, instances: await encodeAll(c.instances, encodings) })))) : result.concepts;
-    const objects = encodings.size ? await timings.time('encode_masks', () => Promise.all(result.objects.map(async (o) => ({ ...o, candidates: await encodeAll(o.candidates, encodings) })))) : result.objects;
+    const concepts = encodings.size
+      ? await timings.time('encode_masks', () =>
+          Promise.all(
+            result.concepts.map(async (c) => ({
+              prompt: c.prompt,
+              instances: await encodeAll(c.instances, encodings),
+            })),
+          ),
+        )
+      : result.concepts;
+    const objects = encodings.size
+      ? await timings.time('encode_masks', () =>
+          Promise.all(
+            result.objects.map(async (o) => ({ ...o, candidates: await encodeAll(o.candidates, encodings) })),
+          ),
+        )
+      : result.objects;
     // A cache hit skips decoding; decode then only if the caller wants the pixels.
     const wantsPixels = request.includeImage === true || request.composites?.overlay !== undefined;
-    const image = wantsPixels ? (result.decoded ?? (bytes ? await timings.time('decode', () => this.decode(bytes, request.signal)) : undefined)) : undefined;
+    const image = wantsPixels
+      ? (result.decoded ?? (bytes ? await timings.time('decode', () => this.decode(bytes, request.signal)) : undefined))
+      : undefined;
     const { size } = result;
-    const composites = request.composites ? await timings.time('composites', () => renderComposites(request.composites!, concepts, objects, size, image, encodings)) : undefined;
+    const composites = request.composites
+      ? await timings.time('composites', () =>
+          renderComposites(request.composites!, concepts, objects, size, image, encodings),
+        )
+      : undefined;
     this.onTimings?.(timings.toJSON());
     return {
       imageId: request.imageId ?? result.key,
@@ -183,11 +260,20 @@ export class LocalEngine implements SegmentationEngine {
   }
 
   /** The image's bytes: given, or fetched from its URL — unless `imageId` already names cached embeddings for every pipeline. */
-  private async imageBytes(image: ImageInput | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
+  private async imageBytes(
+    image: ImageInput | undefined,
+    imageId: string | undefined,
+    kinds: Kind[],
+    timings: StageTimings,
+    signal: AbortSignal | undefined,
+  ): Promise<Uint8Array | undefined> {
     if (image === undefined || image instanceof Uint8Array) return image;
-    if ('base64' in image) return timings.time('decode_base64', () => decodeBase64Image(image.base64, 'image', this.limits.maxImageBytes));
+    if ('base64' in image)
+      return timings.time('decode_base64', () => decodeBase64Image(image.base64, 'image', this.limits.maxImageBytes));
     if (imageId !== undefined && kinds.every((k) => this.cache.has(`${k}:${imageId}`))) return undefined;
-    return timings.time('fetch', () => fetchImageUrl(image.url, { ...this.urlPolicy, maxBytes: this.limits.maxImageBytes }, signal));
+    return timings.time('fetch', () =>
+      fetchImageUrl(image.url, { ...this.urlPolicy, maxBytes: this.limits.maxImageBytes }, signal),
+    );
   }
 
   /** Decodes in a slot of the decode limiter (never the inference slot), within the request's deadline. */
@@ -199,7 +285,13 @@ export class LocalEngine implements SegmentationEngine {
    * Outside the inference slot: decodes the image and resizes it for every pipeline whose embedding is not cached,
    * so a slow or hostile decode never holds the graphs, and the deadline applies to it.
    */
-  private async prepare(bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings, signal: AbortSignal | undefined): Promise<Prepared> {
+  private async prepare(
+    bytes: Uint8Array | undefined,
+    imageId: string | undefined,
+    kinds: Kind[],
+    timings: StageTimings,
+    signal: AbortSignal | undefined,
+  ): Promise<Prepared> {
     const key = bytes ? createHash('sha256').update(bytes).digest('hex').slice(0, 32) : imageId!;
     const inputs = new Map<number, RawImage>();
     const misses = kinds.filter((kind) => !this.cache.has(`${kind}:${key}`));
@@ -208,7 +300,12 @@ export class LocalEngine implements SegmentationEngine {
     for (const kind of misses) {
       const resolution = this.resolution(kind);
       if (inputs.has(resolution)) continue;
-      inputs.set(resolution, await timings.time('resize', () => this.decoders.run(async () => resizeBilinear(decoded, resolution, resolution), signal)));
+      inputs.set(
+        resolution,
+        await timings.time('resize', () =>
+          this.decoders.run(async () => resizeBilinear(decoded, resolution, resolution), signal),
+        ),
+      );
     }
     return { key, decoded, inputs };
   }
@@ -218,7 +315,19 @@ export class LocalEngine implements SegmentationEngine {
   }
 
   /** Returns the embedding of every needed pipeline, encoding only misses from the prepared model inputs. */
-  private async embeddings(prepared: Prepared, bytes: Uint8Array | undefined, imageId: string | undefined, kinds: Kind[], timings: StageTimings, signal: AbortSignal | undefined): Promise<{ key: string; size: ImageSize; embeddings: Partial<Record<Kind, ImageEmbedding>>; decoded: RawImage | undefined }> {
+  private async embeddings(
+    prepared: Prepared,
+    bytes: Uint8Array | undefined,
+    imageId: string | undefined,
+    kinds: Kind[],
+    timings: StageTimings,
+    signal: AbortSignal | undefined,
+  ): Promise<{
+    key: string;
+    size: ImageSize;
+    embeddings: Partial<Record<Kind, ImageEmbedding>>;
+    decoded: RawImage | undefined;
+  }> {
     const { key } = prepared;
     const embeddings: Partial<Record<Kind, ImageEmbedding>> = {};
     let size: ImageSize | undefined;
@@ -234,7 +343,11 @@ export class LocalEngine implements SegmentationEngine {
         continue;
       }
       if (!bytes) {
-        throw new SamError('INVALID_ARGUMENT', `Expected image bytes for image because image_id ${JSON.stringify(imageId)} is not in the embedding cache (never embedded, or evicted)`, { field: 'image' });
+        throw new SamError(
+          'INVALID_ARGUMENT',
+          `Expected image bytes for image because image_id ${JSON.stringify(imageId)} is not in the embedding cache (never embedded, or evicted)`,
+          { field: 'image' },
+        );
       }
       const resolution = this.resolution(kind);
       let input = prepared.inputs.get(resolution);
@@ -276,7 +389,12 @@ async function encodeAll(instances: readonly Instance[], encodings: ReadonlySet<
 
 /** Greedy mask NMS over the instances of all concepts (highest score wins), regrouped per concept. */
 function crossConceptNms(concepts: ConceptResult[], iouThreshold: number): ConceptResult[] {
-  const flat = concepts.flatMap((c, ci) => c.instances.map((inst) => ({ ci, inst, mask: inst.mask, score: inst.score })));
+  const flat = concepts.flatMap((c, ci) =>
+    c.instances.map((inst) => ({ ci, inst, mask: inst.mask, score: inst.score })),
+  );
   const keep = new Set(maskNms(flat, iouThreshold));
-  return concepts.map((c, ci) => ({ prompt: c.prompt, instances: flat.filter((f, i) => f.ci === ci && keep.has(i)).map((f) => f.inst) }));
+  return concepts.map((c, ci) => ({
+    prompt: c.prompt,
+    instances: flat.filter((f, i) => f.ci === ci && keep.has(i)).map((f) => f.inst),
+  }));
 }

@@ -11,12 +11,17 @@ import type { ImageSize, RawImage } from '../domain/image.js';
 import { SamError } from '../domain/errors.js';
 import type { CompositeRequest, Composites, ConceptResult, ObjectResult } from './engine.js';
 
-export async function encodeMask(mask: BinaryMask, encodings: ReadonlySet<MaskEncoding>, polygonOptions: PolygonOptions = {}): Promise<EncodedMask> {
+export async function encodeMask(
+  mask: BinaryMask,
+  encodings: ReadonlySet<MaskEncoding>,
+  polygonOptions: PolygonOptions = {},
+): Promise<EncodedMask> {
   const out: EncodedMask = {};
   if (encodings.has('rle') || encodings.has('rle_uncompressed')) {
     const counts = encodeRle(mask);
     if (encodings.has('rle')) out.rle = toCocoRle(counts);
-    if (encodings.has('rle_uncompressed')) out.rleUncompressed = { size: [mask.height, mask.width], counts: Array.from(counts.counts) };
+    if (encodings.has('rle_uncompressed'))
+      out.rleUncompressed = { size: [mask.height, mask.width], counts: Array.from(counts.counts) };
   }
   if (encodings.has('start_length')) out.startLength = encodeStartLength(mask);
   if (encodings.has('polygons')) out.polygons = maskToPolygonsWithHoles(mask, polygonOptions);
@@ -43,8 +48,17 @@ export async function renderComposites(
   const masks = compositeMasks(concepts, objects);
   const out: Composites = {};
   if (want.overlay) {
-    if (!image) throw new SamError('INVALID_ARGUMENT', 'Expected image bytes for an overlay, but only a cached image_id was given', { field: 'image' });
-    out.overlay = await encodeOverlay(image, masks.map((mask, i) => ({ id: i + 1, mask })), want.overlay);
+    if (!image)
+      throw new SamError(
+        'INVALID_ARGUMENT',
+        'Expected image bytes for an overlay, but only a cached image_id was given',
+        { field: 'image' },
+      );
+    out.overlay = await encodeOverlay(
+      image,
+      masks.map((mask, i) => ({ id: i + 1, mask })),
+      want.overlay,
+    );
   }
   if (want.maskImage || want.union) {
     const union = unionMask(masks, size.width, size.height);

@@ -1,6 +1,12 @@
 // The engine's video port: track concepts and clicked objects through a video file, frame results to a sink;
 // render the overlay video from stored frame results. Request/result types in domain terms.
-import type { TrackingOptions, VideoFrameResult, VideoInfo, VideoObjectInfo, VideoObjectPrompt } from '../domain/video.js';
+import type {
+  TrackingOptions,
+  VideoFrameResult,
+  VideoInfo,
+  VideoObjectInfo,
+  VideoObjectPrompt,
+} from '../domain/video.js';
 
 export interface VideoSegmentRequest {
   /** Path of a local video file (`openVideo` turns a URL into one). */
@@ -116,7 +122,11 @@ export interface VideoSessions {
   get(id: string): VideoSessionInfo;
   /** Applies a prompt and returns that frame's result. */
   prompt(id: string, prompt: SessionPrompt, signal?: AbortSignal): Promise<{ frame: VideoFrameResult; objId?: number }>;
-  propagate(id: string, request: PropagateRequest, events: PropagateEvents): Promise<{ framesDone: number; mode: VideoSummary['mode'] }>;
+  propagate(
+    id: string,
+    request: PropagateRequest,
+    events: PropagateEvents,
+  ): Promise<{ framesDone: number; mode: VideoSummary['mode'] }>;
   removeObject(id: string, objId: number): VideoSessionInfo;
   close(id: string): Promise<void>;
   closeAll(): Promise<void>;

@@ -92,7 +92,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Set before any plugin registers, so every child context (docs UI included) inherits the native error shape.
   app.setErrorHandler(nativeErrorHandler);
-  app.setNotFoundHandler((request, reply) => nativeErrorHandler(new SamError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}; see /docs`, { field: 'url' }), request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    nativeErrorHandler(
+      new SamError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}; see /docs`, {
+        field: 'url',
+      }),
+      request,
+      reply,
+    ),
+  );
 
   const metrics = deps.metrics;
   if (metrics) {
@@ -101,7 +109,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const start = started.get(request);
       if (start === undefined) return;
       started.delete(request);
-      metrics.requestFinished(request.routeOptions.url ?? 'unmatched', request.method, status, (performance.now() - start) / 1000);
+      metrics.requestFinished(
+        request.routeOptions.url ?? 'unmatched',
+        request.method,
+        status,
+        (performance.now() - start) / 1000,
+      );
     };
     app.addHook('onRequest', async (request, reply) => {
       started.set(request, performance.now());
@@ -113,12 +126,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   registerBodyTimeout(app, deps.limits.bodyTimeoutMs ?? 120_000);
-  registerOriginGuard(app, { keys: deps.apiKeys ?? [], allowedHosts: deps.allowedHosts ?? [], allowedOrigins: deps.allowedOrigins ?? [] });
+  registerOriginGuard(app, {
+    keys: deps.apiKeys ?? [],
+    allowedHosts: deps.allowedHosts ?? [],
+    allowedOrigins: deps.allowedOrigins ?? [],
+  });
   registerAuth(app, { keys: deps.apiKeys ?? [], keyInRequestPrefixes: ['/sam3/'], signedLinkPrefixes: ['/files/'] });
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'sam3-server', version: deps.version, description: 'Segment Anything 3 on ONNX Runtime: native /v1 API, a Roboflow-compatible /sam3 surface and a WaveSpeed-compatible /api/v3 prediction API.' },
+      info: {
+        title: 'sam3-server',
+        version: deps.version,
+        description:
+          'Segment Anything 3 on ONNX Runtime: native /v1 API, a Roboflow-compatible /sam3 surface and a WaveSpeed-compatible /api/v3 prediction API.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       ...(deps.apiKeys?.length ? { security: [{ bearer: [] }] } : {}),
     },
@@ -128,13 +150,40 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const readiness = deps.readiness ?? (() => ({ ready: true, detail: 'model loaded' }));
   await app.register(playgroundRoutes);
   await app.register(healthRoutes, { readiness, ...(metrics ? { metrics } : {}) });
-  await app.register(nativeRoutes, { prefix: '/v1', engine: deps.engine, maxImageBytes: deps.limits.maxImageBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
-  await app.register(roboflowRoutes, { prefix: '/sam3', engine: deps.engine, maxPrompts: deps.limits.maxPrompts, requestTimeoutMs: deps.limits.requestTimeoutMs });
-  await app.register(nativeVideoSessionRoutes, { prefix: '/v1', sessions: deps.sessions ?? deps.engine.sessions, maxVideoBytes: deps.jobs?.maxUploadBytes ?? deps.limits.maxBodyBytes, requestTimeoutMs: deps.limits.requestTimeoutMs });
+  await app.register(nativeRoutes, {
+    prefix: '/v1',
+    engine: deps.engine,
+    maxImageBytes: deps.limits.maxImageBytes,
+    requestTimeoutMs: deps.limits.requestTimeoutMs,
+  });
+  await app.register(roboflowRoutes, {
+    prefix: '/sam3',
+    engine: deps.engine,
+    maxPrompts: deps.limits.maxPrompts,
+    requestTimeoutMs: deps.limits.requestTimeoutMs,
+  });
+  await app.register(nativeVideoSessionRoutes, {
+    prefix: '/v1',
+    sessions: deps.sessions ?? deps.engine.sessions,
+    maxVideoBytes: deps.jobs?.maxUploadBytes ?? deps.limits.maxBodyBytes,
+    requestTimeoutMs: deps.limits.requestTimeoutMs,
+  });
   const jobs = deps.jobs;
   if (jobs) {
-    await app.register(nativeJobRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl });
-    await app.register(nativeVideoRoutes, { prefix: '/v1', jobs: jobs.queue, signer: jobs.signer, publicUrl: jobs.publicUrl, maxVideoBytes: jobs.maxUploadBytes, ...(jobs.videoAvailable ? { videoAvailable: jobs.videoAvailable } : {}) });
+    await app.register(nativeJobRoutes, {
+      prefix: '/v1',
+      jobs: jobs.queue,
+      signer: jobs.signer,
+      publicUrl: jobs.publicUrl,
+    });
+    await app.register(nativeVideoRoutes, {
+      prefix: '/v1',
+      jobs: jobs.queue,
+      signer: jobs.signer,
+      publicUrl: jobs.publicUrl,
+      maxVideoBytes: jobs.maxUploadBytes,
+      ...(jobs.videoAvailable ? { videoAvailable: jobs.videoAvailable } : {}),
+    });
     await app.register(wavespeedRoutes, {
       prefix: '/api/v3',
       jobs: jobs.queue,
@@ -147,7 +196,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       webhookSecret: jobs.webhookSecret,
       ...(jobs.videoAvailable ? { videoAvailable: jobs.videoAvailable } : {}),
     });
-    await app.register(filesRoutes, { files: jobs.files, uploads: jobs.uploads, signer: jobs.signer, maxUploadBytes: jobs.maxUploadBytes });
+    await app.register(filesRoutes, {
+      files: jobs.files,
+      uploads: jobs.uploads,
+      signer: jobs.signer,
+      maxUploadBytes: jobs.maxUploadBytes,
+    });
   }
   return app;
 }

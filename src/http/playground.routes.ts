@@ -29,10 +29,20 @@ export async function playgroundRoutes(app: FastifyInstance, options: { dir?: st
     return payload;
   });
   if (existsSync(`${dir}/index.html`)) {
-    await app.register(fastifyStatic, { root: dir, prefix: '/', index: ['index.html'], wildcard: false, schemaHide: true });
+    await app.register(fastifyStatic, {
+      root: dir,
+      prefix: '/',
+      index: ['index.html'],
+      wildcard: false,
+      schemaHide: true,
+    });
     return;
   }
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send('<!doctype html><title>sam3-server</title><p>The playground is not built: run <code>npm run build</code>. The API works: see <a href="/docs">/docs</a>.</p>'),
+    reply
+      .type('text/html; charset=utf-8')
+      .send(
+        '<!doctype html><title>sam3-server</title><p>The playground is not built: run <code>npm run build</code>. The API works: see <a href="/docs">/docs</a>.</p>',
+      ),
   );
 }

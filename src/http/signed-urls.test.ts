@@ -10,14 +10,25 @@ describe('UrlSigner', () => {
   it('accepts its own link until it expires, on any host', () => {
     expect(signer.verify('get', '/files/jobs/abc/overlay.png', q.get('expires'), q.get('token'))).toBe(true);
     expect(signer.ownPath('get', `https://elsewhere.example${link}`)).toBe('/files/jobs/abc/overlay.png');
-    expect(new UrlSigner('secret', () => now + 61_000).verify('get', '/files/jobs/abc/overlay.png', q.get('expires'), q.get('token'))).toBe(false);
+    expect(
+      new UrlSigner('secret', () => now + 61_000).verify(
+        'get',
+        '/files/jobs/abc/overlay.png',
+        q.get('expires'),
+        q.get('token'),
+      ),
+    ).toBe(false);
   });
 
   it('refuses another path, another purpose, another key, a changed expiry or no token', () => {
     expect(signer.verify('get', '/files/jobs/abd/overlay.png', q.get('expires'), q.get('token'))).toBe(false);
     expect(signer.verify('put', '/files/jobs/abc/overlay.png', q.get('expires'), q.get('token'))).toBe(false);
-    expect(new UrlSigner('other', () => now).verify('get', '/files/jobs/abc/overlay.png', q.get('expires'), q.get('token'))).toBe(false);
-    expect(signer.verify('get', '/files/jobs/abc/overlay.png', String(Number(q.get('expires')) + 1000), q.get('token'))).toBe(false);
+    expect(
+      new UrlSigner('other', () => now).verify('get', '/files/jobs/abc/overlay.png', q.get('expires'), q.get('token')),
+    ).toBe(false);
+    expect(
+      signer.verify('get', '/files/jobs/abc/overlay.png', String(Number(q.get('expires')) + 1000), q.get('token')),
+    ).toBe(false);
     expect(signer.verify('get', '/files/jobs/abc/overlay.png', q.get('expires'), undefined)).toBe(false);
     expect(signer.ownPath('get', 'not a url')).toBeUndefined();
   });

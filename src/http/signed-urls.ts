@@ -42,7 +42,9 @@ export class UrlSigner {
     } catch {
       return undefined;
     }
-    return this.verify(purpose, parsed.pathname, parsed.searchParams.get('expires'), parsed.searchParams.get('token')) ? parsed.pathname : undefined;
+    return this.verify(purpose, parsed.pathname, parsed.searchParams.get('expires'), parsed.searchParams.get('token'))
+      ? parsed.pathname
+      : undefined;
   }
 }
 

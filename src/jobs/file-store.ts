@@ -20,7 +20,10 @@ export interface FileStore {
 
 /** Keys are built only from ids we mint and fixed names; this refuses anything that could escape the store. */
 export function assertSafeKey(key: string): void {
-  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
+  if (
+    !/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/.test(key) ||
+    key.split('/').some((part) => part === '..' || part === '.')
+  ) {
     throw new Error(`Unsafe file-store key ${JSON.stringify(key)}`);
   }
 }

@@ -22,7 +22,10 @@ export interface JobOutcome {
 export type JobProcessor = (input: unknown, context: JobContext) => Promise<JobOutcome>;
 
 /** `reportProgress` for a JobContext: clamped to 0..1, written at most every 200 ms (the final 1 always). */
-export function throttledProgress(write: (fraction: number) => void, now: () => number = Date.now): (fraction: number) => void {
+export function throttledProgress(
+  write: (fraction: number) => void,
+  now: () => number = Date.now,
+): (fraction: number) => void {
   let lastMs = -Infinity;
   return (fraction) => {
     const t = now();
@@ -36,8 +39,20 @@ export function throttledProgress(write: (fraction: number) => void, now: () => 
  * What a processor's throw means for its job, in every queue: a busy engine puts it back in line (until it has waited
  * `maxBusyWaitMs`; `error` is what it fails with otherwise); anything else fails it, with an unexpected error's text kept for the log, not the record.
  */
-export function jobFailure(thrown: unknown, waitedMs: number, maxBusyWaitMs = 900_000): { retry: boolean; error: JobError; internal: boolean } {
+export function jobFailure(
+  thrown: unknown,
+  waitedMs: number,
+  maxBusyWaitMs = 900_000,
+): { retry: boolean; error: JobError; internal: boolean } {
   const error = toSamError(thrown);
   const internal = error.code === 'INTERNAL';
-  return { retry: error.kind === 'busy' && waitedMs < maxBusyWaitMs, internal, error: { code: error.code, kind: error.kind, message: internal ? 'Internal error while processing the job; the log has the details' : error.message } };
+  return {
+    retry: error.kind === 'busy' && waitedMs < maxBusyWaitMs,
+    internal,
+    error: {
+      code: error.code,
+      kind: error.kind,
+      message: internal ? 'Internal error while processing the job; the log has the details' : error.message,
+    },
+  };
 }

@@ -48,7 +48,6 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
-
 /** What a store needs to create a record (every queue implementation). */
 export interface NewJob {
   id: string;
@@ -64,7 +63,10 @@ export interface NewJob {
 /** The refusal of a job kind no processor handles, naming it (shared by the queue implementations). */
 export function unhandledKind(submission: JobSubmission): SamError {
   return submission.kind === 'video'
-    ? new SamError('VIDEO_UNAVAILABLE', 'Video jobs are not enabled on this server', { field: 'model', received: submission.model })
+    ? new SamError('VIDEO_UNAVAILABLE', 'Video jobs are not enabled on this server', {
+        field: 'model',
+        received: submission.model,
+      })
     : new SamError('INTERNAL', `No processor handles ${submission.kind} jobs`);
 }
 
@@ -72,7 +74,11 @@ export function unhandledKind(submission: JobSubmission): SamError {
  * The job's input with its inline media stored first as `jobs/<id>/input-<name>` and referenced as `{file: key}`,
  * so an accepted job never points at missing bytes.
  */
-export async function storeInlineMedia(id: string, submission: JobSubmission, files: FileStore): Promise<Record<string, unknown>> {
+export async function storeInlineMedia(
+  id: string,
+  submission: JobSubmission,
+  files: FileStore,
+): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = { ...submission.input };
   for (const [name, bytes] of Object.entries(submission.media ?? {})) {
     const key = `jobs/${id}/input-${name}`;

@@ -14,7 +14,12 @@ const EXTENSIONS = { png: 'png', jpeg: 'jpg', webp: 'webp' } as const;
 export async function readMedia(ref: MediaRef, files: FileStore, field: string): Promise<ImageInput> {
   if ('url' in ref) return { url: ref.url };
   const bytes = await files.get(ref.file);
-  if (!bytes) throw new SamError('MEDIA_NOT_ACCESSIBLE', `The file given as ${field} no longer exists (uploads expire with the retention period)`, { field });
+  if (!bytes)
+    throw new SamError(
+      'MEDIA_NOT_ACCESSIBLE',
+      `The file given as ${field} no longer exists (uploads expire with the retention period)`,
+      { field },
+    );
   return bytes;
 }
 
@@ -31,14 +36,25 @@ export function imageJobProcessor(engine: SegmentationEngine): JobProcessor {
       concepts: input.concepts,
       objects: input.objects,
       maskEncodings: encodings,
-      composites: { ...(input.outputs.overlay ? { overlay: input.outputs.overlay } : {}), ...(input.outputs.maskImage ? { maskImage: input.outputs.maskImage } : {}), union: rle !== undefined },
+      composites: {
+        ...(input.outputs.overlay ? { overlay: input.outputs.overlay } : {}),
+        ...(input.outputs.maskImage ? { maskImage: input.outputs.maskImage } : {}),
+        union: rle !== undefined,
+      },
       signal: context.signal,
     });
     const inferenceMs = performance.now() - started;
     context.reportProgress(0.9);
     const objects: ImageJobObject[] = [];
     const add = (label: string, instance: Instance): void => {
-      objects.push({ id: objects.length + 1, label, score: instance.score, box: instance.box, area: instance.area, ...(rle ? { rle: rleText(instance.encoded, rle) } : {}) });
+      objects.push({
+        id: objects.length + 1,
+        label,
+        score: instance.score,
+        box: instance.box,
+        area: instance.area,
+        ...(rle ? { rle: rleText(instance.encoded, rle) } : {}),
+      });
     };
     result.concepts.forEach((c) => c.instances.forEach((i) => add(c.prompt.text ?? 'visual', i)));
     result.objects.forEach((o, k) => {
@@ -51,8 +67,10 @@ export function imageJobProcessor(engine: SegmentationEngine): JobProcessor {
       await context.files.put(key, bytes);
       return { key, contentType: CONTENT_TYPES[format], bytes: bytes.length };
     };
-    if (input.outputs.overlay && composites.overlay) files.overlay = await save('overlay', input.outputs.overlay, composites.overlay);
-    if (input.outputs.maskImage && composites.maskImage) files.maskImage = await save('mask', input.outputs.maskImage, composites.maskImage);
+    if (input.outputs.overlay && composites.overlay)
+      files.overlay = await save('overlay', input.outputs.overlay, composites.overlay);
+    if (input.outputs.maskImage && composites.maskImage)
+      files.maskImage = await save('mask', input.outputs.maskImage, composites.maskImage);
     const out: ImageJobResult = {
       width: result.width,
       height: result.height,

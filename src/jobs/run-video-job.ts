@@ -28,11 +28,16 @@ export function videoJobProcessor(engine: SegmentationEngine): JobProcessor {
           objects: input.objects,
           ...(input.sampleFps !== undefined ? { sampleFps: input.sampleFps } : {}),
           ...(input.maxFrames !== undefined ? { maxFrames: input.maxFrames } : {}),
-          ...(input.outputDelayFrames !== undefined ? { tracking: { outputDelayFrames: input.outputDelayFrames } } : {}),
+          ...(input.outputDelayFrames !== undefined
+            ? { tracking: { outputDelayFrames: input.outputDelayFrames } }
+            : {}),
           documentPath,
           signal: context.signal,
         },
-        { frame: () => undefined, progress: (p) => context.reportProgress((share * p.framesDone) / Math.max(1, p.frameCount)) },
+        {
+          frame: () => undefined,
+          progress: (p) => context.reportProgress((share * p.framesDone) / Math.max(1, p.frameCount)),
+        },
       );
       const save = async (name: string, contentType: string, path: string): Promise<StoredFile> => {
         const key = `jobs/${context.jobId}/${name}`;
@@ -42,7 +47,14 @@ export function videoJobProcessor(engine: SegmentationEngine): JobProcessor {
       const files: VideoJobResult['files'] = { rle: await save('rle.json', 'application/json', documentPath) };
       if (input.outputs.overlay) {
         const out = join(work, 'overlay.mp4');
-        await engine.renderVideoOverlay({ video, document: documentPath, out, ...(input.sampleFps !== undefined ? { sampleFps: input.sampleFps } : {}), maxFrames: summary.frameCount, signal: context.signal });
+        await engine.renderVideoOverlay({
+          video,
+          document: documentPath,
+          out,
+          ...(input.sampleFps !== undefined ? { sampleFps: input.sampleFps } : {}),
+          maxFrames: summary.frameCount,
+          signal: context.signal,
+        });
         files.overlay = await save('overlay.mp4', 'video/mp4', out);
       }
       context.reportProgress(1);
@@ -66,6 +78,11 @@ export function videoJobProcessor(engine: SegmentationEngine): JobProcessor {
 async function videoSource(input: VideoJobInput, context: JobContext): Promise<string | { url: string }> {
   if ('url' in input.video) return { url: input.video.url };
   const path = await context.files.localPath(input.video.file);
-  if (!path) throw new SamError('MEDIA_NOT_ACCESSIBLE', 'The file given as video no longer exists (uploads expire with the retention period)', { field: 'video' });
+  if (!path)
+    throw new SamError(
+      'MEDIA_NOT_ACCESSIBLE',
+      'The file given as video no longer exists (uploads expire with the retention period)',
+      { field: 'video' },
+    );
   return path;
 }

@@ -16,9 +16,17 @@ export interface Upload {
 
 /** The upload an id names, ready to take `bytes`: UPLOAD_NOT_FOUND or UPLOAD_SIZE_MISMATCH otherwise. */
 export function checkUploadWrite(id: string, upload: Upload | undefined, bytes: Uint8Array): Upload {
-  if (!upload) throw new SamError('UPLOAD_NOT_FOUND', `No upload ${id} exists (never created, or expired)`, { field: 'id', received: id });
+  if (!upload)
+    throw new SamError('UPLOAD_NOT_FOUND', `No upload ${id} exists (never created, or expired)`, {
+      field: 'id',
+      received: id,
+    });
   if (bytes.length !== upload.declaredBytes) {
-    throw new SamError('UPLOAD_SIZE_MISMATCH', `Expected ${upload.declaredBytes} bytes (the size declared for upload ${id}) but received ${bytes.length}`, { field: 'body', expected: String(upload.declaredBytes), received: bytes.length });
+    throw new SamError(
+      'UPLOAD_SIZE_MISMATCH',
+      `Expected ${upload.declaredBytes} bytes (the size declared for upload ${id}) but received ${bytes.length}`,
+      { field: 'body', expected: String(upload.declaredBytes), received: bytes.length },
+    );
   }
   return upload;
 }

@@ -47,7 +47,16 @@ function setup(url: string, allowNetworks: string[] = ['127.0.0.1/32']) {
   });
   const secret = newWebhookSecret();
   const id = 'e'.repeat(32);
-  store.insert({ id, kind: 'image', model: 'm', input: {}, createdAtMs: 1, expiresAtMs: Date.now() + 60_000, baseUrl: null, webhook: { url, surface: 'test' } });
+  store.insert({
+    id,
+    kind: 'image',
+    model: 'm',
+    input: {},
+    createdAtMs: 1,
+    expiresAtMs: Date.now() + 60_000,
+    baseUrl: null,
+    webhook: { url, surface: 'test' },
+  });
   const claimed = store.claim('image', Date.now())!;
   const dispatcher = new WebhookDispatcher({
     outbox: new SqliteWebhookOutbox(store.db),
@@ -63,7 +72,8 @@ function setup(url: string, allowNetworks: string[] = ['127.0.0.1/32']) {
     dispatcher.kick();
   };
   const webhookState = async (state: string) => {
-    for (let i = 0; i < 200 && store.get(id)!.webhook!.state !== state; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && store.get(id)!.webhook!.state !== state; i++)
+      await new Promise((r) => setTimeout(r, 10));
     return store.get(id)!.webhook!;
   };
   return { id, secret, finish, webhookState };

@@ -10,11 +10,23 @@ type MaybeAsync<T> = T | Promise<T>;
 export interface WebhookOutbox {
   due(nowMs: number, limit: number): MaybeAsync<Array<{ id: string; attempts: number }>>;
   nextDueMs(): MaybeAsync<number | undefined>;
-  record(id: string, attempts: number, outcome: { state: 'delivered' } | { state: 'pending'; nextAtMs: number; error: string } | { state: 'failed'; error: string }): MaybeAsync<void>;
+  record(
+    id: string,
+    attempts: number,
+    outcome:
+      | { state: 'delivered' }
+      | { state: 'pending'; nextAtMs: number; error: string }
+      | { state: 'failed'; error: string },
+  ): MaybeAsync<void>;
 }
 
 /** Sends one POST; resolves with the HTTP status. A SamError that is not retryable ends the delivery at once. */
-export type WebhookSender = (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) => Promise<number>;
+export type WebhookSender = (
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+) => Promise<number>;
 
 export interface WebhookDispatcherOptions {
   outbox: WebhookOutbox;
@@ -30,7 +42,14 @@ export interface WebhookDispatcherOptions {
   pollIntervalMs?: number;
   /** A failure of the outbox itself (e.g. Redis unreachable); the dispatcher keeps trying. */
   onOutboxError?: (error: unknown) => void;
-  onDelivery?: (event: { id: string; url: string; attempt: number; status?: number; error?: string; final: boolean }) => void;
+  onDelivery?: (event: {
+    id: string;
+    url: string;
+    attempt: number;
+    status?: number;
+    error?: string;
+    final: boolean;
+  }) => void;
 }
 
 export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000];
@@ -57,20 +76,24 @@ export class WebhookDispatcher {
       return;
     }
     this.running = true;
-    void this.drain().catch((error: unknown) => this.options.onOutboxError?.(error)).finally(() => {
-      this.running = false;
-      if (this.again && !this.closed) {
-        this.again = false;
-        this.kick();
-      } else void this.schedule().catch((error: unknown) => this.options.onOutboxError?.(error));
-    });
+    void this.drain()
+      .catch((error: unknown) => this.options.onOutboxError?.(error))
+      .finally(() => {
+        this.running = false;
+        if (this.again && !this.closed) {
+          this.again = false;
+          this.kick();
+        } else void this.schedule().catch((error: unknown) => this.options.onOutboxError?.(error));
+      });
   }
 
   private async schedule(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.timer);
     const poll = this.options.pollIntervalMs;
-    const next = await Promise.resolve(this.options.outbox.nextDueMs()).catch((error: unknown) => (poll ? undefined : Promise.reject(error)));
+    const next = await Promise.resolve(this.options.outbox.nextDueMs()).catch((error: unknown) =>
+      poll ? undefined : Promise.reject(error),
+    );
     if (this.closed || (next === undefined && poll === undefined)) return;
     const delayMs = Math.min(next === undefined ? Infinity : Math.max(0, next - this.now()) + 5, poll ?? Infinity);
     clearTimeout(this.timer);
@@ -92,7 +115,11 @@ export class WebhookDispatcher {
     const { outbox } = this.options;
     if (!record?.webhook) return outbox.record(id, attempt, { state: 'failed', error: 'the job no longer exists' });
     const render = this.options.renderers.get(record.webhook.surface);
-    if (!render) return outbox.record(id, attempt, { state: 'failed', error: `no renderer for surface ${record.webhook.surface}` });
+    if (!render)
+      return outbox.record(id, attempt, {
+        state: 'failed',
+        error: `no renderer for surface ${record.webhook.surface}`,
+      });
     const body = JSON.stringify(render(record));
     const headers = webhookHeaders(this.options.secret(), record.id, Math.floor(this.now() / 1000), body);
     let status: number | undefined;
@@ -107,10 +134,18 @@ export class WebhookDispatcher {
     }
     if (this.closed && error) return; // shutting down: leave it pending, the next start delivers it
     const final = !error || !retryable || attempt > this.delays.length;
-    this.options.onDelivery?.({ id, url: record.webhook.url, attempt, ...(status === undefined ? {} : { status }), ...(error ? { error } : {}), final });
+    this.options.onDelivery?.({
+      id,
+      url: record.webhook.url,
+      attempt,
+      ...(status === undefined ? {} : { status }),
+      ...(error ? { error } : {}),
+      final,
+    });
     if (!error) await outbox.record(id, attempt, { state: 'delivered' });
     else if (final) await outbox.record(id, attempt, { state: 'failed', error });
-    else await outbox.record(id, attempt, { state: 'pending', nextAtMs: this.now() + this.delays[attempt - 1]!, error });
+    else
+      await outbox.record(id, attempt, { state: 'pending', nextAtMs: this.now() + this.delays[attempt - 1]!, error });
   }
 
   close(): void {

@@ -17,11 +17,21 @@ export function signWebhook(secret: string, id: string, timestampS: number, body
 }
 
 export function webhookHeaders(secret: string, id: string, timestampS: number, body: string): Record<string, string> {
-  return { 'webhook-id': id, 'webhook-timestamp': String(timestampS), 'webhook-signature': signWebhook(secret, id, timestampS, body) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestampS),
+    'webhook-signature': signWebhook(secret, id, timestampS, body),
+  };
 }
 
 /** True when one of the space-separated signatures matches and the timestamp is within `maxAgeS` of now. */
-export function verifyWebhook(secret: string, headers: Record<string, string | undefined>, body: string, nowS = Math.floor(Date.now() / 1000), maxAgeS = 300): boolean {
+export function verifyWebhook(
+  secret: string,
+  headers: Record<string, string | undefined>,
+  body: string,
+  nowS = Math.floor(Date.now() / 1000),
+  maxAgeS = 300,
+): boolean {
   const id = headers['webhook-id'];
   const ts = Number(headers['webhook-timestamp']);
   const given = headers['webhook-signature'];

@@ -40,7 +40,9 @@ describe('compressed string', () => {
 
 describe('decoding validates', () => {
   it('refuses counts that do not cover h·w pixels, naming both numbers', () => {
-    expect(() => decodeRle({ height: 3, width: 4, counts: Uint32Array.from([5, 2]) })).toThrow(/summing to 12 .* sum to 7/);
+    expect(() => decodeRle({ height: 3, width: 4, counts: Uint32Array.from([5, 2]) })).toThrow(
+      /summing to 12 .* sum to 7/,
+    );
     expect(() => decodeRle({ height: 3, width: 4, counts: Uint32Array.from([10, 5]) })).toThrow(SamError);
   });
 

@@ -11,7 +11,6 @@ export interface RleCounts {
   readonly counts: Uint32Array;
 }
 
-
 /**
  * Encodes a row-major binary mask into column-major run counts, identical to
  * `pycocotools.mask.encode(np.asfortranarray(m))`. One row-wise pass records, per column, the rows where the
@@ -20,7 +19,8 @@ export interface RleCounts {
  */
 export function encodeRle(mask: BinaryMask): RleCounts {
   const { width: w, height: h, data } = mask;
-  if (data.length !== w * h) throw new SamError('INVALID_ARGUMENT', `Expected mask data of ${w * h} bytes but received ${data.length}`);
+  if (data.length !== w * h)
+    throw new SamError('INVALID_ARGUMENT', `Expected mask data of ${w * h} bytes but received ${data.length}`);
   const perColumn = new Uint32Array(w + 1);
   let xs = new Uint32Array(1024);
   let ys = new Uint32Array(1024);
@@ -170,13 +170,22 @@ export function countsFromString(s: string): Uint32Array {
     let x = 0;
     let k = 0;
     for (;;) {
-      if (p >= s.length) throw new SamError('MASK_RLE_INVALID', 'Expected a complete RLE counts string but it ends in the middle of a count', { field: 'counts' });
+      if (p >= s.length)
+        throw new SamError(
+          'MASK_RLE_INVALID',
+          'Expected a complete RLE counts string but it ends in the middle of a count',
+          { field: 'counts' },
+        );
       const code = s.charCodeAt(p);
       if (code < 48 || code > 111) {
-        throw new SamError('MASK_RLE_INVALID', `Expected RLE counts characters in '0'..'o' but received ${JSON.stringify(s[p])} at offset ${p}`, {
-          field: 'counts',
-          received: s[p],
-        });
+        throw new SamError(
+          'MASK_RLE_INVALID',
+          `Expected RLE counts characters in '0'..'o' but received ${JSON.stringify(s[p])} at offset ${p}`,
+          {
+            field: 'counts',
+            received: s[p],
+          },
+        );
       }
       const c = code - ZERO;
       x += (c & 0x1f) * 2 ** (5 * k);
@@ -189,7 +198,10 @@ export function countsFromString(s: string): Uint32Array {
     }
     const m = counts.length;
     if (m > 2) x += counts[m - 2]!;
-    if (x < 0 || x > 0xffffffff) throw new SamError('MASK_RLE_INVALID', `Expected non-negative RLE counts but count ${m} decodes to ${x}`, { field: 'counts' });
+    if (x < 0 || x > 0xffffffff)
+      throw new SamError('MASK_RLE_INVALID', `Expected non-negative RLE counts but count ${m} decodes to ${x}`, {
+        field: 'counts',
+      });
     counts.push(x);
   }
   return Uint32Array.from(counts);

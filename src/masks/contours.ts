@@ -60,7 +60,17 @@ export function traceContours(data: Uint8Array, width: number, height: number, s
   return contours;
 }
 
-function follow(f: Int32Array, W: number, i0: number, x0: number, y0: number, isHole: boolean, nbd: number, offsets: number[], simple: boolean): number[] {
+function follow(
+  f: Int32Array,
+  W: number,
+  i0: number,
+  x0: number,
+  y0: number,
+  isHole: boolean,
+  nbd: number,
+  offsets: number[],
+  simple: boolean,
+): number[] {
   const points: number[] = [];
   // Clockwise search around the start for the first non-zero neighbour, starting after the zero pixel (W or E).
   const sEnd0 = isHole ? 0 : 4;
@@ -93,7 +103,8 @@ function follow(f: Int32Array, W: number, i0: number, x0: number, y0: number, is
       if (f[i4] !== 0) break;
     }
     const dir = t & 7;
-    if (t > 8 && t - 8 <= sEnd) f[i3] = -nbd; // the east neighbour was examined and is zero: right border
+    if (t > 8 && t - 8 <= sEnd)
+      f[i3] = -nbd; // the east neighbour was examined and is zero: right border
     else if (f[i3] === 1) f[i3] = nbd;
     if (!simple || dir !== prevS) {
       points.push(px, py);

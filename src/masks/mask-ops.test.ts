@@ -38,7 +38,10 @@ function referenceUpsample(src: Float32Array, inW: number, inH: number, outW: nu
     for (let x = 0; x < outW; x++) {
       const [x0, x1, fx] = coord(x, inW, outW);
       const v =
-        src[y0 * inW + x0]! * (1 - fx) * (1 - fy) + src[y0 * inW + x1]! * fx * (1 - fy) + src[y1 * inW + x0]! * (1 - fx) * fy + src[y1 * inW + x1]! * fx * fy;
+        src[y0 * inW + x0]! * (1 - fx) * (1 - fy) +
+        src[y0 * inW + x1]! * fx * (1 - fy) +
+        src[y1 * inW + x0]! * (1 - fx) * fy +
+        src[y1 * inW + x1]! * fx * fy;
       out[y * outW + x] = v > 0 ? 1 : 0;
     }
   }
@@ -51,7 +54,13 @@ describe('upsampleLogitsToMask', () => {
     const inH = 7;
     const src = new Float32Array(inW * inH + 5);
     for (let i = 0; i < src.length; i++) src[i] = Math.sin(i * 1.7) * 3 + 0.3;
-    for (const [ow, oh] of [[31, 17], [9, 7], [5, 3], [64, 64], [1, 1]] as const) {
+    for (const [ow, oh] of [
+      [31, 17],
+      [9, 7],
+      [5, 3],
+      [64, 64],
+      [1, 1],
+    ] as const) {
       const got = upsampleLogitsToMask(src, 5, inW, inH, ow, oh).data;
       const want = referenceUpsample(src.subarray(5), inW, inH, ow, oh);
       let diff = 0;
@@ -69,7 +78,11 @@ describe('upsampleLogitsToMask', () => {
 });
 
 describe('mask operations', () => {
-  const rows = (r: string[]) => ({ width: r[0]!.length, height: r.length, data: Uint8Array.from(r.join('').split(''), Number) });
+  const rows = (r: string[]) => ({
+    width: r[0]!.length,
+    height: r.length,
+    data: Uint8Array.from(r.join('').split(''), Number),
+  });
 
   it('fills enclosed holes up to the size limit only', () => {
     const m = rows(['11111', '10001', '10001', '11111', '00000']);
@@ -83,7 +96,11 @@ describe('mask operations', () => {
   });
 
   /** Reference: each pixel's component (pixels equal to `value`) by a pixel-by-pixel flood fill, as its pixel list. */
-  const floodComponents = (m: { width: number; height: number; data: Uint8Array }, value: number, eight: boolean): number[][] => {
+  const floodComponents = (
+    m: { width: number; height: number; data: Uint8Array },
+    value: number,
+    eight: boolean,
+  ): number[][] => {
     const seen = new Uint8Array(m.data.length);
     const out: number[][] = [];
     for (let s = 0; s < m.data.length; s++) {
@@ -93,7 +110,20 @@ describe('mask operations', () => {
       for (let k = 0; k < comp.length; k++) {
         const x = comp[k]! % m.width;
         const y = Math.floor(comp[k]! / m.width);
-        for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1], ...(eight ? [[1, 1], [1, -1], [-1, 1], [-1, -1]] : [])] as Array<[number, number]>) {
+        for (const [dx, dy] of [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+          ...(eight
+            ? [
+                [1, 1],
+                [1, -1],
+                [-1, 1],
+                [-1, -1],
+              ]
+            : []),
+        ] as Array<[number, number]>) {
           const nx = x + dx;
           const ny = y + dy;
           const q = ny * m.width + nx;
@@ -116,7 +146,9 @@ describe('mask operations', () => {
         expect(Array.from(removeSmallComponents(m, area).data)).toEqual(Array.from(area <= 1 ? m.data : kept));
         const filled = m.data.slice();
         for (const comp of floodComponents(m, 0, false)) {
-          const border = comp.some((p) => p % m.width === 0 || p % m.width === m.width - 1 || p < m.width || p >= m.data.length - m.width);
+          const border = comp.some(
+            (p) => p % m.width === 0 || p % m.width === m.width - 1 || p < m.width || p >= m.data.length - m.width,
+          );
           if (!border && comp.length <= area) for (const p of comp) filled[p] = 1;
         }
         expect(Array.from(fillHoles(m, area).data)).toEqual(Array.from(filled));
@@ -129,8 +161,20 @@ describe('mask operations', () => {
     const a = rows(['1110', '1110']);
     const b = rows(['0111', '0111']);
     const c = rows(['0000', '0001']);
-    expect(maskNms([{ mask: a, score: 0.5 }, { mask: b, score: 0.9 }, { mask: c, score: 0.1 }], 0.3)).toEqual([1, 2]);
-    const [na, nb] = removeOverlaps([{ mask: a, score: 0.5 }, { mask: b, score: 0.9 }]);
+    expect(
+      maskNms(
+        [
+          { mask: a, score: 0.5 },
+          { mask: b, score: 0.9 },
+          { mask: c, score: 0.1 },
+        ],
+        0.3,
+      ),
+    ).toEqual([1, 2]);
+    const [na, nb] = removeOverlaps([
+      { mask: a, score: 0.5 },
+      { mask: b, score: 0.9 },
+    ]);
     expect(na!.data).toEqual(rows(['1000', '1000']).data);
     expect(nb!.data).toEqual(b.data);
   });

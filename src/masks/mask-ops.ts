@@ -87,7 +87,11 @@ export function removeOverlaps(items: ReadonlyArray<{ mask: BinaryMask; score: n
  * (union-find) with the runs of the row above that touch them — overlapping columns, or also diagonal neighbours
  * when 8-connected — so the cost follows the number of runs rather than pixels × neighbours.
  */
-function labelComponents(mask: BinaryMask, value: 0 | 1, eightConnected: boolean): { labels: Int32Array; areas: number[] } {
+function labelComponents(
+  mask: BinaryMask,
+  value: 0 | 1,
+  eightConnected: boolean,
+): { labels: Int32Array; areas: number[] } {
   const { width: w, height: h, data } = mask;
   const starts: number[] = [];
   const ends: number[] = [];
@@ -105,7 +109,7 @@ function labelComponents(mask: BinaryMask, value: 0 | 1, eightConnected: boolean
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const first = starts.length;
-    for (let x = 0; x < w; ) {
+    for (let x = 0; x < w;) {
       if (data[row + x] !== value) {
         x++;
         continue;

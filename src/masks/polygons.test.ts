@@ -18,17 +18,36 @@ function maskFromRows(rows: string[]): BinaryMask {
 describe('OpenCV parity on documented cases (mask-formats §4.1)', () => {
   it('rows 1–3 × cols 2–5 → [[2,1],[2,3],[5,3],[5,1]]', () => {
     const m = maskFromRows(['0000000', '0011110', '0011110', '0011110', '0000000']);
-    expect(maskToOuterPolygons(m)).toEqual([[[2, 1], [2, 3], [5, 3], [5, 1]]]);
+    expect(maskToOuterPolygons(m)).toEqual([
+      [
+        [2, 1],
+        [2, 3],
+        [5, 3],
+        [5, 1],
+      ],
+    ]);
   });
 
   it('full 4×6 mask traces the image border', () => {
     const m = maskFromRows(['111111', '111111', '111111', '111111']);
-    expect(maskToOuterPolygons(m)).toEqual([[[0, 0], [0, 3], [5, 3], [5, 0]]]);
+    expect(maskToOuterPolygons(m)).toEqual([
+      [
+        [0, 0],
+        [0, 3],
+        [5, 3],
+        [5, 0],
+      ],
+    ]);
   });
 
   it('single pixel → 1 point, diagonal pair → one 8-connected contour, empty → [[]]', () => {
     expect(maskToOuterPolygons(maskFromRows(['000', '010', '000']))).toEqual([[[1, 1]]]);
-    expect(maskToOuterPolygons(maskFromRows(['0000', '0100', '0010', '0000']))).toEqual([[[1, 1], [2, 2]]]);
+    expect(maskToOuterPolygons(maskFromRows(['0000', '0100', '0010', '0000']))).toEqual([
+      [
+        [1, 1],
+        [2, 2],
+      ],
+    ]);
     expect(maskToOuterPolygons(maskFromRows(['000', '000']))).toEqual([[]]);
   });
 
@@ -77,7 +96,8 @@ describe('components, holes and islands', () => {
   it('simplification reduces vertices of a round shape and keeps it closed', () => {
     const size = 80;
     const data = new Uint8Array(size * size);
-    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if ((x - 40) ** 2 + (y - 40) ** 2 < 30 ** 2) data[y * size + x] = 1;
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++) if ((x - 40) ** 2 + (y - 40) ** 2 < 30 ** 2) data[y * size + x] = 1;
     const m = { width: size, height: size, data };
     const raw = maskToPolygonsWithHoles(m)[0]!.outer.length;
     const simple = maskToPolygonsWithHoles(m, { simplifyTolerancePx: 1 })[0]!.outer.length;

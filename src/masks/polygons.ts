@@ -4,7 +4,6 @@ import type { PolygonWithHoles, Ring } from '../domain/encoded-mask.js';
 import type { BinaryMask } from '../domain/segmentation.js';
 import { traceContours, type Contour } from './contours.js';
 
-
 export interface PolygonOptions {
   /** Ramer–Douglas–Peucker tolerance in pixels; 0 keeps every traced vertex. */
   simplifyTolerancePx?: number;

@@ -81,7 +81,7 @@ describe('properties against decoded truth', () => {
   it('merge and iou', () => {
     fc.assert(
       fc.property(arbitraryMask(12), fc.integer(), (a, seed) => {
-        const bData = a.data.map((v, i) => ((i * 2654435761 + seed) >>> 0) % 3 === 0 ? 1 - v : v);
+        const bData = a.data.map((v, i) => (((i * 2654435761 + seed) >>> 0) % 3 === 0 ? 1 - v : v));
         const b = { width: a.width, height: a.height, data: bData };
         const ra = encodeRle(a);
         const rb = encodeRle(b);

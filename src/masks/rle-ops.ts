@@ -95,7 +95,9 @@ export function rleMerge(rles: readonly RleCounts[], intersect = false): RleCoun
   for (let i = 1; i < rles.length; i++) {
     const next = rles[i]!;
     if (next.height !== acc.height || next.width !== acc.width) {
-      throw new RangeError(`rleMerge needs RLEs of one size: ${acc.height}×${acc.width} vs ${next.height}×${next.width}`);
+      throw new RangeError(
+        `rleMerge needs RLEs of one size: ${acc.height}×${acc.width} vs ${next.height}×${next.width}`,
+      );
     }
     acc = mergeTwo(acc, next, intersect);
   }

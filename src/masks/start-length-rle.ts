@@ -27,15 +27,29 @@ export function decodeStartLength(text: string, width: number, height: number): 
   if (trimmed === '') return { width, height, data };
   const tokens = trimmed.split(/\s+/);
   if (tokens.length % 2 !== 0) {
-    throw new SamError('MASK_RLE_INVALID', `Expected an even number of start/length values but received ${tokens.length}`, { field: 'rle' });
+    throw new SamError(
+      'MASK_RLE_INVALID',
+      `Expected an even number of start/length values but received ${tokens.length}`,
+      { field: 'rle' },
+    );
   }
   for (let k = 0; k < tokens.length; k += 2) {
     const start = Number(tokens[k]);
     const length = Number(tokens[k + 1]);
-    if (!Number.isInteger(start) || !Number.isInteger(length) || start < 1 || length < 0 || start - 1 + length > data.length) {
-      throw new SamError('MASK_RLE_INVALID', `Expected start ≥ 1 and start+length-1 ≤ ${data.length} but received pair ${tokens[k]} ${tokens[k + 1]}`, {
-        field: 'rle',
-      });
+    if (
+      !Number.isInteger(start) ||
+      !Number.isInteger(length) ||
+      start < 1 ||
+      length < 0 ||
+      start - 1 + length > data.length
+    ) {
+      throw new SamError(
+        'MASK_RLE_INVALID',
+        `Expected start ≥ 1 and start+length-1 ≤ ${data.length} but received pair ${tokens[k]} ${tokens[k + 1]}`,
+        {
+          field: 'rle',
+        },
+      );
     }
     data.fill(1, start - 1, start - 1 + length);
   }

@@ -163,7 +163,14 @@ function positiveCells(logits: Float32Array, inWidth: number, inHeight: number):
  * float steps as `upsampleLogitsToMask`, so the result is bit-identical. Output rows
  * with the same two source rows share their blocks' decisions: such a row starts as a copy of the one above.
  */
-export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, inHeight: number, outWidth: number, outHeight: number, cells?: CellBox | null): MaskRegion | null {
+export function upsampleLogitsToRegion(
+  logits: Float32Array,
+  inWidth: number,
+  inHeight: number,
+  outWidth: number,
+  outHeight: number,
+  cells?: CellBox | null,
+): MaskRegion | null {
   const known = cells === undefined ? positiveCells(logits, inWidth, inHeight) : cells;
   if (!known) return null;
   const tx = axisTaps(inWidth, outWidth);
@@ -182,7 +189,16 @@ export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, in
   const fround = Math.fround;
   /** Starts and ends of the current row band's edge blocks (rows sharing their two source rows share them). */
   const edges: number[] = [];
-  const edgeBlock = (out: number, start: number, end: number, tl: number, tr: number, bl: number, br: number, wy: number): void => {
+  const edgeBlock = (
+    out: number,
+    start: number,
+    end: number,
+    tl: number,
+    tr: number,
+    bl: number,
+    br: number,
+    wy: number,
+  ): void => {
     for (let x = start; x < end; x++) {
       const w = w1[x]!;
       const a = fround(tl + (tr - tl) * w);
@@ -203,7 +219,16 @@ export function upsampleLogitsToRegion(logits: Float32Array, inWidth: number, in
         const start = edges[k]!;
         const left = tx.i0[x0 + start]!;
         const right = tx.i1[x0 + start]!;
-        edgeBlock(out, start, edges[k + 1]!, logits[top + left]!, logits[top + right]!, logits[bottom + left]!, logits[bottom + right]!, wy);
+        edgeBlock(
+          out,
+          start,
+          edges[k + 1]!,
+          logits[top + left]!,
+          logits[top + right]!,
+          logits[bottom + left]!,
+          logits[bottom + right]!,
+          wy,
+        );
       }
       continue;
     }

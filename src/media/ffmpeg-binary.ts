@@ -21,7 +21,9 @@ export interface FfmpegBinaries {
 /** Whether this ffmpeg's showinfo filter has the `checksum` option (false when asking fails). */
 function showinfoHasChecksumOption(ffmpeg: string): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile(ffmpeg, ['-hide_banner', '-h', 'filter=showinfo'], { timeout: 10_000 }, (error, stdout) => resolve(!error && /^\s*checksum\b/m.test(stdout)));
+    execFile(ffmpeg, ['-hide_banner', '-h', 'filter=showinfo'], { timeout: 10_000 }, (error, stdout) =>
+      resolve(!error && /^\s*checksum\b/m.test(stdout)),
+    );
   });
 }
 
@@ -57,7 +59,10 @@ let configured: { ffmpeg?: string; ffprobe?: string } = {};
 
 /** Sets explicit binary paths (SAM3_FFMPEG_PATH / SAM3_FFPROBE_PATH); empty strings mean "look them up". */
 export function configureFfmpeg(paths: { ffmpeg?: string; ffprobe?: string }): void {
-  configured = { ...(paths.ffmpeg ? { ffmpeg: paths.ffmpeg } : {}), ...(paths.ffprobe ? { ffprobe: paths.ffprobe } : {}) };
+  configured = {
+    ...(paths.ffmpeg ? { ffmpeg: paths.ffmpeg } : {}),
+    ...(paths.ffprobe ? { ffprobe: paths.ffprobe } : {}),
+  };
   cached = undefined;
 }
 
@@ -65,15 +70,38 @@ async function locate(configured: { ffmpeg?: string; ffprobe?: string }): Promis
   if (configured.ffmpeg || configured.ffprobe) {
     const ffmpeg = configured.ffmpeg || (await onPath('ffmpeg'));
     const ffprobe = configured.ffprobe || (await onPath('ffprobe'));
-    for (const [name, path] of [['ffmpeg', ffmpeg], ['ffprobe', ffprobe]] as const) {
-      if (!path || !(await executable(path))) throw new SamError('VIDEO_UNAVAILABLE', `The configured ${name} (${path ?? 'unset'}) is not an executable file`, { field: name });
+    for (const [name, path] of [
+      ['ffmpeg', ffmpeg],
+      ['ffprobe', ffprobe],
+    ] as const) {
+      if (!path || !(await executable(path)))
+        throw new SamError(
+          'VIDEO_UNAVAILABLE',
+          `The configured ${name} (${path ?? 'unset'}) is not an executable file`,
+          { field: name },
+        );
     }
-    return { ffmpeg: ffmpeg!, ffprobe: ffprobe!, source: 'configured', showinfoChecksumOption: await showinfoHasChecksumOption(ffmpeg!) };
+    return {
+      ffmpeg: ffmpeg!,
+      ffprobe: ffprobe!,
+      source: 'configured',
+      showinfoChecksumOption: await showinfoHasChecksumOption(ffmpeg!),
+    };
   }
   const [ffmpeg, ffprobe] = await Promise.all([onPath('ffmpeg'), onPath('ffprobe')]);
-  if (ffmpeg && ffprobe) return { ffmpeg, ffprobe, source: 'system', showinfoChecksumOption: await showinfoHasChecksumOption(ffmpeg) };
-  const [npmFfmpeg, npmFfprobe] = await Promise.all([npmBinary('@ffmpeg-installer/ffmpeg'), npmBinary('@ffprobe-installer/ffprobe')]);
-  if (npmFfmpeg && npmFfprobe) return { ffmpeg: npmFfmpeg, ffprobe: npmFfprobe, source: 'npm', showinfoChecksumOption: await showinfoHasChecksumOption(npmFfmpeg) };
+  if (ffmpeg && ffprobe)
+    return { ffmpeg, ffprobe, source: 'system', showinfoChecksumOption: await showinfoHasChecksumOption(ffmpeg) };
+  const [npmFfmpeg, npmFfprobe] = await Promise.all([
+    npmBinary('@ffmpeg-installer/ffmpeg'),
+    npmBinary('@ffprobe-installer/ffprobe'),
+  ]);
+  if (npmFfmpeg && npmFfprobe)
+    return {
+      ffmpeg: npmFfmpeg,
+      ffprobe: npmFfprobe,
+      source: 'npm',
+      showinfoChecksumOption: await showinfoHasChecksumOption(npmFfmpeg),
+    };
   throw new SamError(
     'VIDEO_UNAVAILABLE',
     'Video needs ffmpeg and ffprobe: install them (Debian/Ubuntu: apt-get install ffmpeg), set SAM3_FFMPEG_PATH and SAM3_FFPROBE_PATH, or npm install @ffmpeg-installer/ffmpeg @ffprobe-installer/ffprobe',

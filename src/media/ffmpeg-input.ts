@@ -42,7 +42,8 @@ export function safeInputArgs(path: string): string[] {
 
 /** The demuxer ffmpeg refused ("Format hls not on whitelist" / "[hls @ …] Format not on whitelist"), if that happened. */
 export function refusedDemuxer(stderr: string): string | undefined {
-  const m = /\[([\w,]+) @ [^\]]*\]\s*Format not on whitelist/.exec(stderr) ?? /Format (\S+) not on whitelist/.exec(stderr);
+  const m =
+    /\[([\w,]+) @ [^\]]*\]\s*Format not on whitelist/.exec(stderr) ?? /Format (\S+) not on whitelist/.exec(stderr);
   return m?.[1];
 }
 
@@ -61,8 +62,11 @@ export function unreadableVideo(stderr: string, path: string, field: string): Sa
       { field, expected: ACCEPTED_VIDEO_CONTAINERS, received: demuxer },
     );
   }
-  return new SamError('VIDEO_DECODE_FAILED', `The ${field} could not be read as a video: ${withoutPath(lastErrorLine(stderr), path, field)}`, {
-    field,
-  });
+  return new SamError(
+    'VIDEO_DECODE_FAILED',
+    `The ${field} could not be read as a video: ${withoutPath(lastErrorLine(stderr), path, field)}`,
+    {
+      field,
+    },
+  );
 }
-

@@ -27,9 +27,15 @@ function referenceResize(src: Uint8Array, w: number, h: number, ow: number, oh: 
   const wx = weights(w, ow);
   const wy = weights(h, oh);
   const tmp = new Float64Array(h * ow * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < ow; x++) for (let c = 0; c < 3; c++) tmp[(y * ow + x) * 3 + c] = wx[x]!.reduce((a, [i, k]) => a + k * src[(y * w + i) * 3 + c]!, 0);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < ow; x++)
+      for (let c = 0; c < 3; c++)
+        tmp[(y * ow + x) * 3 + c] = wx[x]!.reduce((a, [i, k]) => a + k * src[(y * w + i) * 3 + c]!, 0);
   const out = new Float64Array(oh * ow * 3);
-  for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) for (let c = 0; c < 3; c++) out[(y * ow + x) * 3 + c] = wy[y]!.reduce((a, [i, k]) => a + k * tmp[(i * ow + x) * 3 + c]!, 0);
+  for (let y = 0; y < oh; y++)
+    for (let x = 0; x < ow; x++)
+      for (let c = 0; c < 3; c++)
+        out[(y * ow + x) * 3 + c] = wy[y]!.reduce((a, [i, k]) => a + k * tmp[(i * ow + x) * 3 + c]!, 0);
   return out;
 }
 
@@ -37,7 +43,14 @@ function smoothImage(w: number, h: number): Uint8Array {
   const d = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      d.set([Math.round((255 * x) / (w - 1)), Math.round((255 * y) / (h - 1)), Math.round(127.5 + 127.5 * Math.sin(x / 9) * Math.cos(y / 7))], (y * w + x) * 3);
+      d.set(
+        [
+          Math.round((255 * x) / (w - 1)),
+          Math.round((255 * y) / (h - 1)),
+          Math.round(127.5 + 127.5 * Math.sin(x / 9) * Math.cos(y / 7)),
+        ],
+        (y * w + x) * 3,
+      );
     }
   }
   return d;
@@ -45,17 +58,30 @@ function smoothImage(w: number, h: number): Uint8Array {
 
 describe('preprocessing', () => {
   it('normalises x/127.5 − 1 into planar NCHW', () => {
-    const t = toNormalizedNchw({ width: 2, height: 2, channels: 3, data: Uint8Array.from([0, 255, 51, 255, 0, 102, 127, 128, 0, 10, 20, 30]) }, 2);
-    expect(Array.from(t.slice(0, 4))).toEqual([-1, 1, 127 / 127.5 - 1, 10 / 127.5 - 1].map((v) => expect.closeTo(v, 6)));
+    const t = toNormalizedNchw(
+      { width: 2, height: 2, channels: 3, data: Uint8Array.from([0, 255, 51, 255, 0, 102, 127, 128, 0, 10, 20, 30]) },
+      2,
+    );
+    expect(Array.from(t.slice(0, 4))).toEqual(
+      [-1, 1, 127 / 127.5 - 1, 10 / 127.5 - 1].map((v) => expect.closeTo(v, 6)),
+    );
     expect(t[4]).toBeCloseTo(1, 6);
     expect(t[8]).toBeCloseTo(51 / 127.5 - 1, 6);
-    expect(() => toNormalizedNchw({ width: 3, height: 2, channels: 3, data: new Uint8Array(18) }, 2)).toThrow(/Expected a 2×2/);
+    expect(() => toNormalizedNchw({ width: 3, height: 2, channels: 3, data: new Uint8Array(18) }, 2)).toThrow(
+      /Expected a 2×2/,
+    );
   });
 
-  for (const [w, h, r] of [[400, 300, 100], [120, 90, 252], [333, 517, 126]] as const) {
+  for (const [w, h, r] of [
+    [400, 300, 100],
+    [120, 90, 252],
+    [333, 517, 126],
+  ] as const) {
     it(`stretch-resize ${w}×${h} → ${r}² matches an antialiased bilinear reference`, async () => {
       const src = smoothImage(w, h);
-      const png = await sharp(src, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+      const png = await sharp(src, { raw: { width: w, height: h, channels: 3 } })
+        .png()
+        .toBuffer();
       const decoded = await decodeImage(png);
       expect(decoded.data).toEqual(src);
       const resized = resizeBilinear(decoded, r, r);
@@ -78,37 +104,59 @@ describe('preprocessing', () => {
 describe('decodeImage limits', () => {
   it('refuses empty bodies, byte limits and garbage with clear errors', async () => {
     await expect(decodeImage(new Uint8Array())).rejects.toThrow(/empty body/);
-    await expect(decodeImage(new Uint8Array(100), { maxImageBytes: 10, maxImagePixels: 100 })).rejects.toThrow(/at most 10 bytes .* received 100/);
+    await expect(decodeImage(new Uint8Array(100), { maxImageBytes: 10, maxImagePixels: 100 })).rejects.toThrow(
+      /at most 10 bytes .* received 100/,
+    );
     await expect(decodeImage(new Uint8Array([1, 2, 3, 4, 5]))).rejects.toMatchObject({ code: 'IMAGE_DECODE_FAILED' });
   });
 
   it('refuses a decompression bomb from its header before decoding pixels', async () => {
-    const bomb = await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+    const bomb = await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     expect(bomb.length).toBeLessThan(2_000_000);
     const before = process.memoryUsage().rss;
-    await expect(decodeImage(bomb, { maxImageBytes: 10_000_000, maxImagePixels: 50_000_000 })).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/12000×12000/) });
+    await expect(decodeImage(bomb, { maxImageBytes: 10_000_000, maxImagePixels: 50_000_000 })).rejects.toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+      message: expect.stringMatching(/12000×12000/),
+    });
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
   });
 
   it('names the settings to change in size-limit messages, and keeps no stack in error details', async () => {
-    const error = await decodeImage(new Uint8Array(100), { maxImageBytes: 10, maxImagePixels: 100 }).catch((e: unknown) => e);
+    const error = await decodeImage(new Uint8Array(100), { maxImageBytes: 10, maxImagePixels: 100 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ message: expect.stringMatching(/SAM3_MAX_IMAGE_BYTES/) });
-    const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#000' } }).png().toBuffer();
-    expect(await decodeImage(png, { maxImageBytes: 1e6, maxImagePixels: 100 }).catch((e: unknown) => e)).toMatchObject({ message: expect.stringMatching(/SAM3_MAX_IMAGE_PIXELS/) });
-    const garbage = await decodeImage(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 0, 0, 0, 1, 2])).catch((e: unknown) => e);
+    const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    expect(await decodeImage(png, { maxImageBytes: 1e6, maxImagePixels: 100 }).catch((e: unknown) => e)).toMatchObject({
+      message: expect.stringMatching(/SAM3_MAX_IMAGE_PIXELS/),
+    });
+    const garbage = await decodeImage(
+      Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 0, 0, 0, 1, 2]),
+    ).catch((e: unknown) => e);
     expect(garbage).toMatchObject({ code: 'IMAGE_DECODE_FAILED' });
     expect((garbage as { details: object }).details).not.toHaveProperty('stack');
   });
 
   it('an aborted signal ends a decode under way with the deadline error, and an already aborted one before it starts', async () => {
-    const png = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#336699' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     const controller = new AbortController();
     const running = decodeImage(png, undefined, 'image', controller.signal);
     controller.abort(new DOMException('deadline', 'TimeoutError'));
-    await expect(running).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED', message: expect.stringMatching(/while decoding image/) });
+    await expect(running).rejects.toMatchObject({
+      code: 'DEADLINE_EXCEEDED',
+      message: expect.stringMatching(/while decoding image/),
+    });
     const cancelled = new AbortController();
     cancelled.abort();
-    await expect(decodeImage(png, undefined, 'image', cancelled.signal)).rejects.toMatchObject({ code: 'REQUEST_CANCELLED' });
+    await expect(decodeImage(png, undefined, 'image', cancelled.signal)).rejects.toMatchObject({
+      code: 'REQUEST_CANCELLED',
+    });
   });
 
   it('recognises the accepted formats from their leading bytes and nothing else', async () => {

@@ -28,13 +28,20 @@ export function sniffImageFormat(bytes: Uint8Array): 'jpeg' | 'png' | 'webp' | '
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'webp';
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'gif';
   if (ascii(bytes, 0, 4) === 'II*\0' || ascii(bytes, 0, 4) === 'MM\0*') return 'tiff';
-  if (ascii(bytes, 4, 8) === 'ftyp' && /^(avif|avis|heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(bytes, 8, 12))) return 'heif';
+  if (
+    ascii(bytes, 4, 8) === 'ftyp' &&
+    /^(avif|avis|heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(bytes, 8, 12))
+  )
+    return 'heif';
   return undefined;
 }
 
 /** What a refused upload looks like, for the message: "an SVG document", "a PDF document", "unknown bytes". */
 function describeUnknown(bytes: Uint8Array): string {
-  const head = ascii(bytes, 0, Math.min(bytes.length, 512)).replace(/^\ufeff/, '').trimStart().toLowerCase();
+  const head = ascii(bytes, 0, Math.min(bytes.length, 512))
+    .replace(/^\ufeff/, '')
+    .trimStart()
+    .toLowerCase();
   if (head.startsWith('%pdf')) return 'a PDF document';
   if (head.startsWith('<') && head.includes('<svg')) return 'an SVG document';
   if (head.startsWith('<')) return 'an XML or HTML document';
@@ -58,31 +65,57 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, field: 
  * bomb is refused before any pixel is decoded), applies EXIF orientation, drops alpha, converts to 8-bit sRGB RGB.
  * libvips gives up after DECODE_TIME_LIMIT_S; an aborted `signal` answers at once.
  */
-export async function decodeImage(bytes: Uint8Array, limits: ImageLimits = DEFAULT_IMAGE_LIMITS, field = 'image', signal?: AbortSignal): Promise<RawImage> {
-  if (bytes.length === 0) throw new SamError('IMAGE_DECODE_FAILED', `Expected image bytes for ${field} but received an empty body`, { field });
+export async function decodeImage(
+  bytes: Uint8Array,
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+  field = 'image',
+  signal?: AbortSignal,
+): Promise<RawImage> {
+  if (bytes.length === 0)
+    throw new SamError('IMAGE_DECODE_FAILED', `Expected image bytes for ${field} but received an empty body`, {
+      field,
+    });
   if (bytes.length > limits.maxImageBytes) {
-    throw new SamError('IMAGE_TOO_LARGE', `Expected at most ${limits.maxImageBytes} bytes for ${field} (SAM3_MAX_IMAGE_BYTES) but received ${bytes.length}`, { field, limit: limits.maxImageBytes, received: bytes.length });
+    throw new SamError(
+      'IMAGE_TOO_LARGE',
+      `Expected at most ${limits.maxImageBytes} bytes for ${field} (SAM3_MAX_IMAGE_BYTES) but received ${bytes.length}`,
+      { field, limit: limits.maxImageBytes, received: bytes.length },
+    );
   }
   const format = sniffImageFormat(bytes);
   if (!format) {
     const what = describeUnknown(bytes);
-    throw new SamError('IMAGE_DECODE_FAILED', `Expected an image (${ACCEPTED_IMAGE_FORMATS}) for ${field} but received ${what}`, { field, expected: ACCEPTED_IMAGE_FORMATS, received: what });
+    throw new SamError(
+      'IMAGE_DECODE_FAILED',
+      `Expected an image (${ACCEPTED_IMAGE_FORMATS}) for ${field} but received ${what}`,
+      { field, expected: ACCEPTED_IMAGE_FORMATS, received: what },
+    );
   }
   let meta: Metadata;
   try {
     meta = await abortable(sharp(bytes, { limitInputPixels: false }).metadata(), signal, field);
   } catch (cause) {
     if (cause instanceof SamError) throw cause;
-    throw new SamError('IMAGE_DECODE_FAILED', `Expected an image (${ACCEPTED_IMAGE_FORMATS}) for ${field} but its bytes could not be read: ${(cause as Error).message}`, { field }, { cause });
+    throw new SamError(
+      'IMAGE_DECODE_FAILED',
+      `Expected an image (${ACCEPTED_IMAGE_FORMATS}) for ${field} but its bytes could not be read: ${(cause as Error).message}`,
+      { field },
+      { cause },
+    );
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
-  if (!meta.width || !meta.height) throw new SamError('IMAGE_DECODE_FAILED', `Could not read the dimensions of ${field}`, { field });
+  if (!meta.width || !meta.height)
+    throw new SamError('IMAGE_DECODE_FAILED', `Could not read the dimensions of ${field}`, { field });
   if (pixels > limits.maxImagePixels) {
-    throw new SamError('IMAGE_TOO_LARGE', `Expected at most ${limits.maxImagePixels} pixels for ${field} (SAM3_MAX_IMAGE_PIXELS) but the image is ${meta.width}×${meta.height} (${pixels})`, {
-      field,
-      limit: limits.maxImagePixels,
-      received: pixels,
-    });
+    throw new SamError(
+      'IMAGE_TOO_LARGE',
+      `Expected at most ${limits.maxImagePixels} pixels for ${field} (SAM3_MAX_IMAGE_PIXELS) but the image is ${meta.width}×${meta.height} (${pixels})`,
+      {
+        field,
+        limit: limits.maxImagePixels,
+        received: pixels,
+      },
+    );
   }
   try {
     const pipeline = sharp(bytes, { limitInputPixels: limits.maxImagePixels, failOn: 'error' })
@@ -94,11 +127,22 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits = DEFAU
       .toBuffer({ resolveWithObject: true });
     const { data, info } = await abortable(pipeline, signal, field);
     if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
-    return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+    return {
+      width: info.width,
+      height: info.height,
+      channels: 3,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    };
   } catch (cause) {
     if (cause instanceof SamError) throw cause;
     const message = (cause as Error).message;
-    if (/timeout/i.test(message)) throw new SamError('IMAGE_DECODE_FAILED', `Decoding ${field} took longer than ${DECODE_TIME_LIMIT_S} s and was stopped`, { field, limit: DECODE_TIME_LIMIT_S }, { cause });
+    if (/timeout/i.test(message))
+      throw new SamError(
+        'IMAGE_DECODE_FAILED',
+        `Decoding ${field} took longer than ${DECODE_TIME_LIMIT_S} s and was stopped`,
+        { field, limit: DECODE_TIME_LIMIT_S },
+        { cause },
+      );
     throw new SamError('IMAGE_DECODE_FAILED', `Could not decode ${field}: ${message}`, { field }, { cause });
   }
 }

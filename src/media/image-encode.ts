@@ -11,7 +11,10 @@ export type OverlayFormat = 'png' | 'jpeg' | 'webp';
 export async function encodeMaskPng(mask: BinaryMask): Promise<Buffer> {
   const gray = new Uint8Array(mask.data.length);
   for (let i = 0; i < gray.length; i++) gray[i] = mask.data[i] ? 255 : 0;
-  return sharp(gray, { raw: { width: mask.width, height: mask.height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 3 }).toBuffer();
+  return sharp(gray, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+    .toColourspace('b-w')
+    .png({ compressionLevel: 3 })
+    .toBuffer();
 }
 
 /** A binary mask as a black-and-white image (255 inside) in png, jpeg or webp; png stays lossless. */
@@ -29,11 +32,19 @@ export async function encodeLabelMapPng(masks: readonly BinaryMask[], width: num
   masks.slice(0, 255).forEach((m, k) => {
     for (let i = 0; i < labels.length; i++) if (m.data[i]) labels[i] = k + 1;
   });
-  return sharp(labels, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 3 }).toBuffer();
+  return sharp(labels, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .png({ compressionLevel: 3 })
+    .toBuffer();
 }
 
 /** Paints every object over a copy of the image (see `paintOverlay`) and encodes as png, jpeg or webp. */
-export async function encodeOverlay(image: RawImage, objects: ReadonlyArray<{ id: number; mask: BinaryMask }>, format: OverlayFormat, alpha = 0.5): Promise<Buffer> {
+export async function encodeOverlay(
+  image: RawImage,
+  objects: ReadonlyArray<{ id: number; mask: BinaryMask }>,
+  format: OverlayFormat,
+  alpha = 0.5,
+): Promise<Buffer> {
   const { width: w, height: h } = image;
   const out = Uint8Array.from(image.data);
   paintOverlay(out, w, h, objects, alpha);

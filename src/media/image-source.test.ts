@@ -20,7 +20,8 @@ beforeAll(async () => {
   // 127.0.0.2 stands for an allowed internal network; it redirects and serves test bodies.
   allowed = await serve('127.0.0.2', (req, res) => {
     if (req.url === '/to-loopback') res.writeHead(302, { location: `${loopback}/` }).end();
-    else if (req.url === '/to-metadata') res.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+    else if (req.url === '/to-metadata')
+      res.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     else if (req.url === '/loop') res.writeHead(302, { location: '/loop' }).end();
     else if (req.url === '/relative') res.writeHead(302, { location: '/ok' }).end();
     else if (req.url === '/ok') res.end(Buffer.from([1, 2, 3, 4]));
@@ -44,37 +45,66 @@ describe('fetchImageUrl', () => {
   });
 
   it('refuses loopback, private and metadata addresses, by literal and after DNS', async () => {
-    await expect(fetchImageUrl(`${loopback}/`, policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN', message: expect.stringMatching(/127\.0\.0\.1 is a loopback address.*SAM3_URL_ALLOW_NETWORKS/) });
-    await expect(fetchImageUrl(loopback.replace('127.0.0.1', 'localhost'), policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN', message: expect.stringMatching(/localhost resolves to.*SAM3_URL_ALLOW_NETWORKS/) });
-    await expect(fetchImageUrl('http://169.254.169.254/latest/meta-data/', policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN' });
+    await expect(fetchImageUrl(`${loopback}/`, policy)).rejects.toMatchObject({
+      code: 'IMAGE_URL_FORBIDDEN',
+      message: expect.stringMatching(/127\.0\.0\.1 is a loopback address.*SAM3_URL_ALLOW_NETWORKS/),
+    });
+    await expect(fetchImageUrl(loopback.replace('127.0.0.1', 'localhost'), policy)).rejects.toMatchObject({
+      code: 'IMAGE_URL_FORBIDDEN',
+      message: expect.stringMatching(/localhost resolves to.*SAM3_URL_ALLOW_NETWORKS/),
+    });
+    await expect(fetchImageUrl('http://169.254.169.254/latest/meta-data/', policy)).rejects.toMatchObject({
+      code: 'IMAGE_URL_FORBIDDEN',
+    });
     await expect(fetchImageUrl('http://[::1]:9/', policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN' });
-    await expect(fetchImageUrl('http://[::ffff:7f00:1]:9/', policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN' });
+    await expect(fetchImageUrl('http://[::ffff:7f00:1]:9/', policy)).rejects.toMatchObject({
+      code: 'IMAGE_URL_FORBIDDEN',
+    });
   });
 
   it('re-checks every redirect hop', async () => {
-    await expect(fetchImageUrl(`${allowed}/to-loopback`, policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN' });
-    await expect(fetchImageUrl(`${allowed}/to-metadata`, policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN' });
-    await expect(fetchImageUrl(`${allowed}/loop`, policy)).rejects.toMatchObject({ code: 'IMAGE_FETCH_FAILED', message: expect.stringMatching(/more than 3 redirects/) });
+    await expect(fetchImageUrl(`${allowed}/to-loopback`, policy)).rejects.toMatchObject({
+      code: 'IMAGE_URL_FORBIDDEN',
+    });
+    await expect(fetchImageUrl(`${allowed}/to-metadata`, policy)).rejects.toMatchObject({
+      code: 'IMAGE_URL_FORBIDDEN',
+    });
+    await expect(fetchImageUrl(`${allowed}/loop`, policy)).rejects.toMatchObject({
+      code: 'IMAGE_FETCH_FAILED',
+      message: expect.stringMatching(/more than 3 redirects/),
+    });
   });
 
   it('refuses other schemes and credentials', async () => {
     await expect(fetchImageUrl('file:///etc/passwd', policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN' });
-    await expect(fetchImageUrl('ftp://example.com/a.png', policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN' });
-    await expect(fetchImageUrl(`http://user:pw@${allowed.slice(7)}/ok`, policy)).rejects.toMatchObject({ code: 'IMAGE_URL_FORBIDDEN' });
+    await expect(fetchImageUrl('ftp://example.com/a.png', policy)).rejects.toMatchObject({
+      code: 'IMAGE_URL_FORBIDDEN',
+    });
+    await expect(fetchImageUrl(`http://user:pw@${allowed.slice(7)}/ok`, policy)).rejects.toMatchObject({
+      code: 'IMAGE_URL_FORBIDDEN',
+    });
     await expect(fetchImageUrl('not a url', policy)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('enforces the byte limit by header and while streaming, the time limit, and HTTP errors', async () => {
     await expect(fetchImageUrl(`${allowed}/big`, policy)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
     await expect(fetchImageUrl(`${allowed}/big-chunked`, policy)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
-    await expect(fetchImageUrl(`${allowed}/slow`, { ...policy, timeoutMs: 100 })).rejects.toMatchObject({ code: 'IMAGE_FETCH_FAILED', message: expect.stringMatching(/timed out after 100 ms/) });
-    await expect(fetchImageUrl(`${allowed}/missing`, policy)).rejects.toMatchObject({ code: 'IMAGE_FETCH_FAILED', message: expect.stringMatching(/HTTP 404/) });
+    await expect(fetchImageUrl(`${allowed}/slow`, { ...policy, timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'IMAGE_FETCH_FAILED',
+      message: expect.stringMatching(/timed out after 100 ms/),
+    });
+    await expect(fetchImageUrl(`${allowed}/missing`, policy)).rejects.toMatchObject({
+      code: 'IMAGE_FETCH_FAILED',
+      message: expect.stringMatching(/HTTP 404/),
+    });
   });
 
   it('stops when the caller aborts', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('client left')), 50);
-    await expect(fetchImageUrl(`${allowed}/slow`, policy, controller.signal)).rejects.toMatchObject({ code: 'REQUEST_CANCELLED' });
+    await expect(fetchImageUrl(`${allowed}/slow`, policy, controller.signal)).rejects.toMatchObject({
+      code: 'REQUEST_CANCELLED',
+    });
   });
 });
 
@@ -85,7 +115,9 @@ describe('decodeBase64Image', () => {
     expect(Array.from(decodeBase64Image('-_8', 'image', 10))).toEqual([251, 255]);
   });
   it('refuses non-base64 text, non-base64 data URIs and oversized payloads', () => {
-    expect(() => decodeBase64Image('not base64!', 'image.value', 10)).toThrow(/Expected base64-encoded image bytes for image.value/);
+    expect(() => decodeBase64Image('not base64!', 'image.value', 10)).toThrow(
+      /Expected base64-encoded image bytes for image.value/,
+    );
     expect(() => decodeBase64Image('data:image/png,abc', 'image', 10)).toThrow(/base64 data URI/);
     expect(() => decodeBase64Image('A'.repeat(100), 'image', 10)).toThrow(/10-byte limit/);
   });

@@ -26,13 +26,26 @@ interface Subject {
 
 const SUBJECTS: Record<'image' | 'video', Subject> = {
   image: { noun: 'image', field: 'image.url', accept: 'image/*', tooLarge: 'IMAGE_TOO_LARGE' },
-  video: { noun: 'video', field: 'video', accept: 'video/*, application/octet-stream;q=0.5', tooLarge: 'VIDEO_TOO_LARGE' },
+  video: {
+    noun: 'video',
+    field: 'video',
+    accept: 'video/*, application/octet-stream;q=0.5',
+    tooLarge: 'VIDEO_TOO_LARGE',
+  },
 };
 
-export const DEFAULT_URL_POLICY: UrlFetchPolicy = { allowNetworks: [], maxBytes: 50 * 1024 * 1024, timeoutMs: 15_000, maxRedirects: 5 };
+export const DEFAULT_URL_POLICY: UrlFetchPolicy = {
+  allowNetworks: [],
+  maxBytes: 50 * 1024 * 1024,
+  timeoutMs: 15_000,
+  maxRedirects: 5,
+};
 
 const forbidden = (url: string, why: string): SamError =>
-  new SamError('IMAGE_URL_FORBIDDEN', `Refusing to fetch image URL ${url}: ${why}`, { field: 'image.url', received: url });
+  new SamError('IMAGE_URL_FORBIDDEN', `Refusing to fetch image URL ${url}: ${why}`, {
+    field: 'image.url',
+    received: url,
+  });
 
 /** Errors a guarded connection raises for a forbidden address; callers outside image fetching pass their own. */
 export type ForbiddenError = (url: string, why: string) => SamError;
@@ -41,14 +54,25 @@ export type ForbiddenError = (url: string, why: string) => SamError;
 export function decodeBase64Image(value: string, field: string, maxBytes: number): Uint8Array {
   const comma = value.startsWith('data:') ? value.indexOf(',') : -1;
   if (value.startsWith('data:') && (comma < 0 || !value.slice(0, comma).endsWith(';base64'))) {
-    throw new SamError('INVALID_ARGUMENT', `Expected a base64 data URI (data:<type>;base64,<data>) for ${field} but received ${describeValue(value.slice(0, 40))}`, { field });
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      `Expected a base64 data URI (data:<type>;base64,<data>) for ${field} but received ${describeValue(value.slice(0, 40))}`,
+      { field },
+    );
   }
   const body = (comma >= 0 ? value.slice(comma + 1) : value).replace(/\s+/g, '');
   if (body.length === 0 || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(body)) {
-    throw new SamError('INVALID_ARGUMENT', `Expected base64-encoded image bytes for ${field} but received ${describeValue(value)}`, { field });
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      `Expected base64-encoded image bytes for ${field} but received ${describeValue(value)}`,
+      { field },
+    );
   }
   if (Math.floor((body.length * 3) / 4) > maxBytes) {
-    throw new SamError('IMAGE_TOO_LARGE', `The image in ${field} exceeds the ${maxBytes}-byte limit`, { field, limit: maxBytes });
+    throw new SamError('IMAGE_TOO_LARGE', `The image in ${field} exceeds the ${maxBytes}-byte limit`, {
+      field,
+      limit: maxBytes,
+    });
   }
   return Buffer.from(body, body.includes('-') || body.includes('_') ? 'base64url' : 'base64');
 }
@@ -56,7 +80,11 @@ export function decodeBase64Image(value: string, field: string, maxBytes: number
 /** Fetches an http(s) URL with the SSRF guard checked at connect time (after DNS) and again on every redirect hop. */
 export async function fetchImageUrl(url: string, policy: UrlFetchPolicy, signal?: AbortSignal): Promise<Uint8Array> {
   const what = SUBJECTS[policy.subject ?? 'image'];
-  const refuse: ForbiddenError = (target, why) => new SamError('IMAGE_URL_FORBIDDEN', `Refusing to fetch ${what.noun} URL ${target}: ${why}`, { field: what.field, received: target });
+  const refuse: ForbiddenError = (target, why) =>
+    new SamError('IMAGE_URL_FORBIDDEN', `Refusing to fetch ${what.noun} URL ${target}: ${why}`, {
+      field: what.field,
+      received: target,
+    });
   const network = new NetworkPolicy(policy.allowNetworks);
   const deadline = AbortSignal.timeout(policy.timeoutMs);
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
@@ -72,11 +100,18 @@ export async function fetchImageUrl(url: string, policy: UrlFetchPolicy, signal?
     }
     if (status < 200 || status >= 300) {
       response.resume();
-      throw new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${current} failed with HTTP ${status}`, { field: what.field, received: status });
+      throw new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${current} failed with HTTP ${status}`, {
+        field: what.field,
+        received: status,
+      });
     }
     return readBody(response, policy.maxBytes, current, combined, policy.timeoutMs, what);
   }
-  throw new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${url} followed more than ${policy.maxRedirects} redirects`, { field: what.field, limit: policy.maxRedirects });
+  throw new SamError(
+    'IMAGE_FETCH_FAILED',
+    `Fetching ${what.noun} URL ${url} followed more than ${policy.maxRedirects} redirects`,
+    { field: what.field, limit: policy.maxRedirects },
+  );
 }
 
 /** What an operator changes to let URLs reach an internal network on purpose. */
@@ -87,9 +122,15 @@ export function parseTarget(raw: string, network: NetworkPolicy, refuse: Forbidd
   try {
     url = new URL(raw);
   } catch (cause) {
-    throw new SamError('INVALID_ARGUMENT', `Expected an absolute http(s) URL for image.url but received ${describeValue(raw)}`, { field: 'image.url', received: raw }, { cause });
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      `Expected an absolute http(s) URL for image.url but received ${describeValue(raw)}`,
+      { field: 'image.url', received: raw },
+      { cause },
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(raw, `only http and https are allowed, not ${url.protocol.slice(0, -1)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw refuse(raw, `only http and https are allowed, not ${url.protocol.slice(0, -1)}`);
   if (url.username || url.password) throw refuse(raw, 'URLs with credentials are not allowed');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) && !network.allows(host)) throw refuse(raw, `${host} is ${network.describe(host)}${ALLOW_HINT}`);
@@ -103,29 +144,62 @@ export function guardedLookup(network: NetworkPolicy, url: string, refuse: Forbi
       if (error) return callback(error, '', 0);
       const bad = addresses.find((a) => !network.allows(a.address));
       if (bad || addresses.length === 0) {
-        const why = bad ? `${hostname} resolves to ${bad.address}, which is ${network.describe(bad.address)}${ALLOW_HINT}` : `${hostname} has no address`;
+        const why = bad
+          ? `${hostname} resolves to ${bad.address}, which is ${network.describe(bad.address)}${ALLOW_HINT}`
+          : `${hostname} has no address`;
         return callback(refuse(url, why) as NodeJS.ErrnoException, '', 0);
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };
 }
 
-function get(url: URL, network: NetworkPolicy, signal: AbortSignal, shown: string, timeoutMs: number, what: Subject, refuse: ForbiddenError): Promise<IncomingMessage> {
+function get(
+  url: URL,
+  network: NetworkPolicy,
+  signal: AbortSignal,
+  shown: string,
+  timeoutMs: number,
+  what: Subject,
+  refuse: ForbiddenError,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'GET', lookup: guardedLookup(network, shown, refuse), signal, headers: { accept: what.accept, 'user-agent': 'sam3-server' } }, resolve);
+    const req = send(
+      url,
+      {
+        method: 'GET',
+        lookup: guardedLookup(network, shown, refuse),
+        signal,
+        headers: { accept: what.accept, 'user-agent': 'sam3-server' },
+      },
+      resolve,
+    );
     req.on('error', (error) => reject(fetchError(error, shown, signal, timeoutMs, what)));
     req.end();
   });
 }
 
-function readBody(response: IncomingMessage, maxBytes: number, url: string, signal: AbortSignal, timeoutMs: number, what: Subject): Promise<Uint8Array> {
+function readBody(
+  response: IncomingMessage,
+  maxBytes: number,
+  url: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+  what: Subject,
+): Promise<Uint8Array> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     response.destroy();
-    return Promise.reject(new SamError(what.tooLarge, `The ${what.noun} at ${url} is ${declared} bytes, over the ${maxBytes}-byte limit`, { field: what.field, limit: maxBytes, received: declared }));
+    return Promise.reject(
+      new SamError(what.tooLarge, `The ${what.noun} at ${url} is ${declared} bytes, over the ${maxBytes}-byte limit`, {
+        field: what.field,
+        limit: maxBytes,
+        received: declared,
+      }),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -134,7 +208,12 @@ function readBody(response: IncomingMessage, maxBytes: number, url: string, sign
       total += chunk.length;
       if (total > maxBytes) {
         response.destroy();
-        reject(new SamError(what.tooLarge, `The ${what.noun} at ${url} exceeds the ${maxBytes}-byte limit`, { field: what.field, limit: maxBytes }));
+        reject(
+          new SamError(what.tooLarge, `The ${what.noun} at ${url} exceeds the ${maxBytes}-byte limit`, {
+            field: what.field,
+            limit: maxBytes,
+          }),
+        );
         return;
       }
       chunks.push(chunk);
@@ -151,10 +230,25 @@ function fetchError(error: unknown, url: string, signal: AbortSignal, timeoutMs:
   if (signal.aborted) {
     const reason = signal.reason as { name?: string } | undefined;
     if (reason?.name === 'TimeoutError') {
-      return new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${url} timed out after ${timeoutMs} ms`, { field: what.field, limit: timeoutMs }, { cause: error });
+      return new SamError(
+        'IMAGE_FETCH_FAILED',
+        `Fetching ${what.noun} URL ${url} timed out after ${timeoutMs} ms`,
+        { field: what.field, limit: timeoutMs },
+        { cause: error },
+      );
     }
-    return new SamError('REQUEST_CANCELLED', `Fetching ${what.noun} URL ${url} was cancelled`, { field: what.field }, { cause: error });
+    return new SamError(
+      'REQUEST_CANCELLED',
+      `Fetching ${what.noun} URL ${url} was cancelled`,
+      { field: what.field },
+      { cause: error },
+    );
   }
   const text = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
-  return new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${url} failed: ${text}`, { field: what.field }, { cause: error });
+  return new SamError(
+    'IMAGE_FETCH_FAILED',
+    `Fetching ${what.noun} URL ${url} failed: ${text}`,
+    { field: what.field },
+    { cause: error },
+  );
 }

@@ -38,9 +38,12 @@ describe('NetworkPolicy', () => {
     expect(policy.describe(address)).toBe(why);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '172.32.0.1', '::ffff:8.8.8.8'])('allows the public address %s', (address) => {
-    expect(policy.allows(address)).toBe(true);
-  });
+  it.each(['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '172.32.0.1', '::ffff:8.8.8.8'])(
+    'allows the public address %s',
+    (address) => {
+      expect(policy.allows(address)).toBe(true);
+    },
+  );
 
   it('refuses the URL forms of those addresses after URL parsing', () => {
     for (const host of ['[::127.0.0.1]', '[::ffff:0:127.0.0.1]', '[0:0:0:0:0:ffff:127.0.0.1]']) {

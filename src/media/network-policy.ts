@@ -41,7 +41,11 @@ export class NetworkPolicy {
       const [address, bits] = cidr.split('/');
       const family = isIP(address ?? '');
       if (!family) throw new Error(`Invalid network ${JSON.stringify(cidr)}: expected a CIDR such as 10.0.0.0/8`);
-      this.allowed.addSubnet(address!, bits === undefined ? (family === 4 ? 32 : 128) : Number(bits), family === 4 ? 'ipv4' : 'ipv6');
+      this.allowed.addSubnet(
+        address!,
+        bits === undefined ? (family === 4 ? 32 : 128) : Number(bits),
+        family === 4 ? 'ipv4' : 'ipv6',
+      );
     }
   }
 
@@ -72,7 +76,8 @@ export function ipv6Groups(address: string): number[] | undefined {
   const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
   const left = parse(head);
   const right = tail === undefined ? [] : parse(tail);
-  const groups = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const groups =
+    tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
   return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
 }
 
@@ -103,7 +108,12 @@ const RANGES = [
   ...BLOCKED_V6.map(([net, bits, why]) => range(net, bits, 'ipv6', why)),
 ];
 
-function range(net: string, bits: number, family: 'ipv4' | 'ipv6', why: string): { list: BlockList; family: 'ipv4' | 'ipv6'; why: string } {
+function range(
+  net: string,
+  bits: number,
+  family: 'ipv4' | 'ipv6',
+  why: string,
+): { list: BlockList; family: 'ipv4' | 'ipv6'; why: string } {
   const list = new BlockList();
   list.addSubnet(net, bits, family);
   return { list, family, why };

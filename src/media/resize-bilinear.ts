@@ -44,7 +44,8 @@ export function axisCoefficients(inSize: number, outSize: number): AxisCoefficie
     }
     for (let t = 0; t < n; t++) {
       const w = sum !== 0 ? k[t]! / sum : k[t]!;
-      weights[o * taps + t] = w < 0 ? Math.trunc(-0.5 + w * (1 << PRECISION_BITS)) : Math.trunc(0.5 + w * (1 << PRECISION_BITS));
+      weights[o * taps + t] =
+        w < 0 ? Math.trunc(-0.5 + w * (1 << PRECISION_BITS)) : Math.trunc(0.5 + w * (1 << PRECISION_BITS));
     }
     first[o] = lo;
     count[o] = n;
@@ -59,7 +60,14 @@ const clip8 = (value: number): number => {
 };
 
 /** Resamples the rows [rowFrom, rowTo) of an interleaved RGB image horizontally to `outWidth`. */
-function horizontal(src: Uint8Array, width: number, rowFrom: number, rowTo: number, c: AxisCoefficients, outWidth: number): Uint8Array {
+function horizontal(
+  src: Uint8Array,
+  width: number,
+  rowFrom: number,
+  rowTo: number,
+  c: AxisCoefficients,
+  outWidth: number,
+): Uint8Array {
   const out = new Uint8Array((rowTo - rowFrom) * outWidth * 3);
   const { first, count, weights, taps } = c;
   // Sums stay below 2^31 (weights sum to 2^22, samples ≤ 255): `| 0` keeps V8 on 32-bit integer arithmetic.
@@ -89,7 +97,13 @@ function horizontal(src: Uint8Array, width: number, rowFrom: number, rowTo: numb
 }
 
 /** Resamples an interleaved RGB image (rows offset by `rowOffset`) vertically to `outHeight`. */
-function vertical(src: Uint8Array, width: number, rowOffset: number, c: AxisCoefficients, outHeight: number): Uint8Array {
+function vertical(
+  src: Uint8Array,
+  width: number,
+  rowOffset: number,
+  c: AxisCoefficients,
+  outHeight: number,
+): Uint8Array {
   const stride = width * 3;
   const out = new Uint8Array(outHeight * stride);
   const { first, count, weights, taps } = c;

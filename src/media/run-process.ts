@@ -26,13 +26,25 @@ export class TextTail {
 
 /** The last meaningful stderr line, for error messages ("moov atom not found"). */
 export function lastErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   return lines.at(-1) ?? '(no message)';
 }
 
-export function runProcess(file: string, args: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ProcessResult> {
+export function runProcess(
+  file: string,
+  args: readonly string[],
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}), timeout: options.timeoutMs, killSignal: 'SIGKILL' });
+    const child = spawn(file, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.signal ? { signal: options.signal } : {}),
+      timeout: options.timeoutMs,
+      killSignal: 'SIGKILL',
+    });
     const out: Buffer[] = [];
     const err = new TextTail();
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -26,10 +26,34 @@ export async function createVideoEncoder(options: VideoEncoderOptions): Promise<
   const { ffmpeg } = await ffmpegBinaries();
   const { width, height } = options;
   const args = [
-    '-hide_banner', '-nostats', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(options.fps > 0 ? options.fps : 25), '-i', 'pipe:0',
-    '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', '-c:v', 'libx264', '-preset', options.preset ?? 'veryfast', '-crf', String(options.crf ?? 23),
-    '-pix_fmt', 'yuv420p', '-movflags', '+faststart', options.path,
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${width}x${height}`,
+    '-r',
+    String(options.fps > 0 ? options.fps : 25),
+    '-i',
+    'pipe:0',
+    '-vf',
+    'pad=ceil(iw/2)*2:ceil(ih/2)*2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    options.preset ?? 'veryfast',
+    '-crf',
+    String(options.crf ?? 23),
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    options.path,
   ];
   const child = spawn(ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
   const tail = new TextTail();
@@ -44,10 +68,15 @@ export async function createVideoEncoder(options: VideoEncoderOptions): Promise<
   });
   child.stdin.on('error', (e) => (failure ??= e));
   const frameBytes = width * height * 3;
-  const fail = (detail: string) => new SamError('VIDEO_ENCODE_FAILED', `The overlay video could not be encoded: ${detail}`, {});
+  const fail = (detail: string) =>
+    new SamError('VIDEO_ENCODE_FAILED', `The overlay video could not be encoded: ${detail}`, {});
   return {
     async writeFrame(rgb) {
-      if (rgb.length !== frameBytes) throw new SamError('INTERNAL', `Expected a ${width}×${height} RGB frame (${frameBytes} bytes) but received ${rgb.length} bytes`);
+      if (rgb.length !== frameBytes)
+        throw new SamError(
+          'INTERNAL',
+          `Expected a ${width}×${height} RGB frame (${frameBytes} bytes) but received ${rgb.length} bytes`,
+        );
       if (failure) throw fail(failure.message);
       if (!child.stdin.write(rgb)) {
         await new Promise<void>((resolve) => {

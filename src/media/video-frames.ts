@@ -53,18 +53,40 @@ export async function* readVideoFrames(path: string, options: FrameStreamOptions
   const { width, height } = options;
   // Timestamps come from showinfo; its per-plane checksums (on by default) would double ffmpeg's CPU time.
   const showinfo = showinfoChecksumOption ? 'showinfo=checksum=0' : 'showinfo';
-  const filters = [...(options.sampleFps ? [`fps=${options.sampleFps}`] : []), `scale=${width}:${height}:flags=bicubic`, showinfo];
+  const filters = [
+    ...(options.sampleFps ? [`fps=${options.sampleFps}`] : []),
+    `scale=${width}:${height}:flags=bicubic`,
+    showinfo,
+  ];
   const args = [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', ...safeInputArgs(path), '-an', '-sn', '-dn',
-    '-vf', filters.join(','), ...(options.sampleFps ? [] : ['-vsync', 'passthrough']),
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'level+info',
+    ...safeInputArgs(path),
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    filters.join(','),
+    ...(options.sampleFps ? [] : ['-vsync', 'passthrough']),
     ...(options.maxFrames !== undefined ? ['-frames:v', String(options.maxFrames)] : []),
-    '-f', 'rawvideo', '-pix_fmt', options.layout === 'planar' ? 'gbrp' : 'rgb24', 'pipe:1',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    options.layout === 'planar' ? 'gbrp' : 'rgb24',
+    'pipe:1',
   ];
   const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const onAbort = () => child.kill('SIGKILL');
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const spawnError = new Promise<never>((_, reject) => child.on('error', (e) => reject(new SamError('VIDEO_UNAVAILABLE', `ffmpeg could not be started: ${e.message}`, {}, { cause: e }))));
+  const spawnError = new Promise<never>((_, reject) =>
+    child.on('error', (e) =>
+      reject(new SamError('VIDEO_UNAVAILABLE', `ffmpeg could not be started: ${e.message}`, {}, { cause: e })),
+    ),
+  );
   spawnError.catch(() => undefined);
 
   const times: number[] = [];
@@ -109,7 +131,7 @@ export async function* readVideoFrames(path: string, options: FrameStreamOptions
     consumerWaiting = undefined;
   };
   child.stdout.on('data', (chunk: Buffer) => {
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       const take = Math.min(frameBytes - filled, chunk.length - offset);
       frame.set(chunk.subarray(offset, offset + take), filled);
       filled += take;
@@ -138,7 +160,13 @@ export async function* readVideoFrames(path: string, options: FrameStreamOptions
     for (;;) {
       const next = ready.shift();
       if (!next) {
-        if (streamError) throw new SamError('VIDEO_DECODE_FAILED', `Reading the ${field}'s frames failed: ${streamError.message}`, { field }, { cause: streamError });
+        if (streamError)
+          throw new SamError(
+            'VIDEO_DECODE_FAILED',
+            `Reading the ${field}'s frames failed: ${streamError.message}`,
+            { field },
+            { cause: streamError },
+          );
         if (ended) break;
         await new Promise<void>((resolve) => (consumerWaiting = resolve));
         continue;
@@ -152,12 +180,25 @@ export async function* readVideoFrames(path: string, options: FrameStreamOptions
     options.signal?.throwIfAborted();
     if (code !== 0) {
       if (errors.length === 0 || index === 0) throw unreadableVideo(tail.value, path, field);
-      throw new SamError('VIDEO_DECODE_FAILED', `The ${field} could not be decoded: ${withoutPath(errors.at(-1) ?? '', path, field)}`, { field });
+      throw new SamError(
+        'VIDEO_DECODE_FAILED',
+        `The ${field} could not be decoded: ${withoutPath(errors.at(-1) ?? '', path, field)}`,
+        { field },
+      );
     }
-    if (index === 0) throw new SamError('VIDEO_DECODE_FAILED', `The ${field} holds no decodable frame${errors.length ? `: ${withoutPath(errors.at(-1) ?? '', path, field)}` : ''}`, { field });
+    if (index === 0)
+      throw new SamError(
+        'VIDEO_DECODE_FAILED',
+        `The ${field} holds no decodable frame${errors.length ? `: ${withoutPath(errors.at(-1) ?? '', path, field)}` : ''}`,
+        { field },
+      );
     const expected = options.expectedFrames;
     if (expected !== undefined && index < expected && errors.length > 0) {
-      throw new SamError('VIDEO_DECODE_FAILED', `The ${field} is truncated or corrupt: decoded ${index} of ${expected} frames (${withoutPath(errors.at(-1) ?? '', path, field)})`, { field, received: index, expected: String(expected) });
+      throw new SamError(
+        'VIDEO_DECODE_FAILED',
+        `The ${field} is truncated or corrupt: decoded ${index} of ${expected} frames (${withoutPath(errors.at(-1) ?? '', path, field)})`,
+        { field, received: index, expected: String(expected) },
+      );
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -13,8 +13,17 @@ export interface LocalVideo {
   release(): Promise<void>;
 }
 
-export async function fetchVideoToFile(url: string, policy: UrlFetchPolicy, maxBytes: number, signal?: AbortSignal): Promise<LocalVideo> {
-  const bytes = await fetchImageUrl(url, { ...policy, maxBytes, timeoutMs: Math.max(policy.timeoutMs, MIN_VIDEO_FETCH_MS), subject: 'video' }, signal);
+export async function fetchVideoToFile(
+  url: string,
+  policy: UrlFetchPolicy,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<LocalVideo> {
+  const bytes = await fetchImageUrl(
+    url,
+    { ...policy, maxBytes, timeoutMs: Math.max(policy.timeoutMs, MIN_VIDEO_FETCH_MS), subject: 'video' },
+    signal,
+  );
   const dir = await mkdtemp(join(tmpdir(), 'sam3-video-'));
   const path = join(dir, 'input');
   await writeFile(path, bytes);

@@ -11,10 +11,20 @@ export interface WebhookPostPolicy {
   readonly timeoutMs: number;
 }
 
-const refuse = (url: string, why: string): SamError => new SamError('WEBHOOK_URL_INVALID', `Refusing to deliver a webhook to ${url}: ${why}`, { field: 'webhook', received: url });
+const refuse = (url: string, why: string): SamError =>
+  new SamError('WEBHOOK_URL_INVALID', `Refusing to deliver a webhook to ${url}: ${why}`, {
+    field: 'webhook',
+    received: url,
+  });
 
 /** POSTs `body` as JSON; resolves with the HTTP status, rejects with a SamError on refusal, network error or timeout. */
-export function postWebhook(url: string, body: string, headers: Record<string, string>, policy: WebhookPostPolicy, signal?: AbortSignal): Promise<number> {
+export function postWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  policy: WebhookPostPolicy,
+  signal?: AbortSignal,
+): Promise<number> {
   const network = new NetworkPolicy(policy.allowNetworks);
   const target = parseTarget(url, network, refuse);
   const deadline = AbortSignal.timeout(policy.timeoutMs);
@@ -27,7 +37,12 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
         method: 'POST',
         lookup: guardedLookup(network, url, refuse),
         signal: combined,
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'sam3-server' },
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': 'sam3-server',
+        },
       },
       (response) => {
         response.resume();
@@ -40,8 +55,17 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       if (error instanceof SamError) return reject(error);
       if (cause instanceof SamError) return reject(cause);
       const timedOut = deadline.aborted;
-      const text = timedOut ? `timed out after ${policy.timeoutMs} ms` : ((error as NodeJS.ErrnoException).code ?? error.message);
-      reject(new SamError('INTERNAL', `Delivering a webhook to ${url} failed: ${text}`, { field: 'webhook' }, { cause: error }));
+      const text = timedOut
+        ? `timed out after ${policy.timeoutMs} ms`
+        : ((error as NodeJS.ErrnoException).code ?? error.message);
+      reject(
+        new SamError(
+          'INTERNAL',
+          `Delivering a webhook to ${url} failed: ${text}`,
+          { field: 'webhook' },
+          { cause: error },
+        ),
+      );
     });
     req.end(body);
   });

@@ -18,7 +18,10 @@ describe('redactUrl', () => {
 });
 
 describe('createLogger formats', () => {
-  const capture = (format: LogFormat, isTTY: boolean): { lines: () => string; stream: PassThrough & { isTTY: boolean } } => {
+  const capture = (
+    format: LogFormat,
+    isTTY: boolean,
+  ): { lines: () => string; stream: PassThrough & { isTTY: boolean } } => {
     const stream = Object.assign(new PassThrough(), { isTTY });
     const chunks: string[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c.toString()));
@@ -27,7 +30,10 @@ describe('createLogger formats', () => {
   const log = (format: LogFormat, isTTY: boolean): string => {
     const out = capture(format, isTTY);
     const logger = createLogger('info', { format, destination: out.stream });
-    logger.info({ req: { method: 'GET', url: '/v1/x?api_key=SECRET', id: 'r1' }, headers: { authorization: 'Bearer SECRET' } }, 'request completed');
+    logger.info(
+      { req: { method: 'GET', url: '/v1/x?api_key=SECRET', id: 'r1' }, headers: { authorization: 'Bearer SECRET' } },
+      'request completed',
+    );
     return out.lines();
   };
 

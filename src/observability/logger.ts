@@ -4,7 +4,17 @@ import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino'
 import { build as prettyStream } from 'pino-pretty';
 
 /** Query parameters that carry a credential, compared after percent-decoding and lowercasing their names. */
-const CREDENTIAL_PARAMS = new Set(['api_key', 'apikey', 'key', 'token', 'access_token', 'auth', 'password', 'signature', 'sig']);
+const CREDENTIAL_PARAMS = new Set([
+  'api_key',
+  'apikey',
+  'key',
+  'token',
+  'access_token',
+  'auth',
+  'password',
+  'signature',
+  'sig',
+]);
 /** Headers that carry one. */
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
 
@@ -49,14 +59,27 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
     level,
     redact: { paths: CREDENTIAL_HEADERS.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`]), censor: '***' },
     serializers: {
-      req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url ?? ''), remoteAddress: req.ip }),
+      req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url ?? ''),
+        remoteAddress: req.ip,
+      }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       err: stdSerializers.err,
     },
   };
   const destination = options.destination ?? process.stdout;
-  if (!prettyLogs(options.format ?? 'json', destination)) return options.destination ? pino(config, options.destination as DestinationStream) : pino(config);
+  if (!prettyLogs(options.format ?? 'json', destination))
+    return options.destination ? pino(config, options.destination as DestinationStream) : pino(config);
   // Formatted in this thread (no transport worker), after redaction: the same fields, one readable line each.
-  const pretty = prettyStream({ destination, colorize: destination.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, sync: true });
+  const pretty = prettyStream({
+    destination,
+    colorize: destination.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    singleLine: true,
+    sync: true,
+  });
   return pino(config, pretty);
 }

@@ -23,7 +23,12 @@ export class ServerMetrics {
   constructor(source: () => InferenceCounters | undefined) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'sam3_' });
-    this.requests = new Counter({ name: 'sam3_http_requests_total', help: 'HTTP requests by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers });
+    this.requests = new Counter({
+      name: 'sam3_http_requests_total',
+      help: 'HTTP requests by route pattern, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    });
     this.latency = new Histogram({
       name: 'sam3_http_request_duration_seconds',
       help: 'HTTP request latency by route pattern and method',
@@ -38,29 +43,72 @@ export class ServerMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.inFlight = new Gauge({ name: 'sam3_http_requests_in_flight', help: 'HTTP requests being served now', registers });
-    this.jobs = new Counter({ name: 'sam3_jobs_finished_total', help: 'Async jobs that reached a final state, by kind, status and error code', labelNames: ['kind', 'status', 'code'], registers });
-    this.jobSeconds = new Histogram({ name: 'sam3_job_duration_seconds', help: 'Async jobs from submission to a final state (waiting included)', labelNames: ['kind'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800], registers });
-    this.webhooks = new Counter({ name: 'sam3_webhook_deliveries_total', help: 'Webhook delivery attempts: delivered, retrying or failed (given up)', labelNames: ['outcome'], registers });
+    this.inFlight = new Gauge({
+      name: 'sam3_http_requests_in_flight',
+      help: 'HTTP requests being served now',
+      registers,
+    });
+    this.jobs = new Counter({
+      name: 'sam3_jobs_finished_total',
+      help: 'Async jobs that reached a final state, by kind, status and error code',
+      labelNames: ['kind', 'status', 'code'],
+      registers,
+    });
+    this.jobSeconds = new Histogram({
+      name: 'sam3_job_duration_seconds',
+      help: 'Async jobs from submission to a final state (waiting included)',
+      labelNames: ['kind'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+      registers,
+    });
+    this.webhooks = new Counter({
+      name: 'sam3_webhook_deliveries_total',
+      help: 'Webhook delivery attempts: delivered, retrying or failed (given up)',
+      labelNames: ['outcome'],
+      registers,
+    });
     const read = <T>(pick: (s: InferenceCounters) => T, fallback: T): T => {
       const s = source();
       return s ? pick(s) : fallback;
     };
     const mirror = (name: string, help: string, pick: (s: InferenceCounters) => number): void => {
-      new Gauge({ name, help, registers, collect() { this.set(read(pick, 0)); } });
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(pick, 0));
+        },
+      });
     };
     mirror('sam3_inference_running', 'Inference requests running now', (s) => s.queue.running);
     mirror('sam3_inference_queued', 'Inference requests waiting for a slot', (s) => s.queue.queued);
     mirror('sam3_embedding_cache_entries', 'Image embeddings held in the cache', (s) => s.embeddingCache.entries);
     mirror('sam3_embedding_cache_bytes', 'Bytes held by the embedding cache', (s) => s.embeddingCache.bytes);
     const total = (name: string, help: string, pick: (s: InferenceCounters) => number): void => {
-      new Counter({ name, help, registers, collect() { this.reset(); this.inc(read(pick, 0)); } });
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read(pick, 0));
+        },
+      });
     };
     total('sam3_embedding_cache_hits_total', 'Embedding cache hits', (s) => s.embeddingCache.hits);
-    total('sam3_embedding_cache_misses_total', 'Embedding cache misses (vision encoder runs)', (s) => s.embeddingCache.misses);
+    total(
+      'sam3_embedding_cache_misses_total',
+      'Embedding cache misses (vision encoder runs)',
+      (s) => s.embeddingCache.misses,
+    );
     total('sam3_text_cache_hits_total', 'Text-feature cache hits', (s) => s.textCache.hits);
     total('sam3_text_cache_misses_total', 'Text-feature cache misses (text encoder runs)', (s) => s.textCache.misses);
-    total('sam3_object_decoder_cache_hits_total', 'Object decoder results served from cache', (s) => s.objectDecoderCache.hits);
+    total(
+      'sam3_object_decoder_cache_hits_total',
+      'Object decoder results served from cache',
+      (s) => s.objectDecoderCache.hits,
+    );
   }
 
   requestStarted(): void {

@@ -29,7 +29,12 @@ export async function viaRedis<T>(operation: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof SamError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new SamError('QUEUE_UNAVAILABLE', `The job queue (Redis) is unavailable: ${reason}; retry shortly`, {}, { cause: error });
+    throw new SamError(
+      'QUEUE_UNAVAILABLE',
+      `The job queue (Redis) is unavailable: ${reason}; retry shortly`,
+      {},
+      { cause: error },
+    );
   }
 }
 
@@ -44,7 +49,12 @@ export async function closeWithin(ms: number, closing: Promise<unknown>): Promis
 }
 
 /** A subscriber connection on one channel (resubscribed by ioredis after reconnects); disconnect it to stop. */
-export function subscribe(url: string, channel: string, onMessage: (message: string) => void, onError?: (message: string, error: unknown) => void): Redis {
+export function subscribe(
+  url: string,
+  channel: string,
+  onMessage: (message: string) => void,
+  onError?: (message: string, error: unknown) => void,
+): Redis {
   const subscriber = createRedis(url, 'subscriber', (error) => onError?.('redis connection error', error));
   void subscriber.subscribe(channel).catch((error: unknown) => onError?.(`cannot subscribe to ${channel}`, error));
   subscriber.on('message', (_channel: string, message: string) => onMessage(message));

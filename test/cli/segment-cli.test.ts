@@ -9,7 +9,13 @@ import { decodeCocoRle } from '../../src/masks/coco-rle.js';
 import { TEST_MODEL_ROOT } from '../helpers/demo-bundles.js';
 import { RED, drawScene, encodePng, iou } from '../helpers/scenes.js';
 
-const settings = { model: 'demo', device: 'cpu' as const, dtype: 'fp32' as const, threads: 0, cacheDir: join(TEST_MODEL_ROOT, 'cli') };
+const settings = {
+  model: 'demo',
+  device: 'cpu' as const,
+  dtype: 'fp32' as const,
+  threads: 0,
+  cacheDir: join(TEST_MODEL_ROOT, 'cli'),
+};
 
 describe('sam3 segment', () => {
   it('prints a row per instance and writes JSON with pycocotools RLE and an overlay', async () => {
@@ -19,32 +25,67 @@ describe('sam3 segment', () => {
     const lines: string[] = [];
     const out = join(dir, 'r.json');
     const overlay = join(dir, 'o.jpg');
-    await runSegment(join(dir, 'in.png'), { text: 'red, blue', out, overlay, timings: true }, settings, (l) => lines.push(l));
+    await runSegment(join(dir, 'in.png'), { text: 'red, blue', out, overlay, timings: true }, settings, (l) =>
+      lines.push(l),
+    );
     expect(lines[0]).toMatch(/demo \(synthetic, not SAM 3\).*300×200.*instances: 1/);
     expect(lines.some((l) => /^red\s+0\.9\d\d\s+30,40,180,150/.test(l))).toBe(true);
     expect(lines.some((l) => /pcs_vision_encoder/.test(l))).toBe(true);
-    const json = JSON.parse(await readFile(out, 'utf8')) as { instances: Array<{ rle: { size: [number, number]; counts: string } }> };
+    const json = JSON.parse(await readFile(out, 'utf8')) as {
+      instances: Array<{ rle: { size: [number, number]; counts: string } }>;
+    };
     expect(iou(decodeCocoRle(json.instances[0]!.rle), scene.masks[0]!)).toBeGreaterThanOrEqual(0.95);
     expect(await sharp(overlay).metadata()).toMatchObject({ format: 'jpeg', width: 300, height: 200 });
   });
 
+  it('on the demo model, a concept that is not a colour found nothing and says the demo knows only colours', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sam3-cli-'));
+    await writeFile(
+      join(dir, 'in.png'),
+      await encodePng(drawScene(120, 80, [{ kind: 'rect', color: RED, x0: 10, y0: 10, x1: 60, y1: 50 }])),
+    );
+    const lines: string[] = [];
+    await runSegment(join(dir, 'in.png'), { text: 'dog, red, blue' }, settings, (l) => lines.push(l));
+    const hints = lines.filter((l) => l.startsWith('hint: '));
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toMatch(/"dog" is not a word this model knows: it knows only red, green, blue, yellow/);
+  });
+
   it('a missing file or a malformed flag is a clear SamError, before the model loads', async () => {
-    await expect(runSegment('/nonexistent/x.png', { text: 'red' }, settings, () => {})).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message: expect.stringMatching(/x\.png: ENOENT/) });
-    await expect(runSegment('/nonexistent/x.png', { point: ['1,x'] }, settings, () => {})).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: '--point' } });
+    await expect(runSegment('/nonexistent/x.png', { text: 'red' }, settings, () => {})).rejects.toMatchObject({
+      code: 'INPUT_NOT_FOUND',
+      message: expect.stringMatching(/x\.png: ENOENT/),
+    });
+    await expect(runSegment('/nonexistent/x.png', { point: ['1,x'] }, settings, () => {})).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { field: '--point' },
+    });
   });
 
   it('refuses an overlay name of no image format and an output directory it cannot write, before any inference', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sam3-cli-'));
-    await writeFile(join(dir, 'in.png'), await encodePng(drawScene(60, 40, [{ kind: 'rect', color: RED, x0: 5, y0: 5, x1: 30, y1: 30 }])));
+    await writeFile(
+      join(dir, 'in.png'),
+      await encodePng(drawScene(60, 40, [{ kind: 'rect', color: RED, x0: 5, y0: 5, x1: 30, y1: 30 }])),
+    );
     const lines: string[] = [];
-    await expect(runSegment(join(dir, 'in.png'), { text: 'red', overlay: join(dir, 'o.bmp') }, settings, (l) => lines.push(l))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: '--overlay' } });
-    await expect(runSegment(join(dir, 'in.png'), { text: 'red', out: join(dir, 'missing', 'r.json') }, settings, (l) => lines.push(l))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: '--out' } });
+    await expect(
+      runSegment(join(dir, 'in.png'), { text: 'red', overlay: join(dir, 'o.bmp') }, settings, (l) => lines.push(l)),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: '--overlay' } });
+    await expect(
+      runSegment(join(dir, 'in.png'), { text: 'red', out: join(dir, 'missing', 'r.json') }, settings, (l) =>
+        lines.push(l),
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: '--out' } });
     expect(lines).toEqual([]); // nothing ran
   });
 
   it('--out - writes the JSON to standard output and the table to standard error', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sam3-cli-'));
-    await writeFile(join(dir, 'in.png'), await encodePng(drawScene(60, 40, [{ kind: 'rect', color: RED, x0: 5, y0: 5, x1: 30, y1: 30 }])));
+    await writeFile(
+      join(dir, 'in.png'),
+      await encodePng(drawScene(60, 40, [{ kind: 'rect', color: RED, x0: 5, y0: 5, x1: 30, y1: 30 }])),
+    );
     const lines: string[] = [];
     const stderr: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
@@ -55,7 +96,10 @@ describe('sam3 segment', () => {
       process.stderr.write = write;
     }
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ image: { width: 60, height: 40 }, instances: [expect.objectContaining({ label: 'red' })] });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      image: { width: 60, height: 40 },
+      instances: [expect.objectContaining({ label: 'red' })],
+    });
     expect(stderr.join('')).toMatch(/instances: 1/);
     await expect(readFile(join(process.cwd(), '-'))).rejects.toMatchObject({ code: 'ENOENT' });
   });

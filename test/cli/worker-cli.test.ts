@@ -4,7 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/spawn-server.js';
 
-const run = (args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, SAM3_QUEUE: '' }, timeout: 60_000 });
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [...CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, SAM3_QUEUE: '' },
+    timeout: 60_000,
+  });
 
 describe('sam3 worker / serve --queue', () => {
   it('worker without a queue exits with the error naming --queue', () => {

@@ -13,7 +13,9 @@ import { jobQueueContract } from './job-queue.contract.js';
 
 const url = process.env.REDIS_URL;
 if (!url) {
-  console.warn('REDIS_URL is not set: skipping the BullMQ JobQueue contract (CI sets it; start redis-server and export REDIS_URL=redis://127.0.0.1:6379 to run it)');
+  console.warn(
+    'REDIS_URL is not set: skipping the BullMQ JobQueue contract (CI sets it; start redis-server and export REDIS_URL=redis://127.0.0.1:6379 to run it)',
+  );
   describe.skip('JobQueue contract: BullMQ (Redis) — REDIS_URL not set', () => it('needs Redis', () => undefined));
 } else {
   jobQueueContract('BullMQ (Redis)', async (processors, options) => {
@@ -23,7 +25,15 @@ if (!url) {
     const kinds = Object.keys(processors) as JobKind[];
     const queue = new BullMqJobQueue({ url, prefix, files, kinds, retentionMs: 3_600_000 });
     const concurrency = Object.fromEntries(kinds.map((k) => [k, options.concurrency ?? 1]));
-    const worker = new BullMqJobWorker({ url, prefix, files, processors, concurrency, retentionMs: 3_600_000, busyRetryMs: 10 });
+    const worker = new BullMqJobWorker({
+      url,
+      prefix,
+      files,
+      processors,
+      concurrency,
+      retentionMs: 3_600_000,
+      busyRetryMs: 10,
+    });
     return {
       queue,
       readFile: (key) => files.get(key),

@@ -11,7 +11,14 @@ jobQueueContract('embedded (SQLite)', async (processors, options) => {
   const dir = mkdtempSync(join(tmpdir(), 'sam3-queue-'));
   const store = new SqliteJobStore(join(dir, 'jobs.db'));
   const files = new DirFileStore(join(dir, 'files'));
-  const queue = new EmbeddedJobQueue({ store, files, processors, concurrency: { image: options.concurrency ?? 1 }, retentionMs: 3_600_000, busyRetryMs: 10 });
+  const queue = new EmbeddedJobQueue({
+    store,
+    files,
+    processors,
+    concurrency: { image: options.concurrency ?? 1 },
+    retentionMs: 3_600_000,
+    busyRetryMs: 10,
+  });
   queue.start();
   return {
     queue,

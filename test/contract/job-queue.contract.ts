@@ -13,7 +13,10 @@ export interface QueueUnderTest {
   dispose(): Promise<void>;
 }
 
-export type QueueFactory = (processors: Partial<Record<JobKind, JobProcessor>>, options: { concurrency?: number }) => Promise<QueueUnderTest>;
+export type QueueFactory = (
+  processors: Partial<Record<JobKind, JobProcessor>>,
+  options: { concurrency?: number },
+) => Promise<QueueUnderTest>;
 
 /** A processor whose runs are released by the test: `gate.release(id, outcome)`. */
 export function gatedProcessor() {
@@ -77,7 +80,8 @@ export function jobQueueContract(name: string, make: QueueFactory): void {
       await current?.dispose();
       current = undefined;
     });
-    const open = async (processors: Partial<Record<JobKind, JobProcessor>>, options: { concurrency?: number } = {}) => (current = await make(processors, options));
+    const open = async (processors: Partial<Record<JobKind, JobProcessor>>, options: { concurrency?: number } = {}) =>
+      (current = await make(processors, options));
 
     it('runs a submitted job to completed, with its result, timings and one settled event', async () => {
       const gate = gatedProcessor();
@@ -85,13 +89,26 @@ export function jobQueueContract(name: string, make: QueueFactory): void {
       const settled: JobRecord[] = [];
       queue.onSettled((r) => settled.push(r));
       const submitted = await queue.submit({ kind: 'image', model: 'm', input: { n: 1 } });
-      expect(submitted).toMatchObject({ kind: 'image', model: 'm', status: 'created', input: { n: 1 }, error: null, result: null });
+      expect(submitted).toMatchObject({
+        kind: 'image',
+        model: 'm',
+        status: 'created',
+        input: { n: 1 },
+        error: null,
+        result: null,
+      });
       await gate.whenStarted(1);
       const running = await queue.get(submitted.id);
       expect(running?.status).toBe('processing');
       gate.release(submitted.id, { answer: 42 });
       const done = await settle(queue, submitted.id);
-      expect(done).toMatchObject({ status: 'completed', result: { answer: 42 }, progress: 1, attempts: 1, inferenceMs: 5 });
+      expect(done).toMatchObject({
+        status: 'completed',
+        result: { answer: 42 },
+        progress: 1,
+        attempts: 1,
+        inferenceMs: 5,
+      });
       expect(done.finishedAtMs).toBeGreaterThanOrEqual(done.createdAtMs);
       await new Promise((r) => setTimeout(r, 20));
       expect(settled.map((r) => [r.id, r.status])).toEqual([[submitted.id, 'completed']]);
@@ -100,7 +117,12 @@ export function jobQueueContract(name: string, make: QueueFactory): void {
     it('stores inline media as files and hands the processor a file reference', async () => {
       let seen: unknown;
       const t = await open({ image: async (input) => ((seen = input), { result: {}, inferenceMs: 1 }) });
-      const job = await t.queue.submit({ kind: 'image', model: 'm', input: { other: true }, media: { image: new Uint8Array([1, 2, 3]) } });
+      const job = await t.queue.submit({
+        kind: 'image',
+        model: 'm',
+        input: { other: true },
+        media: { image: new Uint8Array([1, 2, 3]) },
+      });
       await settle(t.queue, job.id);
       const ref = (seen as { image: { file: string } }).image;
       expect(seen).toMatchObject({ other: true, image: { file: expect.any(String) } });
@@ -113,7 +135,10 @@ export function jobQueueContract(name: string, make: QueueFactory): void {
       const a = await queue.submit({ kind: 'image', model: 'm', input: {} });
       await gate.whenStarted(1);
       gate.fail(a.id, new SamError('IMAGE_DECODE_FAILED', 'Cannot decode image: not a PNG'));
-      expect(await settle(queue, a.id)).toMatchObject({ status: 'failed', error: { code: 'IMAGE_DECODE_FAILED', kind: 'unprocessable_media', message: 'Cannot decode image: not a PNG' } });
+      expect(await settle(queue, a.id)).toMatchObject({
+        status: 'failed',
+        error: { code: 'IMAGE_DECODE_FAILED', kind: 'unprocessable_media', message: 'Cannot decode image: not a PNG' },
+      });
       const b = await queue.submit({ kind: 'image', model: 'm', input: {} });
       await gate.whenStarted(2);
       gate.fail(b.id, new TypeError('secret internals'));
@@ -164,7 +189,9 @@ export function jobQueueContract(name: string, make: QueueFactory): void {
     it('never runs more jobs of a kind at once than its concurrency', async () => {
       const gate = gatedProcessor();
       const { queue } = await open({ image: gate.processor }, { concurrency: 2 });
-      const jobs = await Promise.all(Array.from({ length: 5 }, () => queue.submit({ kind: 'image', model: 'm', input: {} })));
+      const jobs = await Promise.all(
+        Array.from({ length: 5 }, () => queue.submit({ kind: 'image', model: 'm', input: {} })),
+      );
       for (let done = 0; done < jobs.length; done++) {
         await gate.whenStarted(done + 1);
         gate.release(gate.started[done]!);
@@ -190,7 +217,9 @@ export function jobQueueContract(name: string, make: QueueFactory): void {
 
     it('refuses a kind no processor handles, naming it', async () => {
       const { queue } = await open({ image: async () => ({ result: {}, inferenceMs: 1 }) });
-      await expect(queue.submit({ kind: 'video', model: 'wavespeed-ai/sam3-video-rle', input: {} })).rejects.toMatchObject({ code: 'VIDEO_UNAVAILABLE' });
+      await expect(
+        queue.submit({ kind: 'video', model: 'wavespeed-ai/sam3-video-rle', input: {} }),
+      ).rejects.toMatchObject({ code: 'VIDEO_UNAVAILABLE' });
     });
   });
 }

@@ -14,7 +14,8 @@ interface Prediction {
   error: string;
 }
 
-const predict = async (base: string, id: string): Promise<Prediction> => ((await (await fetch(`${base}/api/v3/predictions/${id}/result`)).json()) as { data: Prediction }).data;
+const predict = async (base: string, id: string): Promise<Prediction> =>
+  ((await (await fetch(`${base}/api/v3/predictions/${id}/result`)).json()) as { data: Prediction }).data;
 
 it('every job survives a SIGKILL and a restart on the same data dir', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sam3-restart-'));
@@ -27,7 +28,11 @@ it('every job survives a SIGKILL and a restart on the same data dir', async () =
   const first = await startServer([], env);
   const ids: string[] = [];
   for (let i = 0; i < 12; i++) {
-    const res = await fetch(`${first.url}/api/v3/wavespeed-ai/sam3-image-rle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image, prompt: i % 2 ? 'red' : 'red, yellow' }) });
+    const res = await fetch(`${first.url}/api/v3/wavespeed-ai/sam3-image-rle`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ image, prompt: i % 2 ? 'red' : 'red, yellow' }),
+    });
     ids.push(((await res.json()) as { data: { id: string } }).data.id);
   }
   // Wait until one job is done and the next is running, then kill without warning.

@@ -18,7 +18,10 @@ import { COLORS, linear, writeSyntheticVideo } from '../helpers/synthetic-video.
 
 const CHROMIUM = process.env.SAM3_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
-if (!available) console.warn(`no chromium at ${CHROMIUM}: skipping the playground browser test (apt-get install chromium, or set SAM3_CHROMIUM)`);
+if (!available)
+  console.warn(
+    `no chromium at ${CHROMIUM}: skipping the playground browser test (apt-get install chromium, or set SAM3_CHROMIUM)`,
+  );
 const SHOTS = join(process.cwd(), 'test-artifacts', 'playground');
 
 describe.skipIf(!available)('web playground in headless chromium', () => {
@@ -39,7 +42,16 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     server = await startServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     await page.goto(server.url);
@@ -70,7 +82,9 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     expect(await objects().first().textContent()).toMatch(/^red · 0\.\d\d · \d+ px$/);
     expect(await page.locator('#status').textContent()).toMatch(/1 object\(s\) in \d+ ms on the server/);
     // The mask is drawn: the canvas pixel inside the red rectangle is no longer pure red.
-    const pixel = (await page.evaluate("Array.from(document.getElementById('canvas').getContext('2d').getImageData(90, 100, 1, 1).data)")) as number[];
+    const pixel = (await page.evaluate(
+      "Array.from(document.getElementById('canvas').getContext('2d').getImageData(90, 100, 1, 1).data)",
+    )) as number[];
     expect(pixel.slice(0, 3)).not.toEqual([255, 0, 0]);
     await page.screenshot({ path: join(SHOTS, '1-text.png') });
   });
@@ -87,7 +101,11 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     await page.mouse.up();
     await page.click('#run');
     await expect.poll(() => objects().count()).toBe(3);
-    expect(await objects().allTextContents()).toEqual([expect.stringMatching(/^red/), expect.stringMatching(/^object 1/), expect.stringMatching(/^object 2/)]);
+    expect(await objects().allTextContents()).toEqual([
+      expect.stringMatching(/^red/),
+      expect.stringMatching(/^object 1/),
+      expect.stringMatching(/^object 2/),
+    ]);
     await page.screenshot({ path: join(SHOTS, '2-point-and-box.png') });
     await page.locator('#threshold').fill('1');
     await expect.poll(() => objects().count()).toBe(0);
@@ -99,7 +117,11 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-rle')]);
     const path = join(dir, 'masks.json');
     await download.saveAs(path);
-    const doc = JSON.parse(await readFile(path, 'utf8')) as { width: number; height: number; objects: Array<{ label: string; rle: CocoRle }> };
+    const doc = JSON.parse(await readFile(path, 'utf8')) as {
+      width: number;
+      height: number;
+      objects: Array<{ label: string; rle: CocoRle }>;
+    };
     expect(doc).toMatchObject({ width: 320, height: 240 });
     const red = decodeCocoRle(doc.objects[0]!.rle);
     expect(red).toMatchObject({ width: 320, height: 240 });
@@ -108,7 +130,13 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
   });
 
   it('prompts a video on frame 5 (placed with the keyboard), previews it, runs to 100 % and scrubs masks per frame', async () => {
-    const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 96, height: 64, fps: 10, frames: 10, shapes: [linear(COLORS.red, 24, 20, [4, 4], [60, 30], 0, 9, 10)] });
+    const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), {
+      width: 96,
+      height: 64,
+      fps: 10,
+      frames: 10,
+      shapes: [linear(COLORS.red, 24, 20, [4, 4], [60, 30], 0, 9, 10)],
+    });
     await page.click('#clear');
     await page.fill('#text', '');
     await page.setInputFiles('#file', video.path);
@@ -121,10 +149,14 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     for (let k = 0; k < 4; k++) await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
     await page.click('#preview');
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Frame 5: 1 object\(s\)/);
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+      .toMatch(/^Frame 5: 1 object\(s\)/);
     await page.click('#run');
     await expect.poll(() => page.locator('#progress-text').textContent(), { timeout: 90_000 }).toBe('100%');
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/1 object\(s\) tracked over 10 frames/);
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+      .toMatch(/1 object\(s\) tracked over 10 frames/);
     expect(await page.locator('#video-out').getAttribute('src')).toMatch(/\/files\//);
     await page.screenshot({ path: join(SHOTS, '3-video.png') });
     // Scrubbing: masks come from the RLE document; the object starts on frame 5, so frame 2 has none.
@@ -139,7 +171,10 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
 describe.skipIf(!available)('web playground with API keys', () => {
   it('shows 401 plainly, then works once the key is typed in', async () => {
     const server = await startServer([], { SAM3_API_KEYS: 'secret-key-1' });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     try {
       const dir = await mkdtemp(join(tmpdir(), 'sam3-playground-key-'));
       const scene = drawScene(160, 120, [{ kind: 'rect', color: RED, x0: 20, y0: 20, x1: 80, y1: 80 }]);

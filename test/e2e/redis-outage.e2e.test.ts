@@ -21,7 +21,12 @@ describe.skipIf(!url)('scale-out API node while Redis is down', () => {
   let dir: string;
   let png: string;
 
-  const segment = () => server.app.inject({ method: 'POST', url: '/v1/segment', payload: { image: { base64: png }, prompts: [{ type: 'concept', text: 'red' }] } });
+  const segment = () =>
+    server.app.inject({
+      method: 'POST',
+      url: '/v1/segment',
+      payload: { image: { base64: png }, prompts: [{ type: 'concept', text: 'red' }] },
+    });
   const until = async (check: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {
@@ -36,8 +41,19 @@ describe.skipIf(!url)('scale-out API node while Redis is down', () => {
     dir = await mkdtemp(join(tmpdir(), 'sam3-outage-'));
     const raw = Buffer.alloc(64 * 48 * 3, 128);
     for (let y = 10; y < 30; y++) for (let x = 10; x < 40; x++) raw.set([255, 0, 0], (y * 64 + x) * 3);
-    png = (await sharp(raw, { raw: { width: 64, height: 48, channels: 3 } }).png().toBuffer()).toString('base64');
-    const settings = readSettings({ ...process.env, SAM3_QUEUE: `redis://127.0.0.1:${port}/0`, SAM3_MODEL: 'demo', SAM3_CACHE_DIR: E2E_CACHE_DIR, SAM3_DATA_DIR: dir, SAM3_REQUEST_TIMEOUT_MS: '20000' });
+    png = (
+      await sharp(raw, { raw: { width: 64, height: 48, channels: 3 } })
+        .png()
+        .toBuffer()
+    ).toString('base64');
+    const settings = readSettings({
+      ...process.env,
+      SAM3_QUEUE: `redis://127.0.0.1:${port}/0`,
+      SAM3_MODEL: 'demo',
+      SAM3_CACHE_DIR: E2E_CACHE_DIR,
+      SAM3_DATA_DIR: dir,
+      SAM3_REQUEST_TIMEOUT_MS: '20000',
+    });
     server = await createServer(settings, { log: false, work: true });
     await until(async () => (await server.app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200, 90_000);
   }, 120_000);
@@ -57,14 +73,24 @@ describe.skipIf(!url)('scale-out API node while Redis is down', () => {
     expect(down.statusCode).toBe(503);
     expect(down.json()).toMatchObject({ error: { code: 'QUEUE_UNAVAILABLE' } });
     expect(Date.now() - started).toBeLessThan(15_000);
-    const job = await server.app.inject({ method: 'POST', url: '/api/v3/wavespeed-ai/sam3-image-rle', payload: { image: `data:image/png;base64,${png}`, prompt: 'red' } });
+    const job = await server.app.inject({
+      method: 'POST',
+      url: '/api/v3/wavespeed-ai/sam3-image-rle',
+      payload: { image: `data:image/png;base64,${png}`, prompt: 'red' },
+    });
     // The WaveSpeed facade answers "busy" its own way (429, code 5003, Retry-After), as for any busy engine.
     expect(job.statusCode).toBe(429);
     expect(job.json()).toMatchObject({ code: 5003 });
-    const video = await server.app.inject({ method: 'POST', url: '/v1/videos', payload: { video: { url: 'https://example.com/v.mp4' }, concepts: ['red'] } });
+    const video = await server.app.inject({
+      method: 'POST',
+      url: '/v1/videos',
+      payload: { video: { url: 'https://example.com/v.mp4' }, concepts: ['red'] },
+    });
     expect(video.statusCode).toBe(503);
     await until(async () => (await server.app.inject({ method: 'GET', url: '/readyz' })).statusCode === 503, 10_000);
-    expect((await server.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ detail: expect.stringContaining('Redis') });
+    expect((await server.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({
+      detail: expect.stringContaining('Redis'),
+    });
 
     redis = await startRedisServer(port);
     await until(async () => (await segment()).statusCode === 200, 30_000);

@@ -26,10 +26,25 @@ describe.skipIf(!url)('video sessions on scale-out API nodes', () => {
     const port = await freePort();
     redis = await startRedisServer(port);
     dir = await mkdtemp(join(tmpdir(), 'sam3-scaleout-sessions-'));
-    const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 96, height: 72, fps: 10, frames: FRAMES, shapes: [linear(COLORS.red, 24, 20, [8, 8], [60, 40], 0, FRAMES - 1, FRAMES)] });
+    const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), {
+      width: 96,
+      height: 72,
+      fps: 10,
+      frames: FRAMES,
+      shapes: [linear(COLORS.red, 24, 20, [8, 8], [60, 40], 0, FRAMES - 1, FRAMES)],
+    });
     videoBase64 = (await readFile(video.path)).toString('base64');
-    const env = { ...process.env, SAM3_QUEUE: `redis://127.0.0.1:${port}/0`, SAM3_MODEL: 'demo', SAM3_CACHE_DIR: E2E_CACHE_DIR, SAM3_REQUEST_TIMEOUT_MS: '60000' };
-    working = await createServer(readSettings({ ...env, SAM3_DATA_DIR: join(dir, 'working') }), { log: false, work: true });
+    const env = {
+      ...process.env,
+      SAM3_QUEUE: `redis://127.0.0.1:${port}/0`,
+      SAM3_MODEL: 'demo',
+      SAM3_CACHE_DIR: E2E_CACHE_DIR,
+      SAM3_REQUEST_TIMEOUT_MS: '60000',
+    };
+    working = await createServer(readSettings({ ...env, SAM3_DATA_DIR: join(dir, 'working') }), {
+      log: false,
+      work: true,
+    });
     pure = await createServer(readSettings({ ...env, SAM3_DATA_DIR: join(dir, 'pure') }), { log: false });
     await working.modelLoaded;
   }, 120_000);
@@ -42,24 +57,41 @@ describe.skipIf(!url)('video sessions on scale-out API nodes', () => {
   });
 
   it('a node started with --work holds sessions: create, prompt, propagate, close', async () => {
-    const created = await working.app.inject({ method: 'POST', url: '/v1/video-sessions', payload: { video: { base64: videoBase64 } } });
+    const created = await working.app.inject({
+      method: 'POST',
+      url: '/v1/video-sessions',
+      payload: { video: { base64: videoBase64 } },
+    });
     expect(created.statusCode).toBe(201);
     const { id } = created.json<{ id: string }>();
-    const prompted = await working.app.inject({ method: 'POST', url: `/v1/video-sessions/${id}/prompts`, payload: { frame_index: 0, text: 'red' } });
+    const prompted = await working.app.inject({
+      method: 'POST',
+      url: `/v1/video-sessions/${id}/prompts`,
+      payload: { frame_index: 0, text: 'red' },
+    });
     expect(prompted.statusCode).toBe(200);
     const objects = prompted.json<{ frame: { objects: Array<{ id: number }> } }>().frame.objects;
     expect(objects).toHaveLength(1);
-    const stream = await working.app.inject({ method: 'POST', url: `/v1/video-sessions/${id}/propagate`, payload: { direction: 'forward' } });
+    const stream = await working.app.inject({
+      method: 'POST',
+      url: `/v1/video-sessions/${id}/propagate`,
+      payload: { direction: 'forward' },
+    });
     expect(stream.headers['content-type']).toMatch(/text\/event-stream/);
     const frames = stream.body.split('\n\n').filter((b) => b.startsWith('event: frame'));
     expect(frames).toHaveLength(FRAMES);
-    for (const f of frames) expect(JSON.parse(/^data: (.*)$/m.exec(f)![1]!)).toMatchObject({ objects: [{ id: objects[0]!.id }] });
+    for (const f of frames)
+      expect(JSON.parse(/^data: (.*)$/m.exec(f)![1]!)).toMatchObject({ objects: [{ id: objects[0]!.id }] });
     expect(stream.body).toMatch(/event: done/);
     expect((await working.app.inject({ method: 'DELETE', url: `/v1/video-sessions/${id}` })).statusCode).toBe(204);
   }, 120_000);
 
   it('a pure API node answers VIDEO_UNAVAILABLE and names --work', async () => {
-    const res = await pure.app.inject({ method: 'POST', url: '/v1/video-sessions', payload: { video: { base64: videoBase64 } } });
+    const res = await pure.app.inject({
+      method: 'POST',
+      url: '/v1/video-sessions',
+      payload: { video: { base64: videoBase64 } },
+    });
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(res.statusCode).toBeLessThan(600);
     expect(res.json()).toMatchObject({ error: { code: 'VIDEO_UNAVAILABLE' } });

@@ -43,12 +43,23 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
     dir = await mkdtemp(join(tmpdir(), 'sam3-scaleout-'));
     const raw = Buffer.alloc(160 * 120 * 3, 128);
     for (let y = 20; y < 70; y++) for (let x = 30; x < 90; x++) raw.set([255, 0, 0], (y * 160 + x) * 3);
-    png = await sharp(raw, { raw: { width: 160, height: 120, channels: 3 } }).png().toBuffer();
-    const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 96, height: 64, fps: 10, frames: 24, shapes: [linear(COLORS.red, 24, 20, [4, 4], [66, 8], 0, 23, 24)] });
+    png = await sharp(raw, { raw: { width: 160, height: 120, channels: 3 } })
+      .png()
+      .toBuffer();
+    const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), {
+      width: 96,
+      height: 64,
+      fps: 10,
+      frames: 24,
+      shapes: [linear(COLORS.red, 24, 20, [4, 4], [66, 8], 0, 23, 24)],
+    });
     clip = await readFile(video.path);
     workers.push(startWorker(workerArgs(), workerEnv), startWorker(workerArgs(), workerEnv));
     await Promise.all(workers.map((w) => w.waitForLog('worker ready')));
-    api = await startServer(['--queue', url!, '--queue-prefix', prefix, '--files-dir', join(dir, 'files')], { SAM3_SYNC_TIMEOUT_MS: '30000', SAM3_URL_ALLOW_NETWORKS: '127.0.0.1/32' });
+    api = await startServer(['--queue', url!, '--queue-prefix', prefix, '--files-dir', join(dir, 'files')], {
+      SAM3_SYNC_TIMEOUT_MS: '30000',
+      SAM3_URL_ALLOW_NETWORKS: '127.0.0.1/32',
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -59,30 +70,54 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
 
   const submitImage = async (valid: boolean): Promise<string> => {
     const image = `data:image/png;base64,${(valid ? png : Buffer.from('not an image at all')).toString('base64')}`;
-    const res = await fetch(`${api.url}/api/v3/wavespeed-ai/sam3-image-rle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image, prompt: 'red' }) });
+    const res = await fetch(`${api.url}/api/v3/wavespeed-ai/sam3-image-rle`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ image, prompt: 'red' }),
+    });
     expect(res.status).toBe(200);
     return ((await res.json()) as { data: { id: string } }).data.id;
   };
   const submitVideo = async (valid: boolean): Promise<string> => {
-    const base64 = (valid ? clip : Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31) % 251))).toString('base64');
-    const res = await fetch(`${api.url}/v1/videos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ video: { base64 }, concepts: ['red'], output_delay_frames: 0 }) });
+    const base64 = (valid ? clip : Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31) % 251))).toString(
+      'base64',
+    );
+    const res = await fetch(`${api.url}/v1/videos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ video: { base64 }, concepts: ['red'], output_delay_frames: 0 }),
+    });
     expect(res.status).toBe(202);
     return ((await res.json()) as { id: string }).id;
   };
-  const job = async (id: string): Promise<NativeJob> => (await (await fetch(`${api.url}/v1/jobs/${id}`)).json()) as NativeJob;
+  const job = async (id: string): Promise<NativeJob> =>
+    (await (await fetch(`${api.url}/v1/jobs/${id}`)).json()) as NativeJob;
   const settle = async (ids: string[], timeoutMs: number): Promise<Map<string, NativeJob>> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const all = await Promise.all(ids.map(job));
-      if (all.every((j) => ['completed', 'failed', 'cancelled'].includes(j.status))) return new Map(all.map((j) => [j.id, j]));
-      if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(all.filter((j) => !['completed', 'failed'].includes(j.status)).map((j) => [j.id, j.status, j.attempts]))}\n${workers.map((w) => w.logs()).join('\n')}`);
+      if (all.every((j) => ['completed', 'failed', 'cancelled'].includes(j.status)))
+        return new Map(all.map((j) => [j.id, j]));
+      if (Date.now() > deadline)
+        throw new Error(
+          `not settled: ${JSON.stringify(all.filter((j) => !['completed', 'failed'].includes(j.status)).map((j) => [j.id, j.status, j.attempts]))}\n${workers.map((w) => w.logs()).join('\n')}`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   };
 
   it('runs 50 mixed jobs to the expected ends while a worker is SIGKILLed mid-video; none lost, none duplicated', async () => {
     const plan: Expect[] = [];
-    for (let i = 0; i < 50; i++) plan.push(i % 10 === 3 ? { kind: 'image', valid: false } : i % 17 === 8 ? { kind: 'video', valid: false } : i % 5 === 0 ? { kind: 'video', valid: true } : { kind: 'image', valid: true });
+    for (let i = 0; i < 50; i++)
+      plan.push(
+        i % 10 === 3
+          ? { kind: 'image', valid: false }
+          : i % 17 === 8
+            ? { kind: 'video', valid: false }
+            : i % 5 === 0
+              ? { kind: 'video', valid: true }
+              : { kind: 'image', valid: true },
+      );
     const ids: string[] = [];
     for (const p of plan) ids.push(p.kind === 'image' ? await submitImage(p.valid) : await submitVideo(p.valid));
     expect(new Set(ids).size).toBe(50);
@@ -93,8 +128,12 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
     let killedJob: string | undefined;
     const deadline = Date.now() + 60_000;
     while (!killedJob && Date.now() < deadline) {
-      const started = [...victim.logs().matchAll(/"job":"([0-9a-f]{32})","kind":"video","attempt":1,"msg":"job started"/g)].map((m) => m[1]!);
-      killedJob = started.find((id) => validVideos.has(id) && !victim.logs().includes(`"job":"${id}","kind":"video","attempt":1,"outcome"`));
+      const started = [
+        ...victim.logs().matchAll(/"job":"([0-9a-f]{32})","kind":"video","attempt":1,"msg":"job started"/g),
+      ].map((m) => m[1]!);
+      killedJob = started.find(
+        (id) => validVideos.has(id) && !victim.logs().includes(`"job":"${id}","kind":"video","attempt":1,"outcome"`),
+      );
       if (!killedJob) await new Promise((r) => setTimeout(r, 20));
     }
     expect(killedJob).toBeDefined();
@@ -109,11 +148,16 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
         expect(record.result!.objects.map((o) => o.label)).toEqual(['red']);
         if (p.kind === 'video') expect(record.result!.frame_count).toBe(24);
       } else {
-        expect(record).toMatchObject({ status: 'failed', error: { code: p.kind === 'image' ? 'IMAGE_DECODE_FAILED' : 'VIDEO_DECODE_FAILED' } });
+        expect(record).toMatchObject({
+          status: 'failed',
+          error: { code: p.kind === 'image' ? 'IMAGE_DECODE_FAILED' : 'VIDEO_DECODE_FAILED' },
+        });
         // Bad input fails at once and is never retried, unless the victim was running it when it was killed (its
         // image jobs run beside its video job): that run counts as an attempt, as for any job.
         const vlogs = victim.logs();
-        const cutShort = vlogs.includes(`"job":"${id}","kind":"${p.kind}","attempt":1,"msg":"job started"`) && !vlogs.includes(`"job":"${id}","kind":"${p.kind}","attempt":1,"outcome"`);
+        const cutShort =
+          vlogs.includes(`"job":"${id}","kind":"${p.kind}","attempt":1,"msg":"job started"`) &&
+          !vlogs.includes(`"job":"${id}","kind":"${p.kind}","attempt":1,"outcome"`);
         expect(record.attempts, `${p.kind} job ${id}`).toBe(cutShort ? 2 : 1);
       }
     });
@@ -123,22 +167,48 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
     expect(survivor.logs()).toContain(`"job":"${killedJob}","kind":"video","attempt":2,"outcome":"completed"`);
     // Never two finished runs of one job across both workers (the victim's last lines may be lost with it).
     const logs = victim.logs() + survivor.logs();
-    for (const id of ids) expect((logs.match(new RegExp(`"job":"${id}"[^\\n]*"outcome":"(completed|failed)"`, 'g')) ?? []).length, id).toBeLessThanOrEqual(1);
-    const listed = (await (await fetch(`${api.url}/v1/jobs?limit=100`)).json()) as { jobs: Array<{ id: string }>; total: number };
+    for (const id of ids)
+      expect(
+        (logs.match(new RegExp(`"job":"${id}"[^\\n]*"outcome":"(completed|failed)"`, 'g')) ?? []).length,
+        id,
+      ).toBeLessThanOrEqual(1);
+    const listed = (await (await fetch(`${api.url}/v1/jobs?limit=100`)).json()) as {
+      jobs: Array<{ id: string }>;
+      total: number;
+    };
     expect(listed.total).toBe(50);
     expect(new Set(listed.jobs.map((j) => j.id))).toEqual(new Set(ids));
   }, 300_000);
 
   it('answers synchronous routes through the queue like embedded mode', async () => {
-    const res = await fetch(`${api.url}/sam3/concept_segment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: { type: 'base64', value: png.toString('base64') }, prompts: [{ type: 'text', text: 'red' }], format: 'rle' }) });
+    const res = await fetch(`${api.url}/sam3/concept_segment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        image: { type: 'base64', value: png.toString('base64') },
+        prompts: [{ type: 'text', text: 'red' }],
+        format: 'rle',
+      }),
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { prompt_results: Array<{ predictions: unknown[] }> };
     expect(body.prompt_results[0]!.predictions).toHaveLength(1);
   }, 60_000);
 
   it('sync mode, signed file links and signed webhooks work from the API node', async () => {
-    const sync = await fetch(`${api.url}/api/v3/wavespeed-ai/sam3-image-rle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: `data:image/png;base64,${png.toString('base64')}`, prompt: 'red', enable_sync_mode: true }) });
-    expect(((await sync.json()) as { data: { status: string; outputs: unknown[] } }).data).toMatchObject({ status: 'completed', outputs: [expect.anything()] });
+    const sync = await fetch(`${api.url}/api/v3/wavespeed-ai/sam3-image-rle`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        image: `data:image/png;base64,${png.toString('base64')}`,
+        prompt: 'red',
+        enable_sync_mode: true,
+      }),
+    });
+    expect(((await sync.json()) as { data: { status: string; outputs: unknown[] } }).data).toMatchObject({
+      status: 'completed',
+      outputs: [expect.anything()],
+    });
 
     const record = await job(videoJob!);
     const document = await fetch(record.files.rle!);
@@ -149,13 +219,24 @@ describe.skipIf(!url)('scale-out: 1 API node, 2 workers, Redis', () => {
     const receiver: Server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => (received.push({ headers: req.headers as Record<string, string | undefined>, body }), res.end('ok')));
+      req.on(
+        'end',
+        () => (received.push({ headers: req.headers as Record<string, string | undefined>, body }), res.end('ok')),
+      );
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     try {
       const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
-      const secret = ((await (await fetch(`${api.url}/api/v3/webhook/secret`)).json()) as { data: { secret: string } }).data.secret;
-      const submitted = await fetch(`${api.url}/api/v3/wavespeed-ai/sam3-image-rle?webhook=${encodeURIComponent(hook)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: `data:image/png;base64,${png.toString('base64')}`, prompt: 'red' }) });
+      const secret = ((await (await fetch(`${api.url}/api/v3/webhook/secret`)).json()) as { data: { secret: string } })
+        .data.secret;
+      const submitted = await fetch(
+        `${api.url}/api/v3/wavespeed-ai/sam3-image-rle?webhook=${encodeURIComponent(hook)}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ image: `data:image/png;base64,${png.toString('base64')}`, prompt: 'red' }),
+        },
+      );
       const id = ((await submitted.json()) as { data: { id: string } }).data.id;
       for (let i = 0; i < 400 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
       expect(received).toHaveLength(1);

@@ -17,9 +17,12 @@ beforeAll(async () => {
   const demo = await demoBundle(504);
   const files: Record<string, Buffer> = {};
   for (const graph of ['vision_encoder', 'prompt_encoder_mask_decoder']) {
-    files[`/onnx-community/sam3-tracker-ONNX/resolve/main/onnx/${graph}.onnx`] = await readFile(join(demo, 'onnx', `${graph}.onnx`));
+    files[`/onnx-community/sam3-tracker-ONNX/resolve/main/onnx/${graph}.onnx`] = await readFile(
+      join(demo, 'onnx', `${graph}.onnx`),
+    );
     // The demo graphs keep their weights inline; the published exports ship an external-data file beside each.
-    files[`/onnx-community/sam3-tracker-ONNX/resolve/main/onnx/${graph}.onnx_data`] = Buffer.from('unused external data');
+    files[`/onnx-community/sam3-tracker-ONNX/resolve/main/onnx/${graph}.onnx_data`] =
+      Buffer.from('unused external data');
   }
   hub = createServer((req, res) => {
     requested.push(req.url!);
@@ -35,7 +38,11 @@ afterAll(() => hub?.close());
 describe('sam3 serve --pull', () => {
   it('downloads a missing catalogue bundle, then serves it', async () => {
     const modelDir = await mkdtemp(join(tmpdir(), 'sam3-pull-models-'));
-    const server = await startServer(['--model', 'sam3-tracker', '--pull'], { HF_ENDPOINT: hubUrl, SAM3_MODEL_DIR: modelDir, SAM3_LOG_LEVEL: 'info' });
+    const server = await startServer(['--model', 'sam3-tracker', '--pull'], {
+      HF_ENDPOINT: hubUrl,
+      SAM3_MODEL_DIR: modelDir,
+      SAM3_LOG_LEVEL: 'info',
+    });
     try {
       expect(requested.filter((u) => u.endsWith('.onnx')).length).toBe(2);
       expect(server.logs()).toMatch(/model sam3-tracker \(fp32\) is not installed: pulling it into/);
@@ -47,7 +54,10 @@ describe('sam3 serve --pull', () => {
     }
     // Installed now: a second start pulls nothing.
     const before = requested.length;
-    const again = await startServer(['--model', 'sam3-tracker', '--pull'], { HF_ENDPOINT: hubUrl, SAM3_MODEL_DIR: modelDir });
+    const again = await startServer(['--model', 'sam3-tracker', '--pull'], {
+      HF_ENDPOINT: hubUrl,
+      SAM3_MODEL_DIR: modelDir,
+    });
     await again.stop();
     expect(requested.length).toBe(before);
   });
@@ -55,7 +65,12 @@ describe('sam3 serve --pull', () => {
   it('offline, starts at once and /readyz names the commands to run', async () => {
     const modelDir = await mkdtemp(join(tmpdir(), 'sam3-pull-offline-'));
     const started = Date.now();
-    const server = await startServer(['--model', 'sam3-tracker', '--pull'], { HF_ENDPOINT: 'http://127.0.0.1:9', SAM3_MODEL_DIR: modelDir }, 30_000, 'alive');
+    const server = await startServer(
+      ['--model', 'sam3-tracker', '--pull'],
+      { HF_ENDPOINT: 'http://127.0.0.1:9', SAM3_MODEL_DIR: modelDir },
+      30_000,
+      'alive',
+    );
     try {
       let body: { status: string; detail: string } = { status: '', detail: '' };
       for (let i = 0; i < 100; i++) {
@@ -64,7 +79,9 @@ describe('sam3 serve --pull', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(body.status).toBe('not_ready');
-      expect(body.detail).toMatch(/^model failed to load: Could not pull the model sam3-tracker: Could not reach 127\.0\.0\.1:9 .*Run `sam3 models pull sam3-tracker --dtype fp32` when online \(it resumes\), or start with --model demo/);
+      expect(body.detail).toMatch(
+        /^model failed to load: Could not pull the model sam3-tracker: Could not reach 127\.0\.0\.1:9 .*Run `sam3 models pull sam3-tracker --dtype fp32` when online \(it resumes\), or start with --model demo/,
+      );
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
       await server.stop();

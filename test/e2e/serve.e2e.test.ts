@@ -41,7 +41,11 @@ afterAll(async () => {
 });
 
 const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of several shapes, checked field by field
   return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, any> };
 };
@@ -49,7 +53,14 @@ const post = async (path: string, body: unknown, headers: Record<string, string>
 describe('native /v1 through the typed client', () => {
   it('segments concepts and a click; masks decode to the drawn shapes', async () => {
     const client = new Sam3Client(server.url);
-    const r = await client.segment({ image: { base64: png.toString('base64') }, prompts: [{ type: 'concept', text: 'red' }, { type: 'object', points: [{ x: 240, y: 160 }] }], mask_formats: ['rle', 'polygons'] });
+    const r = await client.segment({
+      image: { base64: png.toString('base64') },
+      prompts: [
+        { type: 'concept', text: 'red' },
+        { type: 'object', points: [{ x: 240, y: 160 }] },
+      ],
+      mask_formats: ['rle', 'polygons'],
+    });
     expect([r.width, r.height]).toEqual([320, 240]);
     const red = r.prompts[0]!.instances[0]!;
     expect(iou(decodeCocoRle(red.mask.rle as never), scene.masks[0]!)).toBeGreaterThan(0.95);
@@ -63,22 +74,38 @@ describe('native /v1 through the typed client', () => {
     const client = new Sam3Client(server.url);
     const uploaded = await client.segmentUpload(png, { prompts: [{ type: 'concept', text: 'blue' }] });
     expect(uploaded.prompts[0]!.instances).toHaveLength(1);
-    const embedded = await client.embed({ image: { base64: `data:image/png;base64,${png.toString('base64')}` }, image_id: 'scene' });
+    const embedded = await client.embed({
+      image: { base64: `data:image/png;base64,${png.toString('base64')}` },
+      image_id: 'scene',
+    });
     expect(embedded.image_id).toBe('scene');
     const byId = await client.segment({ image_id: 'scene', prompts: [{ type: 'concept', text: 'red' }] });
     expect(byId.prompts[0]!.instances).toHaveLength(1);
-    await expect(client.segment({ image_id: 'unknown', prompts: [{ type: 'concept', text: 'red' }] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      client.segment({ image_id: 'unknown', prompts: [{ type: 'concept', text: 'red' }] }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('fetches allowed image URLs and refuses loopback, DNS names that resolve to it, and redirects to it', async () => {
-    const ok = await post('/v1/segment', { image: { url: `${imagesUrl}/scene.png` }, prompts: [{ type: 'concept', text: 'red' }] });
+    const ok = await post('/v1/segment', {
+      image: { url: `${imagesUrl}/scene.png` },
+      prompts: [{ type: 'concept', text: 'red' }],
+    });
     expect(ok.status).toBe(200);
-    for (const url of [`${server.url}/healthz`, server.url.replace('127.0.0.1', 'localhost'), `${imagesUrl}/redirect`, 'http://169.254.169.254/latest/meta-data/']) {
+    for (const url of [
+      `${server.url}/healthz`,
+      server.url.replace('127.0.0.1', 'localhost'),
+      `${imagesUrl}/redirect`,
+      'http://169.254.169.254/latest/meta-data/',
+    ]) {
       const refused = await post('/v1/segment', { image: { url }, prompts: [{ type: 'concept', text: 'red' }] });
       expect(refused.status, url).toBe(400);
       expect(refused.json.error.code).toBe('IMAGE_URL_FORBIDDEN');
     }
-    const rf = await post('/sam3/concept_segment', { image: { type: 'url', value: `${server.url}/healthz` }, prompts: [{ text: 'red' }] });
+    const rf = await post('/sam3/concept_segment', {
+      image: { type: 'url', value: `${server.url}/healthz` },
+      prompts: [{ text: 'red' }],
+    });
     expect(rf.status).toBe(400);
     expect(rf.json.message).toMatch(/^Could not load input image\. Cause: Refusing/);
   });
@@ -97,19 +124,34 @@ describe('native /v1 through the typed client', () => {
     ihdr.writeUInt32BE(60000, 0);
     ihdr.writeUInt32BE(60000, 4);
     ihdr.set([8, 2, 0, 0, 0], 8);
-    const bomb = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1 << 20))), chunk('IEND', Buffer.alloc(0))]);
-    const rss = async () => Number(/sam3_process_resident_memory_bytes (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
+    const bomb = Buffer.concat([
+      Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(Buffer.alloc(1 << 20))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    const rss = async () =>
+      Number(/sam3_process_resident_memory_bytes (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
     const before = await rss();
-    const native = await post('/v1/segment', { image: { base64: bomb.toString('base64') }, prompts: [{ type: 'concept', text: 'red' }] });
+    const native = await post('/v1/segment', {
+      image: { base64: bomb.toString('base64') },
+      prompts: [{ type: 'concept', text: 'red' }],
+    });
     expect(native.status).toBe(413);
     expect(native.json.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { limit: 8192 * 8192 } });
-    const rf = await post('/sam3/concept_segment', { image: { type: 'base64', value: bomb.toString('base64') }, prompts: [{ text: 'red' }] });
+    const rf = await post('/sam3/concept_segment', {
+      image: { type: 'base64', value: bomb.toString('base64') },
+      prompts: [{ text: 'red' }],
+    });
     expect(rf.status).toBe(413);
     expect((await rss()) - before).toBeLessThan(100 * 1024 * 1024);
   });
 
   it('answers 503 with Retry-After when the inference queue is full (concurrency 1, no waiting room)', async () => {
-    const body = { image: { base64: png.toString('base64') }, prompts: Array.from({ length: 6 }, (_, i) => ({ type: 'concept', text: ['red', 'blue', 'green'][i % 3]! })) };
+    const body = {
+      image: { base64: png.toString('base64') },
+      prompts: Array.from({ length: 6 }, (_, i) => ({ type: 'concept', text: ['red', 'blue', 'green'][i % 3]! })),
+    };
     const results = await Promise.all(Array.from({ length: 6 }, () => post('/v1/segment', body)));
     const statuses = results.map((r) => r.status);
     expect(statuses).toContain(200);
@@ -123,13 +165,23 @@ describe('native /v1 through the typed client', () => {
 describe('Roboflow facade over HTTP', () => {
   it('concept_segment with text and exemplars, visual_segment with a centre box, embed_image', async () => {
     const image = { type: 'base64', value: png.toString('base64') };
-    const pcs = await post('/sam3/concept_segment', { image, prompts: [{ type: 'text', text: 'red' }, { boxes: [{ x: 180, y: 100, width: 120, height: 120 }], box_labels: [1] }], format: 'rle' });
+    const pcs = await post('/sam3/concept_segment', {
+      image,
+      prompts: [
+        { type: 'text', text: 'red' },
+        { boxes: [{ x: 180, y: 100, width: 120, height: 120 }], box_labels: [1] },
+      ],
+      format: 'rle',
+    });
     expect(pcs.status).toBe(200);
     expect(pcs.json.prompt_results.map((p: { echo: { type: string } }) => p.echo.type)).toEqual(['text', 'visual']);
     expect(iou(decodeCocoRle(pcs.json.prompt_results[1].predictions[0].masks), scene.masks[1]!)).toBeGreaterThan(0.95);
     const embedded = await post('/sam3/embed_image', { image, image_id: 'rf-scene' });
     expect(embedded.json.image_id).toBe('rf-scene');
-    const pvs = await post('/sam3/visual_segment', { image_id: 'rf-scene', prompts: { prompts: [{ box: { x: 70, y: 80, width: 100, height: 100 } }] } });
+    const pvs = await post('/sam3/visual_segment', {
+      image_id: 'rf-scene',
+      prompts: { prompts: [{ box: { x: 70, y: 80, width: 100, height: 100 } }] },
+    });
     expect(pvs.status).toBe(200);
     expect(pvs.json.predictions).toHaveLength(1);
     expect(pvs.json.predictions[0].format).toBe('polygon');
@@ -141,7 +193,17 @@ describe('sam3 segment --server', () => {
   it('prints the same table through the client and writes JSON whose RLE decodes to the shape', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sam3-e2e-'));
     await writeFile(join(dir, 'scene.png'), png);
-    const { stdout } = await promisify(execFile)(process.execPath, [...CLI, 'segment', join(dir, 'scene.png'), '--text', 'red', '--server', server.url, '--out', join(dir, 'r.json')]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      ...CLI,
+      'segment',
+      join(dir, 'scene.png'),
+      '--text',
+      'red',
+      '--server',
+      server.url,
+      '--out',
+      join(dir, 'r.json'),
+    ]);
     expect(stdout).toMatch(/server: http:\/\/127\.0\.0\.1/);
     expect(stdout).toMatch(/red\s+0\.\d{3}\s+20,30,120,130/);
     const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8'));
@@ -159,14 +221,26 @@ describe('auth on', () => {
   });
   it('refuses without a key, accepts Bearer and Roboflow api_key, leaves probes open', async () => {
     expect((await fetch(`${secured.url}/healthz`)).status).toBe(200);
-    const body = JSON.stringify({ image: { base64: png.toString('base64') }, prompts: [{ type: 'concept', text: 'red' }] });
+    const body = JSON.stringify({
+      image: { base64: png.toString('base64') },
+      prompts: [{ type: 'concept', text: 'red' }],
+    });
     const headers = { 'content-type': 'application/json' };
     expect((await fetch(`${secured.url}/v1/segment`, { method: 'POST', headers, body })).status).toBe(401);
     await expect(new Sam3Client(secured.url).models()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await new Sam3Client(secured.url, { apiKey: 'e2e-key' }).models()).models).toHaveLength(1);
-    const rfBody = JSON.stringify({ image: { type: 'base64', value: png.toString('base64') }, prompts: [{ text: 'red' }] });
-    expect((await fetch(`${secured.url}/sam3/concept_segment?api_key=e2e-key`, { method: 'POST', headers, body: rfBody })).status).toBe(200);
-    expect((await fetch(`${secured.url}/sam3/concept_segment?api_key=wrong`, { method: 'POST', headers, body: rfBody })).status).toBe(401);
+    const rfBody = JSON.stringify({
+      image: { type: 'base64', value: png.toString('base64') },
+      prompts: [{ text: 'red' }],
+    });
+    expect(
+      (await fetch(`${secured.url}/sam3/concept_segment?api_key=e2e-key`, { method: 'POST', headers, body: rfBody }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await fetch(`${secured.url}/sam3/concept_segment?api_key=wrong`, { method: 'POST', headers, body: rfBody }))
+        .status,
+    ).toBe(401);
     expect(secured.logs()).not.toContain('e2e-key');
   });
 });
@@ -194,7 +268,14 @@ describe('no model installed', () => {
       }
       expect(readyz!.status).toBe(503);
       expect(((await readyz!.json()) as { detail: string }).detail).toMatch(/sam3 models pull sam3/);
-      const segment = await fetch(`${bare.url}/v1/segment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: { base64: png.toString('base64') }, prompts: [{ type: 'concept', text: 'red' }] }) });
+      const segment = await fetch(`${bare.url}/v1/segment`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          image: { base64: png.toString('base64') },
+          prompts: [{ type: 'concept', text: 'red' }],
+        }),
+      });
       expect(segment.status).toBe(503);
       expect(((await segment.json()) as { error: { message: string } }).error.message).toMatch(/sam3 models pull sam3/);
       expect((await fetch(`${bare.url}/docs/`)).status).toBe(200);
@@ -221,12 +302,20 @@ describe('sam3 doctor and sam3 models list', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sam3-partial-'));
     await mkdir(join(dir, 'sam3-tracker', 'onnx'), { recursive: true });
     const files = { 'onnx/vision_encoder_quantized.onnx': { bytes: 1024, sha256: 'x', verified: true, dtype: 'q8' } };
-    await writeFile(join(dir, 'sam3-tracker', 'manifest.json'), JSON.stringify({ name: 'sam3-tracker', label: 'SAM 3 tracker', files, complete: [] }));
+    await writeFile(
+      join(dir, 'sam3-tracker', 'manifest.json'),
+      JSON.stringify({ name: 'sam3-tracker', label: 'SAM 3 tracker', files, complete: [] }),
+    );
     await writeFile(join(dir, 'sam3-tracker', 'onnx', 'vision_encoder_quantized.onnx'), Buffer.alloc(1024));
-    await writeFile(join(dir, 'sam3-tracker', 'onnx', 'vision_encoder_quantized.onnx_data.part'), Buffer.alloc(3 * 1024 * 1024));
+    await writeFile(
+      join(dir, 'sam3-tracker', 'onnx', 'vision_encoder_quantized.onnx_data.part'),
+      Buffer.alloc(3 * 1024 * 1024),
+    );
     const env = { ...process.env, SAM3_MODEL_DIR: dir };
     const list = await promisify(execFile)(process.execPath, [...CLI, 'models', 'list'], { env });
-    expect(list.stdout).toMatch(/sam3-tracker +SAM 3 tracker +incomplete pull, 3\.0 MiB on disk: run `npx sam3 models pull sam3-tracker --dtype q8` to finish it/);
+    expect(list.stdout).toMatch(
+      /sam3-tracker +SAM 3 tracker +incomplete pull, 3\.0 MiB on disk: run `npx sam3 models pull sam3-tracker --dtype q8` to finish it/,
+    );
     expect(list.stdout).not.toMatch(/0\.0 MiB/);
   });
 
@@ -250,13 +339,23 @@ describe('sam3 serve on a port already in use', () => {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const port = (busy.address() as AddressInfo).port;
     try {
-      const env = { ...process.env, SAM3_DATA_DIR: await mkdtemp(join(tmpdir(), 'sam3-busy-')), SAM3_LOG_LEVEL: 'error' };
-      const run = await promisify(execFile)(process.execPath, [...CLI, 'serve', '--model', 'demo', '--port', String(port)], { env }).then(
+      const env = {
+        ...process.env,
+        SAM3_DATA_DIR: await mkdtemp(join(tmpdir(), 'sam3-busy-')),
+        SAM3_LOG_LEVEL: 'error',
+      };
+      const run = await promisify(execFile)(
+        process.execPath,
+        [...CLI, 'serve', '--model', 'demo', '--port', String(port)],
+        { env },
+      ).then(
         () => ({ code: 0, stderr: '' }),
         (error: { code: number; stderr: string }) => error,
       );
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(new RegExp(`INVALID_ARGUMENT: Port ${port} on 127\\.0\\.0\\.1 is already in use.*--port or SAM3_PORT`));
+      expect(run.stderr).toMatch(
+        new RegExp(`INVALID_ARGUMENT: Port ${port} on 127\\.0\\.0\\.1 is already in use.*--port or SAM3_PORT`),
+      );
       expect(run.stderr).not.toMatch(/\n\s+at /);
     } finally {
       busy.close();
@@ -267,11 +366,17 @@ describe('sam3 serve on a port already in use', () => {
 describe('sam3 serve with a mistyped --model directory', () => {
   it('exits 4 at once naming the directory, instead of serving 503s', async () => {
     const env = { ...process.env, SAM3_DATA_DIR: await mkdtemp(join(tmpdir(), 'sam3-typo-')), SAM3_LOG_LEVEL: 'error' };
-    const run = await promisify(execFile)(process.execPath, [...CLI, 'serve', '--model', '/nonexistent/sam3-bundel', '--port', '0'], { env }).then(
+    const run = await promisify(execFile)(
+      process.execPath,
+      [...CLI, 'serve', '--model', '/nonexistent/sam3-bundel', '--port', '0'],
+      { env },
+    ).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );
     expect(run.code).toBe(4);
-    expect(run.stderr).toMatch(/MODEL_NOT_FOUND: --model \/nonexistent\/sam3-bundel is neither a directory nor a catalogue name/);
+    expect(run.stderr).toMatch(
+      /MODEL_NOT_FOUND: --model \/nonexistent\/sam3-bundel is neither a directory nor a catalogue name/,
+    );
   }, 60_000);
 });

@@ -20,13 +20,26 @@ let clip: SyntheticVideo;
 interface RleDocument {
   video: { width: number; height: number; fps: number; frame_count: number };
   size: [number, number];
-  frames: Array<{ index: number; time_s: number; objects: Array<{ id: number; score: number; box: number[]; rle: { size: [number, number]; counts: string } }> }>;
+  frames: Array<{
+    index: number;
+    time_s: number;
+    objects: Array<{ id: number; score: number; box: number[]; rle: { size: [number, number]; counts: string } }>;
+  }>;
   objects: Array<{ id: number; label: string; first_frame: number }>;
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sam3-video-e2e-'));
-  clip = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 96, height: 64, fps: 10, frames: 16, shapes: [linear(COLORS.red, 24, 20, [4, 4], [66, 8], 0, 15, 16), linear(COLORS.blue, 20, 20, [70, 40], [10, 36], 0, 15, 16)] });
+  clip = await writeSyntheticVideo(join(dir, 'clip.mp4'), {
+    width: 96,
+    height: 64,
+    fps: 10,
+    frames: 16,
+    shapes: [
+      linear(COLORS.red, 24, 20, [4, 4], [66, 8], 0, 15, 16),
+      linear(COLORS.blue, 20, 20, [70, 40], [10, 36], 0, 15, 16),
+    ],
+  });
   server = await startServer([]);
 }, 120_000);
 
@@ -54,8 +67,17 @@ describe('video through the server', () => {
   it('the wavespeed SDK runs sam3-video-rle: RLE document and overlay video', async () => {
     const client = new Client('unused', { baseUrl: server.url, maxConnectionRetries: 0 });
     const url = await client.upload(clip.path);
-    const out = await client.run('wavespeed-ai/sam3-video-rle', { video: url, prompt: 'red, blue' }, { pollInterval: 0.1, timeout: 120 });
-    const result = out.outputs[0] as { rle_url: string; video_url: string; frame_count: number; objects: Array<{ label: string }> };
+    const out = await client.run(
+      'wavespeed-ai/sam3-video-rle',
+      { video: url, prompt: 'red, blue' },
+      { pollInterval: 0.1, timeout: 120 },
+    );
+    const result = out.outputs[0] as {
+      rle_url: string;
+      video_url: string;
+      frame_count: number;
+      objects: Array<{ label: string }>;
+    };
     expect(result.frame_count).toBe(16);
     const doc = (await (await fetch(result.rle_url)).json()) as RleDocument;
     checkDocument(doc, ['red', 'blue']);
@@ -68,13 +90,23 @@ describe('video through the server', () => {
 
   it('POST /v1/videos (multipart) runs as a job with progress, the document and no overlay unless asked', async () => {
     const form = new FormData();
-    form.set('video', new Blob([await (await import('node:fs/promises')).readFile(clip.path)], { type: 'video/mp4' }), 'clip.mp4');
+    form.set(
+      'video',
+      new Blob([await (await import('node:fs/promises')).readFile(clip.path)], { type: 'video/mp4' }),
+      'clip.mp4',
+    );
     form.set('request', JSON.stringify({ concepts: ['blue'], output_delay_frames: 0 }));
     const submitted = await fetch(`${server.url}/v1/videos`, { method: 'POST', body: form });
     expect(submitted.status).toBe(202);
     const job = (await submitted.json()) as { id: string; kind: string };
     expect(job.kind).toBe('video');
-    let record: { status: string; progress: number | null; files: Record<string, string>; result: { frame_count: number; objects: unknown[]; mode: string } | null; error: unknown };
+    let record: {
+      status: string;
+      progress: number | null;
+      files: Record<string, string>;
+      result: { frame_count: number; objects: unknown[]; mode: string } | null;
+      error: unknown;
+    };
     do {
       await new Promise((r) => setTimeout(r, 100));
       record = (await (await fetch(`${server.url}/v1/jobs/${job.id}`)).json()) as typeof record;
@@ -89,11 +121,19 @@ describe('video through the server', () => {
   }, 120_000);
 
   it('refuses a request without prompts with a 400 naming the field, and fails a corrupt video clearly', async () => {
-    const bad = await fetch(`${server.url}/v1/videos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ video: { url: 'https://example.com/v.mp4' } }) });
+    const bad = await fetch(`${server.url}/v1/videos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ video: { url: 'https://example.com/v.mp4' } }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { details: { field?: string } } }).error.details.field).toBe('concepts');
     const junk = Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 31) % 251)).toString('base64');
-    const submitted = await fetch(`${server.url}/v1/videos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ video: { base64: junk }, concepts: ['red'] }) });
+    const submitted = await fetch(`${server.url}/v1/videos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ video: { base64: junk }, concepts: ['red'] }),
+    });
     expect(submitted.status).toBe(202);
     const { id } = (await submitted.json()) as { id: string };
     let record: { status: string; error: { code: string; message: string } | null };
@@ -102,6 +142,9 @@ describe('video through the server', () => {
       record = (await (await fetch(`${server.url}/v1/jobs/${id}`)).json()) as typeof record;
     } while (record.status === 'created' || record.status === 'processing');
     expect(record.status).toBe('failed');
-    expect(record.error).toMatchObject({ code: 'VIDEO_DECODE_FAILED', message: expect.stringContaining('could not be read as a video') });
+    expect(record.error).toMatchObject({
+      code: 'VIDEO_DECODE_FAILED',
+      message: expect.stringContaining('could not be read as a video'),
+    });
   }, 60_000);
 });

@@ -49,8 +49,17 @@ describe('the official wavespeed SDK against sam3 serve', () => {
     const url = await client.upload(imagePath);
     expect(url).toMatch(new RegExp(`^${server.url}/files/uploads/[0-9a-f]{32}/scene\\.png\\?expires=\\d+&token=`));
     expect(Buffer.compare((await fetchOutput(url)).bytes, png)).toBe(0);
-    const out = await client.run('wavespeed-ai/sam3-image-rle', { image: url, prompt: 'red, yellow' }, { pollInterval: 0.05 });
-    const result = out.outputs[0] as { rle: string; size: [number, number]; objects: Array<{ label: string; rle: { size: [number, number]; counts: string } }>; overlay_url: string };
+    const out = await client.run(
+      'wavespeed-ai/sam3-image-rle',
+      { image: url, prompt: 'red, yellow' },
+      { pollInterval: 0.05 },
+    );
+    const result = out.outputs[0] as {
+      rle: string;
+      size: [number, number];
+      objects: Array<{ label: string; rle: { size: [number, number]; counts: string } }>;
+      overlay_url: string;
+    };
     expect(result.size).toEqual([120, 160]);
     expect(iou(decodeCocoRle({ size: result.size, counts: result.rle }), redAndYellow())).toBeGreaterThan(0.95);
     expect(result.objects.map((o) => o.label)).toEqual(['red', 'yellow']);
@@ -61,10 +70,18 @@ describe('the official wavespeed SDK against sam3 serve', () => {
 
   it('run() with enableSyncMode answers sam3-image-rle in one request, in both RLE forms', async () => {
     const dataUri = `data:image/png;base64,${png.toString('base64')}`;
-    const coco = await client.run('wavespeed-ai/sam3-image-rle', { image: dataUri, prompt: 'blue' }, { enableSyncMode: true });
+    const coco = await client.run(
+      'wavespeed-ai/sam3-image-rle',
+      { image: dataUri, prompt: 'blue' },
+      { enableSyncMode: true },
+    );
     const c = coco.outputs[0] as { rle: string; size: [number, number] };
     expect(iou(decodeCocoRle({ size: c.size, counts: c.rle }), scene.masks[1]!)).toBeGreaterThan(0.95);
-    const sl = await client.run('wavespeed-ai/sam3-image-rle', { image: dataUri, prompt: 'blue', rle_format: 'start_length' }, { enableSyncMode: true });
+    const sl = await client.run(
+      'wavespeed-ai/sam3-image-rle',
+      { image: dataUri, prompt: 'blue', rle_format: 'start_length' },
+      { enableSyncMode: true },
+    );
     const s = sl.outputs[0] as { rle: string; size: [number, number]; rle_format: string };
     expect(s.rle_format).toBe('start_length');
     expect(iou(decodeStartLength(s.rle, s.size[1], s.size[0]), scene.masks[1]!)).toBeGreaterThan(0.95);
@@ -75,25 +92,41 @@ describe('the official wavespeed SDK against sam3 serve', () => {
     ['jpeg', 'image/jpeg', 'jpeg', true],
     ['webp', 'image/webp', 'webp', false],
   ] as const)('run() renders sam3-image as %s (sync mode %s)', async (format, type, sharpFormat, sync) => {
-    const out = await client.run('wavespeed-ai/sam3-image', { image: `data:image/png;base64,${png.toString('base64')}`, prompt: 'red, blue', output_format: format }, { enableSyncMode: sync, pollInterval: 0.05 });
+    const out = await client.run(
+      'wavespeed-ai/sam3-image',
+      { image: `data:image/png;base64,${png.toString('base64')}`, prompt: 'red, blue', output_format: format },
+      { enableSyncMode: sync, pollInterval: 0.05 },
+    );
     const file = await fetchOutput(out.outputs[0] as string);
     expect(file.type).toBe(type);
     const meta = await sharp(file.bytes).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual([sharpFormat, 160, 120]);
   });
 
-  it('a task that fails surfaces as the SDK\'s prediction failure, in both modes', async () => {
+  it("a task that fails surfaces as the SDK's prediction failure, in both modes", async () => {
     const notAnImage = `data:image/png;base64,${Buffer.from('this is not a picture').toString('base64')}`;
-    await expect(client.run('wavespeed-ai/sam3-image', { image: notAnImage, prompt: 'red' }, { pollInterval: 0.05 })).rejects.toThrow(/Prediction failed \(task_id: [0-9a-f]{32}\): Expected an image .* for image but received bytes of no accepted image format/);
-    const r = await client.runNoThrow('wavespeed-ai/sam3-image', { image: notAnImage, prompt: 'red' }, { enableSyncMode: true });
+    await expect(
+      client.run('wavespeed-ai/sam3-image', { image: notAnImage, prompt: 'red' }, { pollInterval: 0.05 }),
+    ).rejects.toThrow(
+      /Prediction failed \(task_id: [0-9a-f]{32}\): Expected an image .* for image but received bytes of no accepted image format/,
+    );
+    const r = await client.runNoThrow(
+      'wavespeed-ai/sam3-image',
+      { image: notAnImage, prompt: 'red' },
+      { enableSyncMode: true },
+    );
     expect(r.outputs).toBeNull();
     expect(r.detail.error).toBeInstanceOf(WavespeedPredictionException);
   });
 
   it('a bad submission and a wrong key are refused at submit', async () => {
-    await expect(client.run('wavespeed-ai/sam3-image', { image: imagePath }, { pollInterval: 0.05 })).rejects.toThrow(WavespeedSubmissionException);
+    await expect(client.run('wavespeed-ai/sam3-image', { image: imagePath }, { pollInterval: 0.05 })).rejects.toThrow(
+      WavespeedSubmissionException,
+    );
     const wrong = new Client('wrong-key', { baseUrl: server.url });
-    const err = await wrong.run('wavespeed-ai/sam3-image', { image: 'https://example.com/a.png', prompt: 'red' }).catch((e: unknown) => e);
+    const err = await wrong
+      .run('wavespeed-ai/sam3-image', { image: 'https://example.com/a.png', prompt: 'red' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WavespeedSubmissionException);
     expect(String(err)).toMatch(/HTTP 401: .*The API key is not valid/);
   });
@@ -119,9 +152,20 @@ describe('webhooks', () => {
 
   it('POSTs the final record, signed with the secret from /api/v3/webhook/secret', async () => {
     const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
-    const secret = ((await (await fetch(`${server.url}/api/v3/webhook/secret`, { headers: auth })).json()) as { data: { secret: string } }).data.secret;
+    const secret = (
+      (await (await fetch(`${server.url}/api/v3/webhook/secret`, { headers: auth })).json()) as {
+        data: { secret: string };
+      }
+    ).data.secret;
     expect(secret).toMatch(/^whsec_/);
-    const submit = await fetch(`${server.url}/api/v3/wavespeed-ai/sam3-image-rle?webhook=${encodeURIComponent(hookUrl)}`, { method: 'POST', headers: auth, body: JSON.stringify({ image: `data:image/png;base64,${png.toString('base64')}`, prompt: 'red' }) });
+    const submit = await fetch(
+      `${server.url}/api/v3/wavespeed-ai/sam3-image-rle?webhook=${encodeURIComponent(hookUrl)}`,
+      {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ image: `data:image/png;base64,${png.toString('base64')}`, prompt: 'red' }),
+      },
+    );
     const id = ((await submit.json()) as { data: { id: string } }).data.id;
     for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(received).toHaveLength(1);
@@ -129,7 +173,13 @@ describe('webhooks', () => {
     expect(verifyWebhook(secret, hook!.headers, hook!.body)).toBe(true);
     expect(verifyWebhook(secret, hook!.headers, hook!.body.replace('completed', 'failed'))).toBe(false);
     const body = JSON.parse(hook!.body) as Record<string, unknown>;
-    expect(body).toMatchObject({ id, model: 'wavespeed-ai/sam3-image-rle', status: 'completed', error: '', input: { prompt: 'red' } });
+    expect(body).toMatchObject({
+      id,
+      model: 'wavespeed-ai/sam3-image-rle',
+      status: 'completed',
+      error: '',
+      input: { prompt: 'red' },
+    });
     expect((body.input as { image: string }).image).toMatch(/^data:image\/png;base64,… \(\d+ characters\)$/);
   });
 

@@ -16,7 +16,9 @@ async function slowPng(seed: number): Promise<Uint8Array> {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
     raw[i] = x >>> 16;
   }
-  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
 }
 
 /** The 235-byte SVG of the report: turbulence + blur over 8000×8000 px kept libvips busy for minutes. */
@@ -62,7 +64,9 @@ describe('decoding outside the inference slot', () => {
   ] as const) {
     it(`refuses ${name} at once, naming what it is and what is accepted`, async () => {
       const started = Date.now();
-      const error = await engine.segment({ image: new TextEncoder().encode(bytes), concepts: [{ text: 'red' }] }).catch((e: unknown) => e);
+      const error = await engine
+        .segment({ image: new TextEncoder().encode(bytes), concepts: [{ text: 'red' }] })
+        .catch((e: unknown) => e);
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(error).toMatchObject({ code: 'IMAGE_DECODE_FAILED', details: { field: 'image' } });
       expect((error as SamError).message).toMatch(/(SVG|PDF) document.*|.*JPEG, PNG, WebP/);

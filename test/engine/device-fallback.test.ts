@@ -10,7 +10,11 @@ describe('execution provider fallback', () => {
     const cuda = listBackends().find((b) => b.name === 'cuda');
     if (cuda?.bundled) return; // a machine with the CUDA EP would really use it; nothing to fall back from
     const warnings: string[] = [];
-    const engine = await LocalEngine.create({ modelDir: await demoBundle(504), device: 'cuda', onWarning: (m) => warnings.push(m) });
+    const engine = await LocalEngine.create({
+      modelDir: await demoBundle(504),
+      device: 'cuda',
+      onWarning: (m) => warnings.push(m),
+    });
     try {
       expect(engine.info().model.device).toBe('cpu');
       expect(warnings.length).toBe(8); // one per graph: 3 PCS, 2 PVS, 3 video memory tracker

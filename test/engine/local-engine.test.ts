@@ -3,7 +3,17 @@
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../src/engine/local-engine.js';
 import { demoBundle } from '../helpers/demo-bundles.js';
-import { BLUE, GREEN, RED, drawScene, encodeExifRotatedJpeg, encodePng, iou, unionMask, type Scene } from '../helpers/scenes.js';
+import {
+  BLUE,
+  GREEN,
+  RED,
+  drawScene,
+  encodeExifRotatedJpeg,
+  encodePng,
+  iou,
+  unionMask,
+  type Scene,
+} from '../helpers/scenes.js';
 
 function sceneOf(width: number, height: number): Scene {
   return drawScene(width, height, [
@@ -22,15 +32,27 @@ for (const resolution of [1008, 504]) {
     afterAll(() => engine.close());
 
     it('reports sizes read from the graphs, not constants', () => {
-      expect(engine.model.info.concepts).toMatchObject({ resolution, maskSize: (4 * resolution) / 14, queries: 200, textLength: 32 });
+      expect(engine.model.info.concepts).toMatchObject({
+        resolution,
+        maskSize: (4 * resolution) / 14,
+        queries: 200,
+        textLength: 32,
+      });
       expect(engine.model.info.objects).toMatchObject({ resolution, maskSize: (4 * resolution) / 14 });
       expect(engine.info().model.label).toBe('demo (synthetic, not SAM 3)');
     });
 
-    for (const [w, h] of [[640, 480], [300, 520], [1280, 720]] as const) {
+    for (const [w, h] of [
+      [640, 480],
+      [300, 520],
+      [1280, 720],
+    ] as const) {
       it(`text prompts find the named colors at ${w}×${h}`, async () => {
         const scene = sceneOf(w, h);
-        const r = await engine.segment({ image: await encodePng(scene), concepts: [{ text: 'red' }, { text: 'the blue' }, { text: 'yellow' }, { text: 'dog' }] });
+        const r = await engine.segment({
+          image: await encodePng(scene),
+          concepts: [{ text: 'red' }, { text: 'the blue' }, { text: 'yellow' }, { text: 'dog' }],
+        });
         expect(r.width).toBe(w);
         expect(r.height).toBe(h);
         const [red, blue, yellow, dog] = r.concepts;
@@ -55,15 +77,30 @@ for (const resolution of [1008, 504]) {
         image,
         concepts: [
           { exemplars: [{ box: redBox, positive: true }] },
-          { exemplars: [{ box: redBox, positive: true }, { box: blueBox, positive: true }] },
+          {
+            exemplars: [
+              { box: redBox, positive: true },
+              { box: blueBox, positive: true },
+            ],
+          },
           { text: 'red', exemplars: [{ box: redBox, positive: false }] },
-          { exemplars: [{ box: redBox, positive: true }, { box: blueBox, positive: true }, { box: { x0: 130, y0: 430, x1: 270, y1: 540 }, positive: false }] },
+          {
+            exemplars: [
+              { box: redBox, positive: true },
+              { box: blueBox, positive: true },
+              { box: { x0: 130, y0: 430, x1: 270, y1: 540 }, positive: false },
+            ],
+          },
         ],
       });
       expect(iou(r.concepts[0]!.instances[0]!.mask, scene.masks[0]!)).toBeGreaterThanOrEqual(0.95);
-      expect(iou(r.concepts[1]!.instances[0]!.mask, unionMask([scene.masks[0]!, scene.masks[1]!]))).toBeGreaterThanOrEqual(0.95);
+      expect(
+        iou(r.concepts[1]!.instances[0]!.mask, unionMask([scene.masks[0]!, scene.masks[1]!])),
+      ).toBeGreaterThanOrEqual(0.95);
       expect(r.concepts[2]!.instances).toHaveLength(0);
-      expect(iou(r.concepts[3]!.instances[0]!.mask, unionMask([scene.masks[0]!, scene.masks[1]!]))).toBeGreaterThanOrEqual(0.95);
+      expect(
+        iou(r.concepts[3]!.instances[0]!.mask, unionMask([scene.masks[0]!, scene.masks[1]!])),
+      ).toBeGreaterThanOrEqual(0.95);
     });
 
     it('points and boxes select one object; best of 3 candidates by predicted IoU', async () => {
@@ -74,7 +111,13 @@ for (const resolution of [1008, 504]) {
         objects: [
           { points: [{ x: 150, y: 150, positive: true }] },
           { box: { x0: 330, y0: 130, x1: 570, y1: 400 } },
-          { points: [{ x: 150, y: 150, positive: true }, { x: 448, y: 264, positive: true }, { x: 160, y: 160, positive: false }] },
+          {
+            points: [
+              { x: 150, y: 150, positive: true },
+              { x: 448, y: 264, positive: true },
+              { x: 160, y: 160, positive: false },
+            ],
+          },
           { box: { x0: 40, y0: 60, x1: 170, y1: 300 } },
         ],
       });
@@ -86,14 +129,22 @@ for (const resolution of [1008, 504]) {
       expect(partial.box.x0).toBeGreaterThanOrEqual(60);
       expect(partial.box.x1).toBeLessThanOrEqual(172);
       expect(partial.box.y1).toBeLessThanOrEqual(290);
-      const all = await engine.segment({ image, objects: [{ points: [{ x: 150, y: 150, positive: true }] }], allCandidates: true });
+      const all = await engine.segment({
+        image,
+        objects: [{ points: [{ x: 150, y: 150, positive: true }] }],
+        allCandidates: true,
+      });
       expect(all.objects[0]!.candidates.map((c) => Math.round(c.score * 100))).toEqual([92, 55, 20]);
     });
 
     it('EXIF-rotated JPEG: coordinates and masks refer to the upright image', async () => {
       const scene = sceneOf(480, 640);
       const jpeg = await encodeExifRotatedJpeg(scene);
-      const r = await engine.segment({ image: jpeg, concepts: [{ text: 'red' }], objects: [{ points: [{ x: 130, y: 200, positive: true }] }] });
+      const r = await engine.segment({
+        image: jpeg,
+        concepts: [{ text: 'red' }],
+        objects: [{ points: [{ x: 130, y: 200, positive: true }] }],
+      });
       expect([r.width, r.height]).toEqual([480, 640]);
       expect(iou(r.concepts[0]!.instances[0]!.mask, scene.masks[0]!)).toBeGreaterThanOrEqual(0.95);
       expect(iou(r.objects[0]!.candidates[0]!.mask, scene.masks[0]!)).toBeGreaterThanOrEqual(0.95);
@@ -116,15 +167,25 @@ describe('caching', () => {
       const embedded = await engine.embed({ image, imageId: 'scene-1' });
       expect(embedded.imageId).toBe('scene-1');
       expect(engine.model.counters.objectVisionRuns).toBe(1);
-      const byId = await engine.segment({ imageId: 'scene-1', concepts: [{ text: 'red' }], objects: [{ points: [{ x: 60, y: 60, positive: true }] }] });
+      const byId = await engine.segment({
+        imageId: 'scene-1',
+        concepts: [{ text: 'red' }],
+        objects: [{ points: [{ x: 60, y: 60, positive: true }] }],
+      });
       expect(byId.concepts[0]!.instances).toHaveLength(1);
       expect(byId.objects[0]!.candidates[0]!.area).toBeGreaterThan(0);
       expect(engine.model.counters.conceptVisionRuns).toBe(1);
       expect(engine.model.counters.objectVisionRuns).toBe(1);
-      await expect(engine.segment({ imageId: 'never-seen', concepts: [{ text: 'red' }] })).rejects.toThrow(/not in the embedding cache/);
+      await expect(engine.segment({ imageId: 'never-seen', concepts: [{ text: 'red' }] })).rejects.toThrow(
+        /not in the embedding cache/,
+      );
       // includeImage hands back the decoded pixels (decoding once more only on a cache hit, where none were decoded).
       const withImage = await engine.segment({ image, concepts: [{ text: 'red' }], includeImage: true });
-      expect([withImage.image?.width, withImage.image?.height, withImage.image?.data.length]).toEqual([320, 240, 320 * 240 * 3]);
+      expect([withImage.image?.width, withImage.image?.height, withImage.image?.data.length]).toEqual([
+        320,
+        240,
+        320 * 240 * 3,
+      ]);
       expect((await engine.segment({ image, concepts: [{ text: 'red' }] })).image).toBeUndefined();
     } finally {
       await engine.close();

@@ -18,14 +18,21 @@ let clip: SyntheticVideo;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sam3-model-frames-'));
-  clip = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 96, height: 64, fps: 10, frames: 20, shapes: [linear(COLORS.blue, 20, 16, [0, 10], [70, 30], 0, 19, 20)] });
+  clip = await writeSyntheticVideo(join(dir, 'clip.mp4'), {
+    width: 96,
+    height: 64,
+    fps: 10,
+    frames: 20,
+    shapes: [linear(COLORS.blue, 20, 16, [0, 10], [70, 30], 0, 19, 20)],
+  });
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('readModelFrames', () => {
   it('yields every frame as the normalised tensor the main thread would make, with its timestamp', async () => {
     const expected: Float32Array[] = [];
-    for await (const f of readVideoFrames(clip.path, { width: R, height: R, layout: 'planar' })) expected.push(planarToNormalizedNchw(framePlanes(f.data, R, R), R));
+    for await (const f of readVideoFrames(clip.path, { width: R, height: R, layout: 'planar' }))
+      expected.push(planarToNormalizedNchw(framePlanes(f.data, R, R), R));
     const got: Array<{ index: number; timeS: number; pixels: number[] }> = [];
     for await (const f of readModelFrames(clip.path, R, {})) {
       await new Promise((resolve) => setTimeout(resolve, 3)); // a slow consumer: the worker must wait, not drop
@@ -44,9 +51,13 @@ describe('readModelFrames', () => {
     await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     const info = await probeVideo(cut);
     const drain = async () => {
-      for await (const f of readModelFrames(cut, R, { expectedFrames: info.frameCount })) expect(f.pixels.length).toBe(3 * R * R);
+      for await (const f of readModelFrames(cut, R, { expectedFrames: info.frameCount }))
+        expect(f.pixels.length).toBe(3 * R * R);
     };
-    await expect(drain()).rejects.toMatchObject({ code: 'VIDEO_DECODE_FAILED', message: expect.stringMatching(/truncated|could not|no decodable/) });
+    await expect(drain()).rejects.toMatchObject({
+      code: 'VIDEO_DECODE_FAILED',
+      message: expect.stringMatching(/truncated|could not|no decodable/),
+    });
   });
 
   it('stops on abort with the abort reason, and when the consumer stops early', async () => {

@@ -58,19 +58,30 @@ describe.skipIf(!url)('QueuedEngine over Redis with two workers', () => {
   });
 
   it('segments exactly as the local engine does: masks, scores, boxes and every encoding', async () => {
-    const request: SegmentRequest = { image, concepts: [{ text: 'red' }, { text: 'blue' }], objects: [{ points: [{ x: 90, y: 100, positive: true }] }], maskEncodings: ['rle', 'polygons', 'png'], composites: { overlay: 'png', union: true } };
+    const request: SegmentRequest = {
+      image,
+      concepts: [{ text: 'red' }, { text: 'blue' }],
+      objects: [{ points: [{ x: 90, y: 100, positive: true }] }],
+      maskEncodings: ['rle', 'polygons', 'png'],
+      composites: { overlay: 'png', union: true },
+    };
     const [remote, here] = await Promise.all([engine.segment(request), local.segment(request)]);
     // Compared as plain data: sharp hands back Buffers, the wire Uint8Arrays (the same bytes).
-    const plain = (r: typeof here): unknown => JSON.parse(JSON.stringify({ ...r, timings: undefined }, function (this: Record<string, unknown>, k, v: unknown) {
-      const own = this[k];
-      return own instanceof Uint8Array ? Array.from(own) : v;
-    }));
+    const plain = (r: typeof here): unknown =>
+      JSON.parse(
+        JSON.stringify({ ...r, timings: undefined }, function (this: Record<string, unknown>, k, v: unknown) {
+          const own = this[k];
+          return own instanceof Uint8Array ? Array.from(own) : v;
+        }),
+      );
     expect(plain(remote)).toEqual(plain(here));
     expect(remote.concepts[0]!.instances[0]!.mask.data).toBeInstanceOf(Uint8Array);
   });
 
   it('keeps the error code of a failed call', async () => {
-    await expect(engine.segment({ image: new Uint8Array([1, 2, 3, 4]), concepts: [{ text: 'red' }] })).rejects.toMatchObject({ code: 'IMAGE_DECODE_FAILED' });
+    await expect(
+      engine.segment({ image: new Uint8Array([1, 2, 3, 4]), concepts: [{ text: 'red' }] }),
+    ).rejects.toMatchObject({ code: 'IMAGE_DECODE_FAILED' });
   });
 
   it('sends calls naming an image id to the worker that holds its embedding', async () => {
@@ -94,10 +105,15 @@ describe.skipIf(!url)('QueuedEngine over Redis with two workers', () => {
 
   it('answers QUEUE_UNAVAILABLE when no worker is connected, and when Redis is unreachable', async () => {
     const lonely = new QueuedEngine({ url: url!, prefix: `${prefix}-empty`, callTimeoutMs: 5_000 });
-    await expect(lonely.segment({ image, concepts: [{ text: 'red' }] })).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE', message: expect.stringContaining('No worker') });
+    await expect(lonely.segment({ image, concepts: [{ text: 'red' }] })).rejects.toMatchObject({
+      code: 'QUEUE_UNAVAILABLE',
+      message: expect.stringContaining('No worker'),
+    });
     await lonely.close();
     const nowhere = new QueuedEngine({ url: 'redis://127.0.0.1:1', prefix, callTimeoutMs: 5_000 });
-    await expect(nowhere.segment({ image, concepts: [{ text: 'red' }] })).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+    await expect(nowhere.segment({ image, concepts: [{ text: 'red' }] })).rejects.toMatchObject({
+      code: 'QUEUE_UNAVAILABLE',
+    });
     expect(nowhere.readiness()).toMatchObject({ ready: false, detail: expect.stringContaining('Redis') });
     await nowhere.close();
   });

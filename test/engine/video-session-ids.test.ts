@@ -30,7 +30,11 @@ beforeAll(async () => {
     height: H,
     fps: 10,
     frames: FRAMES,
-    shapes: [linear(COLORS.red, 36, 30, [10, 10], [60, 20], 0, 9, FRAMES), linear(COLORS.blue, 36, 30, [140, 90], [100, 80], 28, FRAMES - 1, FRAMES), linear(COLORS.green, 30, 30, [150, 20], [10, 100], 0, FRAMES - 1, FRAMES)],
+    shapes: [
+      linear(COLORS.red, 36, 30, [10, 10], [60, 20], 0, 9, FRAMES),
+      linear(COLORS.blue, 36, 30, [140, 90], [100, 80], 28, FRAMES - 1, FRAMES),
+      linear(COLORS.green, 30, 30, [150, 20], [10, 100], 0, FRAMES - 1, FRAMES),
+    ],
   });
   bytes = new Uint8Array(await readFile(video.path));
 });
@@ -87,11 +91,17 @@ for (const memoryTracker of [true, false]) {
       const idOfShape = new Map([...shapes].map(([objId, s]) => [[...s][0]!, objId]));
       expect(idOfShape.get(2)).toBe(greenId);
       const info = sessions.get(id);
-      expect(info.objects.map((o) => [o.id, o.label])).toEqual([...idOfShape].sort((a, b) => a[1] - b[1]).map(([shape, objId]) => [objId, ['red', 'blue', 'green'][shape]]));
+      expect(info.objects.map((o) => [o.id, o.label])).toEqual(
+        [...idOfShape].sort((a, b) => a[1] - b[1]).map(([shape, objId]) => [objId, ['red', 'blue', 'green'][shape]]),
+      );
 
       // Propagating again (backward first this time, then forward) gives every object the id it had.
       const second: VideoFrameResult[] = [];
-      await sessions.propagate(id, { direction: 'backward', startFrame: FRAMES - 1 }, { frame: (f) => void second.push(f) });
+      await sessions.propagate(
+        id,
+        { direction: 'backward', startFrame: FRAMES - 1 },
+        { frame: (f) => void second.push(f) },
+      );
       await sessions.propagate(id, { direction: 'forward', startFrame: 0 }, { frame: (f) => void second.push(f) });
       for (const [objId, s] of shapesOf(second)) expect(idOfShape.get([...s][0]!), `shape ${[...s][0]}`).toBe(objId);
       await sessions.close(id);
@@ -103,8 +113,18 @@ for (const memoryTracker of [true, false]) {
       const red = (await sessions.prompt(id, { frameIndex: 2, text: 'red' })).frame.objects.map((o) => o.id);
       expect(red).toHaveLength(1);
       const green = centroidOf(video.truth[2]![2]!);
-      const clicked = (await sessions.prompt(id, { frameIndex: 2, points: [{ x: green[0], y: green[1], positive: true }], label: 'player' })).objId!;
-      const run = async (direction: 'forward' | 'backward', startFrame: number, maxFrames: number): Promise<VideoFrameResult[]> => {
+      const clicked = (
+        await sessions.prompt(id, {
+          frameIndex: 2,
+          points: [{ x: green[0], y: green[1], positive: true }],
+          label: 'player',
+        })
+      ).objId!;
+      const run = async (
+        direction: 'forward' | 'backward',
+        startFrame: number,
+        maxFrames: number,
+      ): Promise<VideoFrameResult[]> => {
         const out: VideoFrameResult[] = [];
         await sessions.propagate(id, { direction, startFrame, maxFrames }, { frame: (f) => void out.push(f) });
         return out;
@@ -115,15 +135,29 @@ for (const memoryTracker of [true, false]) {
         await run('forward', 11, 3), // 11–13: starts on a visited frame, the click is out of its range
         await run('backward', 1, 2), // 1, 0: a backward chunk
       ];
-      expect(chunks.map((c) => c.map((f) => f.index))).toEqual([[2, 3, 4, 5], [6, 7, 8, 9, 10, 11], [11, 12, 13], [1, 0]]);
+      expect(chunks.map((c) => c.map((f) => f.index))).toEqual([
+        [2, 3, 4, 5],
+        [6, 7, 8, 9, 10, 11],
+        [11, 12, 13],
+        [1, 0],
+      ]);
       const frames = chunks.flat();
       const shapes = shapesOf(frames);
       expect([...shapes.keys()].sort((a, b) => a - b)).toEqual([red[0]!, clicked].sort((a, b) => a - b));
       expect([...shapes.get(red[0]!)!]).toEqual([0]);
       expect([...shapes.get(clicked)!]).toEqual([2]);
       // Every frame shows what is there: red up to frame 9, the clicked green square on every frame.
-      for (const f of frames) expect(f.objects.map((o) => o.id).sort((a, b) => a - b), `frame ${f.index}`).toEqual((f.index <= 9 ? [...red, clicked] : [clicked]).sort((a, b) => a - b));
-      expect(sessions.get(id).objects.map((o) => o.id).sort((a, b) => a - b)).toEqual([red[0]!, clicked].sort((a, b) => a - b));
+      for (const f of frames)
+        expect(
+          f.objects.map((o) => o.id).sort((a, b) => a - b),
+          `frame ${f.index}`,
+        ).toEqual((f.index <= 9 ? [...red, clicked] : [clicked]).sort((a, b) => a - b));
+      expect(
+        sessions
+          .get(id)
+          .objects.map((o) => o.id)
+          .sort((a, b) => a - b),
+      ).toEqual([red[0]!, clicked].sort((a, b) => a - b));
       await sessions.close(id);
     }, 240_000);
   });
@@ -133,6 +167,7 @@ function centroidOf(mask: BinaryMask): [number, number] {
   let sx = 0;
   let sy = 0;
   let n = 0;
-  for (let y = 0; y < mask.height; y++) for (let x = 0; x < mask.width; x++) if (mask.data[y * mask.width + x]) [sx, sy, n] = [sx + x, sy + y, n + 1];
+  for (let y = 0; y < mask.height; y++)
+    for (let x = 0; x < mask.width; x++) if (mask.data[y * mask.width + x]) [sx, sy, n] = [sx + x, sy + y, n + 1];
   return [sx / n, sy / n];
 }

@@ -12,7 +12,13 @@ import { LocalEngine } from '../../src/engine/local-engine.js';
 import { decodeCocoRle } from '../../src/masks/coco-rle.js';
 import { maskIou } from '../../src/masks/mask-ops.js';
 import { demoBundle } from '../helpers/demo-bundles.js';
-import { COLORS, linear, writeSyntheticVideo, type MovingShape, type SyntheticVideo } from '../helpers/synthetic-video.js';
+import {
+  COLORS,
+  linear,
+  writeSyntheticVideo,
+  type MovingShape,
+  type SyntheticVideo,
+} from '../helpers/synthetic-video.js';
 
 let dir: string;
 const engines = new Map<string, LocalEngine>();
@@ -25,25 +31,46 @@ const FRAMES = 40;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sam3-video-track-'));
   engines.set('memory-tracker', await LocalEngine.create({ modelDir: await demoBundle(1008) }));
-  engines.set('tracking-by-detection', await LocalEngine.create({ modelDir: await demoBundle(1008, { memoryTracker: false }) }));
+  engines.set(
+    'tracking-by-detection',
+    await LocalEngine.create({ modelDir: await demoBundle(1008, { memoryTracker: false }) }),
+  );
 });
 afterAll(async () => {
   for (const e of engines.values()) await e.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(video: SyntheticVideo, request: { concepts?: string[]; objects?: Parameters<LocalEngine['segmentVideo']>[0]['objects']; outputDelayFrames?: number }) {
+async function run(
+  video: SyntheticVideo,
+  request: {
+    concepts?: string[];
+    objects?: Parameters<LocalEngine['segmentVideo']>[0]['objects'];
+    outputDelayFrames?: number;
+  },
+) {
   const frames: VideoFrameResult[] = [];
   const progress: number[] = [];
   const summary = await engine.segmentVideo(
-    { video: video.path, concepts: request.concepts ?? [], objects: request.objects ?? [], documentPath: join(dir, 'out.json'), tracking: { outputDelayFrames: request.outputDelayFrames ?? 15 } },
+    {
+      video: video.path,
+      concepts: request.concepts ?? [],
+      objects: request.objects ?? [],
+      documentPath: join(dir, 'out.json'),
+      tracking: { outputDelayFrames: request.outputDelayFrames ?? 15 },
+    },
     { frame: (f) => void frames.push(f), progress: (p) => void progress.push(p.framesDone) },
   );
   return { frames, summary, progress };
 }
 
 /** For one object id: IoU against the truth of shape k on every frame where the shape is present; and frames where it is absent but a mask exists. */
-function follow(frames: VideoFrameResult[], video: SyntheticVideo, id: number, shape: number): { minIou: number; ghostFrames: number[]; missing: number[] } {
+function follow(
+  frames: VideoFrameResult[],
+  video: SyntheticVideo,
+  id: number,
+  shape: number,
+): { minIou: number; ghostFrames: number[]; missing: number[] } {
   let minIou = 1;
   const ghostFrames: number[] = [];
   const missing: number[] = [];
@@ -75,10 +102,19 @@ describe.each(['memory-tracker', 'tracking-by-detection'] as const)('video track
     const shapes: MovingShape[] = [
       linear(COLORS.red, 40, 36, [4, 20], [148, 40], 0, FRAMES - 1, FRAMES),
       linear(COLORS.blue, 40, 36, [148, 60], [4, 50], 0, FRAMES - 1, FRAMES),
-      { color: COLORS.green, at: (f) => (f >= 16 && f < 24 ? null : { x0: 10 + f * 2, y0: 100, x1: 50 + f * 2, y1: 136 }) },
+      {
+        color: COLORS.green,
+        at: (f) => (f >= 16 && f < 24 ? null : { x0: 10 + f * 2, y0: 100, x1: 50 + f * 2, y1: 136 }),
+      },
       linear(COLORS.yellow, 30, 30, [150, 2], [100, 10], 10, FRAMES - 1, FRAMES),
     ];
-    const video = await writeSyntheticVideo(join(dir, 'scene.mp4'), { width: W, height: H, fps: 10, frames: FRAMES, shapes });
+    const video = await writeSyntheticVideo(join(dir, 'scene.mp4'), {
+      width: W,
+      height: H,
+      fps: 10,
+      frames: FRAMES,
+      shapes,
+    });
     const { frames, summary, progress } = await run(video, { concepts: ['red', 'blue', 'green', 'yellow'] });
     expect(summary.frameCount).toBe(FRAMES);
     expect(summary.mode).toBe(mode);
@@ -94,7 +130,12 @@ describe.each(['memory-tracker', 'tracking-by-detection'] as const)('video track
     });
     expect(summary.objects.map((o) => o.label).sort()).toEqual(['blue', 'green', 'red', 'yellow']);
     expect(summary.objects.find((o) => o.id === ids[3])!.firstFrame).toBe(10);
-    const doc = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8')) as { video: unknown; size: number[]; frames: unknown[]; objects: unknown[] };
+    const doc = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8')) as {
+      video: unknown;
+      size: number[];
+      frames: unknown[];
+      objects: unknown[];
+    };
     expect([...Value.Errors(VideoRleDocument, doc)].map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
     expect(doc.video).toEqual({ width: W, height: H, fps: 10, frame_count: FRAMES });
     expect(doc.size).toEqual([H, W]);
@@ -107,7 +148,13 @@ describe.each(['memory-tracker', 'tracking-by-detection'] as const)('video track
       linear(COLORS.red, 40, 36, [10, 20], [120, 40], 0, 29, 30),
       { color: [255, 0, 255], at: (f) => (f >= 4 && f <= 6 ? { x0: 120, y0: 90, x1: 160, y1: 130 } : null) },
     ];
-    const video = await writeSyntheticVideo(join(dir, 'flash.mp4'), { width: W, height: H, fps: 10, frames: 30, shapes });
+    const video = await writeSyntheticVideo(join(dir, 'flash.mp4'), {
+      width: W,
+      height: H,
+      fps: 10,
+      frames: 30,
+      shapes,
+    });
     const held = await run(video, { concepts: ['red', 'magenta'] });
     expect(held.summary.objects.map((o) => o.label)).toEqual(['red']);
     expect(held.frames.every((f) => f.objects.length === 1)).toBe(true);
@@ -118,9 +165,24 @@ describe.each(['memory-tracker', 'tracking-by-detection'] as const)('video track
 
   it('follows a clicked object from its prompt frame on, under its own id', async () => {
     const shapes: MovingShape[] = [linear(COLORS.blue, 40, 36, [10, 50], [140, 60], 0, 29, 30)];
-    const video = await writeSyntheticVideo(join(dir, 'click.mp4'), { width: W, height: H, fps: 10, frames: 30, shapes });
+    const video = await writeSyntheticVideo(join(dir, 'click.mp4'), {
+      width: W,
+      height: H,
+      fps: 10,
+      frames: 30,
+      shapes,
+    });
     const start = shapes[0]!.at(8)!;
-    const { frames, summary } = await run(video, { objects: [{ frameIndex: 8, objId: 7, label: 'ball', points: [{ x: (start.x0 + start.x1) / 2, y: (start.y0 + start.y1) / 2, positive: true }] }] });
+    const { frames, summary } = await run(video, {
+      objects: [
+        {
+          frameIndex: 8,
+          objId: 7,
+          label: 'ball',
+          points: [{ x: (start.x0 + start.x1) / 2, y: (start.y0 + start.y1) / 2, positive: true }],
+        },
+      ],
+    });
     expect(summary.objects).toEqual([{ id: 7, label: 'ball', firstFrame: 8 }]);
     expect(frames.slice(0, 8).every((f) => f.objects.length === 0)).toBe(true);
     const r = follow(frames.slice(8), { ...video, truth: video.truth.slice(8) }, 7, 0);

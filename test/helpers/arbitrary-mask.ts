@@ -4,7 +4,12 @@ import type { BinaryMask } from '../../src/domain/segmentation.js';
 
 export function arbitraryMask(maxSide = 24): fc.Arbitrary<BinaryMask> {
   return fc
-    .record({ width: fc.integer({ min: 1, max: maxSide }), height: fc.integer({ min: 1, max: maxSide }), density: fc.double({ min: 0, max: 1, noNaN: true }), seed: fc.integer() })
+    .record({
+      width: fc.integer({ min: 1, max: maxSide }),
+      height: fc.integer({ min: 1, max: maxSide }),
+      density: fc.double({ min: 0, max: 1, noNaN: true }),
+      seed: fc.integer(),
+    })
     .map(({ width, height, density, seed }) => {
       let s = seed >>> 0 || 1;
       const rand = (): number => {

@@ -12,7 +12,12 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((app) => app.close()));
 });
 
-export const TEST_LIMITS = { maxBodyBytes: 256 * 1024, maxImageBytes: 128 * 1024, maxPrompts: 16, requestTimeoutMs: 5_000 };
+export const TEST_LIMITS = {
+  maxBodyBytes: 256 * 1024,
+  maxImageBytes: 128 * 1024,
+  maxPrompts: 16,
+  requestTimeoutMs: 5_000,
+};
 
 export async function build(overrides: Partial<AppDeps> = {}): Promise<{ app: FastifyInstance; engine: FakeEngine }> {
   const engine = (overrides.engine as FakeEngine | undefined) ?? new FakeEngine();
@@ -34,4 +39,5 @@ export async function expectGolden(path: string, value: unknown): Promise<void> 
 }
 
 /** A valid 1×1 PNG in base64 (the fake engine never decodes it; real-decode paths are in the e2e tests). */
-export const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+export const TINY_PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';

@@ -5,7 +5,16 @@ import type { ConceptPrompt, ObjectPrompt } from '../../src/domain/prompts.js';
 import { SamError } from '../../src/domain/errors.js';
 import type { PixelBox } from '../../src/domain/geometry.js';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
-import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, Instance, SegmentRequest, SegmentResult, SegmentationEngine } from '../../src/engine/engine.js';
+import type {
+  EmbedRequest,
+  EmbedResult,
+  EngineInfo,
+  EngineStats,
+  Instance,
+  SegmentRequest,
+  SegmentResult,
+  SegmentationEngine,
+} from '../../src/engine/engine.js';
 import { encodeMask, renderComposites } from '../../src/engine/output-format.js';
 import type { LocalVideo, VideoSummary } from '../../src/engine/video-engine.js';
 
@@ -44,7 +53,11 @@ export class FakeEngine implements SegmentationEngine {
       signal?.addEventListener('abort', () => {
         clearTimeout(timer);
         const reason = signal.reason as { name?: string };
-        reject(reason?.name === 'TimeoutError' ? new SamError('DEADLINE_EXCEEDED', 'deadline passed') : new SamError('REQUEST_CANCELLED', 'cancelled'));
+        reject(
+          reason?.name === 'TimeoutError'
+            ? new SamError('DEADLINE_EXCEEDED', 'deadline passed')
+            : new SamError('REQUEST_CANCELLED', 'cancelled'),
+        );
       });
     });
   }
@@ -65,20 +78,46 @@ export class FakeEngine implements SegmentationEngine {
         const p = prompt.points?.[0];
         const box = prompt.box ?? { x0: p!.x - 2, y0: p!.y - 2, x1: p!.x + 3, y1: p!.y + 3 };
         const count = request.allCandidates ? 3 : 1;
-        const candidates = await Promise.all(Array.from({ length: count }, (_, i) => this.instance(box, 0.8 - i * 0.2, request)));
+        const candidates = await Promise.all(
+          Array.from({ length: count }, (_, i) => this.instance(box, 0.8 - i * 0.2, request)),
+        );
         return { prompt, candidates, objectScore: 0.75 };
       }),
     );
     // Composites are rendered by the real code over a plain gray image of the fake size.
-    const gray = { ...FAKE_SIZE, channels: 3 as const, data: new Uint8Array(FAKE_SIZE.width * FAKE_SIZE.height * 3).fill(128) };
-    const composites = request.composites ? await renderComposites(request.composites, concepts, objects, FAKE_SIZE, gray, new Set(request.maskEncodings ?? [])) : undefined;
-    return { imageId: request.imageId ?? 'fake-image-hash', ...FAKE_SIZE, concepts, objects, timings: { decode: 1, pcs_decoder: 2 }, ...(composites ? { composites } : {}) };
+    const gray = {
+      ...FAKE_SIZE,
+      channels: 3 as const,
+      data: new Uint8Array(FAKE_SIZE.width * FAKE_SIZE.height * 3).fill(128),
+    };
+    const composites = request.composites
+      ? await renderComposites(
+          request.composites,
+          concepts,
+          objects,
+          FAKE_SIZE,
+          gray,
+          new Set(request.maskEncodings ?? []),
+        )
+      : undefined;
+    return {
+      imageId: request.imageId ?? 'fake-image-hash',
+      ...FAKE_SIZE,
+      concepts,
+      objects,
+      timings: { decode: 1, pcs_decoder: 2 },
+      ...(composites ? { composites } : {}),
+    };
   }
 
   async embed(request: EmbedRequest): Promise<EmbedResult> {
     this.embeds.push(request);
     if (this.failWith) throw this.failWith;
-    return { imageId: request.imageId ?? 'fake-image-hash', ...FAKE_SIZE, timings: { decode: 1, pcs_vision_encoder: 5 } };
+    return {
+      imageId: request.imageId ?? 'fake-image-hash',
+      ...FAKE_SIZE,
+      timings: { decode: 1, pcs_vision_encoder: 5 },
+    };
   }
 
   async openVideo(): Promise<LocalVideo> {
@@ -94,11 +133,26 @@ export class FakeEngine implements SegmentationEngine {
   }
 
   info(): EngineInfo {
-    return { model: { name: 'fake', label: 'fake engine', dtype: 'fp32', device: 'cpu', concepts: true, objects: true, graphs: [{ role: 'pcs-vision', contract: 'test', file: 'none' }] } };
+    return {
+      model: {
+        name: 'fake',
+        label: 'fake engine',
+        dtype: 'fp32',
+        device: 'cpu',
+        concepts: true,
+        objects: true,
+        graphs: [{ role: 'pcs-vision', contract: 'test', file: 'none' }],
+      },
+    };
   }
 
   stats(): EngineStats {
-    return { queue: { running: 0, queued: 0, concurrency: 1, maxQueued: 1 }, embeddingCache: { hits: 0, misses: 0, entries: 0, bytes: 0 }, textCache: { hits: 0, misses: 0 }, objectDecoderCache: { hits: 0, runs: 0 } };
+    return {
+      queue: { running: 0, queued: 0, concurrency: 1, maxQueued: 1 },
+      embeddingCache: { hits: 0, misses: 0, entries: 0, bytes: 0 },
+      textCache: { hits: 0, misses: 0 },
+      objectDecoderCache: { hits: 0, runs: 0 },
+    };
   }
 
   async close(): Promise<void> {}

@@ -19,19 +19,39 @@ afterEach(async () => {
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test-secret';
 
-export function jobDeps(engine: SegmentationEngine, overrides: Partial<JobDeps> = {}): JobDeps & { store: SqliteJobStore } {
+export function jobDeps(
+  engine: SegmentationEngine,
+  overrides: Partial<JobDeps> = {},
+): JobDeps & { store: SqliteJobStore } {
   const dir = mkdtempSync(join(tmpdir(), 'sam3-http-jobs-'));
   const store = new SqliteJobStore(join(dir, 'jobs.db'));
   const files = new DirFileStore(join(dir, 'files'));
   const uploads = new SqliteUploadStore(store.db, files, 3_600_000);
-  const queue = new EmbeddedJobQueue({ store, files, processors: { image: imageJobProcessor(engine) }, retentionMs: 3_600_000, busyRetryMs: 10 });
+  const queue = new EmbeddedJobQueue({
+    store,
+    files,
+    processors: { image: imageJobProcessor(engine) },
+    retentionMs: 3_600_000,
+    busyRetryMs: 10,
+  });
   queue.start();
   open.push(async () => {
     await queue.close();
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { queue, uploads, files, signer: new UrlSigner('test-link-secret'), publicUrl: '', syncTimeoutMs: 5_000, maxUploadBytes: 64 * 1024, webhookSecret: () => TEST_WEBHOOK_SECRET, store, ...overrides };
+  return {
+    queue,
+    uploads,
+    files,
+    signer: new UrlSigner('test-link-secret'),
+    publicUrl: '',
+    syncTimeoutMs: 5_000,
+    maxUploadBytes: 64 * 1024,
+    webhookSecret: () => TEST_WEBHOOK_SECRET,
+    store,
+    ...overrides,
+  };
 }
 
 /** Replaces ids, times and link tokens (random or clock-dependent) so records can be compared with goldens. */

@@ -56,7 +56,9 @@ export function unionMask(masks: BinaryMask[]): BinaryMask {
 }
 
 export function encodePng(scene: Scene): Promise<Buffer> {
-  return sharp(scene.rgb, { raw: { width: scene.width, height: scene.height, channels: 3 } }).png().toBuffer();
+  return sharp(scene.rgb, { raw: { width: scene.width, height: scene.height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /**
@@ -64,7 +66,10 @@ export function encodePng(scene: Scene): Promise<Buffer> {
  * makes a correct decoder show the scene upright.
  */
 export async function encodeExifRotatedJpeg(scene: Scene): Promise<Buffer> {
-  const stored = await sharp(scene.rgb, { raw: { width: scene.width, height: scene.height, channels: 3 } }).rotate(270).raw().toBuffer({ resolveWithObject: true });
+  const stored = await sharp(scene.rgb, { raw: { width: scene.width, height: scene.height, channels: 3 } })
+    .rotate(270)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return sharp(stored.data, { raw: { width: stored.info.width, height: stored.info.height, channels: 3 } })
     .jpeg({ quality: 95 })
     .withMetadata({ orientation: 6 })

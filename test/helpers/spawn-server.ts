@@ -28,12 +28,24 @@ export const CLI = ['--import', 'tsx', join(process.cwd(), 'src', 'cli', 'main.t
 export const E2E_CACHE_DIR = join(TEST_MODEL_ROOT, 'e2e');
 
 /** Waits for /readyz (default) or, with `waitFor: 'alive'`, only for /healthz. */
-export async function startServer(args: string[] = [], env: Record<string, string> = {}, readyTimeoutMs = 90_000, waitFor: 'ready' | 'alive' = 'ready', fixedPort?: number): Promise<RunningServer> {
+export async function startServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  readyTimeoutMs = 90_000,
+  waitFor: 'ready' | 'alive' = 'ready',
+  fixedPort?: number,
+): Promise<RunningServer> {
   const port = fixedPort ?? (await freePort());
   const model = args.includes('--model') ? [] : ['--model', 'demo'];
   const child = spawn(process.execPath, [...CLI, 'serve', '--port', String(port), ...model, ...args], {
     // A fresh data dir (job database, files) per server unless the test names one (restart tests reuse theirs).
-    env: { ...process.env, SAM3_CACHE_DIR: E2E_CACHE_DIR, SAM3_LOG_LEVEL: 'warn', SAM3_DATA_DIR: mkdtempSync(join(tmpdir(), 'sam3-data-')), ...env },
+    env: {
+      ...process.env,
+      SAM3_CACHE_DIR: E2E_CACHE_DIR,
+      SAM3_LOG_LEVEL: 'warn',
+      SAM3_DATA_DIR: mkdtempSync(join(tmpdir(), 'sam3-data-')),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -44,7 +56,10 @@ export async function startServer(args: string[] = [], env: Record<string, strin
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`sam3 serve exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/${waitFor === 'ready' ? 'readyz' : 'healthz'}`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${url}/${waitFor === 'ready' ? 'readyz' : 'healthz'}`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -21,11 +21,35 @@ export interface SyntheticVideo {
   truth: Array<Array<BinaryMask | null>>;
 }
 
-export const COLORS = { red: [255, 0, 0], green: [0, 255, 0], blue: [0, 0, 255], yellow: [255, 255, 0] } as const satisfies Record<string, Rgb>;
+export const COLORS = {
+  red: [255, 0, 0],
+  green: [0, 255, 0],
+  blue: [0, 0, 255],
+  yellow: [255, 255, 0],
+} as const satisfies Record<string, Rgb>;
 
-export async function writeSyntheticVideo(path: string, spec: { width: number; height: number; fps: number; frames: number; shapes: MovingShape[]; crf?: number; preset?: string; keepTruth?: boolean }): Promise<SyntheticVideo> {
+export async function writeSyntheticVideo(
+  path: string,
+  spec: {
+    width: number;
+    height: number;
+    fps: number;
+    frames: number;
+    shapes: MovingShape[];
+    crf?: number;
+    preset?: string;
+    keepTruth?: boolean;
+  },
+): Promise<SyntheticVideo> {
   const { width, height, fps, frames, shapes } = spec;
-  const encoder = await createVideoEncoder({ path, width, height, fps, crf: spec.crf ?? 12, ...(spec.preset ? { preset: spec.preset } : {}) });
+  const encoder = await createVideoEncoder({
+    path,
+    width,
+    height,
+    fps,
+    crf: spec.crf ?? 12,
+    ...(spec.preset ? { preset: spec.preset } : {}),
+  });
   const truth: SyntheticVideo['truth'] = [];
   for (let f = 0; f < frames; f++) {
     const rgb = new Uint8Array(width * height * 3).fill(128);
@@ -41,18 +65,19 @@ export async function writeSyntheticVideo(path: string, spec: { width: number; h
         }
       }
     });
-    if (spec.keepTruth !== false) truth.push(
-      shapes.map((_, k) => {
-        const data = new Uint8Array(width * height);
-        let any = false;
-        for (let p = 0; p < data.length; p++) {
-          if (owner[p] !== k) continue;
-          data[p] = 1;
-          any = true;
-        }
-        return any ? { width, height, data } : null;
-      }),
-    );
+    if (spec.keepTruth !== false)
+      truth.push(
+        shapes.map((_, k) => {
+          const data = new Uint8Array(width * height);
+          let any = false;
+          for (let p = 0; p < data.length; p++) {
+            if (owner[p] !== k) continue;
+            data[p] = 1;
+            any = true;
+          }
+          return any ? { width, height, data } : null;
+        }),
+      );
     await encoder.writeFrame(rgb);
   }
   await encoder.finish();
@@ -60,7 +85,16 @@ export async function writeSyntheticVideo(path: string, spec: { width: number; h
 }
 
 /** A shape moving linearly from `from` to `to` (top-left corners) over frames [start, end], size w×h. */
-export function linear(color: Rgb, w: number, h: number, from: [number, number], to: [number, number], start = 0, end = Number.POSITIVE_INFINITY, total = 30): MovingShape {
+export function linear(
+  color: Rgb,
+  w: number,
+  h: number,
+  from: [number, number],
+  to: [number, number],
+  start = 0,
+  end = Number.POSITIVE_INFINITY,
+  total = 30,
+): MovingShape {
   return {
     color,
     at(f) {

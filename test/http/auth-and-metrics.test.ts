@@ -13,7 +13,7 @@ describe('API keys', () => {
     expect((await app.inject({ method: 'POST', url: '/v1/segment', payload: native })).statusCode).toBe(200);
   });
 
-  it('with keys: probes stay open; everything else needs a valid key (401 in each surface\'s shape)', async () => {
+  it("with keys: probes stay open; everything else needs a valid key (401 in each surface's shape)", async () => {
     const { app, engine } = await build({ apiKeys: ['k-one', 'k-two'] });
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     expect((await app.inject('/readyz')).statusCode).toBe(200);
@@ -23,14 +23,26 @@ describe('API keys', () => {
     const none = await app.inject({ method: 'POST', url: '/v1/segment', payload: native });
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('UNAUTHORIZED');
-    const wrong = await app.inject({ method: 'POST', url: '/v1/segment', payload: native, headers: { authorization: 'Bearer nope' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/v1/segment',
+      payload: native,
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(wrong.statusCode).toBe(401);
-    const right = await app.inject({ method: 'POST', url: '/v1/segment', payload: native, headers: { authorization: 'Bearer k-two' } });
+    const right = await app.inject({
+      method: 'POST',
+      url: '/v1/segment',
+      payload: native,
+      headers: { authorization: 'Bearer k-two' },
+    });
     expect(right.statusCode).toBe(200);
     expect((await app.inject('/v1/models')).statusCode).toBe(401);
     expect((await app.inject('/docs/')).statusCode).toBe(401);
     // Native routes do not read keys from the query string (keys in URLs end up in logs).
-    expect((await app.inject({ method: 'POST', url: '/v1/segment?api_key=k-one', payload: native })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/v1/segment?api_key=k-one', payload: native })).statusCode).toBe(
+      401,
+    );
     expect(engine.segments).toHaveLength(1);
   });
 
@@ -39,11 +51,30 @@ describe('API keys', () => {
     const none = await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: rf });
     expect(none.statusCode).toBe(401);
     expect(none.json()).toEqual({ message: expect.stringMatching(/API key is required/) });
-    expect((await app.inject({ method: 'POST', url: '/sam3/concept_segment?api_key=k-one', payload: rf })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: '/sam3/concept_segment?api_key=bad', payload: rf })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { ...rf, api_key: 'k-one' } })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { ...rf, api_key: 'bad' } })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: rf, headers: { authorization: 'Bearer k-one' } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/sam3/concept_segment?api_key=k-one', payload: rf })).statusCode,
+    ).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/sam3/concept_segment?api_key=bad', payload: rf })).statusCode,
+    ).toBe(401);
+    expect(
+      (await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { ...rf, api_key: 'k-one' } }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { ...rf, api_key: 'bad' } }))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/sam3/concept_segment',
+          payload: rf,
+          headers: { authorization: 'Bearer k-one' },
+        })
+      ).statusCode,
+    ).toBe(200);
     expect(engine.segments).toHaveLength(3);
   });
 });
@@ -51,7 +82,10 @@ describe('API keys', () => {
 describe('GET /metrics', () => {
   it('counts requests by route pattern and status, and mirrors engine counters', async () => {
     const engine = new FakeEngine();
-    const metrics = new ServerMetrics(() => ({ ...engine.stats(), embeddingCache: { hits: 4, misses: 2, entries: 1, bytes: 1000 } }));
+    const metrics = new ServerMetrics(() => ({
+      ...engine.stats(),
+      embeddingCache: { hits: 4, misses: 2, entries: 1, bytes: 1000 },
+    }));
     const { app } = await build({ engine, metrics });
     await app.inject({ method: 'POST', url: '/v1/segment', payload: native });
     await app.inject({ method: 'POST', url: '/v1/segment', payload: { prompts: [] } });

@@ -17,7 +17,18 @@ describe('OpenAPI document', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(document.openapi).toMatch(/^3\.0\./);
-    for (const path of ['/v1/segment', '/v1/videos', '/v1/jobs/{id}', '/v1/video-sessions/{id}/prompts', '/sam3/concept_segment', '/sam3/visual_segment', '/api/v3/wavespeed-ai/sam3-image', '/api/v3/media/uploads', '/files/uploads/{id}/{name}', '/files/jobs/{id}/{name}']) {
+    for (const path of [
+      '/v1/segment',
+      '/v1/videos',
+      '/v1/jobs/{id}',
+      '/v1/video-sessions/{id}/prompts',
+      '/sam3/concept_segment',
+      '/sam3/visual_segment',
+      '/api/v3/wavespeed-ai/sam3-image',
+      '/api/v3/media/uploads',
+      '/files/uploads/{id}/{name}',
+      '/files/jobs/{id}/{name}',
+    ]) {
       expect(Object.keys(document.paths), path).toContain(path);
     }
     expect(Object.keys(document.paths['/files/uploads/{id}/{name}']!)).toEqual(expect.arrayContaining(['get', 'put']));

@@ -17,12 +17,20 @@ describe('origin guard (no API keys)', () => {
       expect(native.json().error.message).toMatch(/SAM3_ALLOWED_HOSTS/);
       const page = await app.inject({ method: 'GET', url: '/healthz', headers: { host } });
       expect(page.statusCode).toBe(403);
-      const rf = await app.inject({ method: 'POST', url: '/sam3/concept_segment', headers: { host }, payload: roboflow });
+      const rf = await app.inject({
+        method: 'POST',
+        url: '/sam3/concept_segment',
+        headers: { host },
+        payload: roboflow,
+      });
       expect(rf.statusCode).toBe(403);
     }
     expect(engine.segments).toHaveLength(0);
     for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'app.localhost', '192.0.2.7']) {
-      expect((await app.inject({ method: 'POST', url: '/v1/segment', headers: { host }, payload: segment })).statusCode, host).toBe(200);
+      expect(
+        (await app.inject({ method: 'POST', url: '/v1/segment', headers: { host }, payload: segment })).statusCode,
+        host,
+      ).toBe(200);
     }
   });
 
@@ -36,17 +44,41 @@ describe('origin guard (no API keys)', () => {
       { 'sec-fetch-site': 'cross-site' },
     ];
     for (const headers of refused) {
-      const r = await app.inject({ method: 'POST', url: '/v1/segment', headers: { host, ...headers }, payload: segment });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/segment',
+        headers: { host, ...headers },
+        payload: segment,
+      });
       expect(r.statusCode, JSON.stringify(headers)).toBe(403);
       expect(r.json().error.code).toBe('CROSS_SITE_REQUEST');
-      expect((await app.inject({ method: 'POST', url: '/sam3/concept_segment', headers: { host, ...headers }, payload: roboflow })).statusCode).toBe(403);
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/sam3/concept_segment',
+            headers: { host, ...headers },
+            payload: roboflow,
+          })
+        ).statusCode,
+      ).toBe(403);
     }
     expect(engine.segments).toHaveLength(0);
-    const same = await app.inject({ method: 'POST', url: '/v1/segment', headers: { host, origin: 'http://127.0.0.1:8080', 'sec-fetch-site': 'same-origin' }, payload: segment });
+    const same = await app.inject({
+      method: 'POST',
+      url: '/v1/segment',
+      headers: { host, origin: 'http://127.0.0.1:8080', 'sec-fetch-site': 'same-origin' },
+      payload: segment,
+    });
     expect(same.statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: '/v1/segment', headers: { host }, payload: segment })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/v1/segment', headers: { host }, payload: segment })).statusCode,
+    ).toBe(200);
     // Reads from another page are not writes (the browser keeps the answer from it without CORS headers).
-    expect((await app.inject({ method: 'GET', url: '/healthz', headers: { host, origin: 'https://evil.example' } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: '/healthz', headers: { host, origin: 'https://evil.example' } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('lets configured hosts and origins through, and is off when API keys are set', async () => {
@@ -54,7 +86,12 @@ describe('origin guard (no API keys)', () => {
     const headers = { host: 'sam3.internal:8080', origin: 'https://labels.example' };
     expect((await app.inject({ method: 'POST', url: '/v1/segment', headers, payload: segment })).statusCode).toBe(200);
     const keyed = (await build({ apiKeys: ['k'] })).app;
-    const r = await keyed.inject({ method: 'POST', url: '/v1/segment', headers: { host: 'any.example', origin: 'https://other.example', authorization: 'Bearer k' }, payload: segment });
+    const r = await keyed.inject({
+      method: 'POST',
+      url: '/v1/segment',
+      headers: { host: 'any.example', origin: 'https://other.example', authorization: 'Bearer k' },
+      payload: segment,
+    });
     expect(r.statusCode).toBe(200);
   });
 

@@ -12,7 +12,9 @@ describe('body timeout', () => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
     socket.on('data', (d) => (answer += String(d)));
-    socket.write('POST /v1/segment HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"image":');
+    socket.write(
+      'POST /v1/segment HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"image":',
+    );
     const closed = await Promise.race([
       new Promise<boolean>((resolve) => socket.on('close', () => resolve(true))),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),

@@ -7,7 +7,10 @@ import { FakeEngine } from '../helpers/fake-engine.js';
 import { jobDeps } from '../helpers/job-deps.js';
 
 const unavailable = async (): Promise<void> => {
-  throw new SamError('VIDEO_UNAVAILABLE', 'Video needs ffmpeg and ffprobe: install them (Debian/Ubuntu: apt-get install ffmpeg)');
+  throw new SamError(
+    'VIDEO_UNAVAILABLE',
+    'Video needs ffmpeg and ffprobe: install them (Debian/Ubuntu: apt-get install ffmpeg)',
+  );
 };
 
 describe('video submissions without ffmpeg', () => {
@@ -15,16 +18,31 @@ describe('video submissions without ffmpeg', () => {
     const engine = new FakeEngine();
     const deps = jobDeps(engine, { videoAvailable: unavailable });
     const { app } = await build({ engine, jobs: deps });
-    const native = await app.inject({ method: 'POST', url: '/v1/videos', payload: { video: { base64: 'AAAA' }, concepts: ['red'] } });
+    const native = await app.inject({
+      method: 'POST',
+      url: '/v1/videos',
+      payload: { video: { base64: 'AAAA' }, concepts: ['red'] },
+    });
     expect(native.statusCode).toBe(501);
-    expect(native.json().error).toMatchObject({ code: 'VIDEO_UNAVAILABLE', message: expect.stringMatching(/apt-get install ffmpeg/) });
-    const wavespeed = await app.inject({ method: 'POST', url: '/api/v3/wavespeed-ai/sam3-video-rle', payload: { video: 'data:video/mp4;base64,AAAA', prompt: 'red' } });
+    expect(native.json().error).toMatchObject({
+      code: 'VIDEO_UNAVAILABLE',
+      message: expect.stringMatching(/apt-get install ffmpeg/),
+    });
+    const wavespeed = await app.inject({
+      method: 'POST',
+      url: '/api/v3/wavespeed-ai/sam3-video-rle',
+      payload: { video: 'data:video/mp4;base64,AAAA', prompt: 'red' },
+    });
     expect(wavespeed.statusCode).toBe(400);
     expect(wavespeed.json().message).toMatch(/ffmpeg/);
     const listed = await app.inject('/v1/jobs');
     expect(listed.json().total).toBe(0);
     // Image jobs are not affected.
-    const image = await app.inject({ method: 'POST', url: '/api/v3/wavespeed-ai/sam3-image-rle', payload: { image: 'data:image/png;base64,iVBORw0KGgo=', prompt: 'red' } });
+    const image = await app.inject({
+      method: 'POST',
+      url: '/api/v3/wavespeed-ai/sam3-image-rle',
+      payload: { image: 'data:image/png;base64,iVBORw0KGgo=', prompt: 'red' },
+    });
     expect(image.statusCode).toBe(200);
   });
 });

@@ -18,10 +18,30 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sam3-video-hostile-'));
   secretMp4 = join(dir, 'secret.mp4');
   secretTs = join(dir, 'secret.ts');
-  await writeSyntheticVideo(secretMp4, { width: 64, height: 48, fps: 5, frames: 5, shapes: [linear(COLORS.red, 10, 10, [0, 0], [40, 30], 0, 4, 5)] });
+  await writeSyntheticVideo(secretMp4, {
+    width: 64,
+    height: 48,
+    fps: 5,
+    frames: 5,
+    shapes: [linear(COLORS.red, 10, 10, [0, 0], [40, 30], 0, 4, 5)],
+  });
   spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', secretMp4, '-c', 'copy', '-f', 'mpegts', secretTs]);
-  spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', secretMp4, '-c', 'copy', '-bsf:v', 'h264_mp4toannexb', '-f', 'h264', join(dir, 'raw.h264')]);
-  for (let k = 1; k <= 3; k++) spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', secretMp4, '-frames:v', '1', join(dir, `frame${k}.png`)]);
+  spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    secretMp4,
+    '-c',
+    'copy',
+    '-bsf:v',
+    'h264_mp4toannexb',
+    '-f',
+    'h264',
+    join(dir, 'raw.h264'),
+  ]);
+  for (let k = 1; k <= 3; k++)
+    spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', secretMp4, '-frames:v', '1', join(dir, `frame${k}.png`)]);
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
@@ -47,7 +67,8 @@ async function attempt(path: string): Promise<{ probe: unknown; frames: number; 
   let frames = 0;
   let decode: unknown;
   try {
-    for await (const frame of readVideoFrames(path, { width: 32, height: 32, maxFrames: 10 })) frames += frame.data.length > 0 ? 1 : 0;
+    for await (const frame of readVideoFrames(path, { width: 32, height: 32, maxFrames: 10 }))
+      frames += frame.data.length > 0 ? 1 : 0;
   } catch (error) {
     decode = error;
   }
@@ -69,7 +90,8 @@ describe('hostile video containers', () => {
         expect(JSON.stringify(e.details)).not.toContain(dir);
       }
       // Named as a refused format where ffmpeg recognised it (a build without a demuxer just fails to read it).
-      if (kind === 'hls' || kind === 'ffconcat') expect((probe as SamError).message).toMatch(/not accepted \((hls|concat)\)/);
+      if (kind === 'hls' || kind === 'ffconcat')
+        expect((probe as SamError).message).toMatch(/not accepted \((hls|concat)\)/);
     });
   }
 

@@ -16,20 +16,35 @@ let clip: SyntheticVideo;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sam3-video-io-'));
-  clip = await writeSyntheticVideo(join(dir, 'clip.mp4'), { width: 96, height: 64, fps: 10, frames: 20, shapes: [linear(COLORS.red, 20, 16, [0, 10], [70, 30], 0, 19, 20)] });
+  clip = await writeSyntheticVideo(join(dir, 'clip.mp4'), {
+    width: 96,
+    height: 64,
+    fps: 10,
+    frames: 20,
+    shapes: [linear(COLORS.red, 20, 16, [0, 10], [70, 30], 0, 19, 20)],
+  });
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 async function collect(path: string, options: Parameters<typeof readVideoFrames>[1]) {
   const frames = [];
-  for await (const f of readVideoFrames(path, options)) frames.push({ index: f.index, timeS: f.timeS, bytes: f.data.length, first: f.data.slice(0, 3) });
+  for await (const f of readVideoFrames(path, options))
+    frames.push({ index: f.index, timeS: f.timeS, bytes: f.data.length, first: f.data.slice(0, 3) });
   return frames;
 }
 
 describe('video I/O', () => {
   it('probes size, fps, frame count and codec', async () => {
     const info = await probeVideo(clip.path);
-    expect(info).toMatchObject({ width: 96, height: 64, fps: 10, frameCount: 20, frameCountExact: true, rotation: 0, codec: 'h264' });
+    expect(info).toMatchObject({
+      width: 96,
+      height: 64,
+      fps: 10,
+      frameCount: 20,
+      frameCountExact: true,
+      rotation: 0,
+      codec: 'h264',
+    });
     expect(info.durationS).toBeCloseTo(2, 1);
   });
 
@@ -68,11 +83,17 @@ describe('video I/O', () => {
     let sum = 0;
     for (let k = 0; k < 20; k++) {
       const { r, g, b } = framePlanes(planar[k]!, 48, 40);
-      for (let p = 0; p < 48 * 40; p++) sum += Math.abs(r[p]! - interleaved[k]![3 * p]!) + Math.abs(g[p]! - interleaved[k]![3 * p + 1]!) + Math.abs(b[p]! - interleaved[k]![3 * p + 2]!);
+      for (let p = 0; p < 48 * 40; p++)
+        sum +=
+          Math.abs(r[p]! - interleaved[k]![3 * p]!) +
+          Math.abs(g[p]! - interleaved[k]![3 * p + 1]!) +
+          Math.abs(b[p]! - interleaved[k]![3 * p + 2]!);
     }
     const first = framePlanes(planar[0]!, 48, 40);
     const at = 10 * 48 + 4; // inside the red square on frame 0
-    expect([first.r[at], first.g[at], first.b[at]].map((v, c) => Math.abs(v! - COLORS.red[c]!)).every((d) => d < 40)).toBe(true);
+    expect(
+      [first.r[at], first.g[at], first.b[at]].map((v, c) => Math.abs(v! - COLORS.red[c]!)).every((d) => d < 40),
+    ).toBe(true);
     // ffmpeg's two conversion paths round differently (the planar one is the closer to an exact RGB resize).
     expect(sum / (20 * 48 * 40 * 3)).toBeLessThan(4);
   });
@@ -81,13 +102,16 @@ describe('video I/O', () => {
     const real = await ffmpegBinaries();
     // An FFmpeg 4 stand-in: its showinfo help lacks `checksum`, and it refuses the option like FFmpeg 4 does.
     const old = join(dir, 'ffmpeg4');
-    await writeFile(old, [
-      '#!/bin/sh',
-      'if [ "$2" = "-h" ]; then echo "showinfo AVOptions:"; exit 0; fi',
-      'case "$*" in *checksum*) echo "Option \'checksum\' not found" >&2; exit 1;; esac',
-      `exec ${real.ffmpeg} "$@"`,
-      '',
-    ].join('\n'));
+    await writeFile(
+      old,
+      [
+        '#!/bin/sh',
+        'if [ "$2" = "-h" ]; then echo "showinfo AVOptions:"; exit 0; fi',
+        'case "$*" in *checksum*) echo "Option \'checksum\' not found" >&2; exit 1;; esac',
+        `exec ${real.ffmpeg} "$@"`,
+        '',
+      ].join('\n'),
+    );
     await chmod(old, 0o755);
     try {
       configureFfmpeg({ ffmpeg: old, ffprobe: real.ffprobe });
@@ -121,11 +145,20 @@ describe('video I/O', () => {
       const info = await probeVideo(cut);
       await collect(cut, { width: 32, height: 32, expectedFrames: info.frameCount });
     };
-    await expect(truncated()).rejects.toMatchObject({ code: 'VIDEO_DECODE_FAILED', message: expect.stringMatching(/truncated|could not|no decodable/) });
+    await expect(truncated()).rejects.toMatchObject({
+      code: 'VIDEO_DECODE_FAILED',
+      message: expect.stringMatching(/truncated|could not|no decodable/),
+    });
     const { ffmpeg } = await ffmpegBinaries();
     const audio = join(dir, 'audio.m4a');
-    expect(spawnSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', audio]).status).toBe(0);
-    await expect(probeVideo(audio)).rejects.toMatchObject({ code: 'VIDEO_DECODE_FAILED', message: expect.stringContaining('audio-only') });
+    expect(
+      spawnSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', audio])
+        .status,
+    ).toBe(0);
+    await expect(probeVideo(audio)).rejects.toMatchObject({
+      code: 'VIDEO_DECODE_FAILED',
+      message: expect.stringContaining('audio-only'),
+    });
   });
 
   it('checks duration, size and frame limits naming the setting', async () => {
@@ -134,8 +167,12 @@ describe('video I/O', () => {
     expect(checkVideoLimits(info, limits, undefined, undefined)).toBe(20);
     expect(checkVideoLimits(info, limits, 5, undefined)).toBe(10);
     expect(checkVideoLimits(info, limits, undefined, 4)).toBe(4);
-    expect(() => checkVideoLimits(info, { ...limits, maxDurationS: 1 }, undefined, undefined)).toThrow(/SAM3_MAX_VIDEO_SECONDS/);
+    expect(() => checkVideoLimits(info, { ...limits, maxDurationS: 1 }, undefined, undefined)).toThrow(
+      /SAM3_MAX_VIDEO_SECONDS/,
+    );
     expect(() => checkVideoLimits(info, { ...limits, maxSidePx: 64 }, undefined, undefined)).toThrow(/96×64/);
-    expect(() => checkVideoLimits(info, { ...limits, maxFrames: 10 }, undefined, undefined)).toThrow(/SAM3_MAX_VIDEO_FRAMES/);
+    expect(() => checkVideoLimits(info, { ...limits, maxFrames: 10 }, undefined, undefined)).toThrow(
+      /SAM3_MAX_VIDEO_FRAMES/,
+    );
   });
 });

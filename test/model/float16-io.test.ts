@@ -27,7 +27,14 @@ async function toHalfIo(path: string): Promise<void> {
     const inner = `${input.name}__f32`;
     for (const node of graph.node!) node.input = node.input!.map((n) => (n === input.name ? inner : n));
     for (const out of graph.output!) if (out.name === input.name) throw new Error('pass-through graph');
-    casts.push(onnx.NodeProto.create({ opType: 'Cast', input: [input.name!], output: [inner], attribute: [onnx.AttributeProto.create({ name: 'to', type: 2, i: FLOAT })] }));
+    casts.push(
+      onnx.NodeProto.create({
+        opType: 'Cast',
+        input: [input.name!],
+        output: [inner],
+        attribute: [onnx.AttributeProto.create({ name: 'to', type: 2, i: FLOAT })],
+      }),
+    );
     input.type!.tensorType!.elemType = FLOAT16;
   }
   const tail: Array<InstanceType<typeof onnx.NodeProto>> = [];
@@ -36,7 +43,14 @@ async function toHalfIo(path: string): Promise<void> {
     const inner = `${output.name}__f32`;
     for (const node of graph.node!) node.output = node.output!.map((n) => (n === output.name ? inner : n));
     for (const node of graph.node!) node.input = node.input!.map((n) => (n === output.name ? inner : n));
-    tail.push(onnx.NodeProto.create({ opType: 'Cast', input: [inner], output: [output.name!], attribute: [onnx.AttributeProto.create({ name: 'to', type: 2, i: FLOAT16 })] }));
+    tail.push(
+      onnx.NodeProto.create({
+        opType: 'Cast',
+        input: [inner],
+        output: [output.name!],
+        attribute: [onnx.AttributeProto.create({ name: 'to', type: 2, i: FLOAT16 })],
+      }),
+    );
     output.type!.tensorType!.elemType = FLOAT16;
   }
   graph.node = [...casts, ...graph.node!, ...tail];
@@ -46,7 +60,12 @@ async function toHalfIo(path: string): Promise<void> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sam3-fp16io-'));
   await cp(await demoBundle(504, { memoryTracker: false }), dir, { recursive: true });
-  for (const file of ['vision-encoder.onnx', 'text-encoder.onnx', 'geo-encoder-mask-decoder.onnx', ...(await readdir(join(dir, 'onnx'))).map((f) => join('onnx', f))]) {
+  for (const file of [
+    'vision-encoder.onnx',
+    'text-encoder.onnx',
+    'geo-encoder-mask-decoder.onnx',
+    ...(await readdir(join(dir, 'onnx'))).map((f) => join('onnx', f)),
+  ]) {
     if (file.endsWith('.onnx')) await toHalfIo(join(dir, file));
   }
 });
@@ -54,7 +73,8 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('float16 graph I/O', () => {
   it('converts float32 ↔ float16 exactly where representable and rounds to nearest even', () => {
-    for (const v of [0, -0, 1, -2.5, 65504, 2 ** -24, 2 ** -14, 0.333251953125]) expect(fromHalfBits(toHalfBits(v))).toBe(v);
+    for (const v of [0, -0, 1, -2.5, 65504, 2 ** -24, 2 ** -14, 0.333251953125])
+      expect(fromHalfBits(toHalfBits(v))).toBe(v);
     expect(toHalfBits(1 + 2 ** -11)).toBe(toHalfBits(1)); // a tie rounds to the even mantissa
     expect(toHalfBits(1 + 3 * 2 ** -11)).toBe(toHalfBits(1) + 2);
     expect(fromHalfBits(toHalfBits(1e6))).toBe(Number.POSITIVE_INFINITY);
@@ -63,19 +83,30 @@ describe('float16 graph I/O', () => {
   });
 
   it('a bundle whose graphs all take and return float16 loads and segments like the float32 one', async () => {
-    const image = await encodePng(drawScene(320, 240, [{ kind: 'rect', color: RED, x0: 30, y0: 40, x1: 150, y1: 160 }, { kind: 'ellipse', color: BLUE, cx: 230, cy: 130, rx: 50, ry: 60 }]));
-    const request = { image, concepts: [{ text: 'red' }, { text: 'blue' }], objects: [{ points: [{ x: 230, y: 130, positive: true }] }] };
+    const image = await encodePng(
+      drawScene(320, 240, [
+        { kind: 'rect', color: RED, x0: 30, y0: 40, x1: 150, y1: 160 },
+        { kind: 'ellipse', color: BLUE, cx: 230, cy: 130, rx: 50, ry: 60 },
+      ]),
+    );
+    const request = {
+      image,
+      concepts: [{ text: 'red' }, { text: 'blue' }],
+      objects: [{ points: [{ x: 230, y: 130, positive: true }] }],
+    };
     const half = await LocalEngine.create({ modelDir: dir });
     const full = await LocalEngine.create({ modelDir: await demoBundle(504, { memoryTracker: false }) });
     try {
       const a = await half.segment(request);
       const b = await full.segment(request);
       expect(a.concepts.map((c) => c.instances.length)).toEqual(b.concepts.map((c) => c.instances.length));
-      a.concepts.forEach((c, k) => c.instances.forEach((inst, i) => {
-        const ref = b.concepts[k]!.instances[i]!;
-        expect(inst.score).toBeCloseTo(ref.score, 2);
-        expect(maskIou(inst.mask, ref.mask)).toBeGreaterThan(0.98);
-      }));
+      a.concepts.forEach((c, k) =>
+        c.instances.forEach((inst, i) => {
+          const ref = b.concepts[k]!.instances[i]!;
+          expect(inst.score).toBeCloseTo(ref.score, 2);
+          expect(maskIou(inst.mask, ref.mask)).toBeGreaterThan(0.98);
+        }),
+      );
       expect(maskIou(a.objects[0]!.candidates[0]!.mask, b.objects[0]!.candidates[0]!.mask)).toBeGreaterThan(0.98);
     } finally {
       await half.close();

@@ -25,7 +25,14 @@ beforeAll(async () => {
   const channels = constants.no_mem_embed_bchw!.data.length;
   noMem = Float32Array.from({ length: channels }, (_, c) => 0.25 + 0.125 * c);
   constants.no_mem_embed_bchw = { shape: [1, channels, 1, 1], data: noMem };
-  await writeFile(join(dir, 'video_constants.npz'), writeNpz(Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, { shape: v.shape, data: v.data as Float32Array }]))));
+  await writeFile(
+    join(dir, 'video_constants.npz'),
+    writeNpz(
+      Object.fromEntries(
+        Object.entries(constants).map(([k, v]) => [k, { shape: v.shape, data: v.data as Float32Array }]),
+      ),
+    ),
+  );
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
@@ -49,12 +56,26 @@ describe('no_mem_embed in the tracker path', () => {
         return run.call(this, f, o);
       });
       const tracker = model.tracker!;
-      const decoded = await tracker.decode(embedding, null, { points: [{ x: 10, y: 10, positive: true }] }, { width: r, height: r }, timings);
+      const decoded = await tracker.decode(
+        embedding,
+        null,
+        { points: [{ x: 10, y: 10, positive: true }] },
+        { width: r, height: r },
+        timings,
+      );
       expect(Array.from(feeds.at(-1)!['image_embed']!.data as Float32Array)).toEqual(Array.from(withNoMemory));
       const highRes = new Float32Array(r * r).fill(-5);
       const memory = await tracker.encodeMemory(embedding, highRes, decoded.objectScoreLogit, true, timings);
       expect(Array.from(feeds.at(-1)!['current_vision_feat']!.data as Float32Array)).toEqual(Array.from(raw));
-      const entry = { frame: 0, conditioning: true, features: memory.features, pos: memory.pos, objPtr: decoded.objPtr, objectScoreLogit: decoded.objectScoreLogit, iou: 1 };
+      const entry = {
+        frame: 0,
+        conditioning: true,
+        features: memory.features,
+        pos: memory.pos,
+        objPtr: decoded.objPtr,
+        objectScoreLogit: decoded.objectScoreLogit,
+        iou: 1,
+      };
       await tracker.attend(embedding, { masks: [{ entry, tposIdx: 0 }], pointers: [{ entry, tpos: 0 }] }, timings);
       expect(Array.from(feeds.at(-1)!['current_vision_feat']!.data as Float32Array)).toEqual(Array.from(raw));
     } finally {

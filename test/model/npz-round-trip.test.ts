@@ -5,7 +5,11 @@ import { readNpz } from '../../src/model/sam3/npz-archive.js';
 
 describe('npz writer', () => {
   it('round-trips float32 arrays of any rank', () => {
-    const arrays = { x: { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }, n: { shape: [1], data: Float32Array.of(7) }, e: { shape: [0, 4], data: new Float32Array(0) } };
+    const arrays = {
+      x: { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) },
+      n: { shape: [1], data: Float32Array.of(7) },
+      e: { shape: [0, 4], data: new Float32Array(0) },
+    };
     expect(readNpz(writeNpz(arrays), 'rt')).toEqual(arrays);
   });
 });

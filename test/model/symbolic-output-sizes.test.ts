@@ -33,8 +33,18 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('symbolic output sizes', () => {
   it('load, and segment exactly as the static-size graphs do', async () => {
-    const image = await encodePng(drawScene(320, 240, [{ kind: 'rect', color: RED, x0: 30, y0: 40, x1: 150, y1: 160 }, { kind: 'ellipse', color: BLUE, cx: 230, cy: 130, rx: 50, ry: 60 }]));
-    const request = { image, concepts: [{ text: 'red' }], objects: [{ points: [{ x: 230, y: 130, positive: true }] }, { box: { x0: 25, y0: 35, x1: 155, y1: 165 } }], maskEncodings: ['rle' as const] };
+    const image = await encodePng(
+      drawScene(320, 240, [
+        { kind: 'rect', color: RED, x0: 30, y0: 40, x1: 150, y1: 160 },
+        { kind: 'ellipse', color: BLUE, cx: 230, cy: 130, rx: 50, ry: 60 },
+      ]),
+    );
+    const request = {
+      image,
+      concepts: [{ text: 'red' }],
+      objects: [{ points: [{ x: 230, y: 130, positive: true }] }, { box: { x0: 25, y0: 35, x1: 155, y1: 165 } }],
+      maskEncodings: ['rle' as const],
+    };
     const symbolic = await LocalEngine.create({ modelDir: dir });
     const reference = await LocalEngine.create({ modelDir: await demoBundle(504) });
     try {
@@ -42,7 +52,10 @@ describe('symbolic output sizes', () => {
       expect(symbolic.model.info.objects).toMatchObject({ maskSize: 144 });
       const a = await symbolic.segment(request);
       const b = await reference.segment(request);
-      const strip = (r: typeof a) => ({ concepts: r.concepts.map((c) => c.instances.map((i) => [i.score, i.box, i.encoded])), objects: r.objects.map((o) => o.candidates.map((c) => [c.score, c.encoded])) });
+      const strip = (r: typeof a) => ({
+        concepts: r.concepts.map((c) => c.instances.map((i) => [i.score, i.box, i.encoded])),
+        objects: r.objects.map((o) => o.candidates.map((c) => [c.score, c.encoded])),
+      });
       expect(a.concepts[0]!.instances.length).toBeGreaterThan(0);
       expect(strip(a)).toEqual(strip(b));
     } finally {

@@ -19,7 +19,10 @@ interface Case {
   decoded_sha256: string;
   pil_sha256: string;
 }
-const manifest = JSON.parse(await readFile(join(DIR, 'manifest.json'), 'utf8')) as { resolution: number; cases: Case[] };
+const manifest = JSON.parse(await readFile(join(DIR, 'manifest.json'), 'utf8')) as {
+  resolution: number;
+  cases: Case[];
+};
 const R = manifest.resolution;
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -31,7 +34,10 @@ describe('model input vs the reference pipelines', () => {
       expect(sha(decoded.data), 'decoded pixels differ from PIL').toBe(c.decoded_sha256);
       const resized = resizeBilinear(decoded, R, R);
       expect(sha(resized.data), 'resize differs from PIL BILINEAR').toBe(c.pil_sha256);
-      const { data: torch } = await sharp(join(DIR, `${c.name}.torch.png`)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const { data: torch } = await sharp(join(DIR, `${c.name}.torch.png`))
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       let sum = 0;
       let max = 0;
       for (let i = 0; i < torch.length; i++) {

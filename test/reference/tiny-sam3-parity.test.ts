@@ -44,7 +44,10 @@ interface ObjectCase {
   feeds: { input_points?: number[][][]; input_labels?: number[][]; input_boxes?: number[][] };
   candidates: Array<{ iou: number; rle: Rle }>;
 }
-const goldens = JSON.parse(await readFile(join(BUNDLE, 'goldens.json'), 'utf8')) as { concepts: ConceptCase[]; objects: ObjectCase[] };
+const goldens = JSON.parse(await readFile(join(BUNDLE, 'goldens.json'), 'utf8')) as {
+  concepts: ConceptCase[];
+  objects: ObjectCase[];
+};
 const mask = (rle: Rle): BinaryMask => decodeCocoRle(rle) as BinaryMask;
 const box = (b: number[]) => ({ x0: b[0]!, y0: b[1]!, x1: b[2]!, y1: b[3]! });
 
@@ -55,7 +58,7 @@ beforeAll(async () => {
 afterAll(() => engine?.close());
 
 describe('tiny real-architecture SAM 3 vs the transformers reference', () => {
-  it('loads as a SAM 3 bundle with the public exports\' contracts', () => {
+  it("loads as a SAM 3 bundle with the public exports' contracts", () => {
     expect(engine.model.info.concepts).toMatchObject({ resolution: 1008, maskSize: 288, queries: 200, textLength: 32 });
     expect(engine.model.info.objects).toMatchObject({ resolution: 1008, maskSize: 288 });
   });
@@ -67,16 +70,30 @@ describe('tiny real-architecture SAM 3 vs the transformers reference', () => {
       expect(Array.from(encoded.ids, Number), c.name).toEqual(c.feeds.input_ids);
       expect(Array.from(encoded.attentionMask, Number), c.name).toEqual(c.feeds.attention_mask);
       if (c.boxes) {
-        const feeds = encodeExemplars(c.boxes.map((b, i) => ({ box: box(b), positive: c.labels![i] === 1 })), { width: c.width, height: c.height });
+        const feeds = encodeExemplars(
+          c.boxes.map((b, i) => ({ box: box(b), positive: c.labels![i] === 1 })),
+          { width: c.width, height: c.height },
+        );
         Array.from(feeds.boxes).forEach((v, i) => expect(v, c.name).toBeCloseTo(c.feeds.input_boxes!.flat()[i]!, 5));
         expect(Array.from(feeds.labels, Number)).toEqual(c.feeds.input_boxes_labels);
       }
     }
     for (const o of goldens.objects) {
-      const feeds = encodeObject({ ...(o.points ? { points: o.points.map((p, i) => ({ x: p[0]!, y: p[1]!, positive: o.point_labels![i] === 1 })) } : {}), ...(o.box ? { box: box(o.box) } : {}) }, { width: o.width, height: o.height }, 1008);
+      const feeds = encodeObject(
+        {
+          ...(o.points
+            ? { points: o.points.map((p, i) => ({ x: p[0]!, y: p[1]!, positive: o.point_labels![i] === 1 })) }
+            : {}),
+          ...(o.box ? { box: box(o.box) } : {}),
+        },
+        { width: o.width, height: o.height },
+        1008,
+      );
       // The reference processor leaves the not-a-point its prompt encoder appends (no box) to the model.
       const pad = o.points && !o.box ? 1 : 0;
-      Array.from(feeds.points).slice(0, feeds.points.length - 2 * pad).forEach((v, i) => expect(v, o.name).toBeCloseTo(o.feeds.input_points!.flat(2)[i]!, 3));
+      Array.from(feeds.points)
+        .slice(0, feeds.points.length - 2 * pad)
+        .forEach((v, i) => expect(v, o.name).toBeCloseTo(o.feeds.input_points!.flat(2)[i]!, 3));
       expect(Array.from(feeds.labels, Number)).toEqual([...(o.feeds.input_labels?.flat() ?? []), ...(pad ? [-1] : [])]);
       Array.from(feeds.boxes).forEach((v, i) => expect(v, o.name).toBeCloseTo(o.feeds.input_boxes!.flat()[i]!, 3));
     }
@@ -86,7 +103,11 @@ describe('tiny real-architecture SAM 3 vs the transformers reference', () => {
     it(`concept ${c.name}: the same instances (mask IoU ≥ 0.99, score ± 1e-3, box ± 1 px)`, async () => {
       const image = await readFile(join(IMAGES, c.image));
       const exemplars = c.boxes?.map((b, i) => ({ box: box(b), positive: c.labels![i] === 1 }));
-      const result = await engine.segment({ image, concepts: [{ ...(c.text ? { text: c.text } : {}), ...(exemplars ? { exemplars } : {}) }], threshold: c.threshold });
+      const result = await engine.segment({
+        image,
+        concepts: [{ ...(c.text ? { text: c.text } : {}), ...(exemplars ? { exemplars } : {}) }],
+        threshold: c.threshold,
+      });
       expect([result.width, result.height]).toEqual([c.width, c.height]);
       const ours = result.concepts[0]!.instances;
       expect(ours).toHaveLength(c.instances.length);
@@ -94,11 +115,15 @@ describe('tiny real-architecture SAM 3 vs the transformers reference', () => {
         const refMask = mask(ref.rle);
         const match = ours.map((o) => ({ o, iou: maskIou(o.mask, refMask) })).sort((a, b) => b.iou - a.iou)[0]!;
         expect(match.iou, `${c.name} instance scored ${ref.score}`).toBeGreaterThanOrEqual(0.99);
-        expect(maskIou(match.o.mask, mask(ref.rle_hf)), `${c.name}: vs HF's post-processing`).toBeGreaterThanOrEqual(0.95);
+        expect(maskIou(match.o.mask, mask(ref.rle_hf)), `${c.name}: vs HF's post-processing`).toBeGreaterThanOrEqual(
+          0.95,
+        );
         expect(Math.abs(match.o.score - ref.score)).toBeLessThan(1e-3);
         const b = match.o.box;
         const clamped = ref.box.map((v, k) => Math.min(Math.max(v, 0), k % 2 === 0 ? c.width : c.height));
-        [b.x0, b.y0, b.x1, b.y1].forEach((v, k) => expect(Math.abs(v - clamped[k]!), `${c.name} box`).toBeLessThanOrEqual(1));
+        [b.x0, b.y0, b.x1, b.y1].forEach((v, k) =>
+          expect(Math.abs(v - clamped[k]!), `${c.name} box`).toBeLessThanOrEqual(1),
+        );
       }
     }, 60_000);
   }
@@ -106,7 +131,12 @@ describe('tiny real-architecture SAM 3 vs the transformers reference', () => {
   for (const o of goldens.objects) {
     it(`object ${o.name}: all three candidates (mask IoU ≥ 0.99, predicted IoU ± 1e-3)`, async () => {
       const image = await readFile(join(IMAGES, o.image));
-      const prompt = { ...(o.points ? { points: o.points.map((p, i) => ({ x: p[0]!, y: p[1]!, positive: o.point_labels![i] === 1 })) } : {}), ...(o.box ? { box: box(o.box) } : {}) };
+      const prompt = {
+        ...(o.points
+          ? { points: o.points.map((p, i) => ({ x: p[0]!, y: p[1]!, positive: o.point_labels![i] === 1 })) }
+          : {}),
+        ...(o.box ? { box: box(o.box) } : {}),
+      };
       const result = await engine.segment({ image, objects: [prompt], allCandidates: true });
       const ours = result.objects[0]!.candidates;
       expect(ours).toHaveLength(3);

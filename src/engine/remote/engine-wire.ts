@@ -5,21 +5,30 @@ import type { BinaryMask } from '../../domain/segmentation.js';
 import { decodeCocoRle, encodeCocoRle } from '../../masks/coco-rle.js';
 import type { EmbedRequest, EmbedResult, SegmentRequest, SegmentResult } from '../engine.js';
 
-export type EngineCall = { method: 'segment'; request: Omit<SegmentRequest, 'signal'> } | { method: 'embed'; request: Omit<EmbedRequest, 'signal'> };
+export type EngineCall =
+  | { method: 'segment'; request: Omit<SegmentRequest, 'signal'> }
+  | { method: 'embed'; request: Omit<EmbedRequest, 'signal'> };
 
 export type EngineReply =
   | { ok: true; method: 'segment'; result: SegmentResult; workerId: string }
   | { ok: true; method: 'embed'; result: EmbedResult; workerId: string }
   | { ok: false; error: SamError; workerId: string };
 
-const isMask = (v: unknown): v is BinaryMask => typeof v === 'object' && v !== null && (v as BinaryMask).data instanceof Uint8Array && typeof (v as BinaryMask).width === 'number' && typeof (v as BinaryMask).height === 'number';
+const isMask = (v: unknown): v is BinaryMask =>
+  typeof v === 'object' &&
+  v !== null &&
+  (v as BinaryMask).data instanceof Uint8Array &&
+  typeof (v as BinaryMask).width === 'number' &&
+  typeof (v as BinaryMask).height === 'number';
 
 function replacer(this: unknown, key: string, jsonValue: unknown): unknown {
   // The holder's own value, before toJSON (a Buffer would otherwise arrive as {type: 'Buffer', data: [...]}).
   const value = (this as Record<string, unknown>)[key] ?? jsonValue;
   if (key === 'mask' && isMask(value)) return { $mask: encodeCocoRle(value) };
-  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
-  if (value instanceof SamError) return { $error: { code: value.code, message: value.message, details: value.details } };
+  if (value instanceof Uint8Array)
+    return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (value instanceof SamError)
+    return { $error: { code: value.code, message: value.message, details: value.details } };
   return jsonValue;
 }
 

@@ -5,10 +5,30 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SamError } from '../../domain/errors.js';
-import { bullPrefix, embeddingOwnerKey, ENGINE_QUEUE, eventsChannel, replyChannel, replyKey, workerEngineQueue, workerKey, workersKey, WORKER_TTL_MS, type DeploymentEvent } from '../../redis/deployment-keys.js';
+import {
+  bullPrefix,
+  embeddingOwnerKey,
+  ENGINE_QUEUE,
+  eventsChannel,
+  replyChannel,
+  replyKey,
+  workerEngineQueue,
+  workerKey,
+  workersKey,
+  WORKER_TTL_MS,
+  type DeploymentEvent,
+} from '../../redis/deployment-keys.js';
 import { closeWithin, createRedis, subscribe, viaRedis } from '../../redis/redis-connection.js';
 import { abortError } from '../inference-queue.js';
-import type { EmbedRequest, EmbedResult, EngineInfo, EngineStats, SegmentRequest, SegmentResult, SegmentationEngine } from '../engine.js';
+import type {
+  EmbedRequest,
+  EmbedResult,
+  EngineInfo,
+  EngineStats,
+  SegmentRequest,
+  SegmentResult,
+  SegmentationEngine,
+} from '../engine.js';
 import type { LocalVideo, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from '../video-engine.js';
 import type { WorkerAdvert } from './engine-rpc-worker.js';
 import { decodeReply, encodeCall, type EngineCall } from './engine-wire.js';
@@ -21,7 +41,17 @@ export interface QueuedEngineOptions {
   onError?: (message: string, error: unknown) => void;
 }
 
-const NO_INFO: EngineInfo = { model: { name: 'none', label: 'no worker connected yet', dtype: '', device: '', concepts: false, objects: false, graphs: [] } };
+const NO_INFO: EngineInfo = {
+  model: {
+    name: 'none',
+    label: 'no worker connected yet',
+    dtype: '',
+    device: '',
+    concepts: false,
+    objects: false,
+    graphs: [],
+  },
+};
 
 export class QueuedEngine implements SegmentationEngine {
   private readonly nodeId = randomUUID().replaceAll('-', '');
@@ -37,7 +67,12 @@ export class QueuedEngine implements SegmentationEngine {
   constructor(private readonly options: QueuedEngineOptions) {
     const onError = (error: Error): void => options.onError?.('redis connection error', error);
     this.redis = createRedis(options.url, 'commands', onError);
-    this.subscriber = subscribe(options.url, replyChannel(options.prefix, this.nodeId), (callId) => this.waiting.get(callId)?.(), options.onError);
+    this.subscriber = subscribe(
+      options.url,
+      replyChannel(options.prefix, this.nodeId),
+      (callId) => this.waiting.get(callId)?.(),
+      options.onError,
+    );
     this.poll = setInterval(() => void this.refreshWorkers(), 2_000);
     this.poll.unref();
     void this.refreshWorkers();
@@ -47,7 +82,10 @@ export class QueuedEngine implements SegmentationEngine {
   readiness(): { ready: boolean; detail: string } {
     if (!this.redisUp) return { ready: false, detail: 'the job queue (Redis) is unreachable' };
     if (!this.live.length) return { ready: false, detail: 'no worker is connected (start `sam3 worker --queue …`)' };
-    return { ready: true, detail: `${this.live.length} worker(s): ${this.live.map((w) => `${w.id} (${w.info.model.name}, ${w.info.model.device})`).join(', ')}` };
+    return {
+      ready: true,
+      detail: `${this.live.length} worker(s): ${this.live.map((w) => `${w.id} (${w.info.model.name}, ${w.info.model.device})`).join(', ')}`,
+    };
   }
 
   /** Live workers as last seen (refreshed every 2 s). */
@@ -68,7 +106,12 @@ export class QueuedEngine implements SegmentationEngine {
   }
 
   stats(): EngineStats {
-    return { queue: { running: this.inflight, queued: 0, concurrency: this.live.length, maxQueued: 0 }, embeddingCache: { hits: 0, misses: 0, entries: 0, bytes: 0 }, textCache: { hits: 0, misses: 0 }, objectDecoderCache: { hits: 0, runs: 0 } };
+    return {
+      queue: { running: this.inflight, queued: 0, concurrency: this.live.length, maxQueued: 0 },
+      embeddingCache: { hits: 0, misses: 0, entries: 0, bytes: 0 },
+      textCache: { hits: 0, misses: 0 },
+      objectDecoderCache: { hits: 0, runs: 0 },
+    };
   }
 
   openVideo(): Promise<LocalVideo> {
@@ -123,7 +166,11 @@ export class QueuedEngine implements SegmentationEngine {
     if (signal?.aborted) throw abortError(signal, 'waiting for a worker');
     if (!this.live.length) await this.refreshWorkers();
     if (!this.redisUp) throw new SamError('QUEUE_UNAVAILABLE', 'The job queue (Redis) is unreachable; retry shortly');
-    if (!this.live.length) throw new SamError('QUEUE_UNAVAILABLE', 'No worker is connected to the queue; start `sam3 worker --queue …` and retry');
+    if (!this.live.length)
+      throw new SamError(
+        'QUEUE_UNAVAILABLE',
+        'No worker is connected to the queue; start `sam3 worker --queue …` and retry',
+      );
     const p = this.options.prefix;
     const callId = randomUUID().replaceAll('-', '');
     const queue = this.queue(await this.route(imageId));
@@ -137,7 +184,13 @@ export class QueuedEngine implements SegmentationEngine {
     aborted.catch(() => undefined);
     try {
       await Promise.race([aborted, Promise.resolve()]);
-      await viaRedis(() => queue.add('call', { call: encodeCall(call), replyTo: this.nodeId, deadlineMs: Date.now() + this.options.callTimeoutMs }, { jobId: callId, removeOnComplete: true, removeOnFail: true }));
+      await viaRedis(() =>
+        queue.add(
+          'call',
+          { call: encodeCall(call), replyTo: this.nodeId, deadlineMs: Date.now() + this.options.callTimeoutMs },
+          { jobId: callId, removeOnComplete: true, removeOnFail: true },
+        ),
+      );
       for (;;) {
         // Listen before looking, so a reply landing in between still wakes us; a missed one costs at most a second.
         const woke = new Promise<void>((resolve) => this.waiting.set(callId, resolve));
@@ -148,7 +201,11 @@ export class QueuedEngine implements SegmentationEngine {
           return reply.result;
         }
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([woke, aborted, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)))]).finally(() => clearTimeout(timer));
+        await Promise.race([
+          woke,
+          aborted,
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000))),
+        ]).finally(() => clearTimeout(timer));
       }
     } catch (error) {
       if (stop.aborted) {
@@ -165,4 +222,8 @@ export class QueuedEngine implements SegmentationEngine {
   }
 }
 
-const videoOnWorkers = (): SamError => new SamError('VIDEO_UNAVAILABLE', 'In scale-out mode videos run as jobs on workers (POST /v1/videos); this API node runs no model');
+const videoOnWorkers = (): SamError =>
+  new SamError(
+    'VIDEO_UNAVAILABLE',
+    'In scale-out mode videos run as jobs on workers (POST /v1/videos); this API node runs no model',
+  );

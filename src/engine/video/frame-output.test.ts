@@ -18,7 +18,15 @@ describe('renderFrame', () => {
   it('matches full-frame upsampling, greedy non-overlap by score and pycocotools RLE on random scenes', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ cx: fc.integer({ min: -3, max: GRID + 2 }), cy: fc.integer({ min: -3, max: GRID + 2 }), r: fc.double({ min: -1, max: 9, noNaN: true }), score: fc.double({ min: 0, max: 1, noNaN: true }) }), { maxLength: 4 }),
+        fc.array(
+          fc.record({
+            cx: fc.integer({ min: -3, max: GRID + 2 }),
+            cy: fc.integer({ min: -3, max: GRID + 2 }),
+            r: fc.double({ min: -1, max: 9, noNaN: true }),
+            score: fc.double({ min: 0, max: 1, noNaN: true }),
+          }),
+          { maxLength: 4 },
+        ),
         fc.integer({ min: 5, max: 70 }),
         fc.integer({ min: 5, max: 50 }),
         (specs, width, height) => {

@@ -14,18 +14,35 @@ export interface FrameOutputInput {
   outputs: readonly TrackOutput[];
 }
 
-export function renderFrame(frame: FrameOutputInput, gridSize: number, width: number, height: number): VideoFrameResult {
+export function renderFrame(
+  frame: FrameOutputInput,
+  gridSize: number,
+  width: number,
+  height: number,
+): VideoFrameResult {
   const order = [...frame.outputs].sort((a, b) => b.score - a.score || a.id - b.id);
   /** Masks already placed (after their own contested pixels were taken away): they own their pixels. */
   const placed: MaskRegion[] = [];
   const objects: VideoObjectResult[] = [];
   for (const o of order) {
-    const region = upsampleLogitsToRegion(o.logits, gridSize, gridSize, width, height, binarize(o.logits, gridSize).box);
+    const region = upsampleLogitsToRegion(
+      o.logits,
+      gridSize,
+      gridSize,
+      width,
+      height,
+      binarize(o.logits, gridSize).box,
+    );
     if (!region) continue;
     for (const owner of placed) yieldOverlap(region, owner);
     const tight = maskBox(region);
     if (!tight) continue;
-    const box = { x0: region.x0 + tight.x0, y0: region.y0 + tight.y0, x1: region.x0 + tight.x1, y1: region.y0 + tight.y1 };
+    const box = {
+      x0: region.x0 + tight.x0,
+      y0: region.y0 + tight.y0,
+      x1: region.x0 + tight.x1,
+      y1: region.y0 + tight.y1,
+    };
     placed.push(region);
     objects.push({ id: o.id, score: o.score, box, rle: toCocoRle(encodeRleRegion(region, width, height)) });
   }

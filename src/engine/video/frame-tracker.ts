@@ -8,7 +8,13 @@ import type { TrackingOptions, VideoObjectPrompt } from '../../domain/video.js';
 import { binarize, cleanGridLogits, gridIou } from '../../model/sam3/grid-mask.js';
 import type { GridDetection } from '../../model/sam3/postprocess.js';
 import type { ImageEmbedding, Sam3Model } from '../../model/sam3/sam3-model.js';
-import { DEFAULT_TRACKER, MultiObjectTracker, type IdentifyNewObject, type Prediction, type TrackOutput } from '../../model/sam3/tracker.js';
+import {
+  DEFAULT_TRACKER,
+  MultiObjectTracker,
+  type IdentifyNewObject,
+  type Prediction,
+  type TrackOutput,
+} from '../../model/sam3/tracker.js';
 import { BoxFollower, MemoryFollower, type FollowContext, type ObjectFollower } from './object-followers.js';
 
 /** Holes and specks up to this many cells of the 288² grid are cleaned (official fill_hole_area 16). */
@@ -58,8 +64,15 @@ export class FrameTracker {
 
   constructor(private readonly options: FrameTrackerOptions) {
     const { model, gridSize, tracking } = options;
-    this.tracker = new MultiObjectTracker({ ...DEFAULT_TRACKER, maskSize: gridSize, newObjectThreshold: tracking.newObjectThreshold }, options.concepts, options.reservedIds, options.identify);
-    this.follower = model.tracker ? new MemoryFollower(model.tracker, options.direction) : new BoxFollower(model, gridSize);
+    this.tracker = new MultiObjectTracker(
+      { ...DEFAULT_TRACKER, maskSize: gridSize, newObjectThreshold: tracking.newObjectThreshold },
+      options.concepts,
+      options.reservedIds,
+      options.identify,
+    );
+    this.follower = model.tracker
+      ? new MemoryFollower(model.tracker, options.direction)
+      : new BoxFollower(model, gridSize);
     this.cellsToClean = Math.round((FILL_HOLE_CELLS_AT_288 * gridSize * gridSize) / (288 * 288));
   }
 
@@ -72,7 +85,14 @@ export class FrameTracker {
    * `held`: what a session already holds on this frame (seeds are ignored for objects prompted here or already
    * followed by this pass).
    */
-  async step(frame: number, pixels: Float32Array, prompts: readonly VideoObjectPrompt[], timings: StageTimings, held: HeldObjects = {}, signal?: AbortSignal): Promise<FrameStepResult> {
+  async step(
+    frame: number,
+    pixels: Float32Array,
+    prompts: readonly VideoObjectPrompt[],
+    timings: StageTimings,
+    held: HeldObjects = {},
+    signal?: AbortSignal,
+  ): Promise<FrameStepResult> {
     const { model, concepts, tracking, source } = this.options;
     const { stored } = held;
     const detections: GridDetection[][] = [];
@@ -85,10 +105,23 @@ export class FrameTracker {
     }
     const follower = this.follower;
     const live = this.tracker.liveIds();
-    const seeds = [...(held.seeds ?? [])].filter(([id]) => !prompts.some((p) => p.objId === id) && !(live.includes(id) && follower.follows(id)));
-    const following = live.filter((id) => follower.follows(id) && !prompts.some((p) => p.objId === id) && (follower.predictsConceptObjects || this.tracker.conceptOf(id)! < 0));
+    const seeds = [...(held.seeds ?? [])].filter(
+      ([id]) => !prompts.some((p) => p.objId === id) && !(live.includes(id) && follower.follows(id)),
+    );
+    const following = live.filter(
+      (id) =>
+        follower.follows(id) &&
+        !prompts.some((p) => p.objId === id) &&
+        (follower.predictsConceptObjects || this.tracker.conceptOf(id)! < 0),
+    );
     let objects: ImageEmbedding | null = null;
-    if (prompts.length > 0 || seeds.length > 0 || following.length > 0 || (follower.predictsConceptObjects && concepts.length > 0)) objects = await model.encodeImage('objects', pixels, timings);
+    if (
+      prompts.length > 0 ||
+      seeds.length > 0 ||
+      following.length > 0 ||
+      (follower.predictsConceptObjects && concepts.length > 0)
+    )
+      objects = await model.encodeImage('objects', pixels, timings);
     const ctx = (): FollowContext => ({ frame, embedding: objects!, source, timings });
     const prompted = new Map<number, Prediction>();
     const predicted = new Map<number, Prediction>();
@@ -96,7 +129,15 @@ export class FrameTracker {
     for (const p of prompts) {
       const id = this.tracker.addPromptedObject(p.label ?? `object ${p.objId ?? ''}`.trim(), p.objId);
       const last = stored?.get(id) ?? this.lastLogits(id);
-      prompted.set(id, await follower.prompt(id, { ...(p.points ? { points: p.points } : {}), ...(p.box ? { box: p.box } : {}) }, last, ctx()));
+      prompted.set(
+        id,
+        await follower.prompt(
+          id,
+          { ...(p.points ? { points: p.points } : {}), ...(p.box ? { box: p.box } : {}) },
+          last,
+          ctx(),
+        ),
+      );
       promptedIds.push(id);
     }
     const seeded = new Set<number>();
@@ -119,12 +160,22 @@ export class FrameTracker {
     if (follower.predictsConceptObjects && this.stepsDone > 0 && this.stepsDone % RECONDITION_EVERY === 0) {
       for (const m of step.matches) {
         const p = predicted.get(m.id);
-        if (!p || m.detection.score < RECONDITION_MIN || m.iou < RECONDITION_MIN || p.score <= sigmoidOf(RECONDITION_MIN)) continue;
+        if (
+          !p ||
+          m.detection.score < RECONDITION_MIN ||
+          m.iou < RECONDITION_MIN ||
+          p.score <= sigmoidOf(RECONDITION_MIN)
+        )
+          continue;
         reconditioned.add(m.id);
-        outputs = outputs.map((o) => (o.id === m.id ? { ...o, logits: m.detection.logits, score: m.detection.score } : o));
+        outputs = outputs.map((o) =>
+          o.id === m.id ? { ...o, logits: m.detection.logits, score: m.detection.score } : o,
+        );
       }
     }
-    outputs = await timings.time('clean', () => outputs.map((o) => ({ ...o, logits: cleanGridLogits(o.logits, this.options.gridSize, this.cellsToClean) })));
+    outputs = await timings.time('clean', () =>
+      outputs.map((o) => ({ ...o, logits: cleanGridLogits(o.logits, this.options.gridSize, this.cellsToClean) })),
+    );
     const suppressed = this.suppressRecentlyOccluded(frame, outputs);
 
     if (objects) {
@@ -132,7 +183,11 @@ export class FrameTracker {
       for (const o of outputs) {
         const empty = suppressed.has(o.id);
         const logits = empty ? new Float32Array(o.logits.length).fill(-10) : o.logits;
-        const kind = promptedIds.includes(o.id) ? 'prompted' : born.has(o.id) || reconditioned.has(o.id) || seeded.has(o.id) ? 'mask' : 'tracked';
+        const kind = promptedIds.includes(o.id)
+          ? 'prompted'
+          : born.has(o.id) || reconditioned.has(o.id) || seeded.has(o.id)
+            ? 'mask'
+            : 'tracked';
         if (kind === 'tracked' && !follower.follows(o.id)) continue;
         await follower.remember(o.id, logits, empty ? -10 : logitOf(o.score), kind, ctx());
       }

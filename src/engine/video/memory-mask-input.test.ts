@@ -18,7 +18,14 @@ describe('MemoryMaskInput', () => {
   it('equals the full-frame upsampled mask at ±10, with its tight box, across successive writes', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ cx: fc.integer({ min: -3, max: GRID + 2 }), cy: fc.integer({ min: -3, max: GRID + 2 }), r: fc.double({ min: -1, max: 8, noNaN: true }) }), { minLength: 1, maxLength: 5 }),
+        fc.array(
+          fc.record({
+            cx: fc.integer({ min: -3, max: GRID + 2 }),
+            cy: fc.integer({ min: -3, max: GRID + 2 }),
+            r: fc.double({ min: -1, max: 8, noNaN: true }),
+          }),
+          { minLength: 1, maxLength: 5 },
+        ),
         (specs) => {
           const input = new MemoryMaskInput(GRID, RESOLUTION);
           for (const s of specs) {

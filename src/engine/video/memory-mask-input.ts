@@ -34,7 +34,14 @@ export class MemoryMaskInput {
       const { x0, y0, width, height } = this.dirty;
       for (let y = y0; y < y0 + height; y++) data.fill(OFF, y * r + x0, y * r + x0 + width);
     }
-    const region = upsampleLogitsToRegion(gridLogits, this.gridSize, this.gridSize, r, r, binarize(gridLogits, this.gridSize).box);
+    const region = upsampleLogitsToRegion(
+      gridLogits,
+      this.gridSize,
+      this.gridSize,
+      r,
+      r,
+      binarize(gridLogits, this.gridSize).box,
+    );
     this.dirty = region;
     if (!region) return { data, box: null };
     // Each row's runs of on pixels become ±10 runs (Float32Array.fill), and the box comes from the runs' ends.
@@ -59,7 +66,8 @@ export class MemoryMaskInput {
         by1 = y;
       }
     }
-    const box = by0 < 0 ? null : { x0: region.x0 + bx0, y0: region.y0 + by0, x1: region.x0 + bx1 + 1, y1: region.y0 + by1 + 1 };
+    const box =
+      by0 < 0 ? null : { x0: region.x0 + bx0, y0: region.y0 + by0, x1: region.x0 + bx1 + 1, y1: region.y0 + by1 + 1 };
     return { data, box };
   }
 }

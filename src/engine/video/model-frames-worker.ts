@@ -52,7 +52,13 @@ async function convert(data: Uint8Array, r: number, out: Float32Array): Promise<
 
 try {
   const r = job.resolution;
-  const frames = readVideoFrames(job.path, { ...job.frames, width: r, height: r, layout: 'planar', signal: stop.signal });
+  const frames = readVideoFrames(job.path, {
+    ...job.frames,
+    width: r,
+    height: r,
+    layout: 'planar',
+    signal: stop.signal,
+  });
   for await (const frame of frames) {
     while (credits === 0 && !stop.signal.aborted) await new Promise<void>((resolve) => (creditWaiting = resolve));
     if (stop.signal.aborted) break;
@@ -60,13 +66,28 @@ try {
     const pixels = spare.pop() ?? new Float32Array(3 * r * r);
     const preprocessMs = await convert(frame.data, r, pixels);
     if (stop.signal.aborted) break;
-    post({ type: 'frame', index: frame.index, timeS: frame.timeS, pixels, preprocessMs }, [pixels.buffer as ArrayBuffer]);
+    post({ type: 'frame', index: frame.index, timeS: frame.timeS, pixels, preprocessMs }, [
+      pixels.buffer as ArrayBuffer,
+    ]);
   }
   post({ type: 'end' });
 } catch (error) {
   if (!stop.signal.aborted) {
-    const e = error instanceof SamError ? error : new SamError('VIDEO_DECODE_FAILED', `Decoding the video failed: ${(error as Error).message}`, {}, { cause: error });
-    post({ type: 'error', code: e.code, message: e.message, details: JSON.parse(JSON.stringify(e.details)) as Record<string, unknown> });
+    const e =
+      error instanceof SamError
+        ? error
+        : new SamError(
+            'VIDEO_DECODE_FAILED',
+            `Decoding the video failed: ${(error as Error).message}`,
+            {},
+            { cause: error },
+          );
+    post({
+      type: 'error',
+      code: e.code,
+      message: e.message,
+      details: JSON.parse(JSON.stringify(e.details)) as Record<string, unknown>,
+    });
   } else post({ type: 'end' });
 } finally {
   port.close();

@@ -39,10 +39,18 @@ function startWorker(job: ModelFrameJob): Worker {
   if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: job });
   // Running from the TypeScript sources (tests, `tsx`): load the worker through tsx's loader.
   const source = new URL('./model-frames-worker.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`, { eval: true, workerData: job });
+  return new Worker(
+    `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`,
+    { eval: true, workerData: job },
+  );
 }
 
-export async function* readModelFrames(path: string, resolution: number, frames: ModelFrameJob['frames'], signal?: AbortSignal): AsyncGenerator<ModelFrame> {
+export async function* readModelFrames(
+  path: string,
+  resolution: number,
+  frames: ModelFrameJob['frames'],
+  signal?: AbortSignal,
+): AsyncGenerator<ModelFrame> {
   signal?.throwIfAborted();
   const worker = startWorker({ path, resolution, readAheadFrames: READ_AHEAD_FRAMES, frames });
   const inbox: Array<ToMain | { type: 'exit'; code: number } | { type: 'crash'; error: Error }> = [];
@@ -74,8 +82,10 @@ export async function* readModelFrames(path: string, resolution: number, frames:
         yield { index: m.index, timeS: m.timeS, pixels: m.pixels, preprocessMs: m.preprocessMs };
       } else if (m.type === 'end') return;
       else if (m.type === 'error') throw new SamError(m.code, m.message, m.details);
-      else if (m.type === 'crash') throw new SamError('INTERNAL', `The video decoding thread failed: ${m.error.message}`, {}, { cause: m.error });
-      else throw new SamError('INTERNAL', `The video decoding thread exited (code ${m.code}) before the video ended`, {});
+      else if (m.type === 'crash')
+        throw new SamError('INTERNAL', `The video decoding thread failed: ${m.error.message}`, {}, { cause: m.error });
+      else
+        throw new SamError('INTERNAL', `The video decoding thread exited (code ${m.code}) before the video ended`, {});
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -18,7 +18,11 @@ const SEARCH_MARGIN = 0.25;
 const HIDDEN_LOGIT = -1024;
 
 /** The previous frame's grid box → a source-pixel box prompt with room for motion, clamped to the frame. */
-function searchBox(box: { x0: number; y0: number; x1: number; y1: number }, gridSize: number, size: ImageSize): { x0: number; y0: number; x1: number; y1: number } {
+function searchBox(
+  box: { x0: number; y0: number; x1: number; y1: number },
+  gridSize: number,
+  size: ImageSize,
+): { x0: number; y0: number; x1: number; y1: number } {
   const margin = SEARCH_MARGIN * Math.max(box.x1 - box.x0, box.y1 - box.y0);
   const sx = size.width / gridSize;
   const sy = size.height / gridSize;
@@ -59,7 +63,13 @@ export interface ObjectFollower {
    * `prompted`: this frame's prompt decode; `mask`: a mask no decode made — a new object from a detection, a
    * reconditioning, a session's stored result (both kept as conditioning memories).
    */
-  remember(id: number, gridLogits: Float32Array, scoreLogit: number, kind: MemoryKind, ctx: FollowContext): Promise<void>;
+  remember(
+    id: number,
+    gridLogits: Float32Array,
+    scoreLogit: number,
+    kind: MemoryKind,
+    ctx: FollowContext,
+  ): Promise<void>;
   forget(id: number): void;
   /** Bytes of memory held for all objects. */
   readonly bytes: number;
@@ -86,14 +96,20 @@ export class BoxFollower implements ObjectFollower {
 
   async prompt(_id: number, prompt: ObjectPrompt, last: Float32Array | null, ctx: FollowContext): Promise<Prediction> {
     const lastBox = last ? binarize(last, this.gridSize).box : null;
-    const anchored = needsAnchor(prompt) && lastBox ? { ...prompt, box: searchBox(lastBox, this.gridSize, ctx.source) } : prompt;
+    const anchored =
+      needsAnchor(prompt) && lastBox ? { ...prompt, box: searchBox(lastBox, this.gridSize, ctx.source) } : prompt;
     const out = await this.model.decodeObjectGrid(ctx.embedding, anchored, ctx.source, ctx.timings);
     return { logits: out.logits, score: out.objectScore };
   }
 
   async predict(_id: number, lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null> {
     if (!lastBox) return null;
-    const out = await this.model.decodeObjectGrid(ctx.embedding, { box: searchBox(lastBox, this.gridSize, ctx.source) }, ctx.source, ctx.timings);
+    const out = await this.model.decodeObjectGrid(
+      ctx.embedding,
+      { box: searchBox(lastBox, this.gridSize, ctx.source) },
+      ctx.source,
+      ctx.timings,
+    );
     return { logits: out.logits, score: out.objectScore };
   }
 
@@ -150,7 +166,10 @@ export class MemoryFollower implements ObjectFollower {
   private bank(id: number): ObjectMemoryBank {
     let bank = this.banks.get(id);
     if (!bank) {
-      bank = new ObjectMemoryBank({ ...DEFAULT_MEMORY, numMaskmem: this.graphs.numMaskmem, maxObjPtrs: this.graphs.maxObjPtrs }, this.direction);
+      bank = new ObjectMemoryBank(
+        { ...DEFAULT_MEMORY, numMaskmem: this.graphs.numMaskmem, maxObjPtrs: this.graphs.maxObjPtrs },
+        this.direction,
+      );
       this.banks.set(id, bank);
     }
     return bank;
@@ -161,14 +180,19 @@ export class MemoryFollower implements ObjectFollower {
   }
 
   private toPrediction(gridLogits: Float32Array, scoreLogit: number): Prediction {
-    return { logits: scoreLogit > 0 ? gridLogits : new Float32Array(gridLogits.length).fill(HIDDEN_LOGIT), score: sigmoid(scoreLogit) };
+    return {
+      logits: scoreLogit > 0 ? gridLogits : new Float32Array(gridLogits.length).fill(HIDDEN_LOGIT),
+      score: sigmoid(scoreLogit),
+    };
   }
 
   async prompt(id: number, prompt: ObjectPrompt, last: Float32Array | null, ctx: FollowContext): Promise<Prediction> {
     // A refinement of an object with memory decodes on memory-conditioned features (SAM 2: not the init frame).
     // A session's stored mask for this frame stands in for memory the pass does not have.
     if (!this.follows(id) && last && needsAnchor(prompt)) await this.remember(id, last, 10, 'mask', ctx);
-    const fused = this.follows(id) ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.inputsFor(id)) : null;
+    const fused = this.follows(id)
+      ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.inputsFor(id))
+      : null;
     const out = await this.graphs.decode(ctx.embedding, fused, prompt, ctx.source, ctx.timings);
     this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
     return this.toPrediction(out.gridLogits, out.objectScoreLogit);
@@ -176,13 +200,24 @@ export class MemoryFollower implements ObjectFollower {
 
   async predict(id: number, _lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null> {
     if (!this.follows(id)) return null;
-    const fused = await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.inputsFor(id));
+    const fused = await this.graphs.attend(
+      ctx.embedding,
+      this.bank(id).select(ctx.frame),
+      ctx.timings,
+      this.inputsFor(id),
+    );
     const out = await this.graphs.decode(ctx.embedding, fused, null, ctx.source, ctx.timings);
     this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
     return this.toPrediction(out.gridLogits, out.objectScoreLogit);
   }
 
-  async remember(id: number, gridLogits: Float32Array, scoreLogit: number, kind: MemoryKind, ctx: FollowContext): Promise<void> {
+  async remember(
+    id: number,
+    gridLogits: Float32Array,
+    scoreLogit: number,
+    kind: MemoryKind,
+    ctx: FollowContext,
+  ): Promise<void> {
     const conditioning = kind !== 'tracked';
     const r = this.graphs.resolution;
     this.maskInput ??= new MemoryMaskInput(this.graphs.maskSize, r);
@@ -202,7 +237,15 @@ export class MemoryFollower implements ObjectFollower {
     }
     const bank = this.bank(id);
     const memory = await this.graphs.encodeMemory(ctx.embedding, mask.data, score, conditioning, ctx.timings);
-    bank.add({ frame: ctx.frame, conditioning, features: memory.features, pos: memory.pos, objPtr, objectScoreLogit: score, iou: 1 });
+    bank.add({
+      frame: ctx.frame,
+      conditioning,
+      features: memory.features,
+      pos: memory.pos,
+      objPtr,
+      objectScoreLogit: score,
+      iou: 1,
+    });
   }
 
   forget(id: number): void {

@@ -34,7 +34,13 @@ export async function renderOverlay(request: OverlayRequest): Promise<void> {
     });
     for await (const frame of frames) {
       const result = await resultFor(frame.index);
-      if (result) paintOverlay(frame.data, info.width, info.height, result.objects.map((o) => ({ id: o.id, mask: decodeCocoRle(o.rle) })));
+      if (result)
+        paintOverlay(
+          frame.data,
+          info.width,
+          info.height,
+          result.objects.map((o) => ({ id: o.id, mask: decodeCocoRle(o.rle) })),
+        );
       await encoder.writeFrame(frame.data);
     }
     await encoder.finish();

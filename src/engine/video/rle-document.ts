@@ -26,7 +26,12 @@ export function toWireFrame(frame: VideoFrameResult): WireVideoFrame {
   return {
     index: frame.index,
     time_s: round(frame.timeS, 6),
-    objects: frame.objects.map((o) => ({ id: o.id, score: round(o.score, 5), box: [o.box.x0, o.box.y0, o.box.x1, o.box.y1], rle: { size: [o.rle.size[0], o.rle.size[1]], counts: o.rle.counts } })),
+    objects: frame.objects.map((o) => ({
+      id: o.id,
+      score: round(o.score, 5),
+      box: [o.box.x0, o.box.y0, o.box.x1, o.box.y1],
+      rle: { size: [o.rle.size[0], o.rle.size[1]], counts: o.rle.counts },
+    })),
   };
 }
 
@@ -34,7 +39,12 @@ export function fromWireFrame(wire: WireVideoFrame): VideoFrameResult {
   return {
     index: wire.index,
     timeS: wire.time_s,
-    objects: wire.objects.map((o) => ({ id: o.id, score: o.score, box: { x0: o.box[0], y0: o.box[1], x1: o.box[2], y1: o.box[3] }, rle: { size: [o.rle.size[0], o.rle.size[1]], counts: o.rle.counts } })),
+    objects: wire.objects.map((o) => ({
+      id: o.id,
+      score: o.score,
+      box: { x0: o.box[0], y0: o.box[1], x1: o.box[2], y1: o.box[3] },
+      rle: { size: [o.rle.size[0], o.rle.size[1]], counts: o.rle.counts },
+    })),
   };
 }
 
@@ -53,7 +63,10 @@ export class VideoRleWriter {
     const stream = createWriteStream(path);
     await once(stream, 'open');
     const writer = new VideoRleWriter(stream);
-    const head = { video: { width: info.width, height: info.height, fps: round(info.fps, 6), frame_count: frameCount }, size: [info.height, info.width] };
+    const head = {
+      video: { width: info.width, height: info.height, fps: round(info.fps, 6), frame_count: frameCount },
+      size: [info.height, info.width],
+    };
     await writer.write(`${JSON.stringify(head).slice(0, -1)},\n"frames":[\n`);
     return writer;
   }
@@ -73,8 +86,10 @@ export class VideoRleWriter {
   /** A destroyed stream (abort: shutdown or cancel) is JOB_CANCELLED; a failed disk write is its error. */
   private throwIfStopped(): void {
     const failure = this.failure;
-    if (failure && (failure as NodeJS.ErrnoException).code !== 'ERR_STREAM_DESTROYED') throw storageFullError(failure) ?? failure;
-    if (failure || this.stream.destroyed) throw new SamError('JOB_CANCELLED', 'The RLE document was closed before the video finished', {});
+    if (failure && (failure as NodeJS.ErrnoException).code !== 'ERR_STREAM_DESTROYED')
+      throw storageFullError(failure) ?? failure;
+    if (failure || this.stream.destroyed)
+      throw new SamError('JOB_CANCELLED', 'The RLE document was closed before the video finished', {});
   }
 
   async frame(frame: VideoFrameResult): Promise<void> {

@@ -18,11 +18,25 @@ export class SessionFrames {
     return this.timesS.length;
   }
 
-  static async decode(video: string, dir: string, resolution: number, maxFrames: number, expectedFrames: number | undefined, signal?: AbortSignal): Promise<SessionFrames> {
+  static async decode(
+    video: string,
+    dir: string,
+    resolution: number,
+    maxFrames: number,
+    expectedFrames: number | undefined,
+    signal?: AbortSignal,
+  ): Promise<SessionFrames> {
     const file = await open(join(dir, 'frames.gbrp'), 'w+');
     const times: number[] = [];
     try {
-      const frames = readVideoFrames(video, { width: resolution, height: resolution, layout: 'planar', maxFrames, ...(expectedFrames !== undefined ? { expectedFrames } : {}), ...(signal ? { signal } : {}) });
+      const frames = readVideoFrames(video, {
+        width: resolution,
+        height: resolution,
+        layout: 'planar',
+        maxFrames,
+        ...(expectedFrames !== undefined ? { expectedFrames } : {}),
+        ...(signal ? { signal } : {}),
+      });
       for await (const frame of frames) {
         await file.write(frame.data, 0, frame.data.length, frame.index * frame.data.length);
         times.push(frame.timeS);
@@ -43,7 +57,12 @@ export class SessionFrames {
     const size = this.resolution * this.resolution * 3;
     const data = new Uint8Array(size);
     const { bytesRead } = await this.file.read(data, 0, size, index * size);
-    if (bytesRead !== size) throw new SamError('INTERNAL', `session frame ${index} is incomplete on disk (${bytesRead} of ${size} bytes)`, {});
+    if (bytesRead !== size)
+      throw new SamError(
+        'INTERNAL',
+        `session frame ${index} is incomplete on disk (${bytesRead} of ${size} bytes)`,
+        {},
+      );
     return framePlanes(data, this.resolution, this.resolution);
   }
 

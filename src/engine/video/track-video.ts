@@ -3,7 +3,12 @@
 // to held frames) → results at video resolution to the sink and the RLE document.
 import { SamError } from '../../domain/errors.js';
 import { StageTimings } from '../../domain/stage-timings.js';
-import { DEFAULT_TRACKING, type VideoLimits, type VideoObjectInfo, type VideoObjectPrompt } from '../../domain/video.js';
+import {
+  DEFAULT_TRACKING,
+  type VideoLimits,
+  type VideoObjectInfo,
+  type VideoObjectPrompt,
+} from '../../domain/video.js';
 import { checkVideoLimits, probeVideo } from '../../media/video-probe.js';
 import type { Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { InferenceQueue } from '../inference-queue.js';
@@ -20,7 +25,11 @@ export interface TrackVideoContext {
   limits: VideoLimits;
 }
 
-export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRequest, sink: VideoSink): Promise<VideoSummary> {
+export async function trackVideo(
+  ctx: TrackVideoContext,
+  request: VideoSegmentRequest,
+  sink: VideoSink,
+): Promise<VideoSummary> {
   const { model } = ctx;
   const signal = request.signal;
   const info = await probeVideo(request.video, 'video', signal ? { signal } : {});
@@ -29,7 +38,15 @@ export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRe
   const tracking = { ...DEFAULT_TRACKING, ...request.tracking };
   const { resolution, gridSize } = plan;
   const source = { width: info.width, height: info.height };
-  const stepper = new FrameTracker({ model, concepts: request.concepts, tracking, gridSize, source, direction: 1, reservedIds: request.objects.flatMap((p) => (p.objId !== undefined ? [p.objId] : [])) });
+  const stepper = new FrameTracker({
+    model,
+    concepts: request.concepts,
+    tracking,
+    gridSize,
+    source,
+    direction: 1,
+    reservedIds: request.objects.flatMap((p) => (p.objId !== undefined ? [p.objId] : [])),
+  });
   const tracker = stepper.tracker;
   const promptsAt = new Map<number, VideoObjectPrompt[]>();
   for (const p of request.objects) promptsAt.set(p.frameIndex, [...(promptsAt.get(p.frameIndex) ?? []), p]);
@@ -40,7 +57,8 @@ export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRe
   const held: FrameOutputInput[] = [];
   const emit = async (frame: FrameOutputInput) => {
     const result = await timings.time('render', () => renderFrame(frame, gridSize, info.width, info.height));
-    for (const o of result.objects) if (!objects.has(o.id)) objects.set(o.id, { id: o.id, label: tracker.label(o.id), firstFrame: result.index });
+    for (const o of result.objects)
+      if (!objects.has(o.id)) objects.set(o.id, { id: o.id, label: tracker.label(o.id), firstFrame: result.index });
     await timings.time('write', async () => {
       await writer?.frame(result);
       await sink.frame(result);
@@ -48,11 +66,18 @@ export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRe
   };
   const started = performance.now();
   let done = 0;
-  const frames = readModelFrames(request.video, resolution, {
-    ...(request.sampleFps ? { sampleFps: request.sampleFps } : {}),
-    maxFrames: frameCount,
-    ...(info.frameCountExact && !request.sampleFps && request.maxFrames === undefined ? { expectedFrames: info.frameCount } : {}),
-  }, signal);
+  const frames = readModelFrames(
+    request.video,
+    resolution,
+    {
+      ...(request.sampleFps ? { sampleFps: request.sampleFps } : {}),
+      maxFrames: frameCount,
+      ...(info.frameCountExact && !request.sampleFps && request.maxFrames === undefined
+        ? { expectedFrames: info.frameCount }
+        : {}),
+    },
+    signal,
+  );
   try {
     for (;;) {
       // 'decode_wait': time the loop waits for the decoding thread (ffmpeg + preprocessing, ahead on another core).
@@ -60,7 +85,11 @@ export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRe
       if (next.done) break;
       const frame = next.value;
       timings.add('preprocess', frame.preprocessMs);
-      const step = await ctx.queue.run(() => stepper.step(frame.index, frame.pixels, promptsAt.get(frame.index) ?? [], timings), signal, done > 0);
+      const step = await ctx.queue.run(
+        () => stepper.step(frame.index, frame.pixels, promptsAt.get(frame.index) ?? [], timings),
+        signal,
+        done > 0,
+      );
       const cleaned = step.outputs;
       held.push({ index: frame.index, timeS: frame.timeS, outputs: cleaned });
       if (step.removedNow.length > 0) {
@@ -77,7 +106,10 @@ export async function trackVideo(ctx: TrackVideoContext, request: VideoSegmentRe
     return { info, frameCount: done, objects: list, mode: stepper.mode, timingsMs: timings.toJSON() };
   } catch (error) {
     writer?.abort();
-    if (signal?.aborted && !(error instanceof SamError)) throw signal.reason instanceof SamError ? signal.reason : new SamError('REQUEST_CANCELLED', 'The video was cancelled while processing', {}, { cause: error });
+    if (signal?.aborted && !(error instanceof SamError))
+      throw signal.reason instanceof SamError
+        ? signal.reason
+        : new SamError('REQUEST_CANCELLED', 'The video was cancelled while processing', {}, { cause: error });
     throw error;
   } finally {
     await frames.return(undefined);

@@ -11,7 +11,13 @@ import { fetchVideoToFile } from '../../media/video-source.js';
 import type { UrlFetchPolicy } from '../../media/image-source.js';
 import type { Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { InferenceQueue } from '../inference-queue.js';
-import type { PropagateEvents, PropagateRequest, SessionPrompt, VideoSessionInfo, VideoSessions } from '../video-engine.js';
+import type {
+  PropagateEvents,
+  PropagateRequest,
+  SessionPrompt,
+  VideoSessionInfo,
+  VideoSessions,
+} from '../video-engine.js';
 import { SessionFrames } from './session-frames.js';
 import { VideoSession } from './video-session.js';
 
@@ -25,7 +31,13 @@ export interface SessionLimits {
   maxConcepts: number;
 }
 
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxSessions: 8, memoryBudgetBytes: 512 * 1024 ** 2, idleTtlMs: 15 * 60_000, maxFrames: 1800, maxConcepts: 16 };
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  maxSessions: 8,
+  memoryBudgetBytes: 512 * 1024 ** 2,
+  idleTtlMs: 15 * 60_000,
+  maxFrames: 1800,
+  maxConcepts: 16,
+};
 
 export class LocalVideoSessions implements VideoSessions {
   private readonly sessions = new Map<string, { session: VideoSession; dir: string }>();
@@ -45,25 +57,48 @@ export class LocalVideoSessions implements VideoSessions {
 
   private async sweep(): Promise<void> {
     const now = Date.now();
-    for (const [id, { session }] of this.sessions) if (!session.isBusy && now - session.idleSinceMs > this.limits.idleTtlMs) await this.close(id);
+    for (const [id, { session }] of this.sessions)
+      if (!session.isBusy && now - session.idleSinceMs > this.limits.idleTtlMs) await this.close(id);
   }
 
   async create(source: { url: string } | { bytes: Uint8Array }, signal?: AbortSignal): Promise<VideoSessionInfo> {
     const objects = this.model.info.objects;
-    if (!objects) throw new SamError('CAPABILITY_MISSING', `The model '${this.model.info.name}' has no object pipeline, which video sessions need`, { field: 'model' });
+    if (!objects)
+      throw new SamError(
+        'CAPABILITY_MISSING',
+        `The model '${this.model.info.name}' has no object pipeline, which video sessions need`,
+        { field: 'model' },
+      );
     await this.sweep();
     if (this.sessions.size + this.pending >= this.limits.maxSessions) {
-      throw new SamError('SESSION_LIMIT', `This server holds at most ${this.limits.maxSessions} video sessions; close one (DELETE /v1/video-sessions/{id}) or wait for idle ones to expire`, { limit: this.limits.maxSessions });
+      throw new SamError(
+        'SESSION_LIMIT',
+        `This server holds at most ${this.limits.maxSessions} video sessions; close one (DELETE /v1/video-sessions/{id}) or wait for idle ones to expire`,
+        { limit: this.limits.maxSessions },
+      );
     }
     this.pending++;
     const dir = await mkdtemp(join(tmpdir(), 'sam3-session-'));
     let video = { path: join(dir, 'source'), release: async () => rm(join(dir, 'source'), { force: true }) };
     try {
       if ('bytes' in source) await writeFile(video.path, source.bytes);
-      else video = await fetchVideoToFile(source.url, this.fetchPolicy.urlPolicy, this.fetchPolicy.maxVideoBytes, signal);
+      else
+        video = await fetchVideoToFile(source.url, this.fetchPolicy.urlPolicy, this.fetchPolicy.maxVideoBytes, signal);
       const info = await probeVideo(video.path, 'video', signal ? { signal } : {});
-      const frameCount = checkVideoLimits(info, { ...this.videoLimits, maxFrames: Math.min(this.videoLimits.maxFrames, this.limits.maxFrames) }, undefined, undefined);
-      const frames = await SessionFrames.decode(video.path, dir, objects.resolution, frameCount, info.frameCountExact ? info.frameCount : undefined, signal);
+      const frameCount = checkVideoLimits(
+        info,
+        { ...this.videoLimits, maxFrames: Math.min(this.videoLimits.maxFrames, this.limits.maxFrames) },
+        undefined,
+        undefined,
+      );
+      const frames = await SessionFrames.decode(
+        video.path,
+        dir,
+        objects.resolution,
+        frameCount,
+        info.frameCountExact ? info.frameCount : undefined,
+        signal,
+      );
       const id = randomUUID();
       const session = new VideoSession(id, info, frames, {
         model: this.model,
@@ -87,7 +122,11 @@ export class LocalVideoSessions implements VideoSessions {
 
   private session(id: string): VideoSession {
     const found = this.sessions.get(id);
-    if (!found) throw new SamError('SESSION_NOT_FOUND', `No video session ${id} (closed, expired, or never created)`, { field: 'id', received: id });
+    if (!found)
+      throw new SamError('SESSION_NOT_FOUND', `No video session ${id} (closed, expired, or never created)`, {
+        field: 'id',
+        received: id,
+      });
     return found.session;
   }
 
@@ -111,7 +150,11 @@ export class LocalVideoSessions implements VideoSessions {
 
   async close(id: string): Promise<void> {
     const found = this.sessions.get(id);
-    if (!found) throw new SamError('SESSION_NOT_FOUND', `No video session ${id} (closed, expired, or never created)`, { field: 'id', received: id });
+    if (!found)
+      throw new SamError('SESSION_NOT_FOUND', `No video session ${id} (closed, expired, or never created)`, {
+        field: 'id',
+        received: id,
+      });
     this.sessions.delete(id);
     await found.session.frames.close();
     await rm(found.dir, { recursive: true, force: true });

@@ -3,14 +3,26 @@
 import { validateObjectPrompt } from '../validate-request.js';
 import { SamError } from '../../domain/errors.js';
 import { StageTimings } from '../../domain/stage-timings.js';
-import { DEFAULT_TRACKING, type VideoFrameResult, type VideoInfo, type VideoObjectInfo, type VideoObjectPrompt } from '../../domain/video.js';
+import {
+  DEFAULT_TRACKING,
+  type VideoFrameResult,
+  type VideoInfo,
+  type VideoObjectInfo,
+  type VideoObjectPrompt,
+} from '../../domain/video.js';
 import { decodeCocoRle } from '../../masks/coco-rle.js';
 import { binarize, gridIou } from '../../model/sam3/grid-mask.js';
 import { planarToNormalizedNchw } from '../../model/sam3/preprocess.js';
 import type { Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { IdentifyNewObject } from '../../model/sam3/tracker.js';
 import type { InferenceQueue } from '../inference-queue.js';
-import type { PropagateEvents, PropagateRequest, SessionPrompt, VideoSessionInfo, VideoSummary } from '../video-engine.js';
+import type {
+  PropagateEvents,
+  PropagateRequest,
+  SessionPrompt,
+  VideoSessionInfo,
+  VideoSummary,
+} from '../video-engine.js';
 import { renderFrame } from './frame-output.js';
 import { FrameTracker, type FrameStepResult, type HeldObjects } from './frame-tracker.js';
 import type { SessionFrames } from './session-frames.js';
@@ -75,7 +87,9 @@ export class VideoSession {
 
   describe(): VideoSessionInfo {
     const objects = new Map<number, VideoObjectInfo>();
-    for (const p of this.prompts) if (!objects.has(p.objId!)) objects.set(p.objId!, { id: p.objId!, label: this.labels.get(p.objId!) ?? '', firstFrame: p.frameIndex });
+    for (const p of this.prompts)
+      if (!objects.has(p.objId!))
+        objects.set(p.objId!, { id: p.objId!, label: this.labels.get(p.objId!) ?? '', firstFrame: p.frameIndex });
     for (const f of [...this.results.values()].sort((a, b) => a.index - b.index)) {
       for (const o of f.objects) {
         const known = objects.get(o.id);
@@ -97,7 +111,11 @@ export class VideoSession {
 
   private checkFrame(index: number, field: string): void {
     if (!Number.isInteger(index) || index < 0 || index >= this.frames.count) {
-      throw new SamError('INVALID_ARGUMENT', `${field} must be a frame index from 0 to ${this.frames.count - 1}`, { field, expected: `integer in [0, ${this.frames.count - 1}]`, received: index });
+      throw new SamError('INVALID_ARGUMENT', `${field} must be a frame index from 0 to ${this.frames.count - 1}`, {
+        field,
+        expected: `integer in [0, ${this.frames.count - 1}]`,
+        received: index,
+      });
     }
   }
 
@@ -106,7 +124,11 @@ export class VideoSession {
     this.storedBytes += resultBytes(result) - (before ? resultBytes(before) : 0);
     this.results.set(result.index, result);
     if (this.storedBytes + this.passBytes > this.ctx.memoryBudgetBytes) {
-      throw new SamError('SESSION_MEMORY_EXCEEDED', `Session ${this.id} would hold ${this.storedBytes + this.passBytes} bytes, over its budget of ${this.ctx.memoryBudgetBytes}`, { limit: this.ctx.memoryBudgetBytes });
+      throw new SamError(
+        'SESSION_MEMORY_EXCEEDED',
+        `Session ${this.id} would hold ${this.storedBytes + this.passBytes} bytes, over its budget of ${this.ctx.memoryBudgetBytes}`,
+        { limit: this.ctx.memoryBudgetBytes },
+      );
     }
   }
 
@@ -131,10 +153,27 @@ export class VideoSession {
       return best;
     };
     const tracking = { ...DEFAULT_TRACKING, outputDelayFrames: 0 };
-    return new FrameTracker({ model: this.ctx.model, concepts, tracking, gridSize: size, source: this.info, direction, reservedIds, identify });
+    return new FrameTracker({
+      model: this.ctx.model,
+      concepts,
+      tracking,
+      gridSize: size,
+      source: this.info,
+      direction,
+      reservedIds,
+      identify,
+    });
   }
 
-  private async step(tracker: FrameTracker, index: number, prompts: readonly VideoObjectPrompt[], timings: StageTimings, signal: AbortSignal | undefined, held?: HeldObjects, pixelBuffer?: Float32Array): Promise<FrameStepResult> {
+  private async step(
+    tracker: FrameTracker,
+    index: number,
+    prompts: readonly VideoObjectPrompt[],
+    timings: StageTimings,
+    signal: AbortSignal | undefined,
+    held?: HeldObjects,
+    pixelBuffer?: Float32Array,
+  ): Promise<FrameStepResult> {
     return this.ctx.queue.run(async () => {
       const r = this.ctx.resolution;
       const planes = await this.frames.read(index);
@@ -145,7 +184,12 @@ export class VideoSession {
 
   private render(index: number, step: FrameStepResult): VideoFrameResult {
     const outputs = step.outputs.filter((o) => !this.removed.has(o.id));
-    return renderFrame({ index, timeS: this.frames.timesS[index]!, outputs }, this.ctx.gridSize, this.info.width, this.info.height);
+    return renderFrame(
+      { index, timeS: this.frames.timesS[index]!, outputs },
+      this.ctx.gridSize,
+      this.info.width,
+      this.info.height,
+    );
   }
 
   /** The stored masks of `ids` on frame `index`, on the S×S grid: what a refinement there starts from. */
@@ -161,12 +205,19 @@ export class VideoSession {
    * the clicked objects stored there without a prompt there (a pass would not otherwise know them).
    */
   private heldAt(index: number, here: readonly VideoObjectPrompt[], withSeeds: boolean): HeldObjects {
-    const stored = this.storedGrids(index, here.map((p) => p.objId!));
+    const stored = this.storedGrids(
+      index,
+      here.map((p) => p.objId!),
+    );
     if (!withSeeds) return { stored };
     const clicked = new Set(this.prompts.map((p) => p.objId!));
     const seeds = new Map<number, { label: string; logits: Float32Array }>();
     for (const o of this.results.get(index)?.objects ?? []) {
-      if (clicked.has(o.id) && !here.some((p) => p.objId === o.id)) seeds.set(o.id, { label: this.labels.get(o.id) ?? `object ${o.id}`, logits: rleToGrid(o.rle, this.ctx.gridSize) });
+      if (clicked.has(o.id) && !here.some((p) => p.objId === o.id))
+        seeds.set(o.id, {
+          label: this.labels.get(o.id) ?? `object ${o.id}`,
+          logits: rleToGrid(o.rle, this.ctx.gridSize),
+        });
     }
     return { stored, seeds };
   }
@@ -174,12 +225,17 @@ export class VideoSession {
   /** The visited frame nearest to `index` on the side a pass in `direction` comes from, if any. */
   private visitedBehind(index: number, direction: 1 | -1): number | undefined {
     let best: number | undefined;
-    for (const v of this.results.keys()) if (direction * (index - v) > 0 && (best === undefined || direction * (v - best) > 0)) best = v;
+    for (const v of this.results.keys())
+      if (direction * (index - v) > 0 && (best === undefined || direction * (v - best) > 0)) best = v;
     return best;
   }
 
   private nextObjectId(): number {
-    const known = [...this.prompts.map((p) => p.objId!), ...this.removed, ...[...this.results.values()].flatMap((f) => f.objects.map((o) => o.id))];
+    const known = [
+      ...this.prompts.map((p) => p.objId!),
+      ...this.removed,
+      ...[...this.results.values()].flatMap((f) => f.objects.map((o) => o.id)),
+    ];
     return known.length === 0 ? 1 : Math.max(...known) + 1;
   }
 
@@ -191,17 +247,37 @@ export class VideoSession {
     const timings = new StageTimings();
     const stored = this.results.get(p.frameIndex);
     if (p.text !== undefined) {
-      const texts = p.text.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
-      if (texts.length === 0) throw new SamError('PROMPT_REQUIRED', 'text must name at least one concept', { field: 'text', received: p.text });
+      const texts = p.text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0);
+      if (texts.length === 0)
+        throw new SamError('PROMPT_REQUIRED', 'text must name at least one concept', {
+          field: 'text',
+          received: p.text,
+        });
       const { concepts, objects } = this.ctx.model.info;
-      if (!concepts) throw new SamError('CAPABILITY_MISSING', `The model '${this.ctx.model.info.name}' cannot segment concepts: its bundle lacks those graphs`, { field: 'text' });
+      if (!concepts)
+        throw new SamError(
+          'CAPABILITY_MISSING',
+          `The model '${this.ctx.model.info.name}' cannot segment concepts: its bundle lacks those graphs`,
+          { field: 'text' },
+        );
       if (objects && (concepts.resolution !== objects.resolution || concepts.maskSize !== objects.maskSize)) {
-        throw new SamError('MODEL_CONTRACT_MISMATCH', `The concept graphs (${concepts.resolution}px, ${concepts.maskSize}² masks) and the tracker graphs (${objects.resolution}px, ${objects.maskSize}² masks) differ; a session's frames are decoded for the tracker, so text prompts cannot run on them`, { field: 'text' });
+        throw new SamError(
+          'MODEL_CONTRACT_MISMATCH',
+          `The concept graphs (${concepts.resolution}px, ${concepts.maskSize}² masks) and the tracker graphs (${objects.resolution}px, ${objects.maskSize}² masks) differ; a session's frames are decoded for the tracker, so text prompts cannot run on them`,
+          { field: 'text' },
+        );
       }
       const added = [...new Set(texts)].filter((text) => !this.concepts.some((c) => c.text === text));
       if (this.concepts.length + added.length > this.ctx.maxConcepts) {
         const total = this.concepts.length + added.length;
-        throw new SamError('PROMPT_BATCH_TOO_LARGE', `Expected at most ${this.ctx.maxConcepts} concepts in a session (SAM3_MAX_PROMPTS) but this prompt would make ${total}`, { field: 'text', limit: this.ctx.maxConcepts, received: total });
+        throw new SamError(
+          'PROMPT_BATCH_TOO_LARGE',
+          `Expected at most ${this.ctx.maxConcepts} concepts in a session (SAM3_MAX_PROMPTS) but this prompt would make ${total}`,
+          { field: 'text', limit: this.ctx.maxConcepts, received: total },
+        );
       }
       const tracker = this.tracker(1, texts);
       const step = await this.step(tracker, p.frameIndex, [], timings, signal);
@@ -211,52 +287,84 @@ export class VideoSession {
       for (const o of found.objects) this.labels.set(o.id, tracker.tracker.label(o.id));
       // Objects found again (the same concept prompted twice) replace their stored masks.
       const foundIds = new Set(found.objects.map((o) => o.id));
-      const merged = { ...found, objects: [...(stored?.objects ?? []).filter((o) => !foundIds.has(o.id)), ...found.objects].sort((a, b) => a.id - b.id) };
+      const merged = {
+        ...found,
+        objects: [...(stored?.objects ?? []).filter((o) => !foundIds.has(o.id)), ...found.objects].sort(
+          (a, b) => a.id - b.id,
+        ),
+      };
       this.store(merged);
       return { frame: merged };
     }
-    if (!p.points?.length && !p.box) throw new SamError('PROMPT_REQUIRED', 'A prompt needs text, points or a box', { field: 'prompt' });
-    validateObjectPrompt({ ...(p.points ? { points: p.points } : {}), ...(p.box ? { box: p.box } : {}) }, 'prompt', { points: 'points', box: 'box' });
+    if (!p.points?.length && !p.box)
+      throw new SamError('PROMPT_REQUIRED', 'A prompt needs text, points or a box', { field: 'prompt' });
+    validateObjectPrompt({ ...(p.points ? { points: p.points } : {}), ...(p.box ? { box: p.box } : {}) }, 'prompt', {
+      points: 'points',
+      box: 'box',
+    });
     const objId = p.objId ?? this.nextObjectId();
     this.removed.delete(objId);
-    if (p.label !== undefined || !this.labels.has(objId)) this.labels.set(objId, p.label ?? this.labels.get(objId) ?? `object ${objId}`);
+    if (p.label !== undefined || !this.labels.has(objId))
+      this.labels.set(objId, p.label ?? this.labels.get(objId) ?? `object ${objId}`);
     const same = this.prompts.find((q) => q.objId === objId && q.frameIndex === p.frameIndex);
     const prompt: VideoObjectPrompt = {
       frameIndex: p.frameIndex,
       objId,
       label: this.labels.get(objId)!,
       ...(same?.points || p.points ? { points: [...(same?.points ?? []), ...(p.points ?? [])] } : {}),
-      ...(p.box ?? same?.box ? { box: (p.box ?? same?.box)! } : {}),
+      ...((p.box ?? same?.box) ? { box: (p.box ?? same?.box)! } : {}),
     };
     if (same) this.prompts.splice(this.prompts.indexOf(same), 1, prompt);
     else this.prompts.push(prompt);
-    const step = await this.step(this.tracker(1, []), p.frameIndex, [prompt], timings, signal, { stored: this.storedGrids(p.frameIndex, [objId]) });
+    const step = await this.step(this.tracker(1, []), p.frameIndex, [prompt], timings, signal, {
+      stored: this.storedGrids(p.frameIndex, [objId]),
+    });
     const mine = this.render(p.frameIndex, step).objects.filter((o) => o.id === objId);
-    const frame: VideoFrameResult = { index: p.frameIndex, timeS: this.frames.timesS[p.frameIndex]!, objects: [...(stored?.objects ?? []).filter((o) => o.id !== objId), ...mine].sort((a, b) => a.id - b.id) };
+    const frame: VideoFrameResult = {
+      index: p.frameIndex,
+      timeS: this.frames.timesS[p.frameIndex]!,
+      objects: [...(stored?.objects ?? []).filter((o) => o.id !== objId), ...mine].sort((a, b) => a.id - b.id),
+    };
     this.store(frame);
     return { frame, objId };
   }
 
   /** Visits frames from the start in one or both directions, storing and sending each frame's result. */
-  async propagate(request: PropagateRequest, events: PropagateEvents): Promise<{ framesDone: number; mode: VideoSummary['mode'] }> {
+  async propagate(
+    request: PropagateRequest,
+    events: PropagateEvents,
+  ): Promise<{ framesDone: number; mode: VideoSummary['mode'] }> {
     if (this.busy) throw new SamError('SESSION_BUSY', `Session ${this.id} is already propagating`, {});
     const anchors = [...this.prompts.map((p) => p.frameIndex), ...this.concepts.map((c) => c.frameIndex)];
-    if (anchors.length === 0) throw new SamError('PROMPT_REQUIRED', 'Add a prompt to the session before propagating', { field: 'prompts' });
-    const start = request.startFrame ?? (request.direction === 'backward' ? Math.max(...anchors) : Math.min(...anchors));
+    if (anchors.length === 0)
+      throw new SamError('PROMPT_REQUIRED', 'Add a prompt to the session before propagating', { field: 'prompts' });
+    const start =
+      request.startFrame ?? (request.direction === 'backward' ? Math.max(...anchors) : Math.min(...anchors));
     this.checkFrame(start, 'start_frame');
     const max = request.maxFrames ?? this.frames.count;
-    if (!Number.isInteger(max) || max < 1) throw new SamError('INVALID_ARGUMENT', 'max_frames must be a positive integer', { field: 'max_frames', expected: 'integer ≥ 1', received: max });
+    if (!Number.isInteger(max) || max < 1)
+      throw new SamError('INVALID_ARGUMENT', 'max_frames must be a positive integer', {
+        field: 'max_frames',
+        expected: 'integer ≥ 1',
+        received: max,
+      });
     this.busy = true;
     const timings = new StageTimings();
     let framesDone = 0;
     let mode: VideoSummary['mode'] = 'tracking-by-detection';
-    const cancelled = (): SamError => (request.signal?.reason instanceof SamError ? request.signal.reason : new SamError('REQUEST_CANCELLED', 'Propagation was cancelled', {}));
+    const cancelled = (): SamError =>
+      request.signal?.reason instanceof SamError
+        ? request.signal.reason
+        : new SamError('REQUEST_CANCELLED', 'Propagation was cancelled', {});
     try {
       const passes: Array<{ direction: 1 | -1; skipFirst: boolean }> = [];
       if (request.direction !== 'backward') passes.push({ direction: 1, skipFirst: false });
       if (request.direction !== 'forward') passes.push({ direction: -1, skipFirst: request.direction === 'both' });
       for (const pass of passes) {
-        const tracker = this.tracker(pass.direction, this.concepts.map((c) => c.text));
+        const tracker = this.tracker(
+          pass.direction,
+          this.concepts.map((c) => c.text),
+        );
         mode = tracker.mode;
         const visited: number[] = [];
         const pixelBuffer = new Float32Array(3 * this.ctx.resolution * this.ctx.resolution);
@@ -274,8 +382,17 @@ export class VideoSession {
           if (index < 0 || index >= this.frames.count) break;
           if (request.signal?.aborted) throw cancelled();
           const here = this.prompts.filter((p) => p.frameIndex === index);
-          const step = await this.step(tracker, index, here, timings, request.signal, this.heldAt(index, here, k === 0 && leadIn === undefined), pixelBuffer);
-          for (const id of tracker.tracker.liveIds()) if (!this.labels.has(id)) this.labels.set(id, tracker.tracker.label(id));
+          const step = await this.step(
+            tracker,
+            index,
+            here,
+            timings,
+            request.signal,
+            this.heldAt(index, here, k === 0 && leadIn === undefined),
+            pixelBuffer,
+          );
+          for (const id of tracker.tracker.liveIds())
+            if (!this.labels.has(id)) this.labels.set(id, tracker.tracker.label(id));
           this.passBytes = tracker.follower.bytes;
           if (step.removedNow.length > 0) {
             const gone = new Set(step.removedNow);
@@ -303,12 +420,20 @@ export class VideoSession {
 
   /** Forgets an object: its prompts, its masks on every stored frame; its id is never given to another object. */
   removeObject(objId: number): void {
-    const known = this.prompts.some((p) => p.objId === objId) || [...this.results.values()].some((f) => f.objects.some((o) => o.id === objId));
-    if (!known) throw new SamError('SESSION_OBJECT_NOT_FOUND', `Session ${this.id} has no object ${objId}`, { field: 'obj_id', received: objId });
-    if (this.busy) throw new SamError('SESSION_BUSY', `Session ${this.id} is propagating; remove the object when it is done`, {});
+    const known =
+      this.prompts.some((p) => p.objId === objId) ||
+      [...this.results.values()].some((f) => f.objects.some((o) => o.id === objId));
+    if (!known)
+      throw new SamError('SESSION_OBJECT_NOT_FOUND', `Session ${this.id} has no object ${objId}`, {
+        field: 'obj_id',
+        received: objId,
+      });
+    if (this.busy)
+      throw new SamError('SESSION_BUSY', `Session ${this.id} is propagating; remove the object when it is done`, {});
     for (let i = this.prompts.length - 1; i >= 0; i--) if (this.prompts[i]!.objId === objId) this.prompts.splice(i, 1);
     this.removed.add(objId);
-    for (const f of [...this.results.values()]) if (f.objects.some((o) => o.id === objId)) this.store({ ...f, objects: f.objects.filter((o) => o.id !== objId) });
+    for (const f of [...this.results.values()])
+      if (f.objects.some((o) => o.id === objId)) this.store({ ...f, objects: f.objects.filter((o) => o.id !== objId) });
     this.lastUsedMs = Date.now();
   }
 

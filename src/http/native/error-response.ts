@@ -25,7 +25,13 @@ function safeDetails(details: Record<string, unknown>): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(details)) {
     if (k === 'received' && typeof v === 'string' && v.length > 200) out[k] = `${v.slice(0, 197)}...`;
-    else if (v === null || ['string', 'number', 'boolean'].includes(typeof v) || Array.isArray(v) || (typeof v === 'object' && v.constructor === Object)) out[k] = v;
+    else if (
+      v === null ||
+      ['string', 'number', 'boolean'].includes(typeof v) ||
+      Array.isArray(v) ||
+      (typeof v === 'object' && v.constructor === Object)
+    )
+      out[k] = v;
   }
   return out;
 }
@@ -36,5 +42,7 @@ export function nativeErrorHandler(thrown: FastifyError | Error, request: Fastif
   logRequestError(request.log, thrown, error, status);
   if (error.kind === 'busy') reply.header('retry-after', '1');
   const message = error.code === 'INTERNAL' ? 'Internal error; the server log has the details' : error.message;
-  void reply.code(status).send({ error: { code: error.code, message, details: error.code === 'INTERNAL' ? {} : safeDetails(error.details) } });
+  void reply.code(status).send({
+    error: { code: error.code, message, details: error.code === 'INTERNAL' ? {} : safeDetails(error.details) },
+  });
 }

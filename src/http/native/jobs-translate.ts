@@ -9,7 +9,14 @@ function imageResult(result: ImageJobResult): Record<string, unknown> {
   return {
     width: result.width,
     height: result.height,
-    objects: result.objects.map((o) => ({ id: o.id, label: o.label, score: o.score, box: [o.box.x0, o.box.y0, o.box.x1, o.box.y1], area: o.area, ...(o.rle === undefined ? {} : { rle: o.rle }) })),
+    objects: result.objects.map((o) => ({
+      id: o.id,
+      label: o.label,
+      score: o.score,
+      box: [o.box.x0, o.box.y0, o.box.x1, o.box.y1],
+      area: o.area,
+      ...(o.rle === undefined ? {} : { rle: o.rle }),
+    })),
     ...(result.unionRle === undefined ? {} : { union_rle: result.unionRle, rle_format: result.rleFormat }),
     timings_ms: result.timingsMs,
   };
@@ -17,7 +24,12 @@ function imageResult(result: ImageJobResult): Record<string, unknown> {
 
 function videoResult(result: VideoJobResult): Record<string, unknown> {
   return {
-    video: { width: result.video.width, height: result.video.height, fps: result.video.fps, duration_s: result.video.durationS },
+    video: {
+      width: result.video.width,
+      height: result.video.height,
+      fps: result.video.fps,
+      duration_s: result.video.durationS,
+    },
     frame_count: result.frameCount,
     objects: result.objects.map((o) => ({ id: o.id, label: o.label, first_frame: o.firstFrame })),
     mode: result.mode,
@@ -47,6 +59,13 @@ export function jobResponse(record: JobRecord, base: string, signer: UrlSigner):
     error: record.error ? { code: record.error.code, message: record.error.message } : null,
     result: image ? imageResult(image) : video ? videoResult(video) : null,
     files,
-    webhook: record.webhook ? { url: record.webhook.url, state: record.webhook.state, attempts: record.webhook.attempts, last_error: record.webhook.lastError } : null,
+    webhook: record.webhook
+      ? {
+          url: record.webhook.url,
+          state: record.webhook.state,
+          attempts: record.webhook.attempts,
+          last_error: record.webhook.lastError,
+        }
+      : null,
   };
 }

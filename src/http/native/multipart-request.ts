@@ -18,16 +18,30 @@ export function multipartReader(fileField: string): MultipartReader {
       let body: unknown = {};
       for await (const part of request.parts()) {
         if (part.type === 'file') {
-          if (part.fieldname !== fileField) throw new SamError('INVALID_ARGUMENT', `Expected the file in multipart field "${fileField}" but received field ${JSON.stringify(part.fieldname)}`, { field: part.fieldname });
+          if (part.fieldname !== fileField)
+            throw new SamError(
+              'INVALID_ARGUMENT',
+              `Expected the file in multipart field "${fileField}" but received field ${JSON.stringify(part.fieldname)}`,
+              { field: part.fieldname },
+            );
           files.set(request, await part.toBuffer());
         } else if (part.fieldname === 'request') {
           try {
             body = JSON.parse(String(part.value));
           } catch (cause) {
-            throw new SamError('INVALID_ARGUMENT', `Expected JSON in multipart field "request" but it does not parse: ${(cause as Error).message}`, { field: 'request' }, { cause });
+            throw new SamError(
+              'INVALID_ARGUMENT',
+              `Expected JSON in multipart field "request" but it does not parse: ${(cause as Error).message}`,
+              { field: 'request' },
+              { cause },
+            );
           }
         } else {
-          throw new SamError('INVALID_ARGUMENT', `Expected multipart fields "${fileField}" (file) and "request" (JSON) but received ${JSON.stringify(part.fieldname)}`, { field: part.fieldname });
+          throw new SamError(
+            'INVALID_ARGUMENT',
+            `Expected multipart fields "${fileField}" (file) and "request" (JSON) but received ${JSON.stringify(part.fieldname)}`,
+            { field: part.fieldname },
+          );
         }
       }
       request.body = body;

@@ -2,7 +2,14 @@
 // POST /v1/embed, GET /v1/models. Translate in, call the engine port, translate out.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
-import { EmbedBody, EmbedResponse, ErrorBody, ModelsResponse, SegmentBody, SegmentResponse } from '../../api/native-wire.js';
+import {
+  EmbedBody,
+  EmbedResponse,
+  ErrorBody,
+  ModelsResponse,
+  SegmentBody,
+  SegmentResponse,
+} from '../../api/native-wire.js';
 import type { SegmentationEngine } from '../../engine/engine.js';
 import { requestSignal } from '../request-signal.js';
 import { nativeErrorHandler } from './error-response.js';
@@ -20,35 +27,81 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 422: ErrorBody,
 export async function nativeRoutes(app: FastifyInstance, options: NativeRoutesOptions): Promise<void> {
   const { engine, requestTimeoutMs } = options;
   app.setErrorHandler(nativeErrorHandler);
-  await app.register(multipart, { limits: { fileSize: options.maxImageBytes, files: 1, fields: 1, parts: 2, fieldSize: 1024 * 1024 }, throwFileSizeLimit: true });
+  await app.register(multipart, {
+    limits: { fileSize: options.maxImageBytes, files: 1, fields: 1, parts: 2, fieldSize: 1024 * 1024 },
+    throwFileSizeLimit: true,
+  });
   const multipartBody = multipartReader('image');
 
   app.post<{ Body: SegmentBody }>(
     '/segment',
     {
-      schema: { tags: ['Native'], summary: 'Segment one image with any mix of concept and object prompts', body: SegmentBody, response: { 200: SegmentResponse, ...errors } },
+      schema: {
+        tags: ['Native'],
+        summary: 'Segment one image with any mix of concept and object prompts',
+        body: SegmentBody,
+        response: { 200: SegmentResponse, ...errors },
+      },
       preValidation: multipartBody.preValidation,
     },
     async (request, reply) => {
-      const result = await engine.segment({ ...segmentRequest(request.body, multipartBody.file(request)), signal: requestSignal(reply, requestTimeoutMs) }).catch((error: unknown) => {
-        throw wireError(request.body, error);
-      });
+      const result = await engine
+        .segment({
+          ...segmentRequest(request.body, multipartBody.file(request)),
+          signal: requestSignal(reply, requestTimeoutMs),
+        })
+        .catch((error: unknown) => {
+          throw wireError(request.body, error);
+        });
       return segmentResponse(request.body, result);
     },
   );
 
   app.post<{ Body: EmbedBody }>(
     '/embed',
-    { schema: { tags: ['Native'], summary: 'Encode and cache an image; later requests pass image_id instead of the image', body: EmbedBody, response: { 200: EmbedResponse, ...errors } } },
+    {
+      schema: {
+        tags: ['Native'],
+        summary: 'Encode and cache an image; later requests pass image_id instead of the image',
+        body: EmbedBody,
+        response: { 200: EmbedResponse, ...errors },
+      },
+    },
     async (request, reply) => {
       const image = imageSource(request.body.image, undefined, undefined)!;
-      const result = await engine.embed({ image, ...(request.body.image_id ? { imageId: request.body.image_id } : {}), signal: requestSignal(reply, requestTimeoutMs) });
+      const result = await engine.embed({
+        image,
+        ...(request.body.image_id ? { imageId: request.body.image_id } : {}),
+        signal: requestSignal(reply, requestTimeoutMs),
+      });
       return { image_id: result.imageId, width: result.width, height: result.height, timings_ms: result.timings };
     },
   );
 
-  app.get('/models', { schema: { tags: ['Native'], summary: 'The loaded model bundle: graphs, contracts, device and dtype', response: { 200: ModelsResponse, 503: ErrorBody } } }, async () => {
-    const m = engine.info().model;
-    return { models: [{ name: m.name, label: m.label, dtype: m.dtype, device: m.device, capabilities: { concepts: m.concepts, objects: m.objects }, graphs: [...m.graphs] }] };
-  });
+  app.get(
+    '/models',
+    {
+      schema: {
+        tags: ['Native'],
+        summary: 'The loaded model bundle: graphs, contracts, device and dtype',
+        response: { 200: ModelsResponse, 503: ErrorBody },
+      },
+    },
+    async () => {
+      const m = engine.info().model;
+      return {
+        models: [
+          {
+            name: m.name,
+            label: m.label,
+            dtype: m.dtype,
+            device: m.device,
+            capabilities: { concepts: m.concepts, objects: m.objects },
+            graphs: [...m.graphs],
+            ...(m.vocabulary ? { vocabulary: [...m.vocabulary] } : {}),
+          },
+        ],
+      };
+    },
+  );
 }

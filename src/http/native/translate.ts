@@ -11,10 +11,22 @@ const invalid = (field: string, message: string): SamError => new SamError('INVA
 const box = (b: readonly number[]): PixelBox => ({ x0: b[0]!, y0: b[1]!, x1: b[2]!, y1: b[3]! });
 
 /** Exactly one image source: an upload, body.image.url or body.image.base64 — or none when image_id is given. */
-export function imageSource(image: SegmentBody['image'], upload: Uint8Array | undefined, imageId: string | undefined): ImageInput | undefined {
+export function imageSource(
+  image: SegmentBody['image'],
+  upload: Uint8Array | undefined,
+  imageId: string | undefined,
+): ImageInput | undefined {
   const given = [upload !== undefined, image?.url !== undefined, image?.base64 !== undefined].filter(Boolean).length;
-  if (given > 1) throw invalid('image', 'Expected exactly one image source (an upload, image.url or image.base64) but received several');
-  if (given === 0 && imageId === undefined) throw invalid('image', 'Expected an image (image.url, image.base64 or a multipart upload) or the image_id of an embedded image but received neither');
+  if (given > 1)
+    throw invalid(
+      'image',
+      'Expected exactly one image source (an upload, image.url or image.base64) but received several',
+    );
+  if (given === 0 && imageId === undefined)
+    throw invalid(
+      'image',
+      'Expected an image (image.url, image.base64 or a multipart upload) or the image_id of an embedded image but received neither',
+    );
   if (upload) return upload;
   if (image?.url !== undefined) return { url: image.url };
   if (image?.base64 !== undefined) return { base64: image.base64 };
@@ -22,7 +34,9 @@ export function imageSource(image: SegmentBody['image'], upload: Uint8Array | un
 }
 
 function conceptOf(p: WirePrompt, field: string): ConceptPrompt {
-  for (const key of ['points', 'box', 'multimask'] as const) if (p[key] !== undefined) throw invalid(`${field}.${key}`, `Expected no ${key} on a concept prompt (it belongs to type "object")`);
+  for (const key of ['points', 'box', 'multimask'] as const)
+    if (p[key] !== undefined)
+      throw invalid(`${field}.${key}`, `Expected no ${key} on a concept prompt (it belongs to type "object")`);
   return {
     ...(p.text !== undefined ? { text: p.text } : {}),
     ...(p.exemplars ? { exemplars: p.exemplars.map((e) => ({ box: box(e.box), positive: e.positive ?? true })) } : {}),
@@ -31,20 +45,29 @@ function conceptOf(p: WirePrompt, field: string): ConceptPrompt {
 }
 
 function objectOf(p: WirePrompt, field: string): ObjectPrompt {
-  for (const key of ['text', 'exemplars', 'threshold'] as const) if (p[key] !== undefined) throw invalid(`${field}.${key}`, `Expected no ${key} on an object prompt (it belongs to type "concept")`);
+  for (const key of ['text', 'exemplars', 'threshold'] as const)
+    if (p[key] !== undefined)
+      throw invalid(`${field}.${key}`, `Expected no ${key} on an object prompt (it belongs to type "concept")`);
   return {
     ...(p.points ? { points: p.points.map((q) => ({ x: q.x, y: q.y, positive: q.positive ?? true })) } : {}),
     ...(p.box ? { box: box(p.box) } : {}),
   };
 }
 
-const ENCODINGS: Record<NonNullable<SegmentBody['mask_formats']>[number], MaskEncoding> = { rle: 'rle', rle_uncompressed: 'rle_uncompressed', polygons: 'polygons', png: 'png' };
+const ENCODINGS: Record<NonNullable<SegmentBody['mask_formats']>[number], MaskEncoding> = {
+  rle: 'rle',
+  rle_uncompressed: 'rle_uncompressed',
+  polygons: 'polygons',
+  png: 'png',
+};
 
 export function segmentRequest(body: SegmentBody, upload?: Uint8Array): SegmentRequest {
   const image = imageSource(body.image, upload, body.image_id);
   const concepts: ConceptPrompt[] = [];
   const objects: ObjectPrompt[] = [];
-  body.prompts.forEach((p, i) => (p.type === 'concept' ? concepts.push(conceptOf(p, `prompts[${i}]`)) : objects.push(objectOf(p, `prompts[${i}]`))));
+  body.prompts.forEach((p, i) =>
+    p.type === 'concept' ? concepts.push(conceptOf(p, `prompts[${i}]`)) : objects.push(objectOf(p, `prompts[${i}]`)),
+  );
   return {
     ...(image ? { image } : {}),
     ...(body.image_id !== undefined ? { imageId: body.image_id } : {}),
@@ -84,7 +107,12 @@ export function segmentResponse(body: SegmentBody, result: SegmentResult): Segme
     prompts: body.prompts.map((p, index) => {
       if (p.type === 'concept') {
         const r = result.concepts[c++]!;
-        return { index, type: 'concept' as const, ...(p.text !== undefined ? { text: p.text } : {}), instances: r.instances.map(wireInstance) };
+        return {
+          index,
+          type: 'concept' as const,
+          ...(p.text !== undefined ? { text: p.text } : {}),
+          instances: r.instances.map(wireInstance),
+        };
       }
       const r = result.objects[o++]!;
       const candidates = p.multimask ? r.candidates : r.candidates.slice(0, 1);
@@ -96,7 +124,8 @@ export function segmentResponse(body: SegmentBody, result: SegmentResult): Segme
 
 /** Engine errors name `concepts[k]` / `objects[k]`; the caller sent one `prompts` list, so name its index instead. */
 export function wireError(body: SegmentBody, error: unknown): unknown {
-  const indexOf = (type: 'concept' | 'object', k: number): number => body.prompts.map((p, i) => (p.type === type ? i : -1)).filter((i) => i >= 0)[k] ?? -1;
+  const indexOf = (type: 'concept' | 'object', k: number): number =>
+    body.prompts.map((p, i) => (p.type === type ? i : -1)).filter((i) => i >= 0)[k] ?? -1;
   return renameField(error, (field) =>
     field.replace(/^(concepts|objects)\[(\d+)\]/, (whole, list: string, k: string) => {
       const i = indexOf(list === 'concepts' ? 'concept' : 'object', Number(k));

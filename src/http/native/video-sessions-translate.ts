@@ -30,6 +30,11 @@ export function sessionFrame(f: VideoFrameResult): WireSessionFrame {
   return {
     index: f.index,
     time_s: Math.round(f.timeS * 1e6) / 1e6,
-    objects: f.objects.map((o) => ({ id: o.id, score: Math.round(o.score * 1e5) / 1e5, box: [o.box.x0, o.box.y0, o.box.x1, o.box.y1], rle: { size: [o.rle.size[0], o.rle.size[1]], counts: o.rle.counts } })),
+    objects: f.objects.map((o) => ({
+      id: o.id,
+      score: Math.round(o.score * 1e5) / 1e5,
+      box: [o.box.x0, o.box.y0, o.box.x1, o.box.y1],
+      rle: { size: [o.rle.size[0], o.rle.size[1]], counts: o.rle.counts },
+    })),
   };
 }

@@ -21,19 +21,33 @@ export interface NativeVideoOptions {
 const errors = { 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 501: ErrorBody, 503: ErrorBody };
 
 export async function nativeVideoRoutes(app: FastifyInstance, options: NativeVideoOptions): Promise<void> {
-  await app.register(multipart, { limits: { fileSize: options.maxVideoBytes, files: 1, fields: 1, parts: 2, fieldSize: 1024 * 1024 }, throwFileSizeLimit: true });
+  await app.register(multipart, {
+    limits: { fileSize: options.maxVideoBytes, files: 1, fields: 1, parts: 2, fieldSize: 1024 * 1024 },
+    throwFileSizeLimit: true,
+  });
   const multipartBody = multipartReader('video');
 
   app.post<{ Body: VideoJobBody }>(
     '/videos',
     {
-      schema: { tags: ['Video'], summary: 'Track concepts and clicked objects through a video (an async job)', body: VideoJobBody, response: { 202: JobResponse, ...errors } },
+      schema: {
+        tags: ['Video'],
+        summary: 'Track concepts and clicked objects through a video (an async job)',
+        body: VideoJobBody,
+        response: { 202: JobResponse, ...errors },
+      },
       preValidation: multipartBody.preValidation,
     },
     async (request, reply) => {
       await options.videoAvailable?.();
       const { input, bytes } = videoJobInput(request.body, multipartBody.file(request), options.maxVideoBytes);
-      const record = await options.jobs.submit({ kind: 'video', model: 'sam3-video', input, ...(bytes ? { media: { video: bytes } } : {}), baseUrl: requestBase(request, options.publicUrl) });
+      const record = await options.jobs.submit({
+        kind: 'video',
+        model: 'sam3-video',
+        input,
+        ...(bytes ? { media: { video: bytes } } : {}),
+        baseUrl: requestBase(request, options.publicUrl),
+      });
       reply.code(202);
       return jobResponse(record, requestBase(request, options.publicUrl), options.signer);
     },

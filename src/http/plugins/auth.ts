@@ -25,15 +25,23 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     return known.some((k) => timingSafeEqual(k, d));
   };
   const path = (request: FastifyRequest): string => request.url.split('?')[0]!;
-  const takesKeyInRequest = (request: FastifyRequest): boolean => options.keyInRequestPrefixes.some((p) => path(request).startsWith(p));
+  const takesKeyInRequest = (request: FastifyRequest): boolean =>
+    options.keyInRequestPrefixes.some((p) => path(request).startsWith(p));
   const refuse = (why: string): SamError => new SamError('UNAUTHORIZED', why, { field: 'authorization' });
   const deferred = new WeakSet<FastifyRequest>();
 
   app.addHook('onRequest', async (request) => {
-    if (OPEN_PATHS.has(path(request)) || OPEN_PREFIXES.some((p) => path(request).startsWith(p)) || options.signedLinkPrefixes?.some((p) => path(request).startsWith(p))) return;
+    if (
+      OPEN_PATHS.has(path(request)) ||
+      OPEN_PREFIXES.some((p) => path(request).startsWith(p)) ||
+      options.signedLinkPrefixes?.some((p) => path(request).startsWith(p))
+    )
+      return;
     const header = request.headers.authorization;
     const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
-    const queryKey = takesKeyInRequest(request) ? (request.query as Record<string, unknown> | undefined)?.api_key : undefined;
+    const queryKey = takesKeyInRequest(request)
+      ? (request.query as Record<string, unknown> | undefined)?.api_key
+      : undefined;
     const key = typeof queryKey === 'string' && queryKey ? queryKey : bearer;
     if (key !== undefined) {
       if (!valid(key)) throw refuse('The API key is not valid');
@@ -48,7 +56,8 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   app.addHook('preValidation', async (request) => {
     if (!deferred.has(request)) return;
     const bodyKey = (request.body as Record<string, unknown> | undefined)?.api_key;
-    if (typeof bodyKey !== 'string' || !bodyKey) throw refuse('An API key is required: send "Authorization: Bearer <key>", ?api_key= or "api_key" in the body');
+    if (typeof bodyKey !== 'string' || !bodyKey)
+      throw refuse('An API key is required: send "Authorization: Bearer <key>", ?api_key= or "api_key" in the body');
     if (!valid(bodyKey)) throw refuse('The API key is not valid');
   });
 }

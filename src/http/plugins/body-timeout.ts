@@ -9,7 +9,10 @@ export function registerBodyTimeout(app: FastifyInstance, bodyTimeoutMs: number)
     if (!hasBody || raw.complete) return;
     const timer = setTimeout(() => {
       if (raw.complete || raw.socket.destroyed) return;
-      request.log.info({ code: 'REQUEST_TIMEOUT', bodyTimeoutMs }, 'request body not received in time; connection closed');
+      request.log.info(
+        { code: 'REQUEST_TIMEOUT', bodyTimeoutMs },
+        'request body not received in time; connection closed',
+      );
       if (!reply.raw.headersSent) {
         const body = JSON.stringify({
           error: {
@@ -18,7 +21,11 @@ export function registerBodyTimeout(app: FastifyInstance, bodyTimeoutMs: number)
             details: { field: 'body', limit: bodyTimeoutMs },
           },
         });
-        reply.raw.writeHead(408, { 'content-type': 'application/json; charset=utf-8', connection: 'close', 'content-length': Buffer.byteLength(body) });
+        reply.raw.writeHead(408, {
+          'content-type': 'application/json; charset=utf-8',
+          connection: 'close',
+          'content-length': Buffer.byteLength(body),
+        });
         reply.raw.end(body);
       }
       raw.socket.destroySoon();

@@ -29,7 +29,10 @@ export function hostAllowed(name: string, allowed: readonly string[]): boolean {
 }
 
 /** Whether a request carries a browser's mark of coming from a page of another origin than the one it is sent to. */
-export function crossSite(request: Pick<FastifyRequest, 'headers'>, allowedOrigins: readonly string[]): string | undefined {
+export function crossSite(
+  request: Pick<FastifyRequest, 'headers'>,
+  allowedOrigins: readonly string[],
+): string | undefined {
   const origin = request.headers.origin;
   const fetchSite = request.headers['sec-fetch-site'];
   if (allowedOrigins.includes('*')) return undefined;
@@ -37,13 +40,15 @@ export function crossSite(request: Pick<FastifyRequest, 'headers'>, allowedOrigi
     if (allowedOrigins.includes(origin)) return undefined;
     let sameHost = false;
     try {
-      sameHost = origin !== 'null' && new URL(origin).host.toLowerCase() === String(request.headers.host ?? '').toLowerCase();
+      sameHost =
+        origin !== 'null' && new URL(origin).host.toLowerCase() === String(request.headers.host ?? '').toLowerCase();
     } catch {
       sameHost = false;
     }
     if (!sameHost) return origin;
   }
-  if (fetchSite === 'cross-site' || fetchSite === 'same-site') return typeof origin === 'string' ? origin : `a ${fetchSite} page`;
+  if (fetchSite === 'cross-site' || fetchSite === 'same-site')
+    return typeof origin === 'string' ? origin : `a ${fetchSite} page`;
   return undefined;
 }
 
@@ -56,7 +61,11 @@ export function registerOriginGuard(app: FastifyInstance, options: OriginGuardOp
       throw new SamError(
         'HOST_NOT_ALLOWED',
         `Expected a loopback name or an IP address in the Host header but received ${JSON.stringify(header.slice(0, 100))}; add the name to SAM3_ALLOWED_HOSTS, or set SAM3_API_KEYS`,
-        { field: 'host', expected: 'localhost, an IP address or a SAM3_ALLOWED_HOSTS name', received: header.slice(0, 100) },
+        {
+          field: 'host',
+          expected: 'localhost, an IP address or a SAM3_ALLOWED_HOSTS name',
+          received: header.slice(0, 100),
+        },
       );
     }
     if (SAFE_METHODS.has(request.method)) return;
@@ -65,7 +74,11 @@ export function registerOriginGuard(app: FastifyInstance, options: OriginGuardOp
       throw new SamError(
         'CROSS_SITE_REQUEST',
         `A page of another origin (${from.slice(0, 100)}) may not send ${request.method} requests to this server; add its origin to SAM3_ALLOWED_ORIGINS, or set SAM3_API_KEYS`,
-        { field: 'origin', expected: 'a same-origin request, or an origin in SAM3_ALLOWED_ORIGINS', received: from.slice(0, 100) },
+        {
+          field: 'origin',
+          expected: 'a same-origin request, or an origin in SAM3_ALLOWED_ORIGINS',
+          received: from.slice(0, 100),
+        },
       );
     }
   });

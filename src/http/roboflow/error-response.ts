@@ -21,7 +21,16 @@ const STATUS: Record<ErrorKind, number> = {
   internal: 500,
 };
 
-const PYDANTIC_TYPES: Record<string, string> = { required: 'missing', maximum: 'less_than_equal', minimum: 'greater_than_equal', maxItems: 'too_long', minItems: 'too_short', enum: 'literal_error', minLength: 'string_too_short', maxLength: 'string_too_long' };
+const PYDANTIC_TYPES: Record<string, string> = {
+  required: 'missing',
+  maximum: 'less_than_equal',
+  minimum: 'greater_than_equal',
+  maxItems: 'too_long',
+  minItems: 'too_short',
+  enum: 'literal_error',
+  minLength: 'string_too_short',
+  maxLength: 'string_too_long',
+};
 
 /** `prompts[2].box_labels` → ['body', 'prompts', 2, 'box_labels']. */
 function loc(field: string | undefined): Array<string | number> {
@@ -30,12 +39,18 @@ function loc(field: string | undefined): Array<string | number> {
 }
 
 function detail(issue: ValidationIssue): Record<string, unknown> {
-  const type = issue.keyword === 'type' ? `${String(issue.params.type)}_type` : (PYDANTIC_TYPES[issue.keyword] ?? 'value_error');
-  return { type, loc: [issue.part === 'querystring' ? 'query' : issue.part, ...issue.path], msg: issue.keyword === 'required' ? 'Field required' : issue.message };
+  const type =
+    issue.keyword === 'type' ? `${String(issue.params.type)}_type` : (PYDANTIC_TYPES[issue.keyword] ?? 'value_error');
+  return {
+    type,
+    loc: [issue.part === 'querystring' ? 'query' : issue.part, ...issue.path],
+    msg: issue.keyword === 'required' ? 'Field required' : issue.message,
+  };
 }
 
 /** A refused image URL is, to a Roboflow client, an image that could not be loaded (upstream answers 400). */
-const isImageLoadFailure = (error: Pick<SamError, 'code' | 'kind'>): boolean => error.kind === 'unprocessable_media' || error.code === 'IMAGE_URL_FORBIDDEN';
+const isImageLoadFailure = (error: Pick<SamError, 'code' | 'kind'>): boolean =>
+  error.kind === 'unprocessable_media' || error.code === 'IMAGE_URL_FORBIDDEN';
 
 /** The HTTP status of an error on this surface (also used to generate docs/errors.md). */
 export function roboflowStatus(error: Pick<SamError, 'code' | 'kind'>): number {

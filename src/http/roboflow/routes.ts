@@ -4,7 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import type { SegmentationEngine } from '../../engine/engine.js';
 import { requestSignal } from '../request-signal.js';
 import { roboflowErrorHandler } from './error-response.js';
-import { ConceptSegmentResponse, EmbedImageBody, EmbedImageResponse, VisualSegmentResponse, conceptSegmentBody, visualSegmentBody, type ConceptSegmentBody, type VisualSegmentBody } from './schemas.js';
+import {
+  ConceptSegmentResponse,
+  EmbedImageBody,
+  EmbedImageResponse,
+  VisualSegmentResponse,
+  conceptSegmentBody,
+  visualSegmentBody,
+  type ConceptSegmentBody,
+  type VisualSegmentBody,
+} from './schemas.js';
 import { conceptRequest, conceptResponse, imageInput, visualRequest, visualResponse, wireError } from './translate.js';
 
 export interface RoboflowRoutesOptions {
@@ -22,35 +31,64 @@ export async function roboflowRoutes(app: FastifyInstance, options: RoboflowRout
 
   app.post<{ Body: ConceptSegmentBody }>(
     '/concept_segment',
-    { schema: { tags, summary: 'Concept segmentation: every instance of each text and/or exemplar-box prompt', body: conceptSegmentBody(options.maxPrompts), response: { 200: ConceptSegmentResponse } } },
+    {
+      schema: {
+        tags,
+        summary: 'Concept segmentation: every instance of each text and/or exemplar-box prompt',
+        body: conceptSegmentBody(options.maxPrompts),
+        response: { 200: ConceptSegmentResponse },
+      },
+    },
     async (request, reply) => {
       const start = performance.now();
-      const result = await engine.segment({ ...conceptRequest(request.body), signal: requestSignal(reply, requestTimeoutMs) }).catch((error: unknown) => {
-        throw wireError(error);
-      });
+      const result = await engine
+        .segment({ ...conceptRequest(request.body), signal: requestSignal(reply, requestTimeoutMs) })
+        .catch((error: unknown) => {
+          throw wireError(error);
+        });
       return conceptResponse(request.body, result, seconds(start));
     },
   );
 
   app.post<{ Body: VisualSegmentBody }>(
     '/visual_segment',
-    { schema: { tags, summary: 'Visual segmentation: one object per prompt from points and/or a centre-anchored box', body: visualSegmentBody(options.maxPrompts), response: { 200: VisualSegmentResponse } } },
+    {
+      schema: {
+        tags,
+        summary: 'Visual segmentation: one object per prompt from points and/or a centre-anchored box',
+        body: visualSegmentBody(options.maxPrompts),
+        response: { 200: VisualSegmentResponse },
+      },
+    },
     async (request, reply) => {
       const start = performance.now();
-      const result = await engine.segment({ ...visualRequest(request.body), signal: requestSignal(reply, requestTimeoutMs) }).catch((error: unknown) => {
-        throw wireError(error);
-      });
+      const result = await engine
+        .segment({ ...visualRequest(request.body), signal: requestSignal(reply, requestTimeoutMs) })
+        .catch((error: unknown) => {
+          throw wireError(error);
+        });
       return visualResponse(request.body, result, seconds(start));
     },
   );
 
   app.post<{ Body: EmbedImageBody }>(
     '/embed_image',
-    { schema: { tags, summary: 'Encode and cache an image; returns the image_id to reuse', body: EmbedImageBody, response: { 200: EmbedImageResponse } } },
+    {
+      schema: {
+        tags,
+        summary: 'Encode and cache an image; returns the image_id to reuse',
+        body: EmbedImageBody,
+        response: { 200: EmbedImageResponse },
+      },
+    },
     async (request, reply) => {
       const start = performance.now();
       const { image, image_id } = request.body;
-      const result = await engine.embed({ image: imageInput(image), ...(image_id ? { imageId: image_id } : {}), signal: requestSignal(reply, requestTimeoutMs) });
+      const result = await engine.embed({
+        image: imageInput(image),
+        ...(image_id ? { imageId: image_id } : {}),
+        signal: requestSignal(reply, requestTimeoutMs),
+      });
       return { image_id: result.imageId, time: seconds(start) };
     },
   );

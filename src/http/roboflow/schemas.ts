@@ -9,7 +9,9 @@ const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 
 export const RoboflowImage = Type.Object(
   {
-    type: Type.Enum(['url', 'base64'], { description: '"numpy" (pickled arrays) is refused, as upstream does by default' }),
+    type: Type.Enum(['url', 'base64'], {
+      description: '"numpy" (pickled arrays) is refused, as upstream does by default',
+    }),
     value: Type.String({ minLength: 1, description: 'URL, or base64 bytes with or without a data: prefix' }),
   },
   open,
@@ -22,8 +24,17 @@ export const Sam3Prompt = Type.Object(
   {
     type: Type.Optional(nullable(Type.Enum(['text', 'visual']))),
     text: Type.Optional(nullable(Type.String({ maxLength: MAX_CONCEPT_TEXT_CHARS }))),
-    boxes: Type.Optional(nullable(Type.Array(Type.Union([BoxXywh, BoxXyxy]), { maxItems: MAX_BOXES_PER_CONCEPT, description: 'top-left {x,y,width,height} or {x0,y0,x1,y1}, pixels' }))),
-    box_labels: Type.Optional(nullable(Type.Array(Type.Union([Type.Enum([0, 1]), Type.Boolean()]), { maxItems: MAX_BOXES_PER_CONCEPT }))),
+    boxes: Type.Optional(
+      nullable(
+        Type.Array(Type.Union([BoxXywh, BoxXyxy]), {
+          maxItems: MAX_BOXES_PER_CONCEPT,
+          description: 'top-left {x,y,width,height} or {x0,y0,x1,y1}, pixels',
+        }),
+      ),
+    ),
+    box_labels: Type.Optional(
+      nullable(Type.Array(Type.Union([Type.Enum([0, 1]), Type.Boolean()]), { maxItems: MAX_BOXES_PER_CONCEPT })),
+    ),
     output_prob_thresh: Type.Optional(nullable(unit)),
   },
   open,
@@ -51,7 +62,14 @@ export type ConceptSegmentBody = Static<ReturnType<typeof conceptSegmentBody>>;
 const PvsPoint = Type.Object({ x: Type.Number(), y: Type.Number(), positive: Type.Boolean() }, open);
 export const Sam2Prompt = Type.Object(
   {
-    box: Type.Optional(nullable(Type.Object({ x: Type.Number(), y: Type.Number(), width: Type.Number(), height: Type.Number() }, { ...open, description: 'CENTRE-anchored: x,y is the box centre' }))),
+    box: Type.Optional(
+      nullable(
+        Type.Object(
+          { x: Type.Number(), y: Type.Number(), width: Type.Number(), height: Type.Number() },
+          { ...open, description: 'CENTRE-anchored: x,y is the box centre' },
+        ),
+      ),
+    ),
     points: Type.Optional(nullable(Type.Array(PvsPoint, { maxItems: MAX_POINTS_PER_OBJECT }))),
   },
   open,
@@ -65,7 +83,12 @@ export const visualSegmentBody = (maxPrompts: number) =>
       image: Type.Optional(RoboflowImage),
       image_id: Type.Optional(nullable(Type.String({ maxLength: 256 }))),
       prompts: Type.Optional(
-        nullable(Type.Union([Type.Object({ prompts: Type.Optional(nullable(Type.Array(Sam2Prompt, { maxItems: maxPrompts }))) }, open), Type.Array(Sam2Prompt, { maxItems: maxPrompts })])),
+        nullable(
+          Type.Union([
+            Type.Object({ prompts: Type.Optional(nullable(Type.Array(Sam2Prompt, { maxItems: maxPrompts }))) }, open),
+            Type.Array(Sam2Prompt, { maxItems: maxPrompts }),
+          ]),
+        ),
       ),
       multimask_output: Type.Optional(Type.Boolean()),
       format: Type.Optional(Type.Enum(['json', 'polygon', 'rle'], { description: FORMAT_DESCRIPTION })),
@@ -79,11 +102,21 @@ export const visualSegmentBody = (maxPrompts: number) =>
   );
 export type VisualSegmentBody = Static<ReturnType<typeof visualSegmentBody>>;
 
-export const EmbedImageBody = Type.Object({ image: RoboflowImage, image_id: Type.Optional(nullable(Type.String({ maxLength: 256 }))), api_key: Type.Optional(nullable(Type.String())) }, open);
+export const EmbedImageBody = Type.Object(
+  {
+    image: RoboflowImage,
+    image_id: Type.Optional(nullable(Type.String({ maxLength: 256 }))),
+    api_key: Type.Optional(nullable(Type.String())),
+  },
+  open,
+);
 export type EmbedImageBody = Static<typeof EmbedImageBody>;
 
 const Prediction = Type.Object({
-  masks: Type.Union([Type.Array(Type.Array(Type.Array(Type.Number()))), Type.Object({ size: Type.Array(Type.Integer()), counts: Type.String() })]),
+  masks: Type.Union([
+    Type.Array(Type.Array(Type.Array(Type.Number()))),
+    Type.Object({ size: Type.Array(Type.Integer()), counts: Type.String() }),
+  ]),
   confidence: Type.Number(),
   format: Type.String(),
 });
@@ -93,7 +126,12 @@ export const ConceptSegmentResponse = Type.Object({
   prompt_results: Type.Array(
     Type.Object({
       prompt_index: Type.Integer(),
-      echo: Type.Object({ prompt_index: Type.Integer(), type: Type.String(), text: nullable(Type.String()), num_boxes: Type.Integer() }),
+      echo: Type.Object({
+        prompt_index: Type.Integer(),
+        type: Type.String(),
+        text: nullable(Type.String()),
+        num_boxes: Type.Integer(),
+      }),
       predictions: Type.Array(Prediction),
     }),
   ),

@@ -6,7 +6,15 @@ import type { PixelBox } from '../../domain/geometry.js';
 import type { ImageInput } from '../../domain/image.js';
 import type { ConceptPrompt, ObjectPrompt } from '../../domain/prompts.js';
 import type { Instance, SegmentRequest, SegmentResult } from '../../engine/engine.js';
-import type { ConceptSegmentBody, ConceptSegmentResponse, Prediction, Sam2Prompt, Sam3Prompt, VisualSegmentBody, VisualSegmentResponse } from './schemas.js';
+import type {
+  ConceptSegmentBody,
+  ConceptSegmentResponse,
+  Prediction,
+  Sam2Prompt,
+  Sam3Prompt,
+  VisualSegmentBody,
+  VisualSegmentResponse,
+} from './schemas.js';
 
 /** A semantic check that pydantic performs upstream; rendered as a 422 `detail` entry at `field`. */
 const invalid = (field: string, message: string, received?: unknown): SamError =>
@@ -20,7 +28,9 @@ type Format = 'polygon' | 'json' | 'rle';
 const encodingsFor = (format: Format): MaskEncoding[] => (format === 'rle' ? ['rle'] : ['outer_polygons']);
 
 function exemplarBox(box: NonNullable<Sam3Prompt['boxes']>[number]): PixelBox {
-  return 'x0' in box ? { x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1 } : { x0: box.x, y0: box.y, x1: box.x + box.width, y1: box.y + box.height };
+  return 'x0' in box
+    ? { x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1 }
+    : { x0: box.x, y0: box.y, x1: box.x + box.width, y1: box.y + box.height };
 }
 
 function conceptPrompt(p: Sam3Prompt, i: number): ConceptPrompt {
@@ -28,14 +38,22 @@ function conceptPrompt(p: Sam3Prompt, i: number): ConceptPrompt {
   const labels = p.box_labels ?? [];
   const field = `prompts[${i}]`;
   if (boxes.length > 0 && labels.length !== boxes.length) {
-    throw invalid(`${field}.box_labels`, `Value error, box_labels must have one label (1/0 or true/false) per box: expected ${boxes.length} but received ${labels.length}`, labels);
+    throw invalid(
+      `${field}.box_labels`,
+      `Value error, box_labels must have one label (1/0 or true/false) per box: expected ${boxes.length} but received ${labels.length}`,
+      labels,
+    );
   }
-  if (p.type === 'visual' && boxes.length === 0) throw invalid(`${field}.boxes`, 'Value error, a "visual" prompt needs at least one box', p.boxes);
+  if (p.type === 'visual' && boxes.length === 0)
+    throw invalid(`${field}.boxes`, 'Value error, a "visual" prompt needs at least one box', p.boxes);
   const text = p.text?.trim();
-  if (!text && boxes.length === 0) throw invalid(field, `Value error, a prompt needs text and/or boxes but received ${describeValue(p)}`);
+  if (!text && boxes.length === 0)
+    throw invalid(field, `Value error, a prompt needs text and/or boxes but received ${describeValue(p)}`);
   return {
     ...(text ? { text } : {}),
-    ...(boxes.length ? { exemplars: boxes.map((b, j) => ({ box: exemplarBox(b), positive: labels[j] === 1 || labels[j] === true })) } : {}),
+    ...(boxes.length
+      ? { exemplars: boxes.map((b, j) => ({ box: exemplarBox(b), positive: labels[j] === 1 || labels[j] === true })) }
+      : {}),
     ...(p.output_prob_thresh === undefined || p.output_prob_thresh === null ? {} : { threshold: p.output_prob_thresh }),
   };
 }
@@ -48,17 +66,25 @@ export function conceptRequest(body: ConceptSegmentBody): SegmentRequest {
     concepts: body.prompts.map(conceptPrompt),
     // Upstream writes `value or 0.5`, so 0 silently becomes 0.5; here 0 means 0 (docs/api/roboflow.md).
     threshold: body.output_prob_thresh ?? 0.5,
-    ...(body.nms_iou_threshold === undefined || body.nms_iou_threshold === null ? {} : { nmsIouThreshold: body.nms_iou_threshold }),
+    ...(body.nms_iou_threshold === undefined || body.nms_iou_threshold === null
+      ? {}
+      : { nmsIouThreshold: body.nms_iou_threshold }),
     maskEncodings: encodingsFor(format),
   };
 }
 
 function prediction(instance: Instance, format: Format): Prediction {
   const e = instance.encoded ?? {};
-  return format === 'rle' ? { masks: e.rle!, confidence: instance.score, format: 'rle' } : { masks: e.outerPolygons ?? [[]], confidence: instance.score, format: 'polygon' };
+  return format === 'rle'
+    ? { masks: e.rle!, confidence: instance.score, format: 'rle' }
+    : { masks: e.outerPolygons ?? [[]], confidence: instance.score, format: 'polygon' };
 }
 
-export function conceptResponse(body: ConceptSegmentBody, result: SegmentResult, seconds: number): ConceptSegmentResponse {
+export function conceptResponse(
+  body: ConceptSegmentBody,
+  result: SegmentResult,
+  seconds: number,
+): ConceptSegmentResponse {
   const format = body.format ?? 'polygon';
   return {
     prompt_results: result.concepts.map((c, i) => {
@@ -85,15 +111,24 @@ function visualPrompts(raw: VisualSegmentBody['prompts']): Sam2Prompt[] {
 function objectPrompt(p: Sam2Prompt, i: number): ObjectPrompt {
   const points = (p.points ?? []).map((q) => ({ x: q.x, y: q.y, positive: q.positive }));
   // PVS boxes are centre-anchored (Sam2PromptSet.to_sam2_inputs), unlike PCS boxes.
-  const box = p.box ? { x0: p.box.x - p.box.width / 2, y0: p.box.y - p.box.height / 2, x1: p.box.x + p.box.width / 2, y1: p.box.y + p.box.height / 2 } : undefined;
+  const box = p.box
+    ? {
+        x0: p.box.x - p.box.width / 2,
+        y0: p.box.y - p.box.height / 2,
+        x1: p.box.x + p.box.width / 2,
+        y1: p.box.y + p.box.height / 2,
+      }
+    : undefined;
   if (points.length === 0 && !box) throw invalid(`prompts[${i}]`, 'Value error, a prompt needs points and/or a box');
   return { ...(points.length ? { points } : {}), ...(box ? { box } : {}) };
 }
 
 export function visualRequest(body: VisualSegmentBody): SegmentRequest {
   const prompts = visualPrompts(body.prompts);
-  if (prompts.length === 0) throw invalid('prompts', 'Value error, at least one prompt (points and/or a box) is required');
-  if (!body.image && !body.image_id) throw invalid('image', 'Field required: image (or the image_id of an embedded image)');
+  if (prompts.length === 0)
+    throw invalid('prompts', 'Value error, at least one prompt (points and/or a box) is required');
+  if (!body.image && !body.image_id)
+    throw invalid('image', 'Field required: image (or the image_id of an embedded image)');
   return {
     ...(body.image ? { image: imageInput(body.image) } : {}),
     ...(body.image_id ? { imageId: body.image_id } : {}),

@@ -22,15 +22,23 @@ const TABLE: Record<ErrorKind, { status: number; code: number }> = {
 };
 
 /** 1400 when a required parameter is missing (a schema `required`, or no prompt at all); else the kind's row. */
-export function wavespeedError(error: Pick<SamError, 'code' | 'kind'>, issues: readonly ValidationIssue[] = []): { status: number; code: number } {
-  const missing = error.code === 'PROMPT_REQUIRED' || (issues.length > 0 && issues.every((i) => i.keyword === 'required'));
+export function wavespeedError(
+  error: Pick<SamError, 'code' | 'kind'>,
+  issues: readonly ValidationIssue[] = [],
+): { status: number; code: number } {
+  const missing =
+    error.code === 'PROMPT_REQUIRED' || (issues.length > 0 && issues.every((i) => i.keyword === 'required'));
   if (missing) return { status: 400, code: 1400 };
   // A refused or unreachable image URL is "media not accessible" to a WaveSpeed client.
   if (error.code === 'IMAGE_URL_FORBIDDEN') return { status: 400, code: 1402 };
   return TABLE[error.kind];
 }
 
-export function wavespeedErrorHandler(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+export function wavespeedErrorHandler(
+  thrown: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const { error, issues } = requestError(thrown, { bodyLimitBytes: request.routeOptions.bodyLimit });
   const { status, code } = wavespeedError(error, issues);
   logRequestError(request.log, thrown, error, status);

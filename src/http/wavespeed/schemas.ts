@@ -33,26 +33,53 @@ export const BoxPrompt = Type.Object(
 export type BoxPrompt = Static<typeof BoxPrompt>;
 
 const common = {
-  prompt: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated concepts, e.g. "person, cloth"' })),
+  prompt: Type.Optional(
+    Type.String({ maxLength: 2000, description: 'Comma-separated concepts, e.g. "person, cloth"' }),
+  ),
   point_prompts: Type.Optional(Type.Array(PointPrompt, { maxItems: 256 })),
   box_prompts: Type.Optional(Type.Array(BoxPrompt, { maxItems: 256 })),
   apply_mask: Type.Optional(Type.Boolean({ description: 'Render the overlay (default true)' })),
-  enable_sync_mode: Type.Optional(Type.Boolean({ description: 'Wait for the result in this request (up to SAM3_SYNC_TIMEOUT_MS)' })),
+  enable_sync_mode: Type.Optional(
+    Type.Boolean({ description: 'Wait for the result in this request (up to SAM3_SYNC_TIMEOUT_MS)' }),
+  ),
 };
-const image = Type.String({ minLength: 1, description: 'http(s) URL, one of this server\'s upload URLs, or a data: URI' });
+const image = Type.String({
+  minLength: 1,
+  description: "http(s) URL, one of this server's upload URLs, or a data: URI",
+});
 
-export const Sam3ImageBody = Type.Object({ image, ...common, output_format: Type.Optional(Type.Enum(['png', 'jpeg', 'webp'])) }, open);
+export const Sam3ImageBody = Type.Object(
+  { image, ...common, output_format: Type.Optional(Type.Enum(['png', 'jpeg', 'webp'])) },
+  open,
+);
 export type Sam3ImageBody = Static<typeof Sam3ImageBody>;
 
-export const Sam3ImageRleBody = Type.Object({ image, ...common, rle_format: Type.Optional(Type.Enum(['coco', 'start_length'], { description: 'coco (default): COCO compressed counts; start_length: 1-based row-major pairs' })) }, open);
+export const Sam3ImageRleBody = Type.Object(
+  {
+    image,
+    ...common,
+    rle_format: Type.Optional(
+      Type.Enum(['coco', 'start_length'], {
+        description: 'coco (default): COCO compressed counts; start_length: 1-based row-major pairs',
+      }),
+    ),
+  },
+  open,
+);
 export type Sam3ImageRleBody = Static<typeof Sam3ImageRleBody>;
 
-export const Sam3VideoRleBody = Type.Object({ video: Type.String({ minLength: 1 }), ...common, prompt: Type.String({ minLength: 1, maxLength: 2000 }) }, open);
+export const Sam3VideoRleBody = Type.Object(
+  { video: Type.String({ minLength: 1 }), ...common, prompt: Type.String({ minLength: 1, maxLength: 2000 }) },
+  open,
+);
 export type Sam3VideoRleBody = Static<typeof Sam3VideoRleBody>;
 
 export type SubmitBody = Sam3ImageBody | Sam3ImageRleBody | Sam3VideoRleBody;
 
-export const SubmitQuery = Type.Object({ webhook: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })) }, open);
+export const SubmitQuery = Type.Object(
+  { webhook: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })) },
+  open,
+);
 export type SubmitQuery = Static<typeof SubmitQuery>;
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -60,7 +87,10 @@ export type IdParams = Static<typeof IdParams>;
 
 // Query strings are text (the server does not coerce types), so numbers are matched as digits and parsed.
 export const ListQuery = Type.Object(
-  { page: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,6}$', description: '1-based page' })), page_size: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: '1–100, default 20' })) },
+  {
+    page: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,6}$', description: '1-based page' })),
+    page_size: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: '1–100, default 20' })),
+  },
   open,
 );
 export type ListQuery = Static<typeof ListQuery>;
@@ -70,7 +100,13 @@ export const UploadTicketBody = Type.Object(
     filename: Type.String({ minLength: 1, maxLength: 255 }),
     size: Type.Integer({ minimum: 1 }),
     // Echoed later as the download's Content-Type header, so it must be a plain media type (no control characters).
-    content_type: Type.Optional(Type.String({ maxLength: 255, pattern: "^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+( *; *[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+\"-]+)*$", description: 'media type, e.g. image/png' })),
+    content_type: Type.Optional(
+      Type.String({
+        maxLength: 255,
+        pattern: '^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+( *; *[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+"-]+)*$',
+        description: 'media type, e.g. image/png',
+      }),
+    ),
   },
   open,
 );

@@ -5,7 +5,14 @@ import type { ImageJobInput, ImageJobResult, JobRecord, StoredFile, VideoJobResu
 import type { VideoObjectPrompt } from '../../domain/video.js';
 import type { ClickPoint, ConceptPrompt, ObjectPrompt } from '../../domain/prompts.js';
 import type { UrlSigner } from '../signed-urls.js';
-import type { BoxPrompt, PointPrompt, Sam3ImageBody, Sam3ImageRleBody, Sam3VideoRleBody, SubmitBody } from './schemas.js';
+import type {
+  BoxPrompt,
+  PointPrompt,
+  Sam3ImageBody,
+  Sam3ImageRleBody,
+  Sam3VideoRleBody,
+  SubmitBody,
+} from './schemas.js';
 
 export const WAVESPEED_MODELS = ['sam3-image', 'sam3-image-rle', 'sam3-video-rle'] as const;
 export type WavespeedModel = (typeof WAVESPEED_MODELS)[number];
@@ -20,34 +27,68 @@ export function parseMedia(value: string, field: string, signer: UrlSigner, maxB
   if (value.startsWith('data:')) {
     const comma = value.indexOf(',');
     const body = comma < 0 ? '' : value.slice(comma + 1).replace(/\s+/g, '');
-    if (comma < 0 || !value.slice(0, comma).endsWith(';base64') || body === '' || !/^[A-Za-z0-9+/]*={0,2}$/.test(body)) {
-      throw new SamError('INVALID_ARGUMENT', `Expected a base64 data URI (data:<type>;base64,<data>) for ${field} but received ${describeValue(value.slice(0, 40))}`, { field });
+    if (
+      comma < 0 ||
+      !value.slice(0, comma).endsWith(';base64') ||
+      body === '' ||
+      !/^[A-Za-z0-9+/]*={0,2}$/.test(body)
+    ) {
+      throw new SamError(
+        'INVALID_ARGUMENT',
+        `Expected a base64 data URI (data:<type>;base64,<data>) for ${field} but received ${describeValue(value.slice(0, 40))}`,
+        { field },
+      );
     }
-    if (Math.floor((body.length * 3) / 4) > maxBytes) throw new SamError('IMAGE_TOO_LARGE', `The data URI in ${field} exceeds the ${maxBytes}-byte limit`, { field, limit: maxBytes });
+    if (Math.floor((body.length * 3) / 4) > maxBytes)
+      throw new SamError('IMAGE_TOO_LARGE', `The data URI in ${field} exceeds the ${maxBytes}-byte limit`, {
+        field,
+        limit: maxBytes,
+      });
     return { bytes: Buffer.from(body, 'base64') };
   }
   const own = signer.ownPath('get', value)?.match(UPLOAD_PATH);
   if (own) return { upload: own[1]! };
   if (!/^https?:\/\/[^\s]+$/i.test(value)) {
-    throw new SamError('INVALID_ARGUMENT', `Expected an http(s) URL, an upload URL from /api/v3/media/uploads, or a data: URI for ${field} but received ${describeValue(value)}`, { field, received: value });
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      `Expected an http(s) URL, an upload URL from /api/v3/media/uploads, or a data: URI for ${field} but received ${describeValue(value)}`,
+      { field, received: value },
+    );
   }
   return { url: value };
 }
 
-const isPositive = (p: PointPrompt): boolean => p.label !== undefined ? p.label === 1 : (p.is_positive ?? p.positive ?? true);
+const isPositive = (p: PointPrompt): boolean =>
+  p.label !== undefined ? p.label === 1 : (p.is_positive ?? p.positive ?? true);
 
 /**
  * fal/WaveSpeed prompts → engine prompts. Concepts: the comma-separated `prompt`. Objects: points and boxes sharing an
  * `object_id` form one object; points without one form one object together, joined by the single id-less box if there
  * is exactly one; every other id-less box is an object of its own.
  */
-export function imagePrompts(body: SubmitBody): { concepts: ConceptPrompt[]; objects: ObjectPrompt[]; objectLabels: string[] } {
-  const concepts = (body.prompt ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0).map((text) => ({ text }));
+export function imagePrompts(body: SubmitBody): {
+  concepts: ConceptPrompt[];
+  objects: ObjectPrompt[];
+  objectLabels: string[];
+} {
+  const concepts = (body.prompt ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0)
+    .map((text) => ({ text }));
   const groups = new Map<string, { points: ClickPoint[]; boxes: Array<{ box: BoxPrompt; index: number }> }>();
   const group = (key: string) => groups.get(key) ?? groups.set(key, { points: [], boxes: [] }).get(key)!;
-  (body.point_prompts ?? []).forEach((p) => group(p.object_id === undefined ? '' : `id:${p.object_id}`).points.push({ x: p.x, y: p.y, positive: isPositive(p) }));
+  (body.point_prompts ?? []).forEach((p) =>
+    group(p.object_id === undefined ? '' : `id:${p.object_id}`).points.push({
+      x: p.x,
+      y: p.y,
+      positive: isPositive(p),
+    }),
+  );
   const looseBoxes: Array<{ box: BoxPrompt; index: number }> = [];
-  (body.box_prompts ?? []).forEach((box, index) => (box.object_id === undefined ? looseBoxes : group(`id:${box.object_id}`).boxes).push({ box, index }));
+  (body.box_prompts ?? []).forEach((box, index) =>
+    (box.object_id === undefined ? looseBoxes : group(`id:${box.object_id}`).boxes).push({ box, index }),
+  );
   const loose = groups.get('');
   if (loose && looseBoxes.length === 1) loose.boxes.push(looseBoxes.shift()!);
   const objects: ObjectPrompt[] = [];
@@ -55,9 +96,16 @@ export function imagePrompts(body: SubmitBody): { concepts: ConceptPrompt[]; obj
   const toBox = ({ box }: { box: BoxPrompt }) => ({ x0: box.x_min, y0: box.y_min, x1: box.x_max, y1: box.y_max });
   for (const [key, g] of groups) {
     if (g.boxes.length > 1) {
-      throw new SamError('INVALID_ARGUMENT', `Expected at most one box per object on an image but received ${g.boxes.length} for object_id ${key.slice(3)} (box_prompts[${g.boxes.map((b) => b.index).join('], box_prompts[')}])`, { field: `box_prompts[${g.boxes[1]!.index}].object_id` });
+      throw new SamError(
+        'INVALID_ARGUMENT',
+        `Expected at most one box per object on an image but received ${g.boxes.length} for object_id ${key.slice(3)} (box_prompts[${g.boxes.map((b) => b.index).join('], box_prompts[')}])`,
+        { field: `box_prompts[${g.boxes[1]!.index}].object_id` },
+      );
     }
-    objects.push({ ...(g.points.length ? { points: g.points } : {}), ...(g.boxes[0] ? { box: toBox(g.boxes[0]) } : {}) });
+    objects.push({
+      ...(g.points.length ? { points: g.points } : {}),
+      ...(g.boxes[0] ? { box: toBox(g.boxes[0]) } : {}),
+    });
     objectLabels.push(key === '' ? `object ${objects.length}` : `object ${key.slice(3)}`);
   }
   for (const b of looseBoxes) {
@@ -65,7 +113,11 @@ export function imagePrompts(body: SubmitBody): { concepts: ConceptPrompt[]; obj
     objectLabels.push(`object ${objects.length}`);
   }
   if (concepts.length === 0 && objects.length === 0) {
-    throw new SamError('PROMPT_REQUIRED', 'Expected at least one of prompt, point_prompts or box_prompts but received none', { field: 'prompt' });
+    throw new SamError(
+      'PROMPT_REQUIRED',
+      'Expected at least one of prompt, point_prompts or box_prompts but received none',
+      { field: 'prompt' },
+    );
   }
   return { concepts, objects, objectLabels };
 }
@@ -75,14 +127,30 @@ export function imagePrompts(body: SubmitBody): { concepts: ConceptPrompt[]; obj
  * (object_id, frame_index); `frame_index` defaults to 0. Object ids given by the caller are kept when numeric.
  */
 export function videoPrompts(body: Sam3VideoRleBody): { concepts: string[]; objects: VideoObjectPrompt[] } {
-  const concepts = body.prompt.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  const concepts = body.prompt
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
   const groups = new Map<string, VideoObjectPrompt>();
-  const group = (objectId: number | string | undefined, frame: number | undefined, fallback: string): VideoObjectPrompt => {
+  const group = (
+    objectId: number | string | undefined,
+    frame: number | undefined,
+    fallback: string,
+  ): VideoObjectPrompt => {
     const key = `${objectId ?? fallback}@${frame ?? 0}`;
     let g = groups.get(key);
     if (!g) {
-      const numeric = typeof objectId === 'number' ? objectId : typeof objectId === 'string' && /^\d{1,9}$/.test(objectId) ? Number(objectId) : undefined;
-      g = { frameIndex: frame ?? 0, ...(numeric !== undefined && numeric > 0 ? { objId: numeric } : {}), label: objectId !== undefined ? `object ${objectId}` : `object ${groups.size + 1}` };
+      const numeric =
+        typeof objectId === 'number'
+          ? objectId
+          : typeof objectId === 'string' && /^\d{1,9}$/.test(objectId)
+            ? Number(objectId)
+            : undefined;
+      g = {
+        frameIndex: frame ?? 0,
+        ...(numeric !== undefined && numeric > 0 ? { objId: numeric } : {}),
+        label: objectId !== undefined ? `object ${objectId}` : `object ${groups.size + 1}`,
+      };
       groups.set(key, g);
     }
     return g;
@@ -93,11 +161,21 @@ export function videoPrompts(body: Sam3VideoRleBody): { concepts: string[]; obje
   });
   (body.box_prompts ?? []).forEach((b, index) => {
     const g = group(b.object_id, b.frame_index, `box${index}`);
-    if (g.box) throw new SamError('INVALID_ARGUMENT', `Expected at most one box per object and frame but received a second for object_id ${b.object_id} on frame ${b.frame_index ?? 0} (box_prompts[${index}])`, { field: `box_prompts[${index}]` });
+    if (g.box)
+      throw new SamError(
+        'INVALID_ARGUMENT',
+        `Expected at most one box per object and frame but received a second for object_id ${b.object_id} on frame ${b.frame_index ?? 0} (box_prompts[${index}])`,
+        { field: `box_prompts[${index}]` },
+      );
     g.box = { x0: b.x_min, y0: b.y_min, x1: b.x_max, y1: b.y_max };
   });
   const objects = [...groups.values()];
-  if (concepts.length === 0 && objects.length === 0) throw new SamError('PROMPT_REQUIRED', 'Expected concepts in prompt or point_prompts/box_prompts but received none', { field: 'prompt' });
+  if (concepts.length === 0 && objects.length === 0)
+    throw new SamError(
+      'PROMPT_REQUIRED',
+      'Expected concepts in prompt or point_prompts/box_prompts but received none',
+      { field: 'prompt' },
+    );
   return { concepts, objects };
 }
 
@@ -111,7 +189,17 @@ export function imageOutputs(model: WavespeedModel, body: SubmitBody): ImageJobI
 }
 
 /** The fields a WaveSpeed SAM 3 model takes, and each prompt item's: only these are stored with a job. */
-const STORED_FIELDS = ['image', 'video', 'prompt', 'point_prompts', 'box_prompts', 'apply_mask', 'enable_sync_mode', 'output_format', 'rle_format'] as const;
+const STORED_FIELDS = [
+  'image',
+  'video',
+  'prompt',
+  'point_prompts',
+  'box_prompts',
+  'apply_mask',
+  'enable_sync_mode',
+  'output_format',
+  'rle_format',
+] as const;
 const POINT_FIELDS = ['x', 'y', 'label', 'positive', 'is_positive', 'object_id', 'frame_index'] as const;
 const BOX_FIELDS = ['x_min', 'y_min', 'x_max', 'y_max', 'object_id', 'frame_index'] as const;
 
@@ -127,11 +215,14 @@ function pick(from: Record<string, unknown>, keys: readonly string[]): Record<st
  */
 export function storedWireInput(body: SubmitBody): Record<string, unknown> {
   const out = pick(body as Record<string, unknown>, STORED_FIELDS);
-  if (Array.isArray(out.point_prompts)) out.point_prompts = (out.point_prompts as Array<Record<string, unknown>>).map((p) => pick(p, POINT_FIELDS));
-  if (Array.isArray(out.box_prompts)) out.box_prompts = (out.box_prompts as Array<Record<string, unknown>>).map((b) => pick(b, BOX_FIELDS));
+  if (Array.isArray(out.point_prompts))
+    out.point_prompts = (out.point_prompts as Array<Record<string, unknown>>).map((p) => pick(p, POINT_FIELDS));
+  if (Array.isArray(out.box_prompts))
+    out.box_prompts = (out.box_prompts as Array<Record<string, unknown>>).map((b) => pick(b, BOX_FIELDS));
   for (const field of ['image', 'video'] as const) {
     const v = out[field];
-    if (typeof v === 'string' && v.startsWith('data:')) out[field] = `${v.slice(0, Math.max(0, v.indexOf(',')) + 1)}… (${v.length} characters)`;
+    if (typeof v === 'string' && v.startsWith('data:'))
+      out[field] = `${v.slice(0, Math.max(0, v.indexOf(',')) + 1)}… (${v.length} characters)`;
   }
   return out;
 }
@@ -143,7 +234,8 @@ export interface Links {
 }
 
 export const resultUrl = (links: Links, id: string): string => `${links.base}/api/v3/predictions/${id}/result`;
-export const fileUrl = (links: Links, file: StoredFile, expiresAtMs: number): string => links.signer.fileLink(links.base, file.key, expiresAtMs);
+export const fileUrl = (links: Links, file: StoredFile, expiresAtMs: number): string =>
+  links.signer.fileLink(links.base, file.key, expiresAtMs);
 
 function outputsOf(record: JobRecord, links: Links): unknown[] {
   if (record.status !== 'completed' || !record.result) return [];
@@ -171,14 +263,25 @@ function outputsOf(record: JobRecord, links: Links): unknown[] {
       rle: result.unionRle ?? '',
       size,
       rle_format: result.rleFormat ?? 'coco',
-      objects: result.objects.map((o) => ({ id: o.id, label: o.label, score: o.score, box: [o.box.x0, o.box.y0, o.box.x1, o.box.y1], area: o.area, rle: { size, counts: o.rle ?? '' } })),
+      objects: result.objects.map((o) => ({
+        id: o.id,
+        label: o.label,
+        score: o.score,
+        box: [o.box.x0, o.box.y0, o.box.x1, o.box.y1],
+        area: o.area,
+        rle: { size, counts: o.rle ?? '' },
+      })),
       ...(overlay ? { overlay_url: overlay } : {}),
     },
   ];
 }
 
 /** The prediction object (`data`) of a record; cancelled jobs read as failed, the statuses WaveSpeed documents. */
-export function predictionData(record: JobRecord, links: Links, extra: { error?: string; status?: 'processing' } = {}): Record<string, unknown> {
+export function predictionData(
+  record: JobRecord,
+  links: Links,
+  extra: { error?: string; status?: 'processing' } = {},
+): Record<string, unknown> {
   const outputs = outputsOf(record, links);
   const status = extra.status ?? (record.status === 'cancelled' ? 'failed' : record.status);
   return {
@@ -191,11 +294,17 @@ export function predictionData(record: JobRecord, links: Links, extra: { error?:
     created_at: new Date(record.createdAtMs).toISOString(),
     error: extra.error ?? record.error?.message ?? '',
     timings: { inference: record.inferenceMs ?? 0 },
-    ...(record.finishedAtMs !== null && record.startedAtMs !== null ? { executionTime: record.finishedAtMs - record.startedAtMs } : {}),
+    ...(record.finishedAtMs !== null && record.startedAtMs !== null
+      ? { executionTime: record.finishedAtMs - record.startedAtMs }
+      : {}),
   };
 }
 
-export const envelope = (data: unknown): { code: number; message: string; data: unknown } => ({ code: 200, message: 'success', data });
+export const envelope = (data: unknown): { code: number; message: string; data: unknown } => ({
+  code: 200,
+  message: 'success',
+  data,
+});
 
 /** What a webhook receives: the prediction object plus the submitted input, as WaveSpeed posts it. */
 export function webhookBody(record: JobRecord, links: Links): Record<string, unknown> {

@@ -34,7 +34,10 @@ describe('DirFileStore', () => {
   it('a write cut short by a full disk is STORAGE_FULL and leaves no temporary file', async () => {
     const store = new DirFileStore(root);
     failNext.code = 'ENOSPC';
-    await expect(store.put('jobs/j1/result.json', new Uint8Array(10))).rejects.toMatchObject({ code: 'STORAGE_FULL', kind: 'insufficient_storage' });
+    await expect(store.put('jobs/j1/result.json', new Uint8Array(10))).rejects.toMatchObject({
+      code: 'STORAGE_FULL',
+      kind: 'insufficient_storage',
+    });
     expect(await readdir(join(root, 'jobs', 'j1'))).toEqual([]);
     await store.put('jobs/j1/result.json', new Uint8Array(3));
     expect(await store.size('jobs/j1/result.json')).toBe(3);

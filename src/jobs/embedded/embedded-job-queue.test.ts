@@ -26,7 +26,17 @@ describe('EmbeddedJobQueue recovery', () => {
     const { db, files } = fresh();
     // A "crashed" process: jobs claimed (processing) and never finished, one of them on its last attempt.
     const crashed = new SqliteJobStore(db);
-    const insert = (id: string) => crashed.insert({ id, kind: 'image', model: 'm', input: {}, createdAtMs: Date.now(), expiresAtMs: Date.now() + 60_000, baseUrl: null, webhook: null });
+    const insert = (id: string) =>
+      crashed.insert({
+        id,
+        kind: 'image',
+        model: 'm',
+        input: {},
+        createdAtMs: Date.now(),
+        expiresAtMs: Date.now() + 60_000,
+        baseUrl: null,
+        webhook: null,
+      });
     insert('a'.repeat(32));
     insert('b'.repeat(32));
     insert('c'.repeat(32));
@@ -36,7 +46,14 @@ describe('EmbeddedJobQueue recovery', () => {
     crashed.close();
 
     const store = new SqliteJobStore(db);
-    const queue = new EmbeddedJobQueue({ store, files, processors: { image: noop }, concurrency: { image: 2 }, maxAttempts: 3, retentionMs: 60_000 });
+    const queue = new EmbeddedJobQueue({
+      store,
+      files,
+      processors: { image: noop },
+      concurrency: { image: 2 },
+      maxAttempts: 3,
+      retentionMs: 60_000,
+    });
     expect(queue.start()).toEqual({ requeued: 1, failed: 1 });
     const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((x) => queue.waitForSettled(x.repeat(32), 5_000)));
     expect(a).toMatchObject({ status: 'completed', attempts: 2, result: { ran: true } });
@@ -50,11 +67,32 @@ describe('EmbeddedJobQueue recovery', () => {
     const { db } = fresh();
     const store = new SqliteJobStore(db);
     const id = 'd'.repeat(32);
-    store.insert({ id, kind: 'image', model: 'm', input: {}, createdAtMs: 1, expiresAtMs: 10_000, baseUrl: null, webhook: null });
+    store.insert({
+      id,
+      kind: 'image',
+      model: 'm',
+      input: {},
+      createdAtMs: 1,
+      expiresAtMs: 10_000,
+      baseUrl: null,
+      webhook: null,
+    });
     const claimed = store.claim('image', 1)!;
-    expect(store.finish(id, claimed.attempts, { status: 'completed', result: { v: 1 }, inferenceMs: 1 }, 2, 1000)).toBe(true);
-    expect(store.finish(id, claimed.attempts, { status: 'completed', result: { v: 2 }, inferenceMs: 1 }, 3, 1000)).toBe(false);
-    expect(store.finish(id, claimed.attempts, { status: 'failed', error: { code: 'INTERNAL', kind: 'internal', message: 'x' } }, 3, 1000)).toBe(false);
+    expect(store.finish(id, claimed.attempts, { status: 'completed', result: { v: 1 }, inferenceMs: 1 }, 2, 1000)).toBe(
+      true,
+    );
+    expect(store.finish(id, claimed.attempts, { status: 'completed', result: { v: 2 }, inferenceMs: 1 }, 3, 1000)).toBe(
+      false,
+    );
+    expect(
+      store.finish(
+        id,
+        claimed.attempts,
+        { status: 'failed', error: { code: 'INTERNAL', kind: 'internal', message: 'x' } },
+        3,
+        1000,
+      ),
+    ).toBe(false);
     expect(store.get(id)).toMatchObject({ status: 'completed', result: { v: 1 } });
     store.close();
   });
@@ -66,7 +104,14 @@ describe('EmbeddedJobQueue retention', () => {
     let now = 1_000_000;
     const store = new SqliteJobStore(db);
     const uploads = new SqliteUploadStore(store.db, files, 1_000, () => now);
-    const queue = new EmbeddedJobQueue({ store, files, processors: { image: noop }, retentionMs: 1_000, now: () => now, onSweep: () => uploads.sweep() });
+    const queue = new EmbeddedJobQueue({
+      store,
+      files,
+      processors: { image: noop },
+      retentionMs: 1_000,
+      now: () => now,
+      onSweep: () => uploads.sweep(),
+    });
     queue.start();
     const job = await queue.submit({ kind: 'image', model: 'm', input: {}, media: { image: new Uint8Array([9]) } });
     await queue.waitForSettled(job.id, 5_000);
@@ -104,10 +149,21 @@ describe('EmbeddedJobQueue busy engine', () => {
     const refuse = async () => {
       throw new SamError('MODEL_NOT_READY', 'No model is loaded: the model sam3 is not installed');
     };
-    const queue = new EmbeddedJobQueue({ store, files, processors: { image: refuse }, retentionMs: 60_000, busyRetryMs: 5, maxBusyWaitMs: 60 });
+    const queue = new EmbeddedJobQueue({
+      store,
+      files,
+      processors: { image: refuse },
+      retentionMs: 60_000,
+      busyRetryMs: 5,
+      maxBusyWaitMs: 60,
+    });
     queue.start();
     const job = await queue.submit({ kind: 'image', model: 'm', input: {} });
-    expect(await queue.waitForSettled(job.id, 5_000)).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'MODEL_NOT_READY', message: 'No model is loaded: the model sam3 is not installed' } });
+    expect(await queue.waitForSettled(job.id, 5_000)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { code: 'MODEL_NOT_READY', message: 'No model is loaded: the model sam3 is not installed' },
+    });
     await queue.close();
     store.close();
   });

@@ -3,10 +3,24 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { SamError } from '../../domain/errors.js';
-import { FINAL_JOB_STATUSES, JOB_KINDS, jobNotFound, type JobError, type JobKind, type JobRecord } from '../../domain/jobs.js';
+import {
+  FINAL_JOB_STATUSES,
+  JOB_KINDS,
+  jobNotFound,
+  type JobError,
+  type JobKind,
+  type JobRecord,
+} from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
 import { jobFailure, throttledProgress, type JobProcessor } from '../job-processor.js';
-import { storeInlineMedia, unhandledKind, type JobListQuery, type JobPage, type JobQueue, type JobSubmission } from '../job-queue.js';
+import {
+  storeInlineMedia,
+  unhandledKind,
+  type JobListQuery,
+  type JobPage,
+  type JobQueue,
+  type JobSubmission,
+} from '../job-queue.js';
 import type { SqliteJobStore } from './sqlite-job-store.js';
 
 export interface EmbeddedJobQueueOptions {
@@ -30,7 +44,11 @@ export interface EmbeddedJobQueueOptions {
   now?: () => number;
 }
 
-const INTERRUPTED: JobError = { code: 'JOB_INTERRUPTED', kind: 'internal', message: 'The server stopped while this job ran, on every allowed attempt' };
+const INTERRUPTED: JobError = {
+  code: 'JOB_INTERRUPTED',
+  kind: 'internal',
+  message: 'The server stopped while this job ran, on every allowed attempt',
+};
 const CANCELLED: JobError = { code: 'JOB_CANCELLED', kind: 'cancelled', message: 'The job was cancelled' };
 
 export class EmbeddedJobQueue implements JobQueue {
@@ -50,7 +68,12 @@ export class EmbeddedJobQueue implements JobQueue {
 
   /** Recovers interrupted jobs, then starts scheduling and the retention sweep. */
   start(): { requeued: number; failed: number } {
-    const { requeued, failed } = this.options.store.recover(this.maxAttempts, INTERRUPTED, this.now(), this.options.retentionMs);
+    const { requeued, failed } = this.options.store.recover(
+      this.maxAttempts,
+      INTERRUPTED,
+      this.now(),
+      this.options.retentionMs,
+    );
     for (const id of failed) this.emitSettled(id);
     const sweep = setInterval(() => void this.sweep(), this.options.cleanupIntervalMs ?? 60_000);
     sweep.unref();
@@ -65,7 +88,16 @@ export class EmbeddedJobQueue implements JobQueue {
     const id = randomUUID().replaceAll('-', '');
     const input = await storeInlineMedia(id, submission, this.options.files);
     const t = this.now();
-    const record = this.options.store.insert({ id, kind: submission.kind, model: submission.model, input, createdAtMs: t, expiresAtMs: t + this.options.retentionMs, baseUrl: submission.baseUrl ?? null, webhook: submission.webhook ?? null });
+    const record = this.options.store.insert({
+      id,
+      kind: submission.kind,
+      model: submission.model,
+      input,
+      createdAtMs: t,
+      expiresAtMs: t + this.options.retentionMs,
+      baseUrl: submission.baseUrl ?? null,
+      webhook: submission.webhook ?? null,
+    });
     this.kick();
     return record;
   }
@@ -83,7 +115,11 @@ export class EmbeddedJobQueue implements JobQueue {
     const record = await this.get(id);
     if (!record) throw jobNotFound(id);
     if (!this.options.store.cancel(id, CANCELLED, this.now(), this.options.retentionMs)) {
-      throw new SamError('JOB_ALREADY_FINISHED', `Job ${id} is already ${this.options.store.get(id)?.status ?? record.status}; only created or processing jobs can be cancelled`, { field: 'id', received: id });
+      throw new SamError(
+        'JOB_ALREADY_FINISHED',
+        `Job ${id} is already ${this.options.store.get(id)?.status ?? record.status}; only created or processing jobs can be cancelled`,
+        { field: 'id', received: id },
+      );
     }
     this.running.get(id)?.abort(new SamError('JOB_CANCELLED', 'The job was cancelled'));
     this.emitSettled(id);
@@ -174,7 +210,16 @@ export class EmbeddedJobQueue implements JobQueue {
     };
     try {
       const outcome = await processor(job.input, context);
-      if (store.finish(job.id, job.attempts, { status: 'completed', result: outcome.result, inferenceMs: outcome.inferenceMs }, this.now(), this.options.retentionMs)) this.emitSettled(job.id);
+      if (
+        store.finish(
+          job.id,
+          job.attempts,
+          { status: 'completed', result: outcome.result, inferenceMs: outcome.inferenceMs },
+          this.now(),
+          this.options.retentionMs,
+        )
+      )
+        this.emitSettled(job.id);
     } catch (thrown) {
       if (controller.signal.aborted && this.closing) {
         store.requeue(job.id, job.attempts, this.now());
@@ -186,7 +231,16 @@ export class EmbeddedJobQueue implements JobQueue {
           store.requeue(job.id, job.attempts, this.now() + (this.options.busyRetryMs ?? 500));
         } else {
           if (failure.internal) this.options.onError?.(`job ${job.id} failed`, thrown);
-          if (store.finish(job.id, job.attempts, { status: 'failed', error: failure.error }, this.now(), this.options.retentionMs)) this.emitSettled(job.id);
+          if (
+            store.finish(
+              job.id,
+              job.attempts,
+              { status: 'failed', error: failure.error },
+              this.now(),
+              this.options.retentionMs,
+            )
+          )
+            this.emitSettled(job.id);
         }
       }
     } finally {

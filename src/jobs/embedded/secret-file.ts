@@ -12,9 +12,11 @@ export interface ServerSecrets {
 export function loadOrCreateSecrets(path: string): ServerSecrets {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<ServerSecrets>;
-    if (typeof parsed.linkSecret === 'string' && typeof parsed.webhookSecret === 'string') return { linkSecret: parsed.linkSecret, webhookSecret: parsed.webhookSecret };
+    if (typeof parsed.linkSecret === 'string' && typeof parsed.webhookSecret === 'string')
+      return { linkSecret: parsed.linkSecret, webhookSecret: parsed.webhookSecret };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read the secrets file ${path}: ${(error as Error).message}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`Cannot read the secrets file ${path}: ${(error as Error).message}`, { cause: error });
   }
   const secrets = { linkSecret: randomBytes(32).toString('base64url'), webhookSecret: newWebhookSecret() };
   const temp = `${path}.${process.pid}.tmp`;

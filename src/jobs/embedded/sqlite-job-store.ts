@@ -72,7 +72,18 @@ export class SqliteJobStore {
         `INSERT INTO jobs (id, kind, model, input, status, created_at, expires_at, base_url, webhook_url, webhook_surface, webhook_state)
          VALUES (?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?)`,
       )
-      .run(job.id, job.kind, job.model, JSON.stringify(job.input), job.createdAtMs, job.expiresAtMs, job.baseUrl, job.webhook?.url ?? null, job.webhook?.surface ?? null, job.webhook ? 'waiting' : null);
+      .run(
+        job.id,
+        job.kind,
+        job.model,
+        JSON.stringify(job.input),
+        job.createdAtMs,
+        job.expiresAtMs,
+        job.baseUrl,
+        job.webhook?.url ?? null,
+        job.webhook?.surface ?? null,
+        job.webhook ? 'waiting' : null,
+      );
     return this.get(job.id)!;
   }
 
@@ -84,7 +95,9 @@ export class SqliteJobStore {
   list(limit: number, offset: number, kind?: JobKind): { items: JobRecord[]; total: number } {
     const where = kind ? 'WHERE kind = ?' : '';
     const args = kind ? [kind] : [];
-    const rows = this.db.prepare(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`).all(...args, limit, offset) as JobRow[];
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`)
+      .all(...args, limit, offset) as JobRow[];
     const total = (this.db.prepare(`SELECT count(*) AS n FROM jobs ${where}`).get(...args) as { n: number }).n;
     return { items: rows.map(toRecord), total };
   }
@@ -92,9 +105,17 @@ export class SqliteJobStore {
   /** Moves the oldest runnable job of `kind` to processing and counts the attempt; undefined when none is due. */
   claim(kind: JobKind, nowMs: number): JobRecord | undefined {
     const claimTx = this.db.transaction(() => {
-      const row = this.db.prepare(`SELECT id FROM jobs WHERE status = 'created' AND kind = ? AND not_before <= ? ORDER BY created_at, rowid LIMIT 1`).get(kind, nowMs) as { id: string } | undefined;
+      const row = this.db
+        .prepare(
+          `SELECT id FROM jobs WHERE status = 'created' AND kind = ? AND not_before <= ? ORDER BY created_at, rowid LIMIT 1`,
+        )
+        .get(kind, nowMs) as { id: string } | undefined;
       if (!row) return undefined;
-      this.db.prepare(`UPDATE jobs SET status = 'processing', attempts = attempts + 1, started_at = ?, progress = NULL WHERE id = ? AND status = 'created'`).run(nowMs, row.id);
+      this.db
+        .prepare(
+          `UPDATE jobs SET status = 'processing', attempts = attempts + 1, started_at = ?, progress = NULL WHERE id = ? AND status = 'created'`,
+        )
+        .run(nowMs, row.id);
       return this.get(row.id);
     });
     return claimTx.immediate();
@@ -102,30 +123,58 @@ export class SqliteJobStore {
 
   /** The earliest `not_before` of waiting jobs of `kind` in the future, to know when to look again. */
   nextDueMs(kind: JobKind): number | undefined {
-    const row = this.db.prepare(`SELECT min(not_before) AS t FROM jobs WHERE status = 'created' AND kind = ?`).get(kind) as { t: number | null };
+    const row = this.db
+      .prepare(`SELECT min(not_before) AS t FROM jobs WHERE status = 'created' AND kind = ?`)
+      .get(kind) as { t: number | null };
     return row.t ?? undefined;
   }
 
   setProgress(id: string, attempt: number, progress: number): void {
-    this.db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'processing' AND attempts = ?`).run(progress, id, attempt);
+    this.db
+      .prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'processing' AND attempts = ?`)
+      .run(progress, id, attempt);
   }
 
   /** Final write of one attempt; false when the job was cancelled (or re-claimed) meanwhile, so nothing changed. */
-  finish(id: string, attempt: number, outcome: { status: 'completed'; result: unknown; inferenceMs: number } | { status: 'failed'; error: JobError }, nowMs: number, retentionMs: number): boolean {
+  finish(
+    id: string,
+    attempt: number,
+    outcome: { status: 'completed'; result: unknown; inferenceMs: number } | { status: 'failed'; error: JobError },
+    nowMs: number,
+    retentionMs: number,
+  ): boolean {
     const info =
       outcome.status === 'completed'
         ? this.db
-            .prepare(`UPDATE jobs SET status = 'completed', result = ?, inference_ms = ?, progress = 1, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ? WHERE id = ? AND status = 'processing' AND attempts = ?`)
-            .run(JSON.stringify(outcome.result), Math.round(outcome.inferenceMs), nowMs, nowMs + retentionMs, nowMs, id, attempt)
+            .prepare(
+              `UPDATE jobs SET status = 'completed', result = ?, inference_ms = ?, progress = 1, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ? WHERE id = ? AND status = 'processing' AND attempts = ?`,
+            )
+            .run(
+              JSON.stringify(outcome.result),
+              Math.round(outcome.inferenceMs),
+              nowMs,
+              nowMs + retentionMs,
+              nowMs,
+              id,
+              attempt,
+            )
         : this.db
-            .prepare(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ? WHERE id = ? AND status = 'processing' AND attempts = ?`)
+            .prepare(
+              `UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ? WHERE id = ? AND status = 'processing' AND attempts = ?`,
+            )
             .run(JSON.stringify(outcome.error), nowMs, nowMs + retentionMs, nowMs, id, attempt);
     return info.changes === 1;
   }
 
   /** Puts a running attempt back in line (the engine was busy), without counting it. */
   requeue(id: string, attempt: number, notBeforeMs: number): boolean {
-    return this.db.prepare(`UPDATE jobs SET status = 'created', attempts = attempts - 1, not_before = ?, started_at = NULL WHERE id = ? AND status = 'processing' AND attempts = ?`).run(notBeforeMs, id, attempt).changes === 1;
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET status = 'created', attempts = attempts - 1, not_before = ?, started_at = NULL WHERE id = ? AND status = 'processing' AND attempts = ?`,
+        )
+        .run(notBeforeMs, id, attempt).changes === 1
+    );
   }
 
   /** Cancels a job that is not final; false when it already was. */
@@ -144,15 +193,28 @@ export class SqliteJobStore {
    * After a crash: jobs left processing are re-queued while attempts remain, else failed with `error`. Returns the
    * ids failed here (their listeners must still hear of them).
    */
-  recover(maxAttempts: number, error: JobError, nowMs: number, retentionMs: number): { requeued: number; failed: string[] } {
+  recover(
+    maxAttempts: number,
+    error: JobError,
+    nowMs: number,
+    retentionMs: number,
+  ): { requeued: number; failed: string[] } {
     const tx = this.db.transaction(() => {
-      const failed = (this.db.prepare(`SELECT id FROM jobs WHERE status = 'processing' AND attempts >= ?`).all(maxAttempts) as Array<{ id: string }>).map((r) => r.id);
+      const failed = (
+        this.db.prepare(`SELECT id FROM jobs WHERE status = 'processing' AND attempts >= ?`).all(maxAttempts) as Array<{
+          id: string;
+        }>
+      ).map((r) => r.id);
       for (const id of failed) {
         this.db
-          .prepare(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ? WHERE id = ?`)
+          .prepare(
+            `UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, expires_at = ?, ${RELEASE_WEBHOOK}, webhook_next_at = ? WHERE id = ?`,
+          )
           .run(JSON.stringify(error), nowMs, nowMs + retentionMs, nowMs, id);
       }
-      const requeued = this.db.prepare(`UPDATE jobs SET status = 'created', started_at = NULL, progress = NULL WHERE status = 'processing'`).run().changes;
+      const requeued = this.db
+        .prepare(`UPDATE jobs SET status = 'created', started_at = NULL, progress = NULL WHERE status = 'processing'`)
+        .run().changes;
       return { requeued, failed };
     });
     return tx.immediate();
@@ -160,7 +222,13 @@ export class SqliteJobStore {
 
   /** Final jobs past their expiry; the caller deletes their files, then `deleteJobs`. */
   expired(nowMs: number, limit: number): string[] {
-    return (this.db.prepare(`SELECT id FROM jobs WHERE expires_at <= ? AND status IN ('completed', 'failed', 'cancelled') AND (webhook_state IS NULL OR webhook_state IN ('delivered', 'failed')) LIMIT ?`).all(nowMs, limit) as Array<{ id: string }>).map((r) => r.id);
+    return (
+      this.db
+        .prepare(
+          `SELECT id FROM jobs WHERE expires_at <= ? AND status IN ('completed', 'failed', 'cancelled') AND (webhook_state IS NULL OR webhook_state IN ('delivered', 'failed')) LIMIT ?`,
+        )
+        .all(nowMs, limit) as Array<{ id: string }>
+    ).map((r) => r.id);
   }
 
   deleteJobs(ids: readonly string[]): void {
@@ -195,7 +263,14 @@ function toRecord(row: JobRow): JobRecord {
     baseUrl: row.base_url,
     webhook:
       row.webhook_url && row.webhook_surface
-        ? { url: row.webhook_url, surface: row.webhook_surface, state: row.webhook_state === 'delivered' ? 'delivered' : row.webhook_state === 'failed' ? 'failed' : 'pending', attempts: row.webhook_attempts, lastError: row.webhook_last_error ?? '' }
+        ? {
+            url: row.webhook_url,
+            surface: row.webhook_surface,
+            state:
+              row.webhook_state === 'delivered' ? 'delivered' : row.webhook_state === 'failed' ? 'failed' : 'pending',
+            attempts: row.webhook_attempts,
+            lastError: row.webhook_last_error ?? '',
+          }
         : null,
     expiresAtMs: row.expires_at,
   };

@@ -25,7 +25,11 @@ export class SqliteUploadStore implements UploadStore {
   async create(meta: { filename: string; contentType: string; declaredBytes: number }): Promise<Upload> {
     const id = randomUUID().replaceAll('-', '');
     const t = this.now();
-    this.db.prepare('INSERT INTO uploads (id, filename, content_type, declared_bytes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, meta.filename, meta.contentType, meta.declaredBytes, t, t + this.retentionMs);
+    this.db
+      .prepare(
+        'INSERT INTO uploads (id, filename, content_type, declared_bytes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(id, meta.filename, meta.contentType, meta.declaredBytes, t, t + this.retentionMs);
     return (await this.get(id))!;
   }
 
@@ -37,15 +41,27 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async get(id: string): Promise<Upload | undefined> {
-    const row = this.db.prepare('SELECT * FROM uploads WHERE id = ? AND expires_at > ?').get(id, this.now()) as UploadRow | undefined;
+    const row = this.db.prepare('SELECT * FROM uploads WHERE id = ? AND expires_at > ?').get(id, this.now()) as
+      UploadRow | undefined;
     return row
-      ? { id: row.id, filename: row.filename, contentType: row.content_type, declaredBytes: row.declared_bytes, complete: row.complete === 1, createdAtMs: row.created_at, expiresAtMs: row.expires_at, key: `uploads/${row.id}` }
+      ? {
+          id: row.id,
+          filename: row.filename,
+          contentType: row.content_type,
+          declaredBytes: row.declared_bytes,
+          complete: row.complete === 1,
+          createdAtMs: row.created_at,
+          expiresAtMs: row.expires_at,
+          key: `uploads/${row.id}`,
+        }
       : undefined;
   }
 
   /** Deletes expired tickets and their bytes; returns how many. */
   async sweep(): Promise<number> {
-    const ids = (this.db.prepare('SELECT id FROM uploads WHERE expires_at <= ? LIMIT 500').all(this.now()) as Array<{ id: string }>).map((r) => r.id);
+    const ids = (
+      this.db.prepare('SELECT id FROM uploads WHERE expires_at <= ? LIMIT 500').all(this.now()) as Array<{ id: string }>
+    ).map((r) => r.id);
     for (const id of ids) {
       await this.files.remove(`uploads/${id}`);
       this.db.prepare('DELETE FROM uploads WHERE id = ?').run(id);

@@ -7,7 +7,14 @@ import type { Redis } from 'ioredis';
 import { SamError } from '../../domain/errors.js';
 import { FINAL_JOB_STATUSES, jobNotFound, type JobError, type JobKind, type JobRecord } from '../../domain/jobs.js';
 import type { FileStore } from '../file-store.js';
-import { storeInlineMedia, unhandledKind, type JobListQuery, type JobPage, type JobQueue, type JobSubmission } from '../job-queue.js';
+import {
+  storeInlineMedia,
+  unhandledKind,
+  type JobListQuery,
+  type JobPage,
+  type JobQueue,
+  type JobSubmission,
+} from '../job-queue.js';
 import { bullPrefix, eventsChannel, type DeploymentEvent as QueueEvent } from '../../redis/deployment-keys.js';
 import { closeWithin, createRedis, subscribe, viaRedis } from '../../redis/redis-connection.js';
 import { RedisJobStore } from './redis-job-store.js';
@@ -28,7 +35,6 @@ export interface BullMqJobQueueOptions {
 
 export const CANCELLED_ERROR: JobError = { code: 'JOB_CANCELLED', kind: 'cancelled', message: 'The job was cancelled' };
 
-
 export class BullMqJobQueue implements JobQueue {
   readonly store: RedisJobStore;
   private readonly redis: Redis;
@@ -41,7 +47,12 @@ export class BullMqJobQueue implements JobQueue {
   constructor(private readonly options: BullMqJobQueueOptions) {
     const onError = (error: Error): void => options.onError?.('redis connection error', error);
     this.redis = createRedis(options.url, 'commands', onError);
-    this.subscriber = subscribe(options.url, eventsChannel(options.prefix), (message) => void this.onMessage(message), options.onError);
+    this.subscriber = subscribe(
+      options.url,
+      eventsChannel(options.prefix),
+      (message) => void this.onMessage(message),
+      options.onError,
+    );
     this.store = new RedisJobStore(this.redis, options.prefix);
     for (const kind of options.kinds) {
       const queue = new Queue(kind, { connection: this.redis, prefix: bullPrefix(options.prefix) });
@@ -64,12 +75,35 @@ export class BullMqJobQueue implements JobQueue {
     const id = randomUUID().replaceAll('-', '');
     const input = await storeInlineMedia(id, submission, this.options.files);
     const t = Date.now();
-    const record = await this.store.insert({ id, kind: submission.kind, model: submission.model, input, createdAtMs: t, expiresAtMs: t + this.options.retentionMs, baseUrl: submission.baseUrl ?? null, webhook: submission.webhook ?? null });
+    const record = await this.store.insert({
+      id,
+      kind: submission.kind,
+      model: submission.model,
+      input,
+      createdAtMs: t,
+      expiresAtMs: t + this.options.retentionMs,
+      baseUrl: submission.baseUrl ?? null,
+      webhook: submission.webhook ?? null,
+    });
     try {
       // jobId = record id: BullMQ refuses a second job with the same id, so a retried add never runs a job twice.
-      await viaRedis(() => queue.add(submission.kind, { id }, { jobId: id, removeOnComplete: true, removeOnFail: { age: this.options.retentionMs / 1000 } }));
+      await viaRedis(() =>
+        queue.add(
+          submission.kind,
+          { id },
+          { jobId: id, removeOnComplete: true, removeOnFail: { age: this.options.retentionMs / 1000 } },
+        ),
+      );
     } catch (error) {
-      await this.store.end(id, 'failed', { code: 'QUEUE_UNAVAILABLE', kind: 'busy', message: 'The job could not be queued' }, Date.now(), this.options.retentionMs).catch(() => undefined);
+      await this.store
+        .end(
+          id,
+          'failed',
+          { code: 'QUEUE_UNAVAILABLE', kind: 'busy', message: 'The job could not be queued' },
+          Date.now(),
+          this.options.retentionMs,
+        )
+        .catch(() => undefined);
       throw error;
     }
     return record;
@@ -87,10 +121,18 @@ export class BullMqJobQueue implements JobQueue {
   async cancel(id: string): Promise<JobRecord> {
     const outcome = await this.store.end(id, 'cancelled', CANCELLED_ERROR, Date.now(), this.options.retentionMs);
     if (outcome === 'missing') throw jobNotFound(id);
-    if (outcome !== 'ended') throw new SamError('JOB_ALREADY_FINISHED', `Job ${id} is already ${outcome}; only created or processing jobs can be cancelled`, { field: 'id', received: id });
+    if (outcome !== 'ended')
+      throw new SamError(
+        'JOB_ALREADY_FINISHED',
+        `Job ${id} is already ${outcome}; only created or processing jobs can be cancelled`,
+        { field: 'id', received: id },
+      );
     // A waiting job leaves BullMQ now; a running one is aborted by its worker, which hears the cancel event.
     const record = (await this.store.get(id))!;
-    await this.queues.get(record.kind)?.remove(id).catch(() => 0);
+    await this.queues
+      .get(record.kind)
+      ?.remove(id)
+      .catch(() => 0);
     await this.publish({ type: 'cancel', id });
     await this.publish({ type: 'settled', id });
     return record;
@@ -109,7 +151,10 @@ export class BullMqJobQueue implements JobQueue {
         this.get(id).then((record) => (record ? resolve(record) : reject(jobNotFound(id))), reject);
       };
       const check = (): void => {
-        this.get(id).then((r) => (!r || FINAL_JOB_STATUSES.has(r.status) ? done() : undefined), () => undefined);
+        this.get(id).then(
+          (r) => (!r || FINAL_JOB_STATUSES.has(r.status) ? done() : undefined),
+          () => undefined,
+        );
       };
       const onSettled = (record: JobRecord): void => {
         if (record.id === id) done();

@@ -27,10 +27,19 @@ export interface BullMqJobWorkerOptions {
   maxBusyWaitMs?: number;
   onError?: (message: string, error: unknown) => void;
   /** A run starts (attempt counts runs, crashed ones included) and ends; for the worker's log. */
-  onRun?: (event: { id: string; kind: JobKind; attempt: number; outcome?: 'completed' | 'failed' | 'cancelled' | 'requeued' }) => void;
+  onRun?: (event: {
+    id: string;
+    kind: JobKind;
+    attempt: number;
+    outcome?: 'completed' | 'failed' | 'cancelled' | 'requeued';
+  }) => void;
 }
 
-const INTERRUPTED: JobError = { code: 'JOB_INTERRUPTED', kind: 'internal', message: 'A worker stopped while this job ran, on every allowed attempt' };
+const INTERRUPTED: JobError = {
+  code: 'JOB_INTERRUPTED',
+  kind: 'internal',
+  message: 'A worker stopped while this job ran, on every allowed attempt',
+};
 
 export class BullMqJobWorker {
   private readonly redis: Redis;
@@ -44,10 +53,16 @@ export class BullMqJobWorker {
   constructor(private readonly options: BullMqJobWorkerOptions) {
     const onError = (error: Error): void => options.onError?.('redis connection error', error);
     this.redis = createRedis(options.url, 'commands', onError);
-    this.subscriber = subscribe(options.url, eventsChannel(options.prefix), (message) => {
-      const event = JSON.parse(message) as QueueEvent;
-      if (event.type === 'cancel') this.running.get(event.id)?.abort(new SamError('JOB_CANCELLED', 'The job was cancelled'));
-    }, options.onError);
+    this.subscriber = subscribe(
+      options.url,
+      eventsChannel(options.prefix),
+      (message) => {
+        const event = JSON.parse(message) as QueueEvent;
+        if (event.type === 'cancel')
+          this.running.get(event.id)?.abort(new SamError('JOB_CANCELLED', 'The job was cancelled'));
+      },
+      options.onError,
+    );
     this.store = new RedisJobStore(this.redis, options.prefix);
     this.maxAttempts = options.maxAttempts ?? 3;
     for (const [kind, processor] of Object.entries(options.processors) as Array<[JobKind, JobProcessor]>) {
@@ -64,7 +79,10 @@ export class BullMqJobWorker {
       // Fallback: BullMQ gave up on a job (stalled too often) without our claim seeing it; end the record.
       worker.on('failed', (job, error) => {
         if (!job || error instanceof SamError) return;
-        void this.store.end(job.data.id as string, 'failed', INTERRUPTED, Date.now(), options.retentionMs).then((r) => (r === 'ended' ? this.settled(job.data.id as string) : undefined)).catch(() => undefined);
+        void this.store
+          .end(job.data.id as string, 'failed', INTERRUPTED, Date.now(), options.retentionMs)
+          .then((r) => (r === 'ended' ? this.settled(job.data.id as string) : undefined))
+          .catch(() => undefined);
       });
       this.workers.push(worker);
     }
@@ -99,7 +117,8 @@ export class BullMqJobWorker {
     if (claim.state === 'exhausted') await this.settled(id);
     if (claim.state !== 'claimed') return; // cancelled while waiting, already final, or expired: nothing to run
     const { record } = claim;
-    const ran = (outcome?: 'completed' | 'failed' | 'cancelled' | 'requeued'): void => this.options.onRun?.({ id, kind, attempt: record.attempts, ...(outcome ? { outcome } : {}) });
+    const ran = (outcome?: 'completed' | 'failed' | 'cancelled' | 'requeued'): void =>
+      this.options.onRun?.({ id, kind, attempt: record.attempts, ...(outcome ? { outcome } : {}) });
     ran();
     const controller = new AbortController();
     this.running.set(id, controller);
@@ -107,11 +126,22 @@ export class BullMqJobWorker {
       jobId: id,
       signal: controller.signal,
       files: this.options.files,
-      reportProgress: throttledProgress((fraction) => void this.store.setProgress(id, record.attempts, fraction).catch(() => undefined)),
+      reportProgress: throttledProgress(
+        (fraction) => void this.store.setProgress(id, record.attempts, fraction).catch(() => undefined),
+      ),
     };
     try {
       const outcome = await processor(record.input, context);
-      if (await this.store.finish(id, record.attempts, { status: 'completed', result: outcome.result, inferenceMs: outcome.inferenceMs }, Date.now(), this.options.retentionMs)) await this.settled(id);
+      if (
+        await this.store.finish(
+          id,
+          record.attempts,
+          { status: 'completed', result: outcome.result, inferenceMs: outcome.inferenceMs },
+          Date.now(),
+          this.options.retentionMs,
+        )
+      )
+        await this.settled(id);
       ran('completed');
     } catch (thrown) {
       if (controller.signal.aborted && this.closing) {
@@ -128,7 +158,16 @@ export class BullMqJobWorker {
         throw new DelayedError();
       }
       if (failure.internal) this.options.onError?.(`job ${id} failed`, thrown);
-      if (await this.store.finish(id, record.attempts, { status: 'failed', error: failure.error }, Date.now(), this.options.retentionMs)) await this.settled(id);
+      if (
+        await this.store.finish(
+          id,
+          record.attempts,
+          { status: 'failed', error: failure.error },
+          Date.now(),
+          this.options.retentionMs,
+        )
+      )
+        await this.settled(id);
       ran('failed');
     } finally {
       this.running.delete(id);

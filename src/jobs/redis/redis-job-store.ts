@@ -5,7 +5,8 @@ import type { JobError, JobKind, JobRecord, JobStatus } from '../../domain/jobs.
 import { viaRedis } from '../../redis/redis-connection.js';
 import type { NewJob } from '../job-queue.js';
 
-export type ClaimOutcome = { state: 'claimed'; record: JobRecord } | { state: 'final' | 'missing' } | { state: 'exhausted' };
+export type ClaimOutcome =
+  { state: 'claimed'; record: JobRecord } | { state: 'final' | 'missing' } | { state: 'exhausted' };
 
 const FINAL = `local st = redis.call('HGET', KEYS[1], 'status')`;
 /** Moves a waiting webhook to the outbox (KEYS[2]) once the job is final; ARGV[2] = now. */
@@ -77,12 +78,40 @@ export class RedisJobStore {
 
   async insert(job: NewJob): Promise<JobRecord> {
     const fields: Record<string, string> = {
-      id: job.id, kind: job.kind, model: job.model, input: JSON.stringify(job.input), status: 'created', progress: '', result: '', error: '', attempts: '0',
-      createdAtMs: String(job.createdAtMs), startedAtMs: '', finishedAtMs: '', inferenceMs: '', baseUrl: job.baseUrl ?? '',
-      webhookUrl: job.webhook?.url ?? '', webhookSurface: job.webhook?.surface ?? '', webhookState: job.webhook ? 'waiting' : '', webhookAttempts: '0', webhookLastError: '',
+      id: job.id,
+      kind: job.kind,
+      model: job.model,
+      input: JSON.stringify(job.input),
+      status: 'created',
+      progress: '',
+      result: '',
+      error: '',
+      attempts: '0',
+      createdAtMs: String(job.createdAtMs),
+      startedAtMs: '',
+      finishedAtMs: '',
+      inferenceMs: '',
+      baseUrl: job.baseUrl ?? '',
+      webhookUrl: job.webhook?.url ?? '',
+      webhookSurface: job.webhook?.surface ?? '',
+      webhookState: job.webhook ? 'waiting' : '',
+      webhookAttempts: '0',
+      webhookLastError: '',
       expiresAtMs: String(job.expiresAtMs),
     };
-    await viaRedis(() => this.redis.eval(INSERT, 4, this.jobKey(job.id), this.allKey(), this.kindKey(job.kind), `${this.prefix}:seq`, job.id, String(job.expiresAtMs), ...Object.entries(fields).flat()));
+    await viaRedis(() =>
+      this.redis.eval(
+        INSERT,
+        4,
+        this.jobKey(job.id),
+        this.allKey(),
+        this.kindKey(job.kind),
+        `${this.prefix}:seq`,
+        job.id,
+        String(job.expiresAtMs),
+        ...Object.entries(fields).flat(),
+      ),
+    );
     return toRecord(fields);
   }
 
@@ -97,14 +126,39 @@ export class RedisJobStore {
     const ids = await viaRedis(() => this.redis.zrevrange(key, offset, offset + limit - 1));
     const records = await Promise.all(ids.map((id) => this.get(id)));
     const gone = ids.filter((_, i) => !records[i]);
-    if (gone.length) await viaRedis(() => this.redis.multi().zrem(this.allKey(), ...gone).zrem(key, ...gone).exec());
+    if (gone.length)
+      await viaRedis(() =>
+        this.redis
+          .multi()
+          .zrem(this.allKey(), ...gone)
+          .zrem(key, ...gone)
+          .exec(),
+      );
     const total = await viaRedis(() => this.redis.zcard(key));
     return { items: records.filter((r): r is JobRecord => r !== undefined), total };
   }
 
   /** Starts a run: counts the attempt, or fails the job with `interrupted` once every attempt was used by crashed runs. */
-  async claim(id: string, nowMs: number, maxAttempts: number, interrupted: JobError, retentionMs: number): Promise<ClaimOutcome> {
-    const state = (await viaRedis(() => this.redis.eval(CLAIM, 2, this.jobKey(id), this.webhooksKey(), '', String(nowMs), String(maxAttempts), JSON.stringify(interrupted), String(nowMs + retentionMs)))) as string;
+  async claim(
+    id: string,
+    nowMs: number,
+    maxAttempts: number,
+    interrupted: JobError,
+    retentionMs: number,
+  ): Promise<ClaimOutcome> {
+    const state = (await viaRedis(() =>
+      this.redis.eval(
+        CLAIM,
+        2,
+        this.jobKey(id),
+        this.webhooksKey(),
+        '',
+        String(nowMs),
+        String(maxAttempts),
+        JSON.stringify(interrupted),
+        String(nowMs + retentionMs),
+      ),
+    )) as string;
     if (state !== 'claimed') return { state: state as 'final' | 'missing' | 'exhausted' };
     const record = await this.get(id);
     return record ? { state: 'claimed', record } : { state: 'missing' };
@@ -115,11 +169,40 @@ export class RedisJobStore {
   }
 
   /** Final write of one attempt; false when the job was cancelled, finished or re-claimed meanwhile. */
-  async finish(id: string, attempt: number, outcome: { status: 'completed'; result: unknown; inferenceMs: number } | { status: 'failed'; error: JobError }, nowMs: number, retentionMs: number): Promise<boolean> {
-    const fields = outcome.status === 'completed'
-      ? ['status', 'completed', 'result', JSON.stringify(outcome.result ?? null), 'inferenceMs', String(Math.round(outcome.inferenceMs)), 'progress', '1']
-      : ['status', 'failed', 'error', JSON.stringify(outcome.error)];
-    return (await viaRedis(() => this.redis.eval(FINISH, 2, this.jobKey(id), this.webhooksKey(), String(attempt), String(nowMs), String(nowMs + retentionMs), ...fields))) === 1;
+  async finish(
+    id: string,
+    attempt: number,
+    outcome: { status: 'completed'; result: unknown; inferenceMs: number } | { status: 'failed'; error: JobError },
+    nowMs: number,
+    retentionMs: number,
+  ): Promise<boolean> {
+    const fields =
+      outcome.status === 'completed'
+        ? [
+            'status',
+            'completed',
+            'result',
+            JSON.stringify(outcome.result ?? null),
+            'inferenceMs',
+            String(Math.round(outcome.inferenceMs)),
+            'progress',
+            '1',
+          ]
+        : ['status', 'failed', 'error', JSON.stringify(outcome.error)];
+    return (
+      (await viaRedis(() =>
+        this.redis.eval(
+          FINISH,
+          2,
+          this.jobKey(id),
+          this.webhooksKey(),
+          String(attempt),
+          String(nowMs),
+          String(nowMs + retentionMs),
+          ...fields,
+        ),
+      )) === 1
+    );
   }
 
   /** Puts a running attempt back in line uncounted (engine busy, or a worker shutting down). */
@@ -131,14 +214,31 @@ export class RedisJobStore {
    * Ends a job that is not final, whatever attempt runs it: 'cancelled' by a caller, or 'failed' when the queue gave up
    * on it. Returns 'ended', or the status that prevented it ('missing' for an unknown id).
    */
-  async end(id: string, status: 'cancelled' | 'failed', error: JobError, nowMs: number, retentionMs: number): Promise<'ended' | JobStatus | 'missing'> {
-    const out = (await viaRedis(() => this.redis.eval(END, 2, this.jobKey(id), this.webhooksKey(), JSON.stringify(error), String(nowMs), String(nowMs + retentionMs), status))) as string;
+  async end(
+    id: string,
+    status: 'cancelled' | 'failed',
+    error: JobError,
+    nowMs: number,
+    retentionMs: number,
+  ): Promise<'ended' | JobStatus | 'missing'> {
+    const out = (await viaRedis(() =>
+      this.redis.eval(
+        END,
+        2,
+        this.jobKey(id),
+        this.webhooksKey(),
+        JSON.stringify(error),
+        String(nowMs),
+        String(nowMs + retentionMs),
+        status,
+      ),
+    )) as string;
     return out === '' ? 'ended' : (out as JobStatus | 'missing');
   }
 
   /** Ids in the index whose records Redis has expired (their files are still to delete), oldest first. */
   async expiredIds(limit: number): Promise<string[]> {
-    const ids = await viaRedis(() => this.redis.zrange(this.allKey(), "0", String(Math.max(limit * 4, 200) - 1)));
+    const ids = await viaRedis(() => this.redis.zrange(this.allKey(), '0', String(Math.max(limit * 4, 200) - 1)));
     const exists = await Promise.all(ids.map((id) => viaRedis(() => this.redis.exists(this.jobKey(id)))));
     return ids.filter((_, i) => exists[i] === 0).slice(0, limit);
   }
@@ -171,7 +271,16 @@ function toRecord(f: Record<string, string>): JobRecord {
     finishedAtMs: num(f.finishedAtMs),
     inferenceMs: num(f.inferenceMs),
     baseUrl: f.baseUrl || null,
-    webhook: f.webhookUrl && f.webhookSurface ? { url: f.webhookUrl, surface: f.webhookSurface, state: webhookState, attempts: Number(f.webhookAttempts), lastError: f.webhookLastError ?? '' } : null,
+    webhook:
+      f.webhookUrl && f.webhookSurface
+        ? {
+            url: f.webhookUrl,
+            surface: f.webhookSurface,
+            state: webhookState,
+            attempts: Number(f.webhookAttempts),
+            lastError: f.webhookLastError ?? '',
+          }
+        : null,
     expiresAtMs: Number(f.expiresAtMs),
   };
 }

@@ -11,6 +11,7 @@ export async function loadOrCreateRedisSecrets(redis: Redis, prefix: string): Pr
   const fresh: ServerSecrets = { linkSecret: randomBytes(32).toString('base64url'), webhookSecret: newWebhookSecret() };
   await viaRedis(() => redis.set(key, JSON.stringify(fresh), 'NX'));
   const stored = JSON.parse((await viaRedis(() => redis.get(key))) ?? 'null') as ServerSecrets | null;
-  if (!stored?.linkSecret || !stored.webhookSecret) throw new Error(`The Redis key ${key} does not hold the server secrets`);
+  if (!stored?.linkSecret || !stored.webhookSecret)
+    throw new Error(`The Redis key ${key} does not hold the server secrets`);
   return stored;
 }

@@ -21,9 +21,23 @@ export class RedisUploadStore implements UploadStore {
   async create(meta: { filename: string; contentType: string; declaredBytes: number }): Promise<Upload> {
     const id = randomUUID().replaceAll('-', '');
     const t = this.now();
-    const upload: Upload = { id, filename: meta.filename, contentType: meta.contentType, declaredBytes: meta.declaredBytes, complete: false, createdAtMs: t, expiresAtMs: t + this.retentionMs, key: `uploads/${id}` };
+    const upload: Upload = {
+      id,
+      filename: meta.filename,
+      contentType: meta.contentType,
+      declaredBytes: meta.declaredBytes,
+      complete: false,
+      createdAtMs: t,
+      expiresAtMs: t + this.retentionMs,
+      key: `uploads/${id}`,
+    };
     await viaRedis(() =>
-      this.redis.multi().hset(this.key(id), 'json', JSON.stringify(upload)).pexpireat(this.key(id), upload.expiresAtMs).zadd(this.expiryKey(), upload.expiresAtMs, id).exec(),
+      this.redis
+        .multi()
+        .hset(this.key(id), 'json', JSON.stringify(upload))
+        .pexpireat(this.key(id), upload.expiresAtMs)
+        .zadd(this.expiryKey(), upload.expiresAtMs, id)
+        .exec(),
     );
     return upload;
   }

@@ -24,7 +24,17 @@ export class RedisWebhookOutbox implements WebhookOutbox {
   ) {}
 
   async due(nowMs: number, limit: number): Promise<Array<{ id: string; attempts: number }>> {
-    const flat = (await viaRedis(() => this.redis.eval(TAKE_DUE, 1, this.store.webhooksKey(), String(nowMs), String(limit), String(nowMs + LEASE_MS), this.store.jobKey('')))) as string[];
+    const flat = (await viaRedis(() =>
+      this.redis.eval(
+        TAKE_DUE,
+        1,
+        this.store.webhooksKey(),
+        String(nowMs),
+        String(limit),
+        String(nowMs + LEASE_MS),
+        this.store.jobKey(''),
+      ),
+    )) as string[];
     const out: Array<{ id: string; attempts: number }> = [];
     for (let i = 0; i < flat.length; i += 2) out.push({ id: flat[i]!, attempts: Number(flat[i + 1]) });
     return out;
@@ -35,11 +45,26 @@ export class RedisWebhookOutbox implements WebhookOutbox {
     return first.length === 2 ? Number(first[1]) : undefined;
   }
 
-  async record(id: string, attempts: number, outcome: { state: 'delivered' } | { state: 'pending'; nextAtMs: number; error: string } | { state: 'failed'; error: string }): Promise<void> {
+  async record(
+    id: string,
+    attempts: number,
+    outcome:
+      | { state: 'delivered' }
+      | { state: 'pending'; nextAtMs: number; error: string }
+      | { state: 'failed'; error: string },
+  ): Promise<void> {
     const m = this.redis.multi();
     // HSET only on a record that still exists (an expired job must not come back as a stub).
     if (await viaRedis(() => this.redis.exists(this.store.jobKey(id)))) {
-      m.hset(this.store.jobKey(id), 'webhookState', outcome.state, 'webhookAttempts', String(attempts), 'webhookLastError', outcome.state === 'delivered' ? '' : outcome.error);
+      m.hset(
+        this.store.jobKey(id),
+        'webhookState',
+        outcome.state,
+        'webhookAttempts',
+        String(attempts),
+        'webhookLastError',
+        outcome.state === 'delivered' ? '' : outcome.error,
+      );
     }
     if (outcome.state === 'pending') m.zadd(this.store.webhooksKey(), outcome.nextAtMs, id);
     else m.zrem(this.store.webhooksKey(), id);

@@ -32,7 +32,12 @@ export class GraphSession {
     try {
       await access(path);
     } catch (cause) {
-      throw new SamError('MODEL_NOT_FOUND', `Model graph ${path} does not exist or is not readable`, { field: 'model', received: path }, { cause });
+      throw new SamError(
+        'MODEL_NOT_FOUND',
+        `Model graph ${path} does not exist or is not readable`,
+        { field: 'model', received: path },
+        { cause },
+      );
     }
     const requested = options.device ?? 'cpu';
     const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
@@ -43,7 +48,9 @@ export class GraphSession {
       try {
         session = await ort.InferenceSession.create(path, { ...base, executionProviders: [requested, 'cpu'] });
       } catch (cause) {
-        options.onWarning?.(`execution provider '${requested}' unavailable for ${path} (${(cause as Error).message.split('\n')[0]}); falling back to cpu`);
+        options.onWarning?.(
+          `execution provider '${requested}' unavailable for ${path} (${(cause as Error).message.split('\n')[0]}); falling back to cpu`,
+        );
         device = 'cpu';
       }
     }
@@ -52,10 +59,15 @@ export class GraphSession {
         session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
       } catch (cause) {
         const first = (cause as Error).message.split('\n')[0];
-        throw new SamError('MODEL_LOAD_FAILED', `ONNX Runtime could not open ${path}: ${first}. Is the file complete (not truncated, external data next to it)?`, {
-          field: 'model',
-          received: path,
-        }, { cause });
+        throw new SamError(
+          'MODEL_LOAD_FAILED',
+          `ONNX Runtime could not open ${path}: ${first}. Is the file complete (not truncated, external data next to it)?`,
+          {
+            field: 'model',
+            received: path,
+          },
+          { cause },
+        );
       }
     }
     return new GraphSession(basename(path), signatureOf(session), device, session);
@@ -70,19 +82,29 @@ export class GraphSession {
     const halfInputs = new Set(this.signature.inputs.filter((i) => i.type === 'float16').map((i) => i.name));
     for (const name of this.session.inputNames) {
       const t = feeds[name];
-      if (!t) throw new SamError('INFERENCE_FAILED', `${this.label}: no feed for graph input '${name}'`, { field: name });
+      if (!t)
+        throw new SamError('INFERENCE_FAILED', `${this.label}: no feed for graph input '${name}'`, { field: name });
       // float16 graph inputs take the host's float32 values converted at the boundary.
-      inputs[name] = halfInputs.has(name) && t.type === 'float32' ? new ort.Tensor('float16', float32ToFloat16(t.data as Float32Array), t.dims) : t;
+      inputs[name] =
+        halfInputs.has(name) && t.type === 'float32'
+          ? new ort.Tensor('float16', float32ToFloat16(t.data as Float32Array), t.dims)
+          : t;
     }
     try {
       const out = (await (outputs ? this.session.run(inputs, [...outputs]) : this.session.run(inputs))) as Fetches;
       for (const [name, t] of Object.entries(out)) {
-        if (t.type === 'float16') out[name] = new ort.Tensor('float32', float16ToFloat32(t.data as Uint16Array), t.dims);
+        if (t.type === 'float16')
+          out[name] = new ort.Tensor('float32', float16ToFloat32(t.data as Uint16Array), t.dims);
       }
       return out;
     } catch (cause) {
       const dims = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, `${t.type}[${t.dims.join(',')}]`]));
-      throw new SamError('INFERENCE_FAILED', `${this.label}: ONNX Runtime failed: ${(cause as Error).message.split('\n')[0]}`, { inputs: dims }, { cause });
+      throw new SamError(
+        'INFERENCE_FAILED',
+        `${this.label}: ONNX Runtime failed: ${(cause as Error).message.split('\n')[0]}`,
+        { inputs: dims },
+        { cause },
+      );
     }
   }
 
@@ -93,7 +115,11 @@ export class GraphSession {
 
 function signatureOf(session: ort.InferenceSession): GraphSignature {
   const meta = (list: readonly ort.InferenceSession.ValueMetadata[]) =>
-    list.map((m) => ({ name: m.name, type: m.isTensor ? m.type : 'non-tensor', shape: m.isTensor ? [...m.shape] : [] }));
+    list.map((m) => ({
+      name: m.name,
+      type: m.isTensor ? m.type : 'non-tensor',
+      shape: m.isTensor ? [...m.shape] : [],
+    }));
   return { inputs: meta(session.inputMetadata), outputs: meta(session.outputMetadata) };
 }
 

@@ -41,7 +41,10 @@ export function binarize(logits: Float32Array, size: number, useSimd = true): Gr
   let x1 = -1;
   let y1 = -1;
   // Eight cells at a time: 0/1 bytes read as a float64 are +0 only when all eight are 0 (no such word is NaN or −0).
-  const words = size % 8 === 0 && data.byteOffset % 8 === 0 ? new Float64Array(data.buffer, data.byteOffset, data.length / 8) : null;
+  const words =
+    size % 8 === 0 && data.byteOffset % 8 === 0
+      ? new Float64Array(data.buffer, data.byteOffset, data.length / 8)
+      : null;
   const step = words ? 8 : 1;
   for (let y = 0; y < size; y++) {
     const row = y * size;
@@ -105,7 +108,8 @@ export function cleanGridLogits(logits: Float32Array, size: number, areaPx: numb
   const w = Math.min(size, box.x1 + 1) - x0;
   const h = Math.min(size, box.y1 + 1) - y0;
   const crop = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (logits[(y0 + y) * size + x0 + x]! > 0) crop[y * w + x] = 1;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) if (logits[(y0 + y) * size + x0 + x]! > 0) crop[y * w + x] = 1;
   const filled = fillHoles({ width: w, height: h, data: crop }, areaPx);
   const kept = removeSmallComponents(filled, areaPx).data;
   let out: Float32Array | undefined;

@@ -9,7 +9,15 @@ export interface TensorSpec {
   readonly rank: number;
 }
 
-export type GraphRole = 'pcs-vision' | 'pcs-text' | 'pcs-decoder' | 'pvs-vision' | 'pvs-decoder' | 'tracker-decoder' | 'memory-attention' | 'memory-encoder';
+export type GraphRole =
+  | 'pcs-vision'
+  | 'pcs-text'
+  | 'pcs-decoder'
+  | 'pvs-vision'
+  | 'pvs-decoder'
+  | 'tracker-decoder'
+  | 'memory-attention'
+  | 'memory-encoder';
 
 export interface GraphContract {
   readonly role: GraphRole;
@@ -28,13 +36,32 @@ const i32 = (name: string, rank: number): TensorSpec => ({ name, type: 'int32', 
 export const PCS = {
   vision: { images: 'images', feat0: 'fpn_feat_0', feat1: 'fpn_feat_1', feat2: 'fpn_feat_2', pos2: 'fpn_pos_2' },
   text: { inputIds: 'input_ids', attentionMask: 'attention_mask', features: 'text_features', mask: 'text_mask' },
-  decoder: { boxes: 'input_boxes', boxLabels: 'input_boxes_labels', masks: 'pred_masks', boxesOut: 'pred_boxes', logits: 'pred_logits', presence: 'presence_logits' },
+  decoder: {
+    boxes: 'input_boxes',
+    boxLabels: 'input_boxes_labels',
+    masks: 'pred_masks',
+    boxesOut: 'pred_boxes',
+    logits: 'pred_logits',
+    presence: 'presence_logits',
+  },
 } as const;
 
 /** PVS: onnx-community/sam3-tracker-ONNX (transformers.js Sam3TrackerModel). Spec sam3-onnx.md §2.1. */
 export const PVS = {
-  vision: { pixels: 'pixel_values', emb0: 'image_embeddings.0', emb1: 'image_embeddings.1', emb2: 'image_embeddings.2' },
-  decoder: { points: 'input_points', labels: 'input_labels', boxes: 'input_boxes', iou: 'iou_scores', masks: 'pred_masks', objectScore: 'object_score_logits' },
+  vision: {
+    pixels: 'pixel_values',
+    emb0: 'image_embeddings.0',
+    emb1: 'image_embeddings.1',
+    emb2: 'image_embeddings.2',
+  },
+  decoder: {
+    points: 'input_points',
+    labels: 'input_labels',
+    boxes: 'input_boxes',
+    iou: 'iou_scores',
+    masks: 'pred_masks',
+    objectScore: 'object_score_logits',
+  },
 } as const;
 
 /**
@@ -43,9 +70,35 @@ export const PVS = {
  * Spec sam3-video.md §3.2.
  */
 export const TRACKER = {
-  decoder: { points: 'point_coords', labels: 'point_labels', embed: 'image_embed', hr0: 'high_res_feats_0', hr1: 'high_res_feats_1', objPtr: 'obj_ptr', mask: 'pred_mask', maskHighRes: 'pred_mask_high_res', objectScore: 'object_score_logits' },
-  attention: { feat: 'current_vision_feat', pos: 'current_vision_pos_embed', ptrs: 'memory_obj_ptrs', ptrTpos: 'memory_obj_tpos', maskFeats: 'memory_mask_feats', maskPos: 'memory_mask_pos', maskTposIdx: 'memory_mask_tpos_idx', fused: 'fused_feat' },
-  encoder: { mask: 'pred_mask_high_res', feat: 'current_vision_feat', objectScore: 'object_score_logits', fromPoints: 'is_mask_from_points', features: 'maskmem_features', pos: 'maskmem_pos_enc' },
+  decoder: {
+    points: 'point_coords',
+    labels: 'point_labels',
+    embed: 'image_embed',
+    hr0: 'high_res_feats_0',
+    hr1: 'high_res_feats_1',
+    objPtr: 'obj_ptr',
+    mask: 'pred_mask',
+    maskHighRes: 'pred_mask_high_res',
+    objectScore: 'object_score_logits',
+  },
+  attention: {
+    feat: 'current_vision_feat',
+    pos: 'current_vision_pos_embed',
+    ptrs: 'memory_obj_ptrs',
+    ptrTpos: 'memory_obj_tpos',
+    maskFeats: 'memory_mask_feats',
+    maskPos: 'memory_mask_pos',
+    maskTposIdx: 'memory_mask_tpos_idx',
+    fused: 'fused_feat',
+  },
+  encoder: {
+    mask: 'pred_mask_high_res',
+    feat: 'current_vision_feat',
+    objectScore: 'object_score_logits',
+    fromPoints: 'is_mask_from_points',
+    features: 'maskmem_features',
+    pos: 'maskmem_pos_enc',
+  },
 } as const;
 
 export const CONTRACTS: readonly GraphContract[] = [
@@ -65,10 +118,21 @@ export const CONTRACTS: readonly GraphContract[] = [
     role: 'pcs-decoder',
     source: 'usls v2 geo-encoder-mask-decoder',
     inputs: [
-      f(PCS.vision.feat0, 4), f(PCS.vision.feat1, 4), f(PCS.vision.feat2, 4), f(PCS.vision.pos2, 4),
-      f(PCS.text.features, 3), b(PCS.text.mask, 2), f(PCS.decoder.boxes, 3), i64(PCS.decoder.boxLabels, 2),
+      f(PCS.vision.feat0, 4),
+      f(PCS.vision.feat1, 4),
+      f(PCS.vision.feat2, 4),
+      f(PCS.vision.pos2, 4),
+      f(PCS.text.features, 3),
+      b(PCS.text.mask, 2),
+      f(PCS.decoder.boxes, 3),
+      i64(PCS.decoder.boxLabels, 2),
     ],
-    outputs: [f(PCS.decoder.masks, 4), f(PCS.decoder.boxesOut, 3), f(PCS.decoder.logits, 2), f(PCS.decoder.presence, 2)],
+    outputs: [
+      f(PCS.decoder.masks, 4),
+      f(PCS.decoder.boxesOut, 3),
+      f(PCS.decoder.logits, 2),
+      f(PCS.decoder.presence, 2),
+    ],
   },
   {
     role: 'pvs-vision',
@@ -79,28 +143,56 @@ export const CONTRACTS: readonly GraphContract[] = [
   {
     role: 'pvs-decoder',
     source: 'onnx-community/sam3-tracker-ONNX prompt_encoder_mask_decoder',
-    inputs: [f(PVS.decoder.points, 4), i64(PVS.decoder.labels, 3), f(PVS.decoder.boxes, 3), f(PVS.vision.emb0, 4), f(PVS.vision.emb1, 4), f(PVS.vision.emb2, 4)],
+    inputs: [
+      f(PVS.decoder.points, 4),
+      i64(PVS.decoder.labels, 3),
+      f(PVS.decoder.boxes, 3),
+      f(PVS.vision.emb0, 4),
+      f(PVS.vision.emb1, 4),
+      f(PVS.vision.emb2, 4),
+    ],
     outputs: [f(PVS.decoder.iou, 3), f(PVS.decoder.masks, 5), f(PVS.decoder.objectScore, 3)],
   },
   {
     role: 'tracker-decoder',
     source: 'sam3-onnx-cpp image_decoder',
-    inputs: [f(TRACKER.decoder.points, 3), i32(TRACKER.decoder.labels, 2), f(TRACKER.decoder.embed, 4), f(TRACKER.decoder.hr0, 4), f(TRACKER.decoder.hr1, 4)],
-    outputs: [f(TRACKER.decoder.objPtr, 2), f(TRACKER.decoder.mask, 4), f(TRACKER.decoder.maskHighRes, 4), f(TRACKER.decoder.objectScore, 2)],
+    inputs: [
+      f(TRACKER.decoder.points, 3),
+      i32(TRACKER.decoder.labels, 2),
+      f(TRACKER.decoder.embed, 4),
+      f(TRACKER.decoder.hr0, 4),
+      f(TRACKER.decoder.hr1, 4),
+    ],
+    outputs: [
+      f(TRACKER.decoder.objPtr, 2),
+      f(TRACKER.decoder.mask, 4),
+      f(TRACKER.decoder.maskHighRes, 4),
+      f(TRACKER.decoder.objectScore, 2),
+    ],
   },
   {
     role: 'memory-attention',
     source: 'sam3-onnx-cpp memory_attention',
     inputs: [
-      f(TRACKER.attention.feat, 4), f(TRACKER.attention.pos, 3), f(TRACKER.attention.ptrs, 2), f(TRACKER.attention.ptrTpos, 1),
-      f(TRACKER.attention.maskFeats, 4), f(TRACKER.attention.maskPos, 4), i64(TRACKER.attention.maskTposIdx, 1),
+      f(TRACKER.attention.feat, 4),
+      f(TRACKER.attention.pos, 3),
+      f(TRACKER.attention.ptrs, 2),
+      f(TRACKER.attention.ptrTpos, 1),
+      f(TRACKER.attention.maskFeats, 4),
+      f(TRACKER.attention.maskPos, 4),
+      i64(TRACKER.attention.maskTposIdx, 1),
     ],
     outputs: [f(TRACKER.attention.fused, 4)],
   },
   {
     role: 'memory-encoder',
     source: 'sam3-onnx-cpp memory_encoder',
-    inputs: [f(TRACKER.encoder.mask, 4), f(TRACKER.encoder.feat, 4), f(TRACKER.encoder.objectScore, 2), f(TRACKER.encoder.fromPoints, 1)],
+    inputs: [
+      f(TRACKER.encoder.mask, 4),
+      f(TRACKER.encoder.feat, 4),
+      f(TRACKER.encoder.objectScore, 2),
+      f(TRACKER.encoder.fromPoints, 1),
+    ],
     outputs: [f(TRACKER.encoder.features, 4), f(TRACKER.encoder.pos, 4)],
   },
 ];
@@ -117,7 +209,8 @@ function overlap(contract: GraphContract, sig: GraphSignature): number {
 }
 
 function describe(sig: GraphSignature): string {
-  const fmt = (t: { name: string; type: string; shape: ReadonlyArray<number | string> }) => `${t.name}:${t.type}[${t.shape.join(',')}]`;
+  const fmt = (t: { name: string; type: string; shape: ReadonlyArray<number | string> }) =>
+    `${t.name}:${t.type}[${t.shape.join(',')}]`;
   return `inputs ${sig.inputs.map(fmt).join(', ') || '(none)'}; outputs ${sig.outputs.map(fmt).join(', ') || '(none)'}`;
 }
 
@@ -129,9 +222,13 @@ export function detectContract(sig: GraphSignature, graphLabel: string): GraphCo
   const ranked = CONTRACTS.map((c) => ({ c, score: overlap(c, sig) })).sort((x, y) => y.score - x.score);
   const best = ranked[0];
   if (!best || best.score === 0) {
-    throw new SamError('MODEL_CONTRACT_MISMATCH', `${graphLabel} fits no supported SAM 3 graph contract (${describe(sig)}); supported: ${CONTRACTS.map((c) => c.source).join('; ')}`, {
-      field: graphLabel,
-    });
+    throw new SamError(
+      'MODEL_CONTRACT_MISMATCH',
+      `${graphLabel} fits no supported SAM 3 graph contract (${describe(sig)}); supported: ${CONTRACTS.map((c) => c.source).join('; ')}`,
+      {
+        field: graphLabel,
+      },
+    );
   }
   const contract = best.c;
   const problems: string[] = [];
@@ -141,20 +238,27 @@ export function detectContract(sig: GraphSignature, graphLabel: string): GraphCo
       const t = byName.get(spec.name);
       if (!t) problems.push(`missing ${kind} '${spec.name}' (${spec.type}, rank ${spec.rank})`);
       // float16 I/O (some published variants) is converted at the graph boundary, so it fits a float32 contract.
-      else if (t.type !== spec.type && !(spec.type === 'float32' && t.type === 'float16')) problems.push(`${kind} '${spec.name}' is ${t.type}, expected ${spec.type}`);
-      else if (t.shape.length !== spec.rank) problems.push(`${kind} '${spec.name}' has rank ${t.shape.length}, expected ${spec.rank}`);
+      else if (t.type !== spec.type && !(spec.type === 'float32' && t.type === 'float16'))
+        problems.push(`${kind} '${spec.name}' is ${t.type}, expected ${spec.type}`);
+      else if (t.shape.length !== spec.rank)
+        problems.push(`${kind} '${spec.name}' has rank ${t.shape.length}, expected ${spec.rank}`);
     }
     const known = new Set(specs.map((s) => s.name));
     const extra = actual.filter((t) => !known.has(t.name)).map((t) => `'${t.name}'`);
-    if (kind === 'input' && extra.length > 0) problems.push(`unexpected input${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (renamed?)`);
+    if (kind === 'input' && extra.length > 0)
+      problems.push(`unexpected input${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (renamed?)`);
   };
   check(contract.inputs, sig.inputs, 'input');
   check(contract.outputs, sig.outputs, 'output');
   if (problems.length > 0) {
-    throw new SamError('MODEL_CONTRACT_MISMATCH', `${graphLabel} looks like ${contract.source} but does not fit its contract: ${problems.join('; ')}`, {
-      field: graphLabel,
-      problems,
-    });
+    throw new SamError(
+      'MODEL_CONTRACT_MISMATCH',
+      `${graphLabel} looks like ${contract.source} but does not fit its contract: ${problems.join('; ')}`,
+      {
+        field: graphLabel,
+        problems,
+      },
+    );
   }
   return contract;
 }
@@ -180,10 +284,19 @@ export function derivedDim(candidates: ReadonlyArray<[GraphSignature, string, nu
 }
 
 /** Refuses an output whose actual dims differ from the sizes the host derived at load time. */
-export function checkDims(graphLabel: string, tensor: string, actual: readonly number[], expected: ReadonlyArray<number | undefined>): void {
+export function checkDims(
+  graphLabel: string,
+  tensor: string,
+  actual: readonly number[],
+  expected: ReadonlyArray<number | undefined>,
+): void {
   const ok = actual.length === expected.length && expected.every((d, i) => d === undefined || d === actual[i]);
   if (!ok) {
-    throw new SamError('MODEL_CONTRACT_MISMATCH', `${graphLabel}: '${tensor}' came out as [${actual.join(', ')}], expected [${expected.map((d) => d ?? '*').join(', ')}]`, { field: graphLabel });
+    throw new SamError(
+      'MODEL_CONTRACT_MISMATCH',
+      `${graphLabel}: '${tensor}' came out as [${actual.join(', ')}], expected [${expected.map((d) => d ?? '*').join(', ')}]`,
+      { field: graphLabel },
+    );
   }
 }
 
@@ -192,9 +305,13 @@ export function staticDim(sig: GraphSignature, tensor: string, axis: number, gra
   const shape = t?.shape ?? [];
   const dim = shape[axis < 0 ? shape.length + axis : axis];
   if (typeof dim !== 'number' || dim <= 0) {
-    throw new SamError('MODEL_CONTRACT_MISMATCH', `${graphLabel}: expected a fixed size on axis ${axis} of '${tensor}' but it is ${JSON.stringify(dim)}`, {
-      field: graphLabel,
-    });
+    throw new SamError(
+      'MODEL_CONTRACT_MISMATCH',
+      `${graphLabel}: expected a fixed size on axis ${axis} of '${tensor}' but it is ${JSON.stringify(dim)}`,
+      {
+        field: graphLabel,
+      },
+    );
   }
   return dim;
 }

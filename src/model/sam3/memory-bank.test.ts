@@ -19,8 +19,27 @@ describe('ObjectMemoryBank', () => {
     bank.add(entry(0, true));
     for (let f = 1; f < 10; f++) bank.add(entry(f));
     const s = bank.select(10);
-    expect(s.masks.map((m) => [m.entry.frame, m.tposIdx])).toEqual([[0, 6], [9, 0], [8, 1], [7, 2], [6, 3], [5, 4], [4, 5]]);
-    expect(s.pointers.map((p) => [p.entry.frame, p.tpos])).toEqual([[0, 10], [9, 1], [8, 2], [7, 3], [6, 4], [5, 5], [4, 6], [3, 7], [2, 8], [1, 9]]);
+    expect(s.masks.map((m) => [m.entry.frame, m.tposIdx])).toEqual([
+      [0, 6],
+      [9, 0],
+      [8, 1],
+      [7, 2],
+      [6, 3],
+      [5, 4],
+      [4, 5],
+    ]);
+    expect(s.pointers.map((p) => [p.entry.frame, p.tpos])).toEqual([
+      [0, 10],
+      [9, 1],
+      [8, 2],
+      [7, 3],
+      [6, 4],
+      [5, 5],
+      [4, 6],
+      [3, 7],
+      [2, 8],
+      [1, 9],
+    ]);
   });
 
   it('skips frames where the object was absent (eff-IoU ≤ 0.01) but always keeps the previous frame', () => {
@@ -35,7 +54,10 @@ describe('ObjectMemoryBank', () => {
   it('orders conditioning frames closest-before, closest-after, then nearest', () => {
     const bank = new ObjectMemoryBank(DEFAULT_MEMORY, 1);
     for (const f of [0, 20, 35, 50]) bank.add(entry(f, true));
-    const cond = bank.select(30).masks.filter((m) => m.tposIdx === 6).map((m) => m.entry.frame);
+    const cond = bank
+      .select(30)
+      .masks.filter((m) => m.tposIdx === 6)
+      .map((m) => m.entry.frame);
     expect(cond).toEqual([20, 35, 50, 0]);
     // Pointers only from conditioning frames that are not in the future.
     expect(bank.select(30).pointers.map((p) => p.entry.frame)).toEqual([20, 0]);
@@ -46,7 +68,13 @@ describe('ObjectMemoryBank', () => {
     bank.add(entry(20, true));
     for (let f = 19; f > 15; f--) bank.add(entry(f));
     const s = bank.select(15);
-    expect(s.masks.map((m) => [m.entry.frame, m.tposIdx])).toEqual([[20, 6], [16, 0], [17, 1], [18, 2], [19, 3]]);
+    expect(s.masks.map((m) => [m.entry.frame, m.tposIdx])).toEqual([
+      [20, 6],
+      [16, 0],
+      [17, 1],
+      [18, 2],
+      [19, 3],
+    ]);
   });
 
   it('stays bounded over a long video: 15 eligible recent frames + the previous one + 4 passed conditioning frames', () => {
@@ -58,7 +86,11 @@ describe('ObjectMemoryBank', () => {
     // A bank that never trimmed selects the same: replay with a huge pointer budget is not needed; check the
     // selection equals the rule applied to the full history.
     const full = Array.from({ length: 2000 }, (_, f) => entry(f, f % 16 === 0, f % 3 === 0 ? -10 : 10));
-    const recent = full.filter((e) => !e.conditioning && effectiveIou(e) > 0.01).reverse().slice(0, 15).map((e) => e.frame);
+    const recent = full
+      .filter((e) => !e.conditioning && effectiveIou(e) > 0.01)
+      .reverse()
+      .slice(0, 15)
+      .map((e) => e.frame);
     const prev = full[1999]!.conditioning ? [] : [1999];
     const expected = [...new Set([...prev, ...recent])].slice(0, 6);
     expect(before.masks.filter((m) => m.tposIdx < 6).map((m) => m.entry.frame)).toEqual(expected);

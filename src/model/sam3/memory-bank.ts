@@ -29,7 +29,12 @@ export interface MemoryConfig {
   selectionThreshold: number;
 }
 
-export const DEFAULT_MEMORY: MemoryConfig = { numMaskmem: 7, maxCondFramesInAttn: 4, maxObjPtrs: 16, selectionThreshold: 0.01 };
+export const DEFAULT_MEMORY: MemoryConfig = {
+  numMaskmem: 7,
+  maxCondFramesInAttn: 4,
+  maxObjPtrs: 16,
+  selectionThreshold: 0.01,
+};
 
 export interface MemorySelection {
   /** Spatial memories, conditioning rows first (closest first), each with its temporal-embedding index. */
@@ -118,7 +123,9 @@ export class ObjectMemoryBank {
       ...recent.slice(0, cfg.numMaskmem - 1).map((entry, rank) => ({ entry, tposIdx: rank })),
     ];
     const pointers = [
-      ...cond.filter((e) => !this.before(frame, e.frame)).map((entry) => ({ entry, tpos: Math.abs(frame - entry.frame) })),
+      ...cond
+        .filter((e) => !this.before(frame, e.frame))
+        .map((entry) => ({ entry, tpos: Math.abs(frame - entry.frame) })),
       ...recent.map((entry, rank) => ({ entry, tpos: rank + 1 })),
     ].slice(0, cfg.maxObjPtrs);
     return { masks, pointers };
@@ -129,7 +136,9 @@ export class ObjectMemoryBank {
    * selected, and the recent entries that selection can still reach (the last one and the last eligible ones).
    */
   private trim(frame: number): void {
-    const passed = [...this.cond.values()].filter((e) => this.before(e.frame, frame) || e.frame === frame).sort((a, b) => Math.abs(frame - a.frame) - Math.abs(frame - b.frame));
+    const passed = [...this.cond.values()]
+      .filter((e) => this.before(e.frame, frame) || e.frame === frame)
+      .sort((a, b) => Math.abs(frame - a.frame) - Math.abs(frame - b.frame));
     for (const e of passed.slice(this.config.maxCondFramesInAttn)) this.cond.delete(e.frame);
     const maxKept = this.config.maxObjPtrs - 1;
     let eligible = 0;

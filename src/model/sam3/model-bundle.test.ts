@@ -39,7 +39,16 @@ async function loadError(dir: string): Promise<SamError> {
 describe('contract detection', () => {
   it('detects every role of the demo bundle from tensor names', async () => {
     const bundle = await loadModelBundle(await demoBundle(1008));
-    expect(Object.keys(bundle.graphs).sort()).toEqual(['memory-attention', 'memory-encoder', 'pcs-decoder', 'pcs-text', 'pcs-vision', 'pvs-decoder', 'pvs-vision', 'tracker-decoder']);
+    expect(Object.keys(bundle.graphs).sort()).toEqual([
+      'memory-attention',
+      'memory-encoder',
+      'pcs-decoder',
+      'pcs-text',
+      'pcs-vision',
+      'pvs-decoder',
+      'pvs-vision',
+      'tracker-decoder',
+    ]);
     expect(bundle.label).toBe('demo (synthetic, not SAM 3)');
   });
 
@@ -65,7 +74,9 @@ describe('contract detection', () => {
     const g = new GraphBuilder('other');
     g.output('y', 'float32', [1], g.input('x', 'float32', [1]));
     const e = await loadError(await dirWith({ 'other.onnx': g.build() }));
-    expect(e.message).toMatch(/fits no supported SAM 3 graph contract \(inputs x:float32\[1\]; outputs y:float32\[1\]\)/);
+    expect(e.message).toMatch(
+      /fits no supported SAM 3 graph contract \(inputs x:float32\[1\]; outputs y:float32\[1\]\)/,
+    );
   });
 
   it('a corrupt or truncated .onnx file gives a clear error, not a crash', async () => {

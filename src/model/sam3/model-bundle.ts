@@ -21,7 +21,9 @@ const ALL_SUFFIXES = Object.values(SUFFIXES).flat();
 
 function variantOf(file: string): string | null {
   const stem = basename(file, '.onnx');
-  const hit = ALL_SUFFIXES.filter((s) => stem.endsWith(`_${s}`) || stem.endsWith(`-${s}`)).sort((a, b) => b.length - a.length)[0];
+  const hit = ALL_SUFFIXES.filter((s) => stem.endsWith(`_${s}`) || stem.endsWith(`-${s}`)).sort(
+    (a, b) => b.length - a.length,
+  )[0];
   return hit ?? null;
 }
 
@@ -46,6 +48,8 @@ export interface ModelBundle {
   readonly graphs: Partial<Record<GraphRole, BundleGraph>>;
   /** Path of the CLIP `tokenizer.json` when the bundle has one (needed for text prompts). */
   readonly tokenizerPath: string | null;
+  /** The closed set of concept words the bundle declares it knows (manifest `vocabulary`); absent: open vocabulary. */
+  readonly vocabulary?: readonly string[];
 }
 
 export interface BundleOptions extends SessionOptions {
@@ -71,7 +75,11 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
   const dtype = options.dtype ?? 'fp32';
   const all = await listOnnx(dir);
   if (all.length === 0) {
-    throw new SamError('MODEL_NOT_FOUND', `No .onnx graphs in ${dir}; see the README section "Getting real weights" for the expected layout`, { field: 'model', received: dir });
+    throw new SamError(
+      'MODEL_NOT_FOUND',
+      `No .onnx graphs in ${dir}; see the README section "Getting real weights" for the expected layout`,
+      { field: 'model', received: dir },
+    );
   }
   const wanted = SUFFIXES[dtype];
   const chosen = all.filter((f) => {
@@ -81,9 +89,16 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
   // A graph published only in float32 serves every dtype (the q4 tracker release pairs its q4 vision encoder with
   // the float32 decoder): a float32 file joins when no file of the chosen dtype has its name.
   const covered = new Set(chosen.map(graphStem));
-  const files = chosen.length === 0 ? chosen : [...chosen, ...all.filter((f) => variantOf(f) === null && !covered.has(graphStem(f)))];
+  const files =
+    chosen.length === 0
+      ? chosen
+      : [...chosen, ...all.filter((f) => variantOf(f) === null && !covered.has(graphStem(f)))];
   if (files.length === 0) {
-    throw new SamError('MODEL_NOT_FOUND', `No ${dtype} graphs in ${dir} (found: ${all.map((f) => basename(f)).join(', ')})`, { field: 'dtype', received: dtype });
+    throw new SamError(
+      'MODEL_NOT_FOUND',
+      `No ${dtype} graphs in ${dir} (found: ${all.map((f) => basename(f)).join(', ')})`,
+      { field: 'dtype', received: dtype },
+    );
   }
   const graphs: Partial<Record<GraphRole, BundleGraph>> = {};
   for (const file of files) {
@@ -91,16 +106,28 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
     const contract = detectContract(session.signature, basename(file));
     const previous = graphs[contract.role];
     if (previous) {
-      throw new SamError('MODEL_CONTRACT_MISMATCH', `Two graphs in ${dir} fit the ${contract.source} contract: ${previous.session.label} and ${file}`, { field: 'model' });
+      throw new SamError(
+        'MODEL_CONTRACT_MISMATCH',
+        `Two graphs in ${dir} fit the ${contract.source} contract: ${previous.session.label} and ${file}`,
+        { field: 'model' },
+      );
     }
     graphs[contract.role] = { session, contract };
   }
   let name = basename(dir);
   let label = name;
+  let vocabulary: readonly string[] | undefined;
   try {
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { name?: string; label?: string };
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
+      name?: string;
+      label?: string;
+      vocabulary?: unknown;
+    };
     name = manifest.name ?? name;
     label = manifest.label ?? name;
+    if (Array.isArray(manifest.vocabulary) && manifest.vocabulary.every((w) => typeof w === 'string')) {
+      vocabulary = manifest.vocabulary as string[];
+    }
   } catch {
     // a hand-made bundle may have no manifest
   }
@@ -110,5 +137,5 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
   } catch {
     tokenizerPath = null;
   }
-  return { dir, name, label, dtype, graphs, tokenizerPath };
+  return { dir, name, label, dtype, graphs, tokenizerPath, ...(vocabulary ? { vocabulary } : {}) };
 }

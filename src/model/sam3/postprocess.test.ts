@@ -9,7 +9,14 @@ function pcs(logits: number[], presence: number) {
   masks.fill(5, 1 * s * s, 1 * s * s + s * 2); // query 1: top half positive
   const boxes = new Float32Array(q * 4);
   boxes.set([0.25, 0.5, 0.75, 1.2], 4); // query 1, y1 beyond the image: clamped
-  return { logits: Float32Array.from(logits), presence: Float32Array.from([presence]), boxes, masks, queryCount: q, maskSize: s };
+  return {
+    logits: Float32Array.from(logits),
+    presence: Float32Array.from([presence]),
+    boxes,
+    masks,
+    queryCount: q,
+    maskSize: s,
+  };
 }
 
 describe('selectConceptInstances', () => {
@@ -44,6 +51,8 @@ describe('selectObjectCandidates', () => {
     expect(best.candidates.map((c) => c.candidate)).toEqual([2]);
     expect(best.candidates[0]!.mask.data.every((v) => v === 1)).toBe(true);
     expect(best.objectScore).toBeCloseTo(sigmoid(2), 9);
-    expect(selectObjectCandidates(out, { width: 4, height: 4 }, true).candidates.map((c) => c.candidate)).toEqual([2, 0, 1]);
+    expect(selectObjectCandidates(out, { width: 4, height: 4 }, true).candidates.map((c) => c.candidate)).toEqual([
+      2, 0, 1,
+    ]);
   });
 });

@@ -25,7 +25,12 @@ export interface PcsOutputs {
 }
 
 /** Keeps queries with score > threshold (strict, as Meta), sorted by score (highest first). */
-export function selectConceptInstances(out: PcsOutputs, size: ImageSize, threshold: number, maxDetections?: number): ConceptInstance[] {
+export function selectConceptInstances(
+  out: PcsOutputs,
+  size: ImageSize,
+  threshold: number,
+  maxDetections?: number,
+): ConceptInstance[] {
   const presence = sigmoid(out.presence[0]!);
   const kept: Array<{ q: number; score: number }> = [];
   for (let q = 0; q < out.queryCount; q++) {
@@ -37,7 +42,11 @@ export function selectConceptInstances(out: PcsOutputs, size: ImageSize, thresho
   const plane = out.maskSize * out.maskSize;
   return limited.map(({ q, score }) => {
     const b = out.boxes.subarray(q * 4, q * 4 + 4);
-    const box = clampBox({ x0: b[0]! * size.width, y0: b[1]! * size.height, x1: b[2]! * size.width, y1: b[3]! * size.height }, size.width, size.height);
+    const box = clampBox(
+      { x0: b[0]! * size.width, y0: b[1]! * size.height, x1: b[2]! * size.width, y1: b[3]! * size.height },
+      size.width,
+      size.height,
+    );
     const mask = upsampleLogitsToMask(out.masks, q * plane, out.maskSize, out.maskSize, size.width, size.height, 0);
     return { mask, box, score, query: q };
   });
@@ -58,7 +67,8 @@ export function selectGridDetections(out: PcsOutputs, threshold: number): GridDe
   const kept: GridDetection[] = [];
   for (let q = 0; q < out.queryCount; q++) {
     const score = sigmoid(out.logits[q]!) * presence;
-    if (score > threshold) kept.push({ score, logits: out.masks.slice(q * plane, (q + 1) * plane), maskSize: out.maskSize });
+    if (score > threshold)
+      kept.push({ score, logits: out.masks.slice(q * plane, (q + 1) * plane), maskSize: out.maskSize });
   }
   return kept.sort((a, b) => b.score - a.score);
 }
@@ -78,7 +88,11 @@ export interface ObjectCandidate {
 }
 
 /** Best candidate by predicted IoU, or all candidates ordered by it. Masks thresholded at logit 0. */
-export function selectObjectCandidates(out: PvsOutputs, size: ImageSize, all: boolean): { candidates: ObjectCandidate[]; objectScore: number } {
+export function selectObjectCandidates(
+  out: PvsOutputs,
+  size: ImageSize,
+  all: boolean,
+): { candidates: ObjectCandidate[]; objectScore: number } {
   const count = out.iou.length;
   const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => out.iou[b]! - out.iou[a]!);
   const chosen = all ? order : order.slice(0, 1);

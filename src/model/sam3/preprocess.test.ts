@@ -28,18 +28,47 @@ describe('preprocess', () => {
   it('gives the same tensor from aligned and unaligned planes', () => {
     const n = EVEN * EVEN;
     const bytes = Uint8Array.from({ length: 3 * n + 1 }, (_, i) => (i * 53 + 7) % 256);
-    const aligned = { width: EVEN, height: EVEN, r: bytes.subarray(0, n), g: bytes.subarray(n, 2 * n), b: bytes.subarray(2 * n, 3 * n) };
+    const aligned = {
+      width: EVEN,
+      height: EVEN,
+      r: bytes.subarray(0, n),
+      g: bytes.subarray(n, 2 * n),
+      b: bytes.subarray(2 * n, 3 * n),
+    };
     const shifted = bytes.slice(1);
-    const unaligned = { width: EVEN, height: EVEN, r: bytes.subarray(1, n + 1), g: bytes.subarray(n + 1, 2 * n + 1), b: bytes.subarray(2 * n + 1, 3 * n + 1) };
+    const unaligned = {
+      width: EVEN,
+      height: EVEN,
+      r: bytes.subarray(1, n + 1),
+      g: bytes.subarray(n + 1, 2 * n + 1),
+      b: bytes.subarray(2 * n + 1, 3 * n + 1),
+    };
     const interleaved = Uint8Array.from({ length: 3 * n }, (_, i) => bytes[(i % 3) * n + Math.floor(i / 3)]!);
     const expected = Array.from(toNormalizedNchw({ width: EVEN, height: EVEN, channels: 3, data: interleaved }, EVEN));
     expect(Array.from(planarToNormalizedNchw(aligned, EVEN))).toEqual(expected);
     expect(shifted.length).toBe(3 * n);
-    expect(Array.from(planarToNormalizedNchw(unaligned, EVEN))).toEqual(Array.from(planarToNormalizedNchw({ width: EVEN, height: EVEN, r: shifted.subarray(0, n), g: shifted.subarray(n, 2 * n), b: shifted.subarray(2 * n) }, EVEN)));
+    expect(Array.from(planarToNormalizedNchw(unaligned, EVEN))).toEqual(
+      Array.from(
+        planarToNormalizedNchw(
+          {
+            width: EVEN,
+            height: EVEN,
+            r: shifted.subarray(0, n),
+            g: shifted.subarray(n, 2 * n),
+            b: shifted.subarray(2 * n),
+          },
+          EVEN,
+        ),
+      ),
+    );
   });
 
   it('refuses a buffer or planes of the wrong size', () => {
-    expect(() => planarToNormalizedNchw({ width: R, height: R, r: plane(0), g: plane(1), b: plane(2) }, R, new Float32Array(5))).toThrow(/buffer holds 5/);
-    expect(() => planarToNormalizedNchw({ width: R, height: R, r: plane(0), g: plane(1), b: new Uint8Array(3) }, R)).toThrow(/RGB planes/);
+    expect(() =>
+      planarToNormalizedNchw({ width: R, height: R, r: plane(0), g: plane(1), b: plane(2) }, R, new Float32Array(5)),
+    ).toThrow(/buffer holds 5/);
+    expect(() =>
+      planarToNormalizedNchw({ width: R, height: R, r: plane(0), g: plane(1), b: new Uint8Array(3) }, R),
+    ).toThrow(/RGB planes/);
   });
 });

@@ -9,7 +9,10 @@ const NORMALIZED = Float32Array.from({ length: 256 }, (_, v) => v / 127.5 - 1);
 /** in: RawImage R×R RGB interleaved. out: Float32Array of 3·R·R, planar (NCHW with N = 1). */
 export function toNormalizedNchw(image: RawImage, resolution: number): Float32Array {
   if (image.width !== resolution || image.height !== resolution || image.data.length !== resolution * resolution * 3) {
-    throw new SamError('INTERNAL', `Expected a ${resolution}×${resolution} RGB image for the model input but received ${image.width}×${image.height}`);
+    throw new SamError(
+      'INTERNAL',
+      `Expected a ${resolution}×${resolution} RGB image for the model input but received ${image.width}×${image.height}`,
+    );
   }
   const plane = resolution * resolution;
   const out = new Float32Array(3 * plane);
@@ -28,7 +31,8 @@ export function toNormalizedNchw(image: RawImage, resolution: number): Float32Ar
  * with this, reading ffmpeg's pipe between them.
  */
 export function normalizeBytes(bytes: Uint8Array, out: Float32Array, useSimd = true): void {
-  if (bytes.length !== out.length) throw new SamError('INTERNAL', `Normalising ${bytes.length} bytes into room for ${out.length} values`);
+  if (bytes.length !== out.length)
+    throw new SamError('INTERNAL', `Normalising ${bytes.length} bytes into room for ${out.length} values`);
   const simd = useSimd ? simdKernels() : null;
   if (simd) {
     simd.normalize(bytes, out);
@@ -43,13 +47,28 @@ export function normalizeBytes(bytes: Uint8Array, out: Float32Array, useSimd = t
  * video loop reuses its buffers: allocating and zeroing 12 MB per frame costs as much as the conversion). Runs the
  * WebAssembly SIMD kernel (same values), or the table loop with `useSimd: false` or where SIMD is missing.
  */
-export function planarToNormalizedNchw(image: PlanarRgb, resolution: number, into?: Float32Array, useSimd = true): Float32Array {
+export function planarToNormalizedNchw(
+  image: PlanarRgb,
+  resolution: number,
+  into?: Float32Array,
+  useSimd = true,
+): Float32Array {
   const plane = resolution * resolution;
   const { r, g, b } = image;
-  if (image.width !== resolution || image.height !== resolution || r.length !== plane || g.length !== plane || b.length !== plane) {
-    throw new SamError('INTERNAL', `Expected ${resolution}×${resolution} RGB planes for the model input but received ${image.width}×${image.height}`);
+  if (
+    image.width !== resolution ||
+    image.height !== resolution ||
+    r.length !== plane ||
+    g.length !== plane ||
+    b.length !== plane
+  ) {
+    throw new SamError(
+      'INTERNAL',
+      `Expected ${resolution}×${resolution} RGB planes for the model input but received ${image.width}×${image.height}`,
+    );
   }
-  if (into && into.length !== 3 * plane) throw new SamError('INTERNAL', `The preprocessing buffer holds ${into.length} values, not ${3 * plane}`);
+  if (into && into.length !== 3 * plane)
+    throw new SamError('INTERNAL', `The preprocessing buffer holds ${into.length} values, not ${3 * plane}`);
   const out = into ?? new Float32Array(3 * plane);
   [r, g, b].forEach((bytes, c) => normalizeBytes(bytes, out.subarray(c * plane, (c + 1) * plane), useSimd));
   return out;

@@ -9,7 +9,16 @@ import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
 import { PCS, PVS, checkDims, derivedDim, staticDim } from './manifest.js';
 import { loadModelBundle, type BundleOptions, type ModelBundle } from './model-bundle.js';
 import { encodeExemplars, encodeObject } from './prompt-encoding.js';
-import { selectConceptInstances, selectGridDetections, selectObjectCandidates, sigmoid, type ConceptInstance, type GridDetection, type ObjectCandidate, type PcsOutputs } from './postprocess.js';
+import {
+  selectConceptInstances,
+  selectGridDetections,
+  selectObjectCandidates,
+  sigmoid,
+  type ConceptInstance,
+  type GridDetection,
+  type ObjectCandidate,
+  type PcsOutputs,
+} from './postprocess.js';
 import { ClipTokenizer } from './tokenizer.js';
 import { TrackerGraphs } from './tracker-graphs.js';
 
@@ -21,6 +30,8 @@ export interface ModelInfo {
   concepts: { resolution: number; maskSize: number; queries: number; textLength: number } | null;
   objects: { resolution: number; maskSize: number } | null;
   graphs: Array<{ role: string; contract: string; file: string }>;
+  /** The closed concept vocabulary the bundle declares, if any. */
+  vocabulary?: readonly string[];
 }
 
 /** Vision-encoder outputs for one image; `bytes` is what the embedding cache charges for it. */
@@ -45,9 +56,19 @@ interface TextFeatures {
 }
 
 export class Sam3Model {
-  readonly counters: ModelCounters = { conceptVisionRuns: 0, objectVisionRuns: 0, textEncoderRuns: 0, conceptDecoderRuns: 0, objectDecoderRuns: 0, objectDecoderCacheHits: 0 };
+  readonly counters: ModelCounters = {
+    conceptVisionRuns: 0,
+    objectVisionRuns: 0,
+    textEncoderRuns: 0,
+    conceptDecoderRuns: 0,
+    objectDecoderRuns: 0,
+    objectDecoderCacheHits: 0,
+  };
   private readonly textCache = new LruMap<string, TextFeatures>(256);
-  private readonly objectCache = new LruMap<string, { iou: Float32Array; masks: Float32Array; objectScore: Float32Array }>(64);
+  private readonly objectCache = new LruMap<
+    string,
+    { iou: Float32Array; masks: Float32Array; objectScore: Float32Array }
+  >(64);
 
   private constructor(
     private readonly bundle: ModelBundle,
@@ -64,10 +85,18 @@ export class Sam3Model {
     const hasObjects = !!(g['pvs-vision'] && g['pvs-decoder']);
     if (!hasConcepts && !hasObjects) {
       const roles = Object.keys(g).join(', ') || 'none';
-      throw new SamError('MODEL_CONTRACT_MISMATCH', `${dir} holds no complete SAM 3 pipeline (graphs found: ${roles}); concept segmentation needs vision, text and decoder graphs, object segmentation needs the tracker vision encoder and decoder`, { field: 'model' });
+      throw new SamError(
+        'MODEL_CONTRACT_MISMATCH',
+        `${dir} holds no complete SAM 3 pipeline (graphs found: ${roles}); concept segmentation needs vision, text and decoder graphs, object segmentation needs the tracker vision encoder and decoder`,
+        { field: 'model' },
+      );
     }
     if (hasConcepts && !bundle.tokenizerPath) {
-      throw new SamError('MODEL_NOT_FOUND', `${dir} has the concept graphs but no tokenizer.json (the CLIP tokenizer of facebook/sam3)`, { field: 'model' });
+      throw new SamError(
+        'MODEL_NOT_FOUND',
+        `${dir} has the concept graphs but no tokenizer.json (the CLIP tokenizer of facebook/sam3)`,
+        { field: 'model' },
+      );
     }
     const tokenizer = hasConcepts && bundle.tokenizerPath ? await ClipTokenizer.load(bundle.tokenizerPath) : null;
     let concepts: ModelInfo['concepts'] = null;
@@ -76,16 +105,39 @@ export class Sam3Model {
       const decoder = g['pcs-decoder']!.session;
       const resolution = staticDim(vision.signature, PCS.vision.images, 2, vision.label);
       if (staticDim(vision.signature, PCS.vision.images, 3, vision.label) !== resolution) {
-        throw new SamError('MODEL_CONTRACT_MISMATCH', `${vision.label}: only square model inputs are supported`, { field: 'model' });
+        throw new SamError('MODEL_CONTRACT_MISMATCH', `${vision.label}: only square model inputs are supported`, {
+          field: 'model',
+        });
       }
       // torch exports leave some output sizes symbolic: take them from where the graph fixes them, else from the
       // architecture (masks at 4× the ViT's 14-pixel patch grid, 200 queries, 32 text tokens); runs check them.
       const text = g['pcs-text']!.session.signature;
       concepts = {
         resolution,
-        maskSize: derivedDim([[decoder.signature, PCS.decoder.masks, -1], [decoder.signature, PCS.decoder.masks, -2], [decoder.signature, PCS.vision.feat0, -1], [vision.signature, PCS.vision.feat0, -1]], (4 * resolution) / 14),
-        queries: derivedDim([[decoder.signature, PCS.decoder.masks, 1], [decoder.signature, PCS.decoder.logits, 1], [decoder.signature, PCS.decoder.boxesOut, 1]], 200),
-        textLength: derivedDim([[text, PCS.text.inputIds, 1], [decoder.signature, PCS.text.features, 1]], 32),
+        maskSize: derivedDim(
+          [
+            [decoder.signature, PCS.decoder.masks, -1],
+            [decoder.signature, PCS.decoder.masks, -2],
+            [decoder.signature, PCS.vision.feat0, -1],
+            [vision.signature, PCS.vision.feat0, -1],
+          ],
+          (4 * resolution) / 14,
+        ),
+        queries: derivedDim(
+          [
+            [decoder.signature, PCS.decoder.masks, 1],
+            [decoder.signature, PCS.decoder.logits, 1],
+            [decoder.signature, PCS.decoder.boxesOut, 1],
+          ],
+          200,
+        ),
+        textLength: derivedDim(
+          [
+            [text, PCS.text.inputIds, 1],
+            [decoder.signature, PCS.text.features, 1],
+          ],
+          32,
+        ),
       };
     }
     let objects: ModelInfo['objects'] = null;
@@ -95,25 +147,63 @@ export class Sam3Model {
       const resolution = staticDim(vision.signature, PVS.vision.pixels, 2, vision.label);
       objects = {
         resolution,
-        maskSize: derivedDim([[decoder.signature, PVS.decoder.masks, -1], [decoder.signature, PVS.decoder.masks, -2], [decoder.signature, PVS.vision.emb0, -1], [vision.signature, PVS.vision.emb0, -1]], (4 * resolution) / 14),
+        maskSize: derivedDim(
+          [
+            [decoder.signature, PVS.decoder.masks, -1],
+            [decoder.signature, PVS.decoder.masks, -2],
+            [decoder.signature, PVS.vision.emb0, -1],
+            [vision.signature, PVS.vision.emb0, -1],
+          ],
+          (4 * resolution) / 14,
+        ),
       };
     }
-    const graphs = Object.entries(g).map(([role, x]) => ({ role, contract: x!.contract.source, file: x!.session.label }));
+    const graphs = Object.entries(g).map(([role, x]) => ({
+      role,
+      contract: x!.contract.source,
+      file: x!.session.label,
+    }));
     const device = Object.values(g)[0]!.session.device;
     const tracker = await TrackerGraphs.open(bundle);
-    return new Sam3Model(bundle, tokenizer, { name: bundle.name, label: bundle.label, dtype: bundle.dtype, device, concepts, objects, graphs }, tracker);
+    return new Sam3Model(
+      bundle,
+      tokenizer,
+      {
+        name: bundle.name,
+        label: bundle.label,
+        dtype: bundle.dtype,
+        device,
+        concepts,
+        objects,
+        graphs,
+        ...(bundle.vocabulary ? { vocabulary: bundle.vocabulary } : {}),
+      },
+      tracker,
+    );
   }
 
   private graph(role: keyof ModelBundle['graphs']): GraphSession {
     const found = this.bundle.graphs[role];
-    if (!found) throw new SamError('CAPABILITY_MISSING', `The model '${this.info.name}' has no ${role} graph`, { field: 'model' });
+    if (!found)
+      throw new SamError('CAPABILITY_MISSING', `The model '${this.info.name}' has no ${role} graph`, {
+        field: 'model',
+      });
     return found.session;
   }
 
   /** in: pixels [1,3,R,R] float32 normalised. out: the vision encoder's outputs for the requested pipeline. */
-  async encodeImage(kind: 'concepts' | 'objects', pixels: Float32Array, timings: StageTimings): Promise<ImageEmbedding> {
+  async encodeImage(
+    kind: 'concepts' | 'objects',
+    pixels: Float32Array,
+    timings: StageTimings,
+  ): Promise<ImageEmbedding> {
     const spec = kind === 'concepts' ? this.info.concepts : this.info.objects;
-    if (!spec) throw new SamError('CAPABILITY_MISSING', `The model '${this.info.name}' cannot segment ${kind}: its bundle lacks those graphs`, { field: 'prompts' });
+    if (!spec)
+      throw new SamError(
+        'CAPABILITY_MISSING',
+        `The model '${this.info.name}' cannot segment ${kind}: its bundle lacks those graphs`,
+        { field: 'prompts' },
+      );
     const r = spec.resolution;
     const session = this.graph(kind === 'concepts' ? 'pcs-vision' : 'pvs-vision');
     const input = kind === 'concepts' ? PCS.vision.images : PVS.vision.pixels;
@@ -121,7 +211,10 @@ export class Sam3Model {
     const tensors = await timings.time(`${kind === 'concepts' ? 'pcs' : 'pvs'}_vision_encoder`, run);
     if (kind === 'concepts') this.counters.conceptVisionRuns++;
     else this.counters.objectVisionRuns++;
-    const bytes = Object.values(tensors).reduce((n, t) => n + (t.data as ArrayLike<number> & { byteLength: number }).byteLength, 0);
+    const bytes = Object.values(tensors).reduce(
+      (n, t) => n + (t.data as ArrayLike<number> & { byteLength: number }).byteLength,
+      0,
+    );
     return { kind, tensors, bytes };
   }
 
@@ -146,7 +239,12 @@ export class Sam3Model {
     return { hits: this.textCache.hits, misses: this.textCache.misses };
   }
 
-  private async runConceptDecoder(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, timings: StageTimings): Promise<Fetches> {
+  private async runConceptDecoder(
+    embedding: ImageEmbedding,
+    prompt: ConceptPrompt,
+    size: ImageSize,
+    timings: StageTimings,
+  ): Promise<Fetches> {
     const text = prompt.text?.trim() ? prompt.text.trim() : VISUAL_PROMPT_TEXT;
     const textFeatures = await this.textFeatures(text, timings);
     const boxes = encodeExemplars(prompt.exemplars ?? [], size);
@@ -178,19 +276,39 @@ export class Sam3Model {
   }
 
   /** One concept on an encoded image: text (or "visual") + exemplars → instances above `threshold`. */
-  async segmentConcept(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, threshold: number, maxDetections: number | undefined, timings: StageTimings): Promise<ConceptInstance[]> {
+  async segmentConcept(
+    embedding: ImageEmbedding,
+    prompt: ConceptPrompt,
+    size: ImageSize,
+    threshold: number,
+    maxDetections: number | undefined,
+    timings: StageTimings,
+  ): Promise<ConceptInstance[]> {
     const out = await this.runConceptDecoder(embedding, prompt, size, timings);
-    return timings.time('postprocess', () => selectConceptInstances(this.pcsOutputs(out), size, threshold, maxDetections));
+    return timings.time('postprocess', () =>
+      selectConceptInstances(this.pcsOutputs(out), size, threshold, maxDetections),
+    );
   }
 
   /** One concept at mask resolution, for the video tracker: queries scoring above `threshold`, logits kept. */
-  async detectConcept(embedding: ImageEmbedding, prompt: ConceptPrompt, size: ImageSize, threshold: number, timings: StageTimings): Promise<GridDetection[]> {
+  async detectConcept(
+    embedding: ImageEmbedding,
+    prompt: ConceptPrompt,
+    size: ImageSize,
+    threshold: number,
+    timings: StageTimings,
+  ): Promise<GridDetection[]> {
     const out = await this.runConceptDecoder(embedding, prompt, size, timings);
     return selectGridDetections(this.pcsOutputs(out), threshold);
   }
 
   /** The PVS decoder on one prompt: predicted IoUs [3], candidate logits [3,S,S], object score logit [1]. */
-  private async runObjectDecoder(embedding: ImageEmbedding, prompt: ObjectPrompt, size: ImageSize, timings: StageTimings): Promise<{ iou: Float32Array; masks: Float32Array; objectScore: Float32Array }> {
+  private async runObjectDecoder(
+    embedding: ImageEmbedding,
+    prompt: ObjectPrompt,
+    size: ImageSize,
+    timings: StageTimings,
+  ): Promise<{ iou: Float32Array; masks: Float32Array; objectScore: Float32Array }> {
     const feeds = encodeObject(prompt, size, this.info.objects!.resolution);
     const run = () =>
       this.graph('pvs-decoder').run({
@@ -202,7 +320,13 @@ export class Sam3Model {
     const out = await timings.time('pvs_decoder', run);
     this.counters.objectDecoderRuns++;
     const spec = this.info.objects!;
-    checkDims(this.graph('pvs-decoder').label, PVS.decoder.masks, out[PVS.decoder.masks]!.dims, [1, 1, 3, spec.maskSize, spec.maskSize]);
+    checkDims(this.graph('pvs-decoder').label, PVS.decoder.masks, out[PVS.decoder.masks]!.dims, [
+      1,
+      1,
+      3,
+      spec.maskSize,
+      spec.maskSize,
+    ]);
     return {
       iou: out[PVS.decoder.iou]!.data as Float32Array,
       masks: out[PVS.decoder.masks]!.data as Float32Array,
@@ -214,20 +338,36 @@ export class Sam3Model {
    * One object's best candidate at mask resolution, uncached (video frames are never repeated): logits of the
    * candidate with the highest predicted IoU, that IoU, and the object presence probability.
    */
-  async decodeObjectGrid(embedding: ImageEmbedding, prompt: ObjectPrompt, size: ImageSize, timings: StageTimings): Promise<{ logits: Float32Array; iou: number; objectScore: number }> {
+  async decodeObjectGrid(
+    embedding: ImageEmbedding,
+    prompt: ObjectPrompt,
+    size: ImageSize,
+    timings: StageTimings,
+  ): Promise<{ logits: Float32Array; iou: number; objectScore: number }> {
     const spec = this.info.objects!;
     const { iou, masks, objectScore } = await this.runObjectDecoder(embedding, prompt, size, timings);
     let best = 0;
     for (let c = 1; c < iou.length; c++) if (iou[c]! > iou[best]!) best = c;
     const plane = spec.maskSize * spec.maskSize;
-    return { logits: masks.slice(best * plane, (best + 1) * plane), iou: iou[best]!, objectScore: sigmoid(objectScore[0]!) };
+    return {
+      logits: masks.slice(best * plane, (best + 1) * plane),
+      iou: iou[best]!,
+      objectScore: sigmoid(objectScore[0]!),
+    };
   }
 
   /**
    * One object on an encoded image. Decoder outputs are cached per (image, prompt), so repeating a click
    * sequence (undo/redo in an editor) does not run the decoder again.
    */
-  async segmentObject(embedding: ImageEmbedding, imageKey: string, prompt: ObjectPrompt, size: ImageSize, allCandidates: boolean, timings: StageTimings): Promise<{ candidates: ObjectCandidate[]; objectScore: number }> {
+  async segmentObject(
+    embedding: ImageEmbedding,
+    imageKey: string,
+    prompt: ObjectPrompt,
+    size: ImageSize,
+    allCandidates: boolean,
+    timings: StageTimings,
+  ): Promise<{ candidates: ObjectCandidate[]; objectScore: number }> {
     const spec = this.info.objects!;
     const cacheKey = `${imageKey}|${size.width}x${size.height}|${JSON.stringify(prompt)}`;
     let raw = this.objectCache.get(cacheKey);

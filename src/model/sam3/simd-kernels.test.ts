@@ -6,7 +6,7 @@ import { SimdKernels } from './simd-kernels.js';
 
 const planesOf = (side: number, seed: number) => {
   const n = side * side;
-  const bytes = Uint8Array.from({ length: 3 * n }, (_, i) => (i * 2654435761 + seed) >>> 11 & 255);
+  const bytes = Uint8Array.from({ length: 3 * n }, (_, i) => ((i * 2654435761 + seed) >>> 11) & 255);
   return { width: side, height: side, r: bytes.subarray(0, n), g: bytes.subarray(n, 2 * n), b: bytes.subarray(2 * n) };
 };
 

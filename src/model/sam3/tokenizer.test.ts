@@ -13,7 +13,12 @@ describe('ClipTokenizer', () => {
 
   it('lower-cases, collapses whitespace and wraps in start/end tokens', () => {
     const e = tok.encode('  Red \t  CAT ', 32);
-    expect(Array.from(e.ids.slice(0, 4), Number)).toEqual([START_OF_TEXT, words.get('red'), words.get('cat'), END_OF_TEXT]);
+    expect(Array.from(e.ids.slice(0, 4), Number)).toEqual([
+      START_OF_TEXT,
+      words.get('red'),
+      words.get('cat'),
+      END_OF_TEXT,
+    ]);
     expect(e.length).toBe(4);
   });
 

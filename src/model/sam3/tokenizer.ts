@@ -26,13 +26,28 @@ export class ClipTokenizer {
     try {
       json = JSON.parse(await readFile(path, 'utf8')) as typeof json;
     } catch (cause) {
-      throw new SamError('MODEL_LOAD_FAILED', `Could not read tokenizer ${path}: ${(cause as Error).message}`, { field: 'tokenizer' }, { cause });
+      throw new SamError(
+        'MODEL_LOAD_FAILED',
+        `Could not read tokenizer ${path}: ${(cause as Error).message}`,
+        { field: 'tokenizer' },
+        { cause },
+      );
     }
     const end = json.added_tokens?.find((t) => t.content === '<|endoftext|>');
     const start = json.added_tokens?.find((t) => t.content === '<|startoftext|>');
-    if (!end || !start) throw new SamError('MODEL_LOAD_FAILED', `Tokenizer ${path} has no <|startoftext|>/<|endoftext|> tokens; expected a CLIP tokenizer.json`, { field: 'tokenizer' });
+    if (!end || !start)
+      throw new SamError(
+        'MODEL_LOAD_FAILED',
+        `Tokenizer ${path} has no <|startoftext|>/<|endoftext|> tokens; expected a CLIP tokenizer.json`,
+        { field: 'tokenizer' },
+      );
     const escaped = (json.added_tokens ?? []).map((t) => t.content.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    return new ClipTokenizer(new Tokenizer(json, {}), start.id, end.id, escaped.length ? new RegExp(`(${escaped.join('|')})`) : undefined);
+    return new ClipTokenizer(
+      new Tokenizer(json, {}),
+      start.id,
+      end.id,
+      escaped.length ? new RegExp(`(${escaped.join('|')})`) : undefined,
+    );
   }
 
   /**
@@ -54,7 +69,8 @@ export class ClipTokenizer {
 
   /** BPE ids of cleaned text without start/end tokens; a special-token string is split as CLIP splits text. */
   private textIds(text: string): number[] {
-    const plain = (part: string): number[] => (part ? this.tokenizer.encode(part, { add_special_tokens: false }).ids : []);
+    const plain = (part: string): number[] =>
+      part ? this.tokenizer.encode(part, { add_special_tokens: false }).ids : [];
     if (!this.specials) return plain(text);
     const ids: number[] = [];
     text.split(this.specials).forEach((part, i) => {

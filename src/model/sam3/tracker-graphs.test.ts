@@ -10,18 +10,24 @@ describe('AttentionInputs', () => {
     const pool = Array.from({ length: 9 }, (_, k) => Float32Array.from({ length: plane }, (_, i) => k * 10 + i));
     const pos = Float32Array.from({ length: plane }, (_, i) => -i);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.uniqueArray(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 7 }), fc.nat()), { minLength: 1, maxLength: 12 }), (selections) => {
-        const inputs = new AttentionInputs();
-        for (const [picked, pinnedSeed] of selections) {
-          const pinned = pinnedSeed % (picked.length + 1);
-          const entries = picked.map((k) => ({ features: pool[k]!, pos }));
-          const got = inputs.fill(entries, plane, pinned);
-          expect([...got.order].sort((a, b) => a - b)).toEqual(picked.map((_, j) => j));
-          expect(got.order.slice(0, pinned)).toEqual(picked.slice(0, pinned).map((_, j) => j));
-          expect(Array.from(got.feats)).toEqual(got.order.flatMap((j) => Array.from(pool[picked[j]!]!)));
-          expect(Array.from(got.pos)).toEqual(picked.flatMap(() => Array.from(pos)));
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.uniqueArray(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 7 }), fc.nat()), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (selections) => {
+          const inputs = new AttentionInputs();
+          for (const [picked, pinnedSeed] of selections) {
+            const pinned = pinnedSeed % (picked.length + 1);
+            const entries = picked.map((k) => ({ features: pool[k]!, pos }));
+            const got = inputs.fill(entries, plane, pinned);
+            expect([...got.order].sort((a, b) => a - b)).toEqual(picked.map((_, j) => j));
+            expect(got.order.slice(0, pinned)).toEqual(picked.slice(0, pinned).map((_, j) => j));
+            expect(Array.from(got.feats)).toEqual(got.order.flatMap((j) => Array.from(pool[picked[j]!]!)));
+            expect(Array.from(got.pos)).toEqual(picked.flatMap(() => Array.from(pos)));
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -30,7 +36,8 @@ describe('AttentionInputs', () => {
     const inputs = new AttentionInputs();
     const rows = Array.from({ length: 8 }, (_, k) => Float32Array.of(k, k));
     const pos = Float32Array.of(0, 0);
-    const window = (newest: number) => [rows[0]!, ...[0, 1, 2].map((age) => rows[newest - age]!)].map((features) => ({ features, pos }));
+    const window = (newest: number) =>
+      [rows[0]!, ...[0, 1, 2].map((age) => rows[newest - age]!)].map((features) => ({ features, pos }));
     const before = inputs.fill(window(4), 2, 1);
     const after = inputs.fill(window(5), 2, 1);
     expect(after.order[0]).toBe(0);
@@ -46,7 +53,17 @@ describe('AttentionInputs', () => {
     const a = Float32Array.of(1, 2, 3, 4);
     inputs.fill([{ features: a, pos: a }], 4);
     const b = Float32Array.of(5, 6);
-    expect(Array.from(inputs.fill([{ features: b, pos: b }, { features: b, pos: b }], 2).feats)).toEqual([5, 6, 5, 6]);
+    expect(
+      Array.from(
+        inputs.fill(
+          [
+            { features: b, pos: b },
+            { features: b, pos: b },
+          ],
+          2,
+        ).feats,
+      ),
+    ).toEqual([5, 6, 5, 6]);
     expect(() => inputs.fill([{ features: a, pos: b }], 4)).toThrow(/4 feature and 2 position values, not 4 each/);
   });
 });

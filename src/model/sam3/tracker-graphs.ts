@@ -66,8 +66,14 @@ export class TrackerGraphs {
     const present = (['tracker-decoder', 'memory-attention', 'memory-encoder'] as const).filter((r) => g[r]);
     if (present.length === 0) return null;
     if (present.length < 3 || !g['pvs-vision']) {
-      const missing = (['tracker-decoder', 'memory-attention', 'memory-encoder', 'pvs-vision'] as const).filter((r) => !g[r]);
-      throw new SamError('MODEL_CONTRACT_MISMATCH', `${bundle.dir} has part of the video memory tracker (${present.join(', ')}) but lacks ${missing.join(', ')}`, { field: 'model' });
+      const missing = (['tracker-decoder', 'memory-attention', 'memory-encoder', 'pvs-vision'] as const).filter(
+        (r) => !g[r],
+      );
+      throw new SamError(
+        'MODEL_CONTRACT_MISMATCH',
+        `${bundle.dir} has part of the video memory tracker (${present.join(', ')}) but lacks ${missing.join(', ')}`,
+        { field: 'model' },
+      );
     }
     let path = join(bundle.dir, VIDEO_CONSTANTS_FILE);
     let bytes: Uint8Array | null = null;
@@ -76,24 +82,45 @@ export class TrackerGraphs {
       path = candidate;
       if (bytes) break;
     }
-    if (!bytes) throw new SamError('MODEL_NOT_FOUND', `${bundle.dir} has the video memory tracker graphs but no ${VIDEO_CONSTANTS_FILE} (exported with them; put it in the bundle or its onnx/ folder)`, { field: 'model' });
+    if (!bytes)
+      throw new SamError(
+        'MODEL_NOT_FOUND',
+        `${bundle.dir} has the video memory tracker graphs but no ${VIDEO_CONSTANTS_FILE} (exported with them; put it in the bundle or its onnx/ folder)`,
+        { field: 'model' },
+      );
     const npz = readNpz(bytes, path);
     const need = (key: string, ...alternatives: string[]): NpyArray => {
       const found = [key, ...alternatives].map((k) => npz[k]).find((a) => a !== undefined);
-      if (!found) throw new SamError('MODEL_CONTRACT_MISMATCH', `${path} lacks '${key}' (has ${Object.keys(npz).join(', ')})`, { field: 'model' });
+      if (!found)
+        throw new SamError('MODEL_CONTRACT_MISMATCH', `${path} lacks '${key}' (has ${Object.keys(npz).join(', ')})`, {
+          field: 'model',
+        });
       return found;
     };
     const decoder = g['tracker-decoder']!.session;
     const vision = g['pvs-vision']!.session;
     const resolution = staticDim(vision.signature, PVS.vision.pixels, 2, vision.label);
-    const maskSize = derivedDim([[decoder.signature, TRACKER.decoder.mask, -1], [vision.signature, PVS.vision.emb0, -1]], (4 * resolution) / 14);
+    const maskSize = derivedDim(
+      [
+        [decoder.signature, TRACKER.decoder.mask, -1],
+        [vision.signature, PVS.vision.emb0, -1],
+      ],
+      (4 * resolution) / 14,
+    );
     const constants: Constants = {
       noMemEmbed: need('no_mem_embed_bchw', 'no_mem_embed').data,
       posEmbed: need('current_vision_pos_embed'),
       numMaskmem: npz.num_maskmem?.data[0] ?? 7,
       maxObjPtrs: npz.max_obj_ptrs?.data[0] ?? 16,
     };
-    return new TrackerGraphs(decoder, g['memory-attention']!.session, g['memory-encoder']!.session, constants, resolution, maskSize);
+    return new TrackerGraphs(
+      decoder,
+      g['memory-attention']!.session,
+      g['memory-encoder']!.session,
+      constants,
+      resolution,
+      maskSize,
+    );
   }
 
   private visionFeat(embedding: ImageEmbedding): ort.Tensor {
@@ -107,11 +134,17 @@ export class TrackerGraphs {
     const feat = this.visionFeat(embedding);
     const [, channels, h, w] = feat.dims as [number, number, number, number];
     const add = this.constants.noMemEmbed;
-    if (add.length !== channels) throw new SamError('MODEL_CONTRACT_MISMATCH', `no_mem_embed has ${add.length} values but the vision features have ${channels} channels`, { field: 'model' });
+    if (add.length !== channels)
+      throw new SamError(
+        'MODEL_CONTRACT_MISMATCH',
+        `no_mem_embed has ${add.length} values but the vision features have ${channels} channels`,
+        { field: 'model' },
+      );
     const src = feat.data as Float32Array;
     const out = new Float32Array(src.length);
     const plane = h * w;
-    for (let c = 0; c < channels; c++) for (let i = 0; i < plane; i++) out[c * plane + i] = src[c * plane + i]! + add[c]!;
+    for (let c = 0; c < channels; c++)
+      for (let i = 0; i < plane; i++) out[c * plane + i] = src[c * plane + i]! + add[c]!;
     const tensor = new ort.Tensor('float32', out, feat.dims);
     this.noMemoryFeatures.set(embedding, tensor);
     return tensor;
@@ -132,14 +165,23 @@ export class TrackerGraphs {
       coords.push(b.x0 * sx, b.y0 * sy, b.x1 * sx, b.y1 * sy);
       labels.push(2, 3);
     }
-    return { points: new ort.Tensor('float32', Float32Array.from(coords), [1, labels.length, 2]), labels: new ort.Tensor('int32', Int32Array.from(labels), [1, labels.length]) };
+    return {
+      points: new ort.Tensor('float32', Float32Array.from(coords), [1, labels.length, 2]),
+      labels: new ort.Tensor('int32', Int32Array.from(labels), [1, labels.length]),
+    };
   }
 
   /**
    * The SAM heads on one frame: with `fused` (memory-conditioned features) for a tracked frame, else on the
    * frame's own features + no_mem_embed (a first prompt). `prompt` adds clicks/box (in source pixels of `size`).
    */
-  async decode(embedding: ImageEmbedding, fused: ort.Tensor | null, prompt: ObjectPrompt | null, size: ImageSize, timings: StageTimings): Promise<TrackedMask> {
+  async decode(
+    embedding: ImageEmbedding,
+    fused: ort.Tensor | null,
+    prompt: ObjectPrompt | null,
+    size: ImageSize,
+    timings: StageTimings,
+  ): Promise<TrackedMask> {
     const { points, labels } = this.promptTensors(prompt, size);
     const feeds = {
       [TRACKER.decoder.points]: points,
@@ -162,7 +204,12 @@ export class TrackerGraphs {
    * Memory attention: the frame's features conditioned on the selected memories and object pointers. `inputs`: the
    * caller's reusable buffers for the concatenated memories (one per sequence of calls that never overlap).
    */
-  async attend(embedding: ImageEmbedding, selection: MemorySelection, timings: StageTimings, inputs = new AttentionInputs()): Promise<ort.Tensor> {
+  async attend(
+    embedding: ImageEmbedding,
+    selection: MemorySelection,
+    timings: StageTimings,
+    inputs = new AttentionInputs(),
+  ): Promise<ort.Tensor> {
     const feat = this.visionFeat(embedding);
     const m = selection.masks.length;
     if (m === 0) throw new SamError('INTERNAL', 'memory attention needs at least one memory', {});
@@ -171,7 +218,15 @@ export class TrackerGraphs {
     // own temporal index, and attention over memory rows does not depend on their order).
     const leading = selection.masks.findIndex((s) => !s.entry.conditioning);
     const conditioning = leading < 0 ? m : leading;
-    const { feats: maskFeats, pos: maskPos, order } = inputs.fill(selection.masks.map((s) => s.entry), plane, conditioning);
+    const {
+      feats: maskFeats,
+      pos: maskPos,
+      order,
+    } = inputs.fill(
+      selection.masks.map((s) => s.entry),
+      plane,
+      conditioning,
+    );
     const memDims = [m, ...this.memoryShape(plane, feat)];
     const p = selection.pointers.length;
     const ptrDim = selection.pointers[0]?.entry.objPtr.length ?? this.pointerDim();
@@ -182,10 +237,16 @@ export class TrackerGraphs {
       [TRACKER.attention.feat]: feat,
       [TRACKER.attention.pos]: new ort.Tensor('float32', pos.data, pos.shape),
       [TRACKER.attention.ptrs]: new ort.Tensor('float32', ptrs, [p, ptrDim]),
-      [TRACKER.attention.ptrTpos]: new ort.Tensor('float32', Float32Array.from(selection.pointers.map((s) => s.tpos)), [p]),
+      [TRACKER.attention.ptrTpos]: new ort.Tensor('float32', Float32Array.from(selection.pointers.map((s) => s.tpos)), [
+        p,
+      ]),
       [TRACKER.attention.maskFeats]: new ort.Tensor('float32', maskFeats, memDims),
       [TRACKER.attention.maskPos]: new ort.Tensor('float32', maskPos, memDims),
-      [TRACKER.attention.maskTposIdx]: new ort.Tensor('int64', BigInt64Array.from(order.map((j) => BigInt(selection.masks[j]!.tposIdx))), [m]),
+      [TRACKER.attention.maskTposIdx]: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(order.map((j) => BigInt(selection.masks[j]!.tposIdx))),
+        [m],
+      ),
     };
     const out = await timings.time('memory_attention', () => this.attention.run(feeds));
     return out[TRACKER.attention.fused]!;
@@ -203,7 +264,13 @@ export class TrackerGraphs {
   }
 
   /** Memory encoder: an R×R mask (logits) on this frame → the memory stored for it. */
-  async encodeMemory(embedding: ImageEmbedding, highRes: Float32Array, objectScoreLogit: number, fromPoints: boolean, timings: StageTimings): Promise<EncodedMemory> {
+  async encodeMemory(
+    embedding: ImageEmbedding,
+    highRes: Float32Array,
+    objectScoreLogit: number,
+    fromPoints: boolean,
+    timings: StageTimings,
+  ): Promise<EncodedMemory> {
     const r = this.resolution;
     const feeds = {
       [TRACKER.encoder.mask]: new ort.Tensor('float32', highRes, [1, 1, r, r]),
@@ -212,7 +279,10 @@ export class TrackerGraphs {
       [TRACKER.encoder.fromPoints]: new ort.Tensor('float32', Float32Array.of(fromPoints ? 1 : 0), [1]),
     };
     const out = await timings.time('memory_encoder', () => this.encoder.run(feeds));
-    return { features: out[TRACKER.encoder.features]!.data as Float32Array, pos: out[TRACKER.encoder.pos]!.data as Float32Array };
+    return {
+      features: out[TRACKER.encoder.features]!.data as Float32Array,
+      pos: out[TRACKER.encoder.pos]!.data as Float32Array,
+    };
   }
 }
 
@@ -238,7 +308,11 @@ export class AttentionInputs {
    * Rows for `entries` (`plane` values each): the first `pinned` in their given order, the others in any order.
    * Returns views of exactly `entries.length` rows and `order`: row r holds `entries[order[r]]`.
    */
-  fill(entries: ReadonlyArray<{ features: Float32Array; pos: Float32Array }>, plane: number, pinned = entries.length): { feats: Float32Array; pos: Float32Array; order: number[] } {
+  fill(
+    entries: ReadonlyArray<{ features: Float32Array; pos: Float32Array }>,
+    plane: number,
+    pinned = entries.length,
+  ): { feats: Float32Array; pos: Float32Array; order: number[] } {
     const m = entries.length;
     if (this.feats.length < m * plane || (this.heldFeats.length > 0 && this.heldFeats[0]!.length !== plane)) {
       this.feats = new Float32Array(m * plane);
@@ -263,7 +337,12 @@ export class AttentionInputs {
     }
     order.forEach((j, r) => {
       const e = entries[j!]!;
-      if (e.features.length !== plane || e.pos.length !== plane) throw new SamError('INTERNAL', `A memory holds ${e.features.length} feature and ${e.pos.length} position values, not ${plane} each`, {});
+      if (e.features.length !== plane || e.pos.length !== plane)
+        throw new SamError(
+          'INTERNAL',
+          `A memory holds ${e.features.length} feature and ${e.pos.length} position values, not ${plane} each`,
+          {},
+        );
       if (this.heldFeats[r] !== e.features) {
         this.feats.set(e.features, r * plane);
         this.heldFeats[r] = e.features;

@@ -21,7 +21,10 @@ describe('MultiObjectTracker', () => {
     expect(ids(t.step(0, [[det(rect(0, 0, 4, 4))], [det(rect(8, 8, 12, 12))]], none, none))).toEqual([1, 2]);
     // Concept b's detection now sits where a's object was: it must not take id 1.
     const s = t.step(1, [[det(rect(1, 0, 5, 4))], [det(rect(0, 0, 4, 4))]], none, none);
-    expect(s.outputs.map((o) => [o.id, t.label(o.id)])).toEqual([[1, 'a'], [2, 'b']]);
+    expect(s.outputs.map((o) => [o.id, t.label(o.id)])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
   });
 
   it('re-finds a lost object when its concept is detected again, even far away, instead of minting an id', () => {
@@ -35,7 +38,8 @@ describe('MultiObjectTracker', () => {
     // Seen on frames 39…25 (15 frames, the whole hotstart window), then gone for the rest of the backward pass.
     const t = tracker(['a']);
     const removed: number[] = [];
-    for (let f = 39; f >= 0; f--) removed.push(...t.step(f, [f >= 25 ? [det(rect(0, 0, 4, 4))] : []], none, none).removedNow);
+    for (let f = 39; f >= 0; f--)
+      removed.push(...t.step(f, [f >= 25 ? [det(rect(0, 0, 4, 4))] : []], none, none).removedNow);
     expect(removed).toEqual([]);
     expect(t.liveIds()).toEqual([1]);
     // The flash rule holds backward too: seen twice, then unmatched for 8 of its first 15 frames.
@@ -47,14 +51,31 @@ describe('MultiObjectTracker', () => {
 
   it('offers a new concept object to `identify`, which may give it a known id (only one not live or removed)', () => {
     const asked: Array<[number, number, number]> = [];
-    const t = new MultiObjectTracker({ ...DEFAULT_TRACKER, maskSize: S }, ['a', 'b'], [7, 9], (frame, concept, mask) => {
-      asked.push([frame, concept, mask.area]);
-      return concept === 0 ? 7 : undefined;
-    });
-    expect(t.step(5, [[det(rect(0, 0, 4, 4))], [det(rect(8, 8, 12, 12))]], none, none).outputs.map((o) => [o.id, t.label(o.id)])).toEqual([[7, 'a'], [1, 'b']]);
-    expect(asked).toEqual([[5, 0, 16], [5, 1, 16]]);
+    const t = new MultiObjectTracker(
+      { ...DEFAULT_TRACKER, maskSize: S },
+      ['a', 'b'],
+      [7, 9],
+      (frame, concept, mask) => {
+        asked.push([frame, concept, mask.area]);
+        return concept === 0 ? 7 : undefined;
+      },
+    );
+    expect(
+      t
+        .step(5, [[det(rect(0, 0, 4, 4))], [det(rect(8, 8, 12, 12))]], none, none)
+        .outputs.map((o) => [o.id, t.label(o.id)]),
+    ).toEqual([
+      [7, 'a'],
+      [1, 'b'],
+    ]);
+    expect(asked).toEqual([
+      [5, 0, 16],
+      [5, 1, 16],
+    ]);
     // A second object of concept a is offered 7 again, which is live: it gets a fresh id (never the reserved 9).
-    expect(ids(t.step(6, [[det(rect(0, 0, 4, 4)), det(rect(0, 10, 4, 14))], [det(rect(8, 8, 12, 12))]], none, none))).toEqual([1, 2, 7]);
+    expect(
+      ids(t.step(6, [[det(rect(0, 0, 4, 4)), det(rect(0, 10, 4, 14))], [det(rect(8, 8, 12, 12))]], none, none)),
+    ).toEqual([1, 2, 7]);
   });
 
   it('needs score ≥ 0.7 for a new object, and never reuses a removed id', () => {
@@ -76,7 +97,11 @@ describe('MultiObjectTracker', () => {
     // Frame 1: a second, separate detection starts object 2; from frame 2 both objects sit on one detection.
     t.step(1, [[det(rect(0, 0, 6, 6)), det(rect(9, 9, 15, 15))]], none, none);
     const removed: number[] = [];
-    for (let f = 2; f < 12; f++) removed.push(...t.step(f, [[det(rect(0, 0, 6, 6))]], new Map([[2, { logits: rect(0, 0, 6, 6), score: 0.9 }]]), none).removedNow);
+    for (let f = 2; f < 12; f++)
+      removed.push(
+        ...t.step(f, [[det(rect(0, 0, 6, 6))]], new Map([[2, { logits: rect(0, 0, 6, 6), score: 0.9 }]]), none)
+          .removedNow,
+      );
     expect(removed).toEqual([2]);
   });
 
@@ -84,7 +109,15 @@ describe('MultiObjectTracker', () => {
     const t = tracker(['a']);
     expect(t.addPromptedObject('ball', 7)).toBe(7);
     expect(t.addPromptedObject('cup')).toBe(1);
-    const s = t.step(0, [[det(rect(10, 10, 14, 14))]], none, new Map([[7, { logits: rect(0, 0, 3, 3), score: 0.9 }], [1, { logits: rect(5, 5, 8, 8), score: 0.2 }]]));
+    const s = t.step(
+      0,
+      [[det(rect(10, 10, 14, 14))]],
+      none,
+      new Map([
+        [7, { logits: rect(0, 0, 3, 3), score: 0.9 }],
+        [1, { logits: rect(5, 5, 8, 8), score: 0.2 }],
+      ]),
+    );
     expect(ids(s)).toEqual([2, 7]);
     expect(t.lastMask(7)?.data[0]).toBe(1);
     expect(t.promptedIds().sort()).toEqual([1, 7]);

@@ -111,7 +111,17 @@ export class MultiObjectTracker {
     const newId = id ?? this.takeId();
     this.used.add(newId);
     this.removed.delete(newId);
-    this.tracks.set(newId, { id: newId, concept: -1, label, bornStep: this.steps, lastSeenFrame: -1, lastMask: null, centroid: null, unmatched: 0, duplicate: 0 });
+    this.tracks.set(newId, {
+      id: newId,
+      concept: -1,
+      label,
+      bornStep: this.steps,
+      lastSeenFrame: -1,
+      lastMask: null,
+      centroid: null,
+      unmatched: 0,
+      duplicate: 0,
+    });
     return newId;
   }
 
@@ -154,7 +164,12 @@ export class MultiObjectTracker {
    * predictions for existing objects (none in tracking-by-detection, where a track's last mask stands in).
    * `prompted`: clicked objects' masks on this frame. Returns the objects to output and the ids removed now.
    */
-  step(frame: number, detections: ReadonlyArray<readonly GridDetection[]>, predicted: ReadonlyMap<number, Prediction>, prompted: ReadonlyMap<number, Prediction>): StepResult {
+  step(
+    frame: number,
+    detections: ReadonlyArray<readonly GridDetection[]>,
+    predicted: ReadonlyMap<number, Prediction>,
+    prompted: ReadonlyMap<number, Prediction>,
+  ): StepResult {
     const cfg = this.config;
     const outputs: TrackOutput[] = [];
     const removedNow: number[] = [];
@@ -173,7 +188,9 @@ export class MultiObjectTracker {
       if (track && !this.removed.has(id) && p.score > 0.5) see(track, p.logits, p.score);
     }
     detections.forEach((raw, concept) => {
-      const found = raw.map((det) => ({ det, mask: binarize(det.logits, cfg.maskSize), score: det.score })).filter((c) => c.mask.area > 0);
+      const found = raw
+        .map((det) => ({ det, mask: binarize(det.logits, cfg.maskSize), score: det.score }))
+        .filter((c) => c.mask.area > 0);
       const dets = maskNms(found, cfg.nmsIouThreshold)
         .sort((a, b) => found[b]!.score - found[a]!.score)
         .map((k) => found[k]!);
@@ -198,7 +215,8 @@ export class MultiObjectTracker {
       // Duplicates: another, later-born track overlapping an assigned detection as well as its own track does.
       for (const [t, d] of detOf) {
         iou[d]!.forEach((v, other) => {
-          if (other !== t && v >= cfg.matchIouThreshold && tracks[other]!.bornStep > tracks[t]!.bornStep) tracks[other]!.duplicate++;
+          if (other !== t && v >= cfg.matchIouThreshold && tracks[other]!.bornStep > tracks[t]!.bornStep)
+            tracks[other]!.duplicate++;
         });
       }
       // Unassigned confident detections: re-find a lost track of this concept (nearest last position), else a new object.
@@ -207,7 +225,10 @@ export class MultiObjectTracker {
         if (trackOf.has(k) || d.det.score < cfg.newObjectThreshold) return;
         if (iou[k]!.some((v) => v >= cfg.assocIouThreshold)) return;
         const c = d.mask.centroid!;
-        const distance = (i: number) => { const p = tracks[i]!.centroid; return p ? Math.hypot(p[0] - c[0], p[1] - c[1]) : Number.POSITIVE_INFINITY; };
+        const distance = (i: number) => {
+          const p = tracks[i]!.centroid;
+          return p ? Math.hypot(p[0] - c[0], p[1] - c[1]) : Number.POSITIVE_INFINITY;
+        };
         const candidates = lost.filter((i) => !detOf.has(i)).sort((a, b) => distance(a) - distance(b));
         if (candidates[0] !== undefined) {
           detOf.set(candidates[0], k);
@@ -218,7 +239,17 @@ export class MultiObjectTracker {
         const known = this.identify?.(frame, concept, d.mask);
         const id = known !== undefined && !this.tracks.has(known) && !this.removed.has(known) ? known : this.takeId();
         this.used.add(id);
-        const track: Track = { id, concept, label: this.conceptLabels[concept] ?? '', bornStep: this.steps, lastSeenFrame: -1, lastMask: null, centroid: null, unmatched: 0, duplicate: 0 };
+        const track: Track = {
+          id,
+          concept,
+          label: this.conceptLabels[concept] ?? '',
+          bornStep: this.steps,
+          lastSeenFrame: -1,
+          lastMask: null,
+          centroid: null,
+          unmatched: 0,
+          duplicate: 0,
+        };
         this.tracks.set(track.id, track);
         born.push(track.id);
         see(track, d.det.logits, d.det.score);

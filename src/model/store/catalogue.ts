@@ -20,7 +20,13 @@ export interface CatalogueBundle {
 }
 
 const TRACKER_REPO = 'onnx-community/sam3-tracker-ONNX';
-const TRACKER_SUFFIX: Record<string, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4', q4f16: '_q4f16' };
+const TRACKER_SUFFIX: Record<string, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  q4: '_q4',
+  q4f16: '_q4f16',
+};
 const USLS_RELEASE = 'https://github.com/jamjamjon/assets/releases/download/sam3';
 const USLS_SUFFIX: Record<string, string> = { fp32: '', fp16: '-fp16', q8: '-q8', q4f16: '-q4f16' };
 
@@ -30,17 +36,29 @@ const USLS_SUFFIX: Record<string, string> = { fp32: '', fp16: '-fp16', q8: '-q8'
  */
 function trackerFiles(dtype: string): CatalogueFile[] {
   const sfx = TRACKER_SUFFIX[dtype] ?? '';
-  const suffixes: Record<string, string> = { vision_encoder: sfx, prompt_encoder_mask_decoder: dtype === 'q4' ? '' : sfx };
+  const suffixes: Record<string, string> = {
+    vision_encoder: sfx,
+    prompt_encoder_mask_decoder: dtype === 'q4' ? '' : sfx,
+  };
   return Object.entries(suffixes).flatMap(([graph, s]) => [
-    { path: `onnx/${graph}${s}.onnx`, source: { kind: 'hf' as const, repo: TRACKER_REPO, path: `onnx/${graph}${s}.onnx` } },
-    { path: `onnx/${graph}${s}.onnx_data`, source: { kind: 'hf' as const, repo: TRACKER_REPO, path: `onnx/${graph}${s}.onnx_data` } },
+    {
+      path: `onnx/${graph}${s}.onnx`,
+      source: { kind: 'hf' as const, repo: TRACKER_REPO, path: `onnx/${graph}${s}.onnx` },
+    },
+    {
+      path: `onnx/${graph}${s}.onnx_data`,
+      source: { kind: 'hf' as const, repo: TRACKER_REPO, path: `onnx/${graph}${s}.onnx_data` },
+    },
   ]);
 }
 
 function conceptFiles(dtype: string): CatalogueFile[] {
   const sfx = USLS_SUFFIX[dtype] ?? '';
   return [
-    ...['vision-encoder', 'text-encoder', 'geo-encoder-mask-decoder'].map((graph) => ({ path: `${graph}${sfx}.onnx`, source: { kind: 'url' as const, url: `${USLS_RELEASE}/${graph}${sfx}.onnx` } })),
+    ...['vision-encoder', 'text-encoder', 'geo-encoder-mask-decoder'].map((graph) => ({
+      path: `${graph}${sfx}.onnx`,
+      source: { kind: 'url' as const, url: `${USLS_RELEASE}/${graph}${sfx}.onnx` },
+    })),
     // The CLIP tokenizer the concept graphs were exported with, published in the same release (no account needed;
     // facebook/sam3's copy is gated).
     { path: 'tokenizer.json', source: { kind: 'url', url: `${USLS_RELEASE}/tokenizer.json` } },
@@ -51,7 +69,8 @@ export const CATALOGUE: readonly CatalogueBundle[] = [
   {
     name: 'sam3',
     label: 'SAM 3',
-    description: 'text, exemplar, point and box prompts: the usls v2 concept graphs and their CLIP tokenizer + the onnx-community tracker graphs (no account needed)',
+    description:
+      'text, exemplar, point and box prompts: the usls v2 concept graphs and their CLIP tokenizer + the onnx-community tracker graphs (no account needed)',
     dtypes: ['fp32', 'fp16', 'q8', 'q4f16'],
     files: (dtype) => [...conceptFiles(dtype), ...trackerFiles(dtype)],
   },
@@ -71,5 +90,7 @@ export function sourceUrl(source: FileSource, hfEndpoint: string): string {
 }
 
 export function describeSource(source: FileSource): string {
-  return source.kind === 'hf' ? `Hugging Face repository ${source.repo} (https://huggingface.co/${source.repo})` : `GitHub release asset ${source.url}`;
+  return source.kind === 'hf'
+    ? `Hugging Face repository ${source.repo} (https://huggingface.co/${source.repo})`
+    : `GitHub release asset ${source.url}`;
 }

@@ -55,11 +55,33 @@ const catalogue: CatalogueBundle[] = [
     label: 'tiny tracker (test)',
     description: 'demo PVS graphs served by the fake hub',
     dtypes: ['fp32'],
-    files: () => ['onnx/vision_encoder.onnx', 'onnx/prompt_encoder_mask_decoder.onnx'].map((path) => ({ path, source: { kind: 'hf' as const, repo: 'test/tiny-tracker', path } })),
+    files: () =>
+      ['onnx/vision_encoder.onnx', 'onnx/prompt_encoder_mask_decoder.onnx'].map((path) => ({
+        path,
+        source: { kind: 'hf' as const, repo: 'test/tiny-tracker', path },
+      })),
   },
-  { name: 'gated', label: 'gated', description: '', dtypes: ['fp32'], files: () => [{ path: 'a.onnx', source: { kind: 'hf', repo: 'test/gated', path: 'a.onnx' } }] },
-  { name: 'missing', label: 'missing', description: '', dtypes: ['fp32'], files: () => [{ path: 'a.onnx', source: { kind: 'hf', repo: 'test/missing', path: 'a.onnx' } }] },
-  { name: 'tampered', label: 'tampered', description: '', dtypes: ['fp32'], files: () => [{ path: 'a.onnx', source: { kind: 'hf', repo: 'test/tampered', path: 'a.onnx' } }] },
+  {
+    name: 'gated',
+    label: 'gated',
+    description: '',
+    dtypes: ['fp32'],
+    files: () => [{ path: 'a.onnx', source: { kind: 'hf', repo: 'test/gated', path: 'a.onnx' } }],
+  },
+  {
+    name: 'missing',
+    label: 'missing',
+    description: '',
+    dtypes: ['fp32'],
+    files: () => [{ path: 'a.onnx', source: { kind: 'hf', repo: 'test/missing', path: 'a.onnx' } }],
+  },
+  {
+    name: 'tampered',
+    label: 'tampered',
+    description: '',
+    dtypes: ['fp32'],
+    files: () => [{ path: 'a.onnx', source: { kind: 'hf', repo: 'test/tampered', path: 'a.onnx' } }],
+  },
 ];
 
 let graphs: Record<string, Buffer>;
@@ -85,7 +107,10 @@ describe('model store', () => {
     const options = await store();
     const path = 'test/tiny-tracker/resolve/main/onnx/vision_encoder.onnx';
     hub.get(path)!.cutAfter = 1000;
-    await expect(pullBundle('tiny-tracker', 'fp32', options)).rejects.toMatchObject({ code: 'MODEL_DOWNLOAD_FAILED', message: expect.stringMatching(/run the same command again to resume/) });
+    await expect(pullBundle('tiny-tracker', 'fp32', options)).rejects.toMatchObject({
+      code: 'MODEL_DOWNLOAD_FAILED',
+      message: expect.stringMatching(/run the same command again to resume/),
+    });
     expect((await listBundles(options.root))[0]?.complete ?? []).toEqual([]);
     const installed = await pullBundle('tiny-tracker', 'fp32', options);
     expect(ranges).toContain(`/${path} bytes=1000-`);
@@ -107,7 +132,9 @@ describe('model store', () => {
     await pullBundle('tiny-tracker', 'fp32', options);
     const file = join(options.root, 'tiny-tracker', 'onnx/prompt_encoder_mask_decoder.onnx');
     await truncate(file, (await stat(file)).size - 10);
-    expect(await verifyBundle(join(options.root, 'tiny-tracker'))).toEqual([expect.stringMatching(/prompt_encoder_mask_decoder.onnx: \d+ bytes, expected \d+/)]);
+    expect(await verifyBundle(join(options.root, 'tiny-tracker'))).toEqual([
+      expect.stringMatching(/prompt_encoder_mask_decoder.onnx: \d+ bytes, expected \d+/),
+    ]);
     const body = Buffer.from(graphs['onnx/prompt_encoder_mask_decoder.onnx']!);
     body.writeUInt8(body.readUInt8(body.length - 1) ^ 1, body.length - 1);
     await writeFile(file, body);
@@ -117,11 +144,23 @@ describe('model store', () => {
   it('verify fails a bundle a failed pull left with only its manifest, or with part of a catalogue dtype', async () => {
     const root = await mkdtemp(join(tmpdir(), 'sam3-verify-'));
     await mkdir(join(root, 'sam3'), { recursive: true });
-    await writeFile(join(root, 'sam3', 'manifest.json'), JSON.stringify({ name: 'sam3', label: 'SAM 3', files: {}, complete: [] }));
-    expect(await verifyBundle(join(root, 'sam3'))).toEqual([expect.stringMatching(/no graphs installed .*sam3 models pull sam3/)]);
+    await writeFile(
+      join(root, 'sam3', 'manifest.json'),
+      JSON.stringify({ name: 'sam3', label: 'SAM 3', files: {}, complete: [] }),
+    );
+    expect(await verifyBundle(join(root, 'sam3'))).toEqual([
+      expect.stringMatching(/no graphs installed .*sam3 models pull sam3/),
+    ]);
     await writeFile(join(root, 'sam3', 'x.onnx'), 'x');
     const sha256 = createHash('sha256').update('x').digest('hex');
-    await writeFile(join(root, 'sam3', 'manifest.json'), JSON.stringify({ name: 'sam3', files: { 'x.onnx': { bytes: 1, sha256, verified: true, dtype: 'fp32' } }, complete: [] }));
+    await writeFile(
+      join(root, 'sam3', 'manifest.json'),
+      JSON.stringify({
+        name: 'sam3',
+        files: { 'x.onnx': { bytes: 1, sha256, verified: true, dtype: 'fp32' } },
+        complete: [],
+      }),
+    );
     expect((await verifyBundle(join(root, 'sam3')))[0]).toMatch(/^fp32: incomplete, missing /);
   });
 
@@ -134,14 +173,25 @@ describe('model store', () => {
 
   it('403 names the repository and HF_TOKEN; 404 says the file is missing; offline fails fast', async () => {
     const options = await store();
-    await expect(pullBundle('gated', 'fp32', options)).rejects.toMatchObject({ code: 'MODEL_ACCESS_DENIED', message: expect.stringMatching(/test\/gated.*HF_TOKEN/) });
-    await expect(pullBundle('missing', 'fp32', options)).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringMatching(/HTTP 404/) });
+    await expect(pullBundle('gated', 'fp32', options)).rejects.toMatchObject({
+      code: 'MODEL_ACCESS_DENIED',
+      message: expect.stringMatching(/test\/gated.*HF_TOKEN/),
+    });
+    await expect(pullBundle('missing', 'fp32', options)).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringMatching(/HTTP 404/),
+    });
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const started = Date.now();
-    await expect(pullBundle('tiny-tracker', 'fp32', { ...options, hfEndpoint: `http://127.0.0.1:${port}` })).rejects.toMatchObject({ code: 'MODEL_DOWNLOAD_FAILED', message: expect.stringMatching(/Could not reach 127\.0\.0\.1:\d+.*ECONNREFUSED/) });
+    await expect(
+      pullBundle('tiny-tracker', 'fp32', { ...options, hfEndpoint: `http://127.0.0.1:${port}` }),
+    ).rejects.toMatchObject({
+      code: 'MODEL_DOWNLOAD_FAILED',
+      message: expect.stringMatching(/Could not reach 127\.0\.0\.1:\d+.*ECONNREFUSED/),
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
     await expect(pullBundle('nope', 'fp32', options)).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
     await expect(pullBundle('tiny-tracker', 'q4', options)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
@@ -149,9 +199,14 @@ describe('model store', () => {
 
   it('two concurrent pulls of one bundle: one installs, the other is refused by the lock, nothing is corrupted', async () => {
     const options = await store();
-    const results = await Promise.allSettled([pullBundle('tiny-tracker', 'fp32', options), pullBundle('tiny-tracker', 'fp32', options)]);
+    const results = await Promise.allSettled([
+      pullBundle('tiny-tracker', 'fp32', options),
+      pullBundle('tiny-tracker', 'fp32', options),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'MODEL_LOCKED' });
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+      code: 'MODEL_LOCKED',
+    });
     expect(await verifyBundle(join(options.root, 'tiny-tracker'))).toEqual([]);
   });
 

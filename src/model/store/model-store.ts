@@ -41,7 +41,12 @@ const MANIFEST = 'manifest.json';
 
 export function findBundle(name: string, catalogue: readonly CatalogueBundle[] = CATALOGUE): CatalogueBundle {
   const bundle = catalogue.find((b) => b.name === name);
-  if (!bundle) throw new SamError('MODEL_NOT_FOUND', `No model named ${JSON.stringify(name)} in the catalogue; known: ${catalogue.map((b) => b.name).join(', ')}`, { field: 'name', received: name });
+  if (!bundle)
+    throw new SamError(
+      'MODEL_NOT_FOUND',
+      `No model named ${JSON.stringify(name)} in the catalogue; known: ${catalogue.map((b) => b.name).join(', ')}`,
+      { field: 'name', received: name },
+    );
   return bundle;
 }
 
@@ -55,7 +60,13 @@ async function withLock<T>(path: string, work: () => Promise<T>): Promise<T> {
       await handle.close();
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw new SamError('MODEL_LOCKED', `Another process holds ${path} (installing or removing this model); wait for it or remove the file if no sam3 process is running`, {}, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0)
+        throw new SamError(
+          'MODEL_LOCKED',
+          `Another process holds ${path} (installing or removing this model); wait for it or remove the file if no sam3 process is running`,
+          {},
+          { cause: error },
+        );
       const pid = Number(await readFile(path, 'utf8').catch(() => ''));
       let alive = false;
       try {
@@ -63,7 +74,12 @@ async function withLock<T>(path: string, work: () => Promise<T>): Promise<T> {
       } catch {
         alive = false;
       }
-      if (alive) throw new SamError('MODEL_LOCKED', `Another sam3 process (pid ${pid}) is installing or removing this model; wait for it to finish`, { received: pid });
+      if (alive)
+        throw new SamError(
+          'MODEL_LOCKED',
+          `Another sam3 process (pid ${pid}) is installing or removing this model; wait for it to finish`,
+          { received: pid },
+        );
       await rm(path, { force: true });
     }
   }
@@ -83,17 +99,37 @@ export async function readInstalled(dir: string): Promise<InstalledBundle | unde
 }
 
 /** The catalogue bundle and its files for a name and dtype; refuses an unknown name or a dtype it is not published in. */
-export function planPull(name: string, dtype: string, catalogue: readonly CatalogueBundle[] = CATALOGUE): { bundle: CatalogueBundle; files: CatalogueFile[] } {
+export function planPull(
+  name: string,
+  dtype: string,
+  catalogue: readonly CatalogueBundle[] = CATALOGUE,
+): { bundle: CatalogueBundle; files: CatalogueFile[] } {
   const bundle = findBundle(name, catalogue);
-  if (!bundle.dtypes.includes(dtype)) throw new SamError('INVALID_ARGUMENT', `Expected one of ${bundle.dtypes.join(', ')} for --dtype of ${name} but received ${JSON.stringify(dtype)}`, { field: 'dtype', received: dtype });
+  if (!bundle.dtypes.includes(dtype))
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      `Expected one of ${bundle.dtypes.join(', ')} for --dtype of ${name} but received ${JSON.stringify(dtype)}`,
+      { field: 'dtype', received: dtype },
+    );
   return { bundle, files: bundle.files(dtype) };
 }
 
-export async function pullBundle(name: string, dtype: string, options: StoreOptions, onFile?: (path: string) => DownloadProgress): Promise<InstalledBundle> {
+export async function pullBundle(
+  name: string,
+  dtype: string,
+  options: StoreOptions,
+  onFile?: (path: string) => DownloadProgress,
+): Promise<InstalledBundle> {
   const { bundle } = planPull(name, dtype, options.catalogue);
   const dir = join(options.root, name);
   return withLock(join(options.root, `${name}.lock`), async () => {
-    const installed: InstalledBundle = (await readInstalled(dir)) ?? { name, label: bundle.label, dir, files: {}, complete: [] };
+    const installed: InstalledBundle = (await readInstalled(dir)) ?? {
+      name,
+      label: bundle.label,
+      dir,
+      files: {},
+      complete: [],
+    };
     const todo = bundle.files(dtype).filter((f) => !installed.files[f.path]);
     const dispatcher = proxyDispatcher(options.proxy);
     let next = 0;
@@ -123,7 +159,10 @@ export async function pullBundle(name: string, dtype: string, options: StoreOpti
     } finally {
       // Written even after a failure, so the files that did finish are skipped next time; only `complete` dtypes count.
       await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, MANIFEST), `${JSON.stringify({ name, label: bundle.label, files: installed.files, complete: installed.complete }, null, 2)}\n`);
+      await writeFile(
+        join(dir, MANIFEST),
+        `${JSON.stringify({ name, label: bundle.label, files: installed.files, complete: installed.complete }, null, 2)}\n`,
+      );
     }
     return installed;
   });
@@ -132,7 +171,16 @@ export async function pullBundle(name: string, dtype: string, options: StoreOpti
 /** Bytes a bundle directory holds on disk, unfinished `.part` downloads included. */
 export async function diskBytes(dir: string): Promise<number> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  const sizes = await Promise.all(entries.filter((e) => e.isFile()).map((e) => stat(join(e.parentPath, e.name)).then((s) => s.size, () => 0)));
+  const sizes = await Promise.all(
+    entries
+      .filter((e) => e.isFile())
+      .map((e) =>
+        stat(join(e.parentPath, e.name)).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      ),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }
 
@@ -151,20 +199,33 @@ export async function verifyBundle(dir: string): Promise<string[]> {
   const known = CATALOGUE.find((b) => b.name === installed.name);
   if (known) {
     const dtypes = new Set([...installed.complete, ...Object.values(installed.files).map((f) => f.dtype)]);
-    if (dtypes.size === 0) problems.push(`no graphs installed (an interrupted pull?); run \`${cliCommand()} models pull ${installed.name}\` again`);
+    if (dtypes.size === 0)
+      problems.push(
+        `no graphs installed (an interrupted pull?); run \`${cliCommand()} models pull ${installed.name}\` again`,
+      );
     for (const dtype of dtypes) {
-      const missing = known.files(dtype).filter((f) => !installed.files[f.path]).map((f) => f.path);
-      if (missing.length) problems.push(`${dtype}: incomplete, missing ${missing.join(', ')}; run \`${cliCommand()} models pull ${installed.name} --dtype ${dtype}\` again`);
+      const missing = known
+        .files(dtype)
+        .filter((f) => !installed.files[f.path])
+        .map((f) => f.path);
+      if (missing.length)
+        problems.push(
+          `${dtype}: incomplete, missing ${missing.join(', ')}; run \`${cliCommand()} models pull ${installed.name} --dtype ${dtype}\` again`,
+        );
     }
   } else if (Object.keys(installed.files).length === 0) {
     problems.push('no graphs installed');
   }
   for (const [path, file] of Object.entries(installed.files)) {
     const full = join(dir, path);
-    const size = await stat(full).then((s) => s.size, () => -1);
+    const size = await stat(full).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size < 0) problems.push(`${path}: missing`);
     else if (size !== file.bytes) problems.push(`${path}: ${size} bytes, expected ${file.bytes}`);
-    else if ((await hashFile(full)).hash.digest('hex') !== file.sha256) problems.push(`${path}: SHA-256 differs from the one recorded at install`);
+    else if ((await hashFile(full)).hash.digest('hex') !== file.sha256)
+      problems.push(`${path}: SHA-256 differs from the one recorded at install`);
   }
   if (problems.length) return problems;
   for (const dtype of new Set(Object.values(installed.files).map((f) => f.dtype))) {
@@ -180,6 +241,10 @@ export async function verifyBundle(dir: string): Promise<string[]> {
 
 export async function removeBundle(root: string, name: string): Promise<void> {
   const dir = join(root, name);
-  if (!(await readInstalled(dir))) throw new SamError('MODEL_NOT_FOUND', `No installed model named ${JSON.stringify(name)} in ${root}`, { field: 'name', received: name });
+  if (!(await readInstalled(dir)))
+    throw new SamError('MODEL_NOT_FOUND', `No installed model named ${JSON.stringify(name)} in ${root}`, {
+      field: 'name',
+      received: name,
+    });
   await withLock(join(root, `${name}.lock`), () => rm(dir, { recursive: true, force: true }));
 }

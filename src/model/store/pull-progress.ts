@@ -37,14 +37,20 @@ export class PullProgress {
   }
 
   snapshot(): PullSnapshot {
-    return { doneBytes: this.done, knownBytes: this.known, filesStarted: this.started, elapsedMs: Date.now() - this.t0 };
+    return {
+      doneBytes: this.done,
+      knownBytes: this.known,
+      filesStarted: this.started,
+      elapsedMs: Date.now() - this.t0,
+    };
   }
 }
 
 /** "37% · 1.2 of 3.4 GiB · 45.1 MiB/s" (percent of the sizes known so far). */
 export function describePull(s: PullSnapshot): string {
-  const gib = (b: number): string => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(2)} GiB` : `${(b / 1024 ** 2).toFixed(1)} MiB`);
+  const gib = (b: number): string =>
+    b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(2)} GiB` : `${(b / 1024 ** 2).toFixed(1)} MiB`;
   const pct = s.knownBytes > 0 ? Math.min(100, Math.floor((100 * s.doneBytes) / s.knownBytes)) : 0;
-  const rate = s.elapsedMs > 0 ? `${((s.doneBytes / 1024 ** 2) / (s.elapsedMs / 1000)).toFixed(1)} MiB/s` : '';
+  const rate = s.elapsedMs > 0 ? `${(s.doneBytes / 1024 ** 2 / (s.elapsedMs / 1000)).toFixed(1)} MiB/s` : '';
   return `${pct}% · ${gib(s.doneBytes)} of ${gib(s.knownBytes)} · ${rate}`;
 }

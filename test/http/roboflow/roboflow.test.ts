@@ -15,8 +15,39 @@ const pinned = (body: Record<string, unknown>): Record<string, unknown> => {
 describe('POST /sam3/concept_segment', () => {
   const cases: Array<[string, Record<string, unknown>]> = [
     ['text-prompts', { image, prompts: [{ type: 'text', text: 'dog' }, { text: 'cat' }] }],
-    ['exemplar-boxes-both-forms', { image, prompts: [{ type: 'visual', boxes: [{ x: 5, y: 4, width: 10, height: 6 }, { x0: 20, y0: 10, x1: 30, y1: 20 }], box_labels: [1, true] }] }],
-    ['text-and-negative-exemplar', { image, prompts: [{ text: 'person', boxes: [{ x: 1, y: 1, width: 8, height: 8 }, { x0: 20, y0: 10, x1: 30, y1: 20 }], box_labels: [1, 0] }], output_prob_thresh: 0.3 }],
+    [
+      'exemplar-boxes-both-forms',
+      {
+        image,
+        prompts: [
+          {
+            type: 'visual',
+            boxes: [
+              { x: 5, y: 4, width: 10, height: 6 },
+              { x0: 20, y0: 10, x1: 30, y1: 20 },
+            ],
+            box_labels: [1, true],
+          },
+        ],
+      },
+    ],
+    [
+      'text-and-negative-exemplar',
+      {
+        image,
+        prompts: [
+          {
+            text: 'person',
+            boxes: [
+              { x: 1, y: 1, width: 8, height: 8 },
+              { x0: 20, y0: 10, x1: 30, y1: 20 },
+            ],
+            box_labels: [1, 0],
+          },
+        ],
+        output_prob_thresh: 0.3,
+      },
+    ],
     ['rle-format', { image, prompts: [{ text: 'dog' }], format: 'rle' }],
   ];
   for (const [name, body] of cases) {
@@ -32,7 +63,15 @@ describe('POST /sam3/concept_segment', () => {
     const { app, engine } = await build();
     await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: cases[2]![1] });
     const request = engine.segments[0]!;
-    expect(request.concepts).toEqual([{ text: 'person', exemplars: [{ box: { x0: 1, y0: 1, x1: 9, y1: 9 }, positive: true }, { box: { x0: 20, y0: 10, x1: 30, y1: 20 }, positive: false }] }]);
+    expect(request.concepts).toEqual([
+      {
+        text: 'person',
+        exemplars: [
+          { box: { x0: 1, y0: 1, x1: 9, y1: 9 }, positive: true },
+          { box: { x0: 20, y0: 10, x1: 30, y1: 20 }, positive: false },
+        ],
+      },
+    ]);
     expect(request.threshold).toBe(0.3);
     expect(request.maskEncodings).toEqual(['outer_polygons']);
     expect(request.image).toEqual({ base64: TINY_PNG_BASE64 });
@@ -40,7 +79,17 @@ describe('POST /sam3/concept_segment', () => {
 
   it('keeps output_prob_thresh 0 as 0 (upstream turns it into 0.5), honours image_id and nms_iou_threshold', async () => {
     const { app, engine } = await build();
-    await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { image, image_id: 'img-7', prompts: [{ text: 'dog', output_prob_thresh: 0.2 }], output_prob_thresh: 0, nms_iou_threshold: 0.5 } });
+    await app.inject({
+      method: 'POST',
+      url: '/sam3/concept_segment',
+      payload: {
+        image,
+        image_id: 'img-7',
+        prompts: [{ text: 'dog', output_prob_thresh: 0.2 }],
+        output_prob_thresh: 0,
+        nms_iou_threshold: 0.5,
+      },
+    });
     const request = engine.segments[0]!;
     expect(request.threshold).toBe(0);
     expect(request.imageId).toBe('img-7');
@@ -50,7 +99,16 @@ describe('POST /sam3/concept_segment', () => {
 
   it('accepts a url image and ignores unknown fields as pydantic does', async () => {
     const { app, engine } = await build();
-    const response = await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { image: { type: 'url', value: 'https://example.com/a.jpg' }, prompts: [{ text: 'x' }], id: 'abc', usage_billable: true } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/sam3/concept_segment',
+      payload: {
+        image: { type: 'url', value: 'https://example.com/a.jpg' },
+        prompts: [{ text: 'x' }],
+        id: 'abc',
+        usage_billable: true,
+      },
+    });
     expect(response.statusCode).toBe(200);
     expect(engine.segments[0]!.image).toEqual({ url: 'https://example.com/a.jpg' });
   });
@@ -80,23 +138,50 @@ describe('POST /sam3/concept_segment', () => {
 describe('POST /sam3/visual_segment', () => {
   it('answers the points + centre-anchored box example with one prediction per prompt', async () => {
     const { app, engine } = await build();
-    const body = { image, prompts: { prompts: [{ points: [{ x: 10, y: 10, positive: true }, { x: 30, y: 20, positive: false }] }, { box: { x: 20, y: 15, width: 10, height: 8 } }] }, multimask_output: true };
+    const body = {
+      image,
+      prompts: {
+        prompts: [
+          {
+            points: [
+              { x: 10, y: 10, positive: true },
+              { x: 30, y: 20, positive: false },
+            ],
+          },
+          { box: { x: 20, y: 15, width: 10, height: 8 } },
+        ],
+      },
+      multimask_output: true,
+    };
     const response = await app.inject({ method: 'POST', url: '/sam3/visual_segment', payload: body });
     expect(response.statusCode).toBe(200);
     await expectGolden(GOLDEN('visual-points-and-box'), pinned(response.json()));
     expect(engine.segments[0]!.objects).toEqual([
-      { points: [{ x: 10, y: 10, positive: true }, { x: 30, y: 20, positive: false }] },
+      {
+        points: [
+          { x: 10, y: 10, positive: true },
+          { x: 30, y: 20, positive: false },
+        ],
+      },
       { box: { x0: 15, y0: 11, x1: 25, y1: 19 } },
     ]);
   });
 
   it('accepts prompts as a flat list or one object, image_id without image, and rle', async () => {
     const { app, engine } = await build();
-    const flat = await app.inject({ method: 'POST', url: '/sam3/visual_segment', payload: { image, prompts: [{ points: [{ x: 5, y: 5, positive: true }] }], format: 'rle' } });
+    const flat = await app.inject({
+      method: 'POST',
+      url: '/sam3/visual_segment',
+      payload: { image, prompts: [{ points: [{ x: 5, y: 5, positive: true }] }], format: 'rle' },
+    });
     expect(flat.statusCode).toBe(200);
     expect(flat.json().predictions[0].format).toBe('rle');
     expect(flat.json().predictions[0].masks.size).toEqual([30, 40]);
-    const single = await app.inject({ method: 'POST', url: '/sam3/visual_segment', payload: { image_id: 'cached', prompts: { points: [{ x: 5, y: 5, positive: true }] } } });
+    const single = await app.inject({
+      method: 'POST',
+      url: '/sam3/visual_segment',
+      payload: { image_id: 'cached', prompts: { points: [{ x: 5, y: 5, positive: true }] } },
+    });
     expect(single.statusCode).toBe(200);
     expect(engine.segments[1]!.imageId).toBe('cached');
     expect(engine.segments[1]!.image).toBeUndefined();
@@ -107,7 +192,11 @@ describe('POST /sam3/visual_segment', () => {
     const none = await app.inject({ method: 'POST', url: '/sam3/visual_segment', payload: { image } });
     expect(none.statusCode).toBe(422);
     await expectGolden(GOLDEN('error-visual-no-prompts'), none.json());
-    const noImage = await app.inject({ method: 'POST', url: '/sam3/visual_segment', payload: { prompts: [{ points: [{ x: 1, y: 1, positive: true }] }] } });
+    const noImage = await app.inject({
+      method: 'POST',
+      url: '/sam3/visual_segment',
+      payload: { prompts: [{ points: [{ x: 1, y: 1, positive: true }] }] },
+    });
     expect(noImage.statusCode).toBe(422);
   });
 });
@@ -116,18 +205,30 @@ describe('prompt caps (every list has one)', () => {
   const points = (n: number) => Array.from({ length: n }, (_, i) => ({ x: i % 40, y: 5, positive: true }));
   it('visual_segment: more than 64 points in one prompt is a 422 naming the field, before any work', async () => {
     const { app, engine } = await build();
-    const response = await app.inject({ method: 'POST', url: '/sam3/visual_segment', payload: { image, prompts: [{ points: points(1_000) }] } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/sam3/visual_segment',
+      payload: { image, prompts: [{ points: points(1_000) }] },
+    });
     expect(response.statusCode).toBe(422);
     expect(engine.segments).toHaveLength(0);
     expect(JSON.stringify(response.json())).toMatch(/points/);
-    const ok = await app.inject({ method: 'POST', url: '/sam3/visual_segment', payload: { image, prompts: [{ points: points(64) }] } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/sam3/visual_segment',
+      payload: { image, prompts: [{ points: points(64) }] },
+    });
     expect(ok.statusCode).toBe(200);
   });
 
   it('concept_segment: more than 64 exemplar boxes (or labels) in one prompt is a 422 naming the field', async () => {
     const { app, engine } = await build();
     const boxes = Array.from({ length: 65 }, () => ({ x: 1, y: 1, width: 2, height: 2 }));
-    const response = await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: { image, prompts: [{ boxes, box_labels: boxes.map(() => 1) }] } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/sam3/concept_segment',
+      payload: { image, prompts: [{ boxes, box_labels: boxes.map(() => 1) }] },
+    });
     expect(response.statusCode).toBe(422);
     expect(engine.segments).toHaveLength(0);
     expect(JSON.stringify(response.json())).toMatch(/boxes/);
@@ -135,7 +236,7 @@ describe('prompt caps (every list has one)', () => {
 });
 
 describe('POST /sam3/embed_image', () => {
-  it('returns the image_id (the caller\'s or the content hash) and time', async () => {
+  it("returns the image_id (the caller's or the content hash) and time", async () => {
     const { app } = await build();
     const own = await app.inject({ method: 'POST', url: '/sam3/embed_image', payload: { image, image_id: 'mine' } });
     expect(own.json().image_id).toBe('mine');
@@ -157,12 +258,23 @@ describe('runtime errors', () => {
     await expectGolden(GOLDEN('error-image-decode'), response.json());
   });
   it('a refused URL is 400 "Could not load input image"', async () => {
-    const response = await run(new SamError('IMAGE_URL_FORBIDDEN', 'Refusing to fetch image URL http://10.0.0.1/a.png: 10.0.0.1 is a private address'));
+    const response = await run(
+      new SamError(
+        'IMAGE_URL_FORBIDDEN',
+        'Refusing to fetch image URL http://10.0.0.1/a.png: 10.0.0.1 is a private address',
+      ),
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toMatch(/^Could not load input image\. Cause: Refusing/);
   });
   it('an engine validation error is a 422 whose loc names the Roboflow prompt', async () => {
-    const response = await run(invalidArgument('concepts[0].boxes[0]', 'a box with positive width and height (x1 > x0, y1 > y0)', 'x0=1, y0=1, x1=1, y1=3'));
+    const response = await run(
+      invalidArgument(
+        'concepts[0].boxes[0]',
+        'a box with positive width and height (x1 > x0, y1 > y0)',
+        'x0=1, y0=1, x1=1, y1=3',
+      ),
+    );
     expect(response.statusCode).toBe(422);
     expect(response.json().detail[0].loc).toEqual(['body', 'prompts', 0, 'boxes', 0]);
     expect(response.json().detail[0].msg).toMatch(/for prompts\[0\]\.boxes\[0\]/);
@@ -179,7 +291,9 @@ describe('runtime errors', () => {
     expect(response.json()).toEqual({ message: 'Internal error.' });
   });
   it('an oversized image is 413', async () => {
-    const response = await run(new SamError('IMAGE_TOO_LARGE', 'Expected at most 10 bytes for image but received 20', { limit: 10 }));
+    const response = await run(
+      new SamError('IMAGE_TOO_LARGE', 'Expected at most 10 bytes for image but received 20', { limit: 10 }),
+    );
     expect(response.statusCode).toBe(413);
   });
 });
