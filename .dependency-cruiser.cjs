@@ -1,4 +1,4 @@
-// Layer rules of docs/architecture (../shared/design/architecture.md §3): dependencies point inward, no cycles.
+// Layer rules: dependencies point inward (cli/http → engine → model/media → domain), no cycles.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

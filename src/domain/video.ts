@@ -64,7 +64,7 @@ export interface VideoRleHeader {
   size: [number, number];
 }
 
-/** Tracking thresholds and heuristics (spec sam3-video.md §1.2); defaults are the official ones. */
+/** Tracking thresholds and heuristics (Meta's sam3 video predictor); defaults are the official ones. */
 export interface TrackingOptions {
   /** Detections must score above this to be kept (official 0.5). */
   detectionThreshold: number;

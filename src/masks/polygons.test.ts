@@ -15,7 +15,7 @@ function maskFromRows(rows: string[]): BinaryMask {
   return { width, height, data };
 }
 
-describe('OpenCV parity on documented cases (mask-formats §4.1)', () => {
+describe('OpenCV parity on documented cases (cv2.findContours on hand-checked cases)', () => {
   it('rows 1–3 × cols 2–5 → [[2,1],[2,3],[5,3],[5,1]]', () => {
     const m = maskFromRows(['0000000', '0011110', '0011110', '0011110', '0000000']);
     expect(maskToOuterPolygons(m)).toEqual([

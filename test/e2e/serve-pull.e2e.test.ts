@@ -80,7 +80,7 @@ describe('sam3 serve --pull', () => {
       }
       expect(body.status).toBe('not_ready');
       expect(body.detail).toMatch(
-        /^model failed to load: Could not pull the model sam3-tracker: Could not reach 127\.0\.0\.1:9 .*Run `sam3 models pull sam3-tracker --dtype fp32` when online \(it resumes\), or start with --model demo/,
+        /^model failed to load: Could not pull the model sam3-tracker: Could not reach 127\.0\.0\.1:9 .*Run `npx sam3 models pull sam3-tracker --dtype fp32` when online \(it resumes\), or start with --model demo/,
       );
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {

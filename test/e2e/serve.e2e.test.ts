@@ -311,12 +311,21 @@ describe('sam3 doctor and sam3 models list', () => {
       join(dir, 'sam3-tracker', 'onnx', 'vision_encoder_quantized.onnx_data.part'),
       Buffer.alloc(3 * 1024 * 1024),
     );
+    // The generated demo bundle shares the directory when the cache and model dirs coincide (the defaults).
+    await mkdir(join(dir, 'demo'));
+    await writeFile(
+      join(dir, 'demo', 'manifest.json'),
+      JSON.stringify({ name: 'demo', label: 'demo', synthetic: true }),
+    );
     const env = { ...process.env, SAM3_MODEL_DIR: dir };
     const list = await promisify(execFile)(process.execPath, [...CLI, 'models', 'list'], { env });
     expect(list.stdout).toMatch(
       /sam3-tracker +SAM 3 tracker +incomplete pull, 3\.0 MiB on disk: run `npx sam3 models pull sam3-tracker --dtype q8` to finish it/,
     );
     expect(list.stdout).not.toMatch(/0\.0 MiB/);
+    expect(list.stdout).not.toMatch(/^demo .*incomplete/m);
+    const doctor = await promisify(execFile)(process.execPath, [...CLI, 'doctor'], { env });
+    expect(doctor.stdout).toMatch(/^models {6}sam3-tracker \[incomplete\]$/m);
   });
 
   it('models pull refuses an unknown name or dtype before drawing anything', async () => {

@@ -1,4 +1,4 @@
-// One propagation pass's per-frame step (spec sam3-video.md §1.3, §4): the detector per concept, prompts and
+// One propagation pass's per-frame step (after Meta's sam3 video predictor): the detector per concept, prompts and
 // predictions for existing objects, association and hotstart, reconditioning, occlusion suppression, memory
 // writes, hole filling. Used by whole-video jobs and by interactive sessions alike.
 import { throwIfAborted } from '../inference-queue.js';

@@ -1,4 +1,4 @@
-// WaveSpeed wire schemas: the sam3-image / sam3-image-rle / sam3-video-rle inputs (api-compat §2.2–2.3, fal's item
+// WaveSpeed wire schemas: the sam3-image / sam3-image-rle / sam3-video-rle inputs (WaveSpeed's published fields, fal's item
 // shapes), upload tickets and the {code, message, data} envelope. Unknown keys are accepted and ignored.
 import { Type, type Static } from 'typebox';
 

@@ -32,7 +32,7 @@ const i64 = (name: string, rank: number): TensorSpec => ({ name, type: 'int64', 
 const b = (name: string, rank: number): TensorSpec => ({ name, type: 'bool', rank });
 const i32 = (name: string, rank: number): TensorSpec => ({ name, type: 'int32', rank });
 
-/** PCS: jamjamjon/usls v2 three-graph export (HF Sam3Model). Spec sam3-onnx.md §2.2. */
+/** PCS: jamjamjon/usls v2 three-graph export (HF Sam3Model). */
 export const PCS = {
   vision: { images: 'images', feat0: 'fpn_feat_0', feat1: 'fpn_feat_1', feat2: 'fpn_feat_2', pos2: 'fpn_pos_2' },
   text: { inputIds: 'input_ids', attentionMask: 'attention_mask', features: 'text_features', mask: 'text_mask' },
@@ -46,7 +46,7 @@ export const PCS = {
   },
 } as const;
 
-/** PVS: onnx-community/sam3-tracker-ONNX (transformers.js Sam3TrackerModel). Spec sam3-onnx.md §2.1. */
+/** PVS: onnx-community/sam3-tracker-ONNX (transformers.js Sam3TrackerModel). */
 export const PVS = {
   vision: {
     pixels: 'pixel_values',
@@ -67,7 +67,6 @@ export const PVS = {
 /**
  * Video memory tracker: pagarcia/sam3-onnx-cpp dynamic-memory graphs (B = 1 object), fed by the PVS vision encoder
  * (image_embeddings.2 → image_embed / current_vision_feat, .0/.1 → high_res_feats_0/1) and `video_constants.npz`.
- * Spec sam3-video.md §3.2.
  */
 export const TRACKER = {
   decoder: {

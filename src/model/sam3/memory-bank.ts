@@ -1,4 +1,4 @@
-// One object's bounded tracker memory for one propagation pass (spec sam3-video.md §1.4): conditioning entries
+// One object's bounded tracker memory for one propagation pass (as Meta's sam3 tracker bounds it): conditioning entries
 // and recent frames, the official memory-selection rule (SAM2Long-style eff-IoU filter, 6 spatial memories,
 // object pointers by rank), trimmed to exactly what can still be selected. No ORT here.
 import { sigmoid } from './postprocess.js';

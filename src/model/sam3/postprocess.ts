@@ -1,5 +1,5 @@
 // Decoder outputs → detections at source size: PCS scores σ(logit)·σ(presence), thresholding, boxes in pixels,
-// upsampling of kept queries only; PVS best-of-3 by predicted IoU (spec sam3-onnx.md §6).
+// upsampling of kept queries only; PVS best-of-3 by predicted IoU.
 import type { ImageSize } from '../../domain/image.js';
 import { clampBox, type PixelBox } from '../../domain/geometry.js';
 import type { BinaryMask } from '../../domain/segmentation.js';

@@ -1,5 +1,5 @@
 // Prompts (source pixels) → graph tensors: PCS exemplars as normalised cx,cy,w,h + labels; PVS points/boxes in
-// model-space pixels with int64 labels (spec sam3-onnx.md §3.5, §5).
+// model-space pixels with int64 labels.
 import type { ImageSize } from '../../domain/image.js';
 import { normalizeBoxCxCyWh } from '../../domain/geometry.js';
 import type { ExemplarBox, ObjectPrompt } from '../../domain/prompts.js';

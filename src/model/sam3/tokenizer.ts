@@ -1,5 +1,5 @@
 // CLIP BPE for concept prompts via @huggingface/tokenizers: truncation to the context length keeping the end
-// token last, padding with the end token and an attention mask (HF-based contracts, spec sam3-onnx.md §4).
+// token last, padding with the end token and an attention mask (as transformers' SAM 3 processor does).
 import { cleanPromptText } from './prompt-text.js';
 import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';

@@ -1,4 +1,4 @@
-// The SAM 3 multi-object video tracker's host logic (spec sam3-video.md §1.3): per-concept association of
+// The SAM 3 multi-object video tracker's host logic (after Meta's sam3 video predictor): per-concept association of
 // detections with tracks, new ids (monotonic, never reused), re-finding lost tracks, hotstart removal of
 // short-lived and duplicate objects, and clicked objects alongside. Works on the S×S mask grid; no ORT here.
 import { maskNms } from '../../masks/mask-ops.js';

@@ -186,7 +186,17 @@ export async function diskBytes(dir: string): Promise<number> {
 
 export async function listBundles(root: string): Promise<InstalledBundle[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-  const found = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => readInstalled(join(root, e.name))));
+  const dirs = entries.filter((e) => e.isDirectory()).map((e) => join(root, e.name));
+  // The generated demo bundle can live here too (the cache dir's models/); it is built, not pulled.
+  const synthetic = await Promise.all(
+    dirs.map((d) =>
+      readFile(join(d, MANIFEST), 'utf8').then(
+        (t) => (JSON.parse(t) as { synthetic?: unknown }).synthetic === true,
+        () => false,
+      ),
+    ),
+  );
+  const found = await Promise.all(dirs.filter((_, i) => !synthetic[i]).map((d) => readInstalled(d)));
   return found.filter((b): b is InstalledBundle => b !== undefined);
 }
 
