@@ -65,7 +65,7 @@ for (const memoryTracker of [true, false]) {
   describe(`session object ids (${memoryTracker ? 'memory tracker' : 'tracking by detection'})`, () => {
     let engine: LocalEngine;
     beforeAll(async () => {
-      engine = await LocalEngine.create({ modelDir: await demoBundle(1008, { memoryTracker }) });
+      engine = await LocalEngine.create({ modelDir: await demoBundle(504, { memoryTracker }) });
     });
     afterAll(async () => {
       await engine?.close();

@@ -23,17 +23,17 @@ import {
 let dir: string;
 const engines = new Map<string, LocalEngine>();
 let engine: LocalEngine;
-// The demo bundle at 1008 px has a 288² mask grid, finer than these frames: masks are exact to about a pixel.
+// The demo bundle at 672 px has a 192² mask grid, as fine as these frames: masks are exact to about a pixel.
 const W = 192;
 const H = 144;
 const FRAMES = 40;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sam3-video-track-'));
-  engines.set('memory-tracker', await LocalEngine.create({ modelDir: await demoBundle(1008) }));
+  engines.set('memory-tracker', await LocalEngine.create({ modelDir: await demoBundle(672) }));
   engines.set(
     'tracking-by-detection',
-    await LocalEngine.create({ modelDir: await demoBundle(1008, { memoryTracker: false }) }),
+    await LocalEngine.create({ modelDir: await demoBundle(672, { memoryTracker: false }) }),
   );
 });
 afterAll(async () => {
