@@ -13,56 +13,99 @@ export interface Contour {
 const DX = [1, 1, 0, -1, -1, -1, 0, 1];
 const DY = [0, -1, -1, -1, 0, 1, 1, 1];
 
+/** All four bytes of a word are unvisited foreground (1). */
+const ONES = 0x01010101;
+
 /**
- * Traces every border of a binary mask. The mask is copied into a frame padded with one zero pixel so that
- * borders on the image edge are traced like any other. `simple` = CHAIN_APPROX_SIMPLE (default), else NONE.
+ * Scratch buffers reused across calls (a fresh frame-sized buffer per mask costs page faults). `pixels` is the mask
+ * with a zero frame, one byte per pixel: 0 background, 1 unvisited foreground, 2 traced (its label is in `labels`).
+ * `labels` is only read where `pixels` is 2, so it is never cleared.
+ */
+let pixels = new Uint8Array(0);
+let words = new Uint32Array(0);
+let labels = new Int32Array(0);
+
+function scratch(bytes: number): void {
+  if (pixels.length >= bytes) return;
+  const size = (Math.max(bytes, Math.ceil(pixels.length * 1.5)) + 3) & ~3;
+  pixels = new Uint8Array(size);
+  words = new Uint32Array(pixels.buffer);
+  labels = new Int32Array(size);
+}
+
+/**
+ * Traces every border of a binary mask (one byte per pixel, 0 or 1, as `BinaryMask`). Borders on the image edge are traced like
+ * any other (the mask is framed by one zero pixel). `simple` = CHAIN_APPROX_SIMPLE (default), else NONE. The raster
+ * scan reads four pixels at a time and skips words that can start no border: all background, or all unvisited
+ * foreground with foreground on both sides.
  */
 export function traceContours(data: Uint8Array, width: number, height: number, simple = true): Contour[] {
-  const W = width + 2;
+  // Rows padded to a multiple of four bytes (at least one zero column each side) so each row starts on a word.
+  const W = (width + 2 + 3) & ~3;
   const H = height + 2;
-  // Labels: 0 background, 1 unvisited foreground, ±(nbd) visited border pixels (negative = right border).
-  const f = new Int32Array(W * H);
+  scratch(W * H);
+  const f = pixels;
+  f.fill(0, 0, W);
+  f.fill(0, (H - 1) * W, H * W);
   for (let y = 0; y < height; y++) {
-    const src = y * width;
-    const dst = (y + 1) * W + 1;
-    for (let x = 0; x < width; x++) if (data[src + x]) f[dst + x] = 1;
+    const row = (y + 1) * W;
+    f[row] = 0;
+    f.set(data.subarray(y * width, y * width + width), row + 1);
+    f.fill(0, row + 1 + width, row + W);
   }
+  const lab = labels;
   const offsets = DX.map((dx, s) => dx + DY[s]! * W);
   const contours: Contour[] = [];
   const borderOf: number[] = [-1, -1]; // nbd → contour index; nbd 1 is the frame
   let nbd = 1;
+  const wordsPerRow = W >> 2;
   for (let y = 1; y < H - 1; y++) {
     let lnbd = 1;
-    for (let x = 1; x < W - 1; x++) {
-      const i0 = y * W + x;
-      const v = f[i0]!;
-      if (v === 0) continue;
-      let isHole: boolean;
-      if (v === 1 && f[i0 - 1] === 0) isHole = false;
-      else if (v >= 1 && f[i0 + 1] === 0) isHole = true;
-      else {
-        if (v !== 1) lnbd = Math.abs(v);
+    const rowWord = y * wordsPerRow;
+    // The first and last words of a row hold frame zeros, so neither is a skippable run of ones.
+    let prev = 0;
+    for (let k = rowWord, end = rowWord + wordsPerRow; k < end; k++) {
+      const w = words[k]!;
+      if (w === 0 || (w === ONES && prev >>> 24 !== 0 && (words[k + 1]! & 0xff) !== 0)) {
+        prev = w;
         continue;
       }
-      if (isHole && v > 1) lnbd = v;
-      nbd++;
-      const lnbdIndex = borderOf[lnbd] ?? -1;
-      const lnbdIsHole = lnbdIndex >= 0 ? contours[lnbdIndex]!.isHole : true; // the frame acts as a hole
-      const lnbdParent = lnbdIndex >= 0 ? contours[lnbdIndex]!.parent : -1;
-      const parent = isHole === lnbdIsHole ? lnbdParent : lnbdIndex;
-      const points = follow(f, W, i0, x - 1, y - 1, isHole, nbd, offsets, simple);
-      borderOf[nbd] = contours.length;
-      contours.push({ points, isHole, parent });
-      const after = f[i0]!;
-      if (after !== 1) lnbd = Math.abs(after);
+      const base = k << 2;
+      for (let b = 0; b < 4; b++) {
+        const i0 = base + b;
+        const p = f[i0]!;
+        if (p === 0) continue;
+        const v = p === 1 ? 1 : lab[i0]!;
+        let isHole: boolean;
+        if (v === 1 && f[i0 - 1] === 0) isHole = false;
+        else if (v >= 1 && f[i0 + 1] === 0) isHole = true;
+        else {
+          if (v !== 1) lnbd = Math.abs(v);
+          continue;
+        }
+        if (isHole && v > 1) lnbd = v;
+        nbd++;
+        const lnbdIndex = borderOf[lnbd] ?? -1;
+        const lnbdIsHole = lnbdIndex >= 0 ? contours[lnbdIndex]!.isHole : true; // the frame acts as a hole
+        const lnbdParent = lnbdIndex >= 0 ? contours[lnbdIndex]!.parent : -1;
+        const parent = isHole === lnbdIsHole ? lnbdParent : lnbdIndex;
+        const x = i0 - y * W;
+        const points = follow(f, lab, i0, x - 1, y - 1, isHole, nbd, offsets, simple);
+        borderOf[nbd] = contours.length;
+        contours.push({ points, isHole, parent });
+        const after = f[i0] === 1 ? 1 : lab[i0]!;
+        if (after !== 1) lnbd = Math.abs(after);
+      }
+      // Tracing may have changed this word: the next word's test reads its last byte afresh.
+      prev = words[k]!;
     }
   }
   return contours;
 }
 
 function follow(
-  f: Int32Array,
-  W: number,
+  f: Uint8Array,
+  lab: Int32Array,
   i0: number,
   x0: number,
   y0: number,
@@ -84,7 +127,8 @@ function follow(
     }
   } while (s !== sEnd0);
   if (i1 < 0) {
-    f[i0] = -nbd; // isolated pixel
+    f[i0] = 2; // isolated pixel
+    lab[i0] = -nbd;
     points.push(x0, y0);
     return points;
   }
@@ -103,9 +147,14 @@ function follow(
       if (f[i4] !== 0) break;
     }
     const dir = t & 7;
-    if (t > 8 && t - 8 <= sEnd)
-      f[i3] = -nbd; // the east neighbour was examined and is zero: right border
-    else if (f[i3] === 1) f[i3] = nbd;
+    if (t > 8 && t - 8 <= sEnd) {
+      // the east neighbour was examined and is zero: right border
+      f[i3] = 2;
+      lab[i3] = -nbd;
+    } else if (f[i3] === 1) {
+      f[i3] = 2;
+      lab[i3] = nbd;
+    }
     if (!simple || dir !== prevS) {
       points.push(px, py);
       prevS = dir;
