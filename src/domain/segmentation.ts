@@ -6,6 +6,19 @@ export interface BinaryMask {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
+  /**
+   * Where its producer knows every pixel outside [x0, x1) × [y0, y1) is 0 (not necessarily tight): area, box, RLE
+   * and contours then read only this rectangle. Absent: the whole frame is read.
+   */
+  readonly bounds?: MaskBounds;
+}
+
+/** A pixel rectangle, x1 and y1 exclusive. */
+export interface MaskBounds {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
 }
 
 export interface Detection {

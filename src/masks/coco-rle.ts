@@ -50,17 +50,23 @@ export function encodeRle(mask: BinaryMask): RleCounts {
   const aligned = w % 4 === 0 && data.byteOffset % 4 === 0;
   const words = aligned ? new Int32Array(data.buffer, data.byteOffset, (w * h) >>> 2) : null; // Int32: stays in small-integer range
   const wordsPerRow = w >>> 2;
-  for (let y = 1; y < h; y++) {
+  // With bounds, rows y0..y1 (y1 compares its zeros with the last row inside) and columns x0..x1 hold every change.
+  const b = mask.bounds;
+  const xFrom = b ? b.x0 : 0;
+  const xTo = b ? b.x1 : w;
+  const kFrom = xFrom >>> 2;
+  const kTo = b ? Math.min(wordsPerRow, (b.x1 + 3) >>> 2) : wordsPerRow;
+  for (let y = b ? Math.max(1, b.y0) : 1, yEnd = b ? Math.min(h, b.y1 + 1) : h; y < yEnd; y++) {
     const row = y * w;
     if (words) {
       const wrow = row >>> 2;
-      for (let k = 0; k < wordsPerRow; k++) {
+      for (let k = kFrom; k < kTo; k++) {
         if (words[wrow + k] === words[wrow - wordsPerRow + k]) continue;
         const x0 = k << 2;
         for (let x = x0; x < x0 + 4; x++) if ((data[row + x]! ? 1 : 0) !== (data[row - w + x]! ? 1 : 0)) push(x, y);
       }
     } else {
-      for (let x = 0; x < w; x++) if ((data[row + x]! ? 1 : 0) !== (data[row - w + x]! ? 1 : 0)) push(x, y);
+      for (let x = xFrom; x < xTo; x++) if ((data[row + x]! ? 1 : 0) !== (data[row - w + x]! ? 1 : 0)) push(x, y);
     }
   }
   for (let x = 0; x < w; x++) perColumn[x + 1]! += perColumn[x]!;

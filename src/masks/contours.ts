@@ -39,15 +39,24 @@ function scratch(bytes: number): void {
  * scan reads four pixels at a time and skips words that can start no border: all background, or all unvisited
  * foreground with foreground on both sides.
  */
-export function traceContours(data: Uint8Array, width: number, height: number, simple = true): Contour[] {
+export function traceContours(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  simple = true,
+  rows?: { readonly y0: number; readonly y1: number },
+): Contour[] {
   // Rows padded to a multiple of four bytes (at least one zero column each side) so each row starts on a word.
   const W = (width + 2 + 3) & ~3;
   const H = height + 2;
   scratch(W * H);
   const f = pixels;
-  f.fill(0, 0, W);
-  f.fill(0, (H - 1) * W, H * W);
-  for (let y = 0; y < height; y++) {
+  // Rows outside `rows` (known empty) are zeroed, not copied, and never scanned.
+  const r0 = rows ? Math.max(0, Math.min(height, rows.y0)) : 0;
+  const r1 = rows ? Math.max(r0, Math.min(height, rows.y1)) : height;
+  f.fill(0, 0, (r0 + 1) * W);
+  f.fill(0, (r1 + 1) * W, H * W);
+  for (let y = r0; y < r1; y++) {
     const row = (y + 1) * W;
     f[row] = 0;
     f.set(data.subarray(y * width, y * width + width), row + 1);
@@ -59,7 +68,7 @@ export function traceContours(data: Uint8Array, width: number, height: number, s
   const borderOf: number[] = [-1, -1]; // nbd → contour index; nbd 1 is the frame
   let nbd = 1;
   const wordsPerRow = W >> 2;
-  for (let y = 1; y < H - 1; y++) {
+  for (let y = r0 + 1; y < r1 + 1; y++) {
     let lnbd = 1;
     const rowWord = y * wordsPerRow;
     // The first and last words of a row hold frame zeros, so neither is a skippable run of ones.

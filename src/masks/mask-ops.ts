@@ -2,24 +2,36 @@
 import type { PixelBox } from '../domain/geometry.js';
 import type { BinaryMask } from '../domain/segmentation.js';
 
+/** Foreground pixels (reads only `bounds` when the mask has them). */
 export function maskArea(mask: BinaryMask): number {
   let a = 0;
   const d = mask.data;
-  for (let i = 0; i < d.length; i++) a += d[i]!;
+  const b = mask.bounds;
+  if (!b) {
+    for (let i = 0; i < d.length; i++) a += d[i]!;
+    return a;
+  }
+  for (let y = b.y0; y < b.y1; y++) {
+    const row = y * mask.width;
+    for (let i = row + b.x0, end = row + b.x1; i < end; i++) a += d[i]!;
+  }
   return a;
 }
 
 /** Tight box of the foreground in pixel-edge coordinates (x1, y1 exclusive), or null for an empty mask. */
 export function maskBox(mask: BinaryMask): PixelBox | null {
   const { width: w, height: h, data } = mask;
+  // Columns and rows to read: the producer's bounds, else the frame.
+  const bx0 = mask.bounds?.x0 ?? 0;
+  const bx1 = mask.bounds?.x1 ?? w;
   let x0 = w;
   let y0 = h;
   let x1 = -1;
   let y1 = -1;
-  for (let y = 0; y < h; y++) {
+  for (let y = mask.bounds?.y0 ?? 0, yEnd = mask.bounds?.y1 ?? h; y < yEnd; y++) {
     const row = y * w;
     let first = -1;
-    for (let x = 0; x < w; x++) {
+    for (let x = bx0; x < bx1; x++) {
       if (data[row + x]) {
         first = x;
         break;
@@ -27,7 +39,7 @@ export function maskBox(mask: BinaryMask): PixelBox | null {
     }
     if (first < 0) continue;
     let last = first;
-    for (let x = w - 1; x > first; x--) {
+    for (let x = bx1 - 1; x > first; x--) {
       if (data[row + x]) {
         last = x;
         break;

@@ -42,7 +42,7 @@ function simplifyRing(ring: Ring, tolerancePx: number): Ring {
  * component, holes dropped, integer pixel indices, no simplification; an empty mask gives `[[]]`.
  */
 export function maskToOuterPolygons(mask: BinaryMask): Ring[] {
-  const rings = traceContours(mask.data, mask.width, mask.height)
+  const rings = traceContours(mask.data, mask.width, mask.height, true, mask.bounds)
     .filter((c) => !c.isHole && c.parent === -1)
     .map((c) => toRing(c.points));
   return rings.length > 0 ? rings : [[]];
@@ -52,7 +52,7 @@ export function maskToOuterPolygons(mask: BinaryMask): Ring[] {
 export function maskToPolygonsWithHoles(mask: BinaryMask, options: PolygonOptions = {}): PolygonWithHoles[] {
   const tolerance = options.simplifyTolerancePx ?? 0;
   const minArea = options.minAreaPx ?? 0;
-  const contours: Contour[] = traceContours(mask.data, mask.width, mask.height);
+  const contours: Contour[] = traceContours(mask.data, mask.width, mask.height, true, mask.bounds);
   const byIndex = new Map<number, PolygonWithHoles>();
   const out: PolygonWithHoles[] = [];
   contours.forEach((c, index) => {

@@ -84,6 +84,28 @@ export function upsampleLogitsToMask(
 }
 
 /**
+ * `upsampleLogitsToMask` with threshold 0 (bit-identical), computed over the output rectangle the positive cells can
+ * reach and returned as a full frame carrying that rectangle as its `bounds`: a small object costs its own size, and
+ * area, box, RLE and contours of the mask read only the rectangle.
+ */
+export function upsampleLogitsToFrame(
+  logits: Float32Array,
+  offset: number,
+  inWidth: number,
+  inHeight: number,
+  outWidth: number,
+  outHeight: number,
+): BinaryMask {
+  const plane = logits.subarray(offset, offset + inWidth * inHeight);
+  const region = upsampleLogitsToRegion(plane, inWidth, inHeight, outWidth, outHeight);
+  const data = new Uint8Array(outWidth * outHeight);
+  if (!region) return { width: outWidth, height: outHeight, data, bounds: { x0: 0, y0: 0, x1: 0, y1: 0 } };
+  const { x0, y0, width, height } = region;
+  for (let y = 0; y < height; y++) data.set(region.data.subarray(y * width, (y + 1) * width), (y0 + y) * outWidth + x0);
+  return { width: outWidth, height: outHeight, data, bounds: { x0, y0, x1: x0 + width, y1: y0 + height } };
+}
+
+/**
  * Four positive taps whose smallest is at least `SURELY_POSITIVE_MIN` and whose largest is below the smallest times
  * `SURELY_POSITIVE_SPREAD` blend to a positive value: the double-precision errors (a few 2⁻⁵³ of the largest) stay
  * below the smallest tap, and the float32 rounding of the horizontal blends cannot reach 0 from ≥ 2⁻¹⁰¹.

@@ -3,7 +3,7 @@
 import type { ImageSize } from '../../domain/image.js';
 import { clampBox, type PixelBox } from '../../domain/geometry.js';
 import type { BinaryMask } from '../../domain/segmentation.js';
-import { upsampleLogitsToMask } from '../../masks/upsample-logits.js';
+import { upsampleLogitsToFrame } from '../../masks/upsample-logits.js';
 
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -47,7 +47,7 @@ export function selectConceptInstances(
       size.width,
       size.height,
     );
-    const mask = upsampleLogitsToMask(out.masks, q * plane, out.maskSize, out.maskSize, size.width, size.height, 0);
+    const mask = upsampleLogitsToFrame(out.masks, q * plane, out.maskSize, out.maskSize, size.width, size.height);
     return { mask, box, score, query: q };
   });
 }
@@ -98,7 +98,7 @@ export function selectObjectCandidates(
   const chosen = all ? order : order.slice(0, 1);
   const plane = out.maskSize * out.maskSize;
   const candidates = chosen.map((c) => ({
-    mask: upsampleLogitsToMask(out.masks, c * plane, out.maskSize, out.maskSize, size.width, size.height, 0),
+    mask: upsampleLogitsToFrame(out.masks, c * plane, out.maskSize, out.maskSize, size.width, size.height),
     iou: out.iou[c]!,
     candidate: c,
   }));
