@@ -28,6 +28,39 @@ describe('OpenCV parity on documented cases (cv2.findContours on hand-checked ca
     ]);
   });
 
+  it('several components come in OpenCV order, the last found first (cv2 4.x / 5.x output)', () => {
+    const data = new Uint8Array(10 * 12);
+    for (const [x, y] of [
+      [1, 1],
+      [2, 1],
+      [1, 2],
+      [2, 2],
+      [8, 1],
+      [8, 6],
+      [9, 6],
+      [10, 6],
+      [8, 7],
+      [9, 7],
+      [10, 7],
+    ])
+      data[y! * 12 + x!] = 1;
+    expect(maskToOuterPolygons({ width: 12, height: 10, data })).toEqual([
+      [
+        [8, 6],
+        [8, 7],
+        [10, 7],
+        [10, 6],
+      ],
+      [[8, 1]],
+      [
+        [1, 1],
+        [1, 2],
+        [2, 2],
+        [2, 1],
+      ],
+    ]);
+  });
+
   it('full 4×6 mask traces the image border', () => {
     const m = maskFromRows(['111111', '111111', '111111', '111111']);
     expect(maskToOuterPolygons(m)).toEqual([

@@ -39,12 +39,14 @@ function simplifyRing(ring: Ring, tolerancePx: number): Ring {
 
 /**
  * Roboflow parity (`cv2.findContours(RETR_EXTERNAL, CHAIN_APPROX_SIMPLE)`): one ring per top-level 8-connected
- * component, holes dropped, integer pixel indices, no simplification; an empty mask gives `[[]]`.
+ * component, holes dropped, integer pixel indices, no simplification, in OpenCV's order (the last component found by
+ * the raster scan first); an empty mask gives `[[]]`.
  */
 export function maskToOuterPolygons(mask: BinaryMask): Ring[] {
   const rings = traceContours(mask.data, mask.width, mask.height, true, mask.bounds)
     .filter((c) => !c.isHole && c.parent === -1)
-    .map((c) => toRing(c.points));
+    .map((c) => toRing(c.points))
+    .reverse();
   return rings.length > 0 ? rings : [[]];
 }
 

@@ -70,23 +70,43 @@ function horizontal(
 ): Uint8Array {
   const out = new Uint8Array((rowTo - rowFrom) * outWidth * 3);
   const { first, count, weights, taps } = c;
-  // Sums stay below 2^31 (weights sum to 2^22, samples ≤ 255): `| 0` keeps V8 on 32-bit integer arithmetic.
+  // Sums stay below 2^30 (non-negative weights summing to 2^22, samples ≤ 255), exact in doubles; `| 0` at the end
+  // keeps V8 on integers. Three and four taps (shrinking by up to 2×) are written out, other counts loop.
   for (let y = rowFrom; y < rowTo; y++) {
     const row = y * width * 3;
     let q = (y - rowFrom) * outWidth * 3;
     for (let x = 0; x < outWidth; x++) {
-      let r = HALF;
-      let g = HALF;
-      let b = HALF;
       const n = count[x]!;
-      let wi = x * taps;
-      let p = row + first[x]! * 3;
-      for (let t = 0; t < n; t++) {
-        const w = weights[wi++]!;
-        r = (r + src[p]! * w) | 0;
-        g = (g + src[p + 1]! * w) | 0;
-        b = (b + src[p + 2]! * w) | 0;
-        p += 3;
+      const wi = x * taps;
+      const p = row + first[x]! * 3;
+      let r: number;
+      let g: number;
+      let b: number;
+      if (n === 4) {
+        const w0 = weights[wi]!;
+        const w1 = weights[wi + 1]!;
+        const w2 = weights[wi + 2]!;
+        const w3 = weights[wi + 3]!;
+        r = (HALF + src[p]! * w0 + src[p + 3]! * w1 + src[p + 6]! * w2 + src[p + 9]! * w3) | 0;
+        g = (HALF + src[p + 1]! * w0 + src[p + 4]! * w1 + src[p + 7]! * w2 + src[p + 10]! * w3) | 0;
+        b = (HALF + src[p + 2]! * w0 + src[p + 5]! * w1 + src[p + 8]! * w2 + src[p + 11]! * w3) | 0;
+      } else if (n === 3) {
+        const w0 = weights[wi]!;
+        const w1 = weights[wi + 1]!;
+        const w2 = weights[wi + 2]!;
+        r = (HALF + src[p]! * w0 + src[p + 3]! * w1 + src[p + 6]! * w2) | 0;
+        g = (HALF + src[p + 1]! * w0 + src[p + 4]! * w1 + src[p + 7]! * w2) | 0;
+        b = (HALF + src[p + 2]! * w0 + src[p + 5]! * w1 + src[p + 8]! * w2) | 0;
+      } else {
+        r = HALF;
+        g = HALF;
+        b = HALF;
+        for (let t = 0, pt = p; t < n; t++, pt += 3) {
+          const w = weights[wi + t]!;
+          r = (r + src[pt]! * w) | 0;
+          g = (g + src[pt + 1]! * w) | 0;
+          b = (b + src[pt + 2]! * w) | 0;
+        }
       }
       out[q++] = clip8(r);
       out[q++] = clip8(g);
@@ -111,15 +131,32 @@ function vertical(
   for (let y = 0; y < outHeight; y++) {
     const n = count[y]!;
     const base = (first[y]! - rowOffset) * stride;
-    // The first tap initialises the sums (with the rounding half), the others add to them.
+    const o = y * stride;
     const w0 = weights[y * taps]!;
+    const w1 = weights[y * taps + 1]!;
+    const w2 = weights[y * taps + 2]!;
+    if (n === 2) {
+      // The common tap counts in one pass each, straight into the output.
+      for (let i = 0; i < stride; i++) {
+        const p = base + i;
+        out[o + i] = clip8((HALF + src[p]! * w0 + src[p + stride]! * w1) | 0);
+      }
+      continue;
+    }
+    if (n === 3) {
+      for (let i = 0; i < stride; i++) {
+        const p = base + i;
+        out[o + i] = clip8((HALF + src[p]! * w0 + src[p + stride]! * w1 + src[p + 2 * stride]! * w2) | 0);
+      }
+      continue;
+    }
+    // The first tap initialises the sums (with the rounding half), the others add to them.
     for (let i = 0; i < stride; i++) acc[i] = (HALF + src[base + i]! * w0) | 0;
     for (let t = 1; t < n; t++) {
       const w = weights[y * taps + t]!;
       const row = base + t * stride;
       for (let i = 0; i < stride; i++) acc[i] = (acc[i]! + src[row + i]! * w) | 0;
     }
-    const o = y * stride;
     for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i]!);
   }
   return out;
