@@ -270,6 +270,10 @@ export async function createServer(
     apiKeys: settings.apiKeys,
     allowedHosts: settings.allowedHosts,
     allowedOrigins: settings.allowedOrigins,
+    labelStudio: {
+      ...(settings.labelStudioUrl ? { url: settings.labelStudioUrl } : {}),
+      ...(settings.labelStudioToken ? { token: settings.labelStudioToken } : {}),
+    },
     logger,
     ...(sessions ? { sessions } : {}),
   });

@@ -147,6 +147,20 @@ export const SETTINGS = {
     oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
     'Log level of the request and event log.',
   ),
+  labelStudioUrl: setting(
+    'SAM3_LABEL_STUDIO_URL',
+    '',
+    'URL',
+    (raw) => (raw === '' || /^https?:\/\/[^\s]+$/.test(raw) ? raw : undefined),
+    "Label Studio's address (http://label-studio:8080): task images given as Label Studio file paths (/data/upload/…) are fetched from it, with SAM3_LABEL_STUDIO_TOKEN; its network must be allowed by SAM3_URL_ALLOW_NETWORKS when private.",
+  ),
+  labelStudioToken: setting(
+    'SAM3_LABEL_STUDIO_TOKEN',
+    '',
+    'token',
+    text,
+    'A Label Studio access token (Account & Settings), sent as "Authorization: Token …" to SAM3_LABEL_STUDIO_URL only.',
+  ),
   logFormat: setting(
     'SAM3_LOG_FORMAT',
     'auto',

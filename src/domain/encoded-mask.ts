@@ -17,8 +17,19 @@ export interface PolygonWithHoles {
   holes: Ring[];
 }
 
-/** What a caller may ask for per instance. `outer_polygons` is Roboflow's form (external contours only). */
-export const MASK_ENCODINGS = ['rle', 'rle_uncompressed', 'start_length', 'polygons', 'outer_polygons', 'png'] as const;
+/**
+ * What a caller may ask for per instance. `outer_polygons` is Roboflow's form (external contours only);
+ * `labelstudio_rle` is Label Studio's brush RLE (a list of bytes).
+ */
+export const MASK_ENCODINGS = [
+  'rle',
+  'rle_uncompressed',
+  'start_length',
+  'polygons',
+  'outer_polygons',
+  'png',
+  'labelstudio_rle',
+] as const;
 export type MaskEncoding = (typeof MASK_ENCODINGS)[number];
 
 export interface EncodedMask {
@@ -31,4 +42,6 @@ export interface EncodedMask {
   outerPolygons?: Ring[];
   /** A 1-channel PNG, 255 inside. */
   png?: Uint8Array;
+  /** Label Studio's brush RLE bytes (`value.rle` of a `brushlabels` result). */
+  labelStudioRle?: number[];
 }

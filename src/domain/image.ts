@@ -18,7 +18,11 @@ export interface ImageSize {
  * Where an image comes from: its encoded bytes, base64 text (or a data: URI) as it arrived on the wire, or an
  * http(s) URL fetched under the server's URL policy.
  */
-export type ImageInput = Uint8Array | { readonly base64: string } | { readonly url: string };
+export type ImageInput =
+  | Uint8Array
+  | { readonly base64: string }
+  /** `headers` (a credential of that host) are sent to the URL's own origin only, never across a redirect. */
+  | { readonly url: string; readonly headers?: Readonly<Record<string, string>> };
 
 /** Decoded pixels as three separate width·height planes (video frames at model resolution). */
 export interface PlanarRgb {

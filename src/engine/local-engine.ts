@@ -272,7 +272,7 @@ export class LocalEngine implements SegmentationEngine {
       return timings.time('decode_base64', () => decodeBase64Image(image.base64, 'image', this.limits.maxImageBytes));
     if (imageId !== undefined && kinds.every((k) => this.cache.has(`${k}:${imageId}`))) return undefined;
     return timings.time('fetch', () =>
-      fetchImageUrl(image.url, { ...this.urlPolicy, maxBytes: this.limits.maxImageBytes }, signal),
+      fetchImageUrl(image.url, { ...this.urlPolicy, maxBytes: this.limits.maxImageBytes }, signal, image.headers),
     );
   }
 

@@ -5,6 +5,7 @@ import type { BinaryMask } from '../domain/segmentation.js';
 import { encodeRle, toCocoRle } from '../masks/coco-rle.js';
 import { maskToOuterPolygons, maskToPolygonsWithHoles, type PolygonOptions } from '../masks/polygons.js';
 import { encodeStartLength } from '../masks/start-length-rle.js';
+import { encodeLabelStudioRle } from '../masks/labelstudio-rle.js';
 import { encodeMaskImage, encodeMaskPng, encodeOverlay } from '../media/image-encode.js';
 import { unionMask } from '../masks/mask-ops.js';
 import type { ImageSize, RawImage } from '../domain/image.js';
@@ -27,6 +28,7 @@ export async function encodeMask(
   if (encodings.has('polygons')) out.polygons = maskToPolygonsWithHoles(mask, polygonOptions);
   if (encodings.has('outer_polygons')) out.outerPolygons = maskToOuterPolygons(mask);
   if (encodings.has('png')) out.png = await encodeMaskPng(mask);
+  if (encodings.has('labelstudio_rle')) out.labelStudioRle = encodeLabelStudioRle(mask);
   return out;
 }
 

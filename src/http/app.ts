@@ -14,6 +14,7 @@ import { registerBodyTimeout } from './plugins/body-timeout.js';
 import { registerOriginGuard } from './plugins/origin-guard.js';
 import { playgroundRoutes } from './playground.routes.js';
 import { roboflowRoutes } from './roboflow/routes.js';
+import { labelStudioRoutes } from './labelstudio/routes.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { FileStore } from '../jobs/file-store.js';
 import type { UploadStore } from '../jobs/upload-store.js';
@@ -68,6 +69,8 @@ export interface AppDeps {
   /** Without keys: Host names and page origins accepted besides loopback ones (SAM3_ALLOWED_HOSTS / _ORIGINS). */
   allowedHosts?: readonly string[];
   allowedOrigins?: readonly string[];
+  /** Label Studio's address and token, for task images that are Label Studio files (the /labelstudio backend). */
+  labelStudio?: { url?: string; token?: string };
   /** Without it the async routes (/api/v3, /v1/jobs, /files) are not registered. */
   jobs?: JobDeps;
   /** A pino logger; none = silent (tests). */
@@ -131,7 +134,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedHosts: deps.allowedHosts ?? [],
     allowedOrigins: deps.allowedOrigins ?? [],
   });
-  registerAuth(app, { keys: deps.apiKeys ?? [], keyInRequestPrefixes: ['/sam3/'], signedLinkPrefixes: ['/files/'] });
+  registerAuth(app, {
+    keys: deps.apiKeys ?? [],
+    keyInRequestPrefixes: ['/sam3/'],
+    signedLinkPrefixes: ['/files/'],
+    basicAuthPrefixes: ['/labelstudio'],
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -161,6 +169,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     engine: deps.engine,
     maxPrompts: deps.limits.maxPrompts,
     requestTimeoutMs: deps.limits.requestTimeoutMs,
+  });
+  await app.register(labelStudioRoutes, {
+    prefix: '/labelstudio',
+    engine: deps.engine,
+    maxPrompts: deps.limits.maxPrompts,
+    requestTimeoutMs: deps.limits.requestTimeoutMs,
+    source: deps.labelStudio ?? {},
   });
   await app.register(nativeVideoSessionRoutes, {
     prefix: '/v1',

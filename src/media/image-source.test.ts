@@ -39,6 +39,29 @@ afterAll(() => servers.forEach((s) => s.close()));
 const policy: UrlFetchPolicy = { allowNetworks: ['127.0.0.2/32'], maxBytes: 1024, timeoutMs: 1_000, maxRedirects: 3 };
 
 describe('fetchImageUrl', () => {
+  it("sends a host's credential headers to that origin only, never across a redirect", async () => {
+    const seen: Array<[string, string | undefined]> = [];
+    const other = await serve('127.0.0.2', (req, res) => {
+      seen.push(['other', req.headers.authorization]);
+      res.end(Buffer.from([9]));
+    });
+    const own = await serve('127.0.0.2', (req, res) => {
+      seen.push([req.url!, req.headers.authorization]);
+      if (req.url === '/away') res.writeHead(302, { location: `${other}/x` }).end();
+      else if (req.url === '/here') res.writeHead(302, { location: '/file' }).end();
+      else res.end(Buffer.from([7]));
+    });
+    const headers = { authorization: 'Token t0k' };
+    expect(Array.from(await fetchImageUrl(`${own}/here`, policy, undefined, headers))).toEqual([7]);
+    expect(Array.from(await fetchImageUrl(`${own}/away`, policy, undefined, headers))).toEqual([9]);
+    expect(seen).toEqual([
+      ['/here', 'Token t0k'],
+      ['/file', 'Token t0k'],
+      ['/away', 'Token t0k'],
+      ['other', undefined],
+    ]);
+  });
+
   it('fetches from an allowed network and follows relative redirects', async () => {
     expect(Array.from(await fetchImageUrl(`${allowed}/ok`, policy))).toEqual([1, 2, 3, 4]);
     expect(Array.from(await fetchImageUrl(`${allowed}/relative`, policy))).toEqual([1, 2, 3, 4]);

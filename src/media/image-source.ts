@@ -77,8 +77,17 @@ export function decodeBase64Image(value: string, field: string, maxBytes: number
   return Buffer.from(body, body.includes('-') || body.includes('_') ? 'base64url' : 'base64');
 }
 
-/** Fetches an http(s) URL with the SSRF guard checked at connect time (after DNS) and again on every redirect hop. */
-export async function fetchImageUrl(url: string, policy: UrlFetchPolicy, signal?: AbortSignal): Promise<Uint8Array> {
+/**
+ * Fetches an http(s) URL with the SSRF guard checked at connect time (after DNS) and again on every redirect hop.
+ * `headers` (a credential for the host, e.g. Label Studio's token) go only to the URL's own origin: a redirect
+ * elsewhere is followed without them.
+ */
+export async function fetchImageUrl(
+  url: string,
+  policy: UrlFetchPolicy,
+  signal?: AbortSignal,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Uint8Array> {
   const what = SUBJECTS[policy.subject ?? 'image'];
   const refuse: ForbiddenError = (target, why) =>
     new SamError('IMAGE_URL_FORBIDDEN', `Refusing to fetch ${what.noun} URL ${target}: ${why}`, {
@@ -89,9 +98,11 @@ export async function fetchImageUrl(url: string, policy: UrlFetchPolicy, signal?
   const deadline = AbortSignal.timeout(policy.timeoutMs);
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
   let current = url;
+  const origin = URL.canParse(url) ? new URL(url).origin : undefined;
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
     const target = parseTarget(current, network, refuse);
-    const response = await get(target, network, combined, current, policy.timeoutMs, what, refuse);
+    const sent = target.origin === origin ? headers : {};
+    const response = await get(target, network, combined, current, policy.timeoutMs, what, refuse, sent);
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
@@ -164,6 +175,7 @@ function get(
   timeoutMs: number,
   what: Subject,
   refuse: ForbiddenError,
+  extraHeaders: Readonly<Record<string, string>> = {},
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -173,7 +185,7 @@ function get(
         method: 'GET',
         lookup: guardedLookup(network, shown, refuse),
         signal,
-        headers: { accept: what.accept, 'user-agent': 'sam3-server' },
+        headers: { ...extraHeaders, accept: what.accept, 'user-agent': 'sam3-server' },
       },
       resolve,
     );

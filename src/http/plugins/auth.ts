@@ -1,5 +1,6 @@
-// API-key auth for every route except the probes and signed file links. Keys come as `Authorization: Bearer KEY`; on the Roboflow facade
-// also as the `api_key` query parameter or body field (upstream's precedence: query, header, body).
+// API-key auth for every route except the probes and signed file links. Keys come as `Authorization: Bearer KEY`; on the
+// Roboflow facade also as the `api_key` query parameter or body field (upstream's precedence: query, header, body); on the
+// Label Studio backend also as HTTP Basic auth (Label Studio's "Basic Authentication" setting, the key as password).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SamError } from '../../domain/errors.js';
@@ -8,6 +9,12 @@ import { SamError } from '../../domain/errors.js';
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/', '/index.html']);
 const OPEN_PREFIXES = ['/assets/'];
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
+/** The password of a Basic credential (`user:password` in base64); the whole value when it has no colon. */
+const basicPassword = (encoded: string): string => {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? decoded : decoded.slice(colon + 1);
+};
 
 export interface AuthOptions {
   keys: readonly string[];
@@ -15,6 +22,8 @@ export interface AuthOptions {
   keyInRequestPrefixes: readonly string[];
   /** Routes (by path prefix) whose signed link is the credential; the route itself checks the token. */
   signedLinkPrefixes?: readonly string[];
+  /** Routes (by path prefix) that also take the key as HTTP Basic auth (any user name, the key as password). */
+  basicAuthPrefixes?: readonly string[];
 }
 
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
@@ -38,7 +47,10 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     )
       return;
     const header = request.headers.authorization;
-    const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+    const basic = options.basicAuthPrefixes?.some((p) => path(request).startsWith(p))
+      ? header?.match(/^Basic\s+(\S+)$/i)?.[1]
+      : undefined;
+    const bearer = basic !== undefined ? basicPassword(basic) : header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
     const queryKey = takesKeyInRequest(request)
       ? (request.query as Record<string, unknown> | undefined)?.api_key
       : undefined;
