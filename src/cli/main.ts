@@ -11,6 +11,8 @@ import { runWorker } from './worker.js';
 import { runVideo, type VideoCliOptions } from './video.js';
 import { CATALOGUE } from '../model/store/catalogue.js';
 import { runDoctor } from './doctor.js';
+import { runLabel, type LabelCliOptions } from './label.js';
+import { LABEL_FORMATS } from './label-formats.js';
 import { applyGcTuning } from './gc-tuning.js';
 import { runList, runPull, runRemove, runVerify } from './models.js';
 
@@ -83,6 +85,45 @@ program
     await runSegment(
       image,
       { ...opts, ...(apiKey ? { apiKey } : {}) },
+      {
+        model: opts.model,
+        device: opts.device,
+        dtype: opts.dtype,
+        threads: settings.threads,
+        cacheDir: settings.cacheDir,
+        modelDir: settings.modelDir,
+        onWarning: (m) => console.error(`warning: ${m}`),
+      },
+      (line) => console.log(line),
+    );
+  });
+
+program
+  .command('label')
+  .description('label a folder of images with text concepts: COCO, YOLO-seg or Label Studio files; a rerun resumes')
+  .argument('<inputs...>', 'image files and directories (searched recursively; hidden folders skipped)')
+  .requiredOption('--text <concepts>', 'comma-separated concepts, one category each, e.g. "person, car"')
+  .requiredOption('--out <dir>', 'output directory (its .sam3-label/ folder records finished images)')
+  .addOption(new Option('--format <format>', 'output format').choices([...LABEL_FORMATS]).default('coco'))
+  .option('--threshold <0..1>', 'concept score threshold (default 0.5)')
+  .option(
+    '--model <name|dir|demo>',
+    'installed catalogue model (sam3, sam3-tracker), bundle directory, or demo',
+    settings.model,
+  )
+  .addOption(
+    new Option('--device <device>', 'execution provider')
+      .choices(['cpu', 'cuda', 'tensorrt', 'webgpu'])
+      .default(settings.device),
+  )
+  .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype))
+  .option('--server <url>', 'send the images to a running `sam3 serve` (or a scaled-out deployment)')
+  .option('--api-key <key>', 'API key for --server (default: the first of SAM3_API_KEYS)')
+  .action(async (inputs: string[], opts: LabelCliOptions & { model: string; device: Device; dtype: ModelDtype }) => {
+    const apiKey = opts.apiKey ?? settings.apiKeys[0];
+    await runLabel(
+      inputs,
+      { ...opts, ...(apiKey ? { apiKey } : {}), progress: process.stderr.isTTY === true },
       {
         model: opts.model,
         device: opts.device,

@@ -24,7 +24,8 @@ const isMask = (v: unknown): v is BinaryMask =>
 function replacer(this: unknown, key: string, jsonValue: unknown): unknown {
   // The holder's own value, before toJSON (a Buffer would otherwise arrive as {type: 'Buffer', data: [...]}).
   const value = (this as Record<string, unknown>)[key] ?? jsonValue;
-  if (key === 'mask' && isMask(value)) return { $mask: encodeCocoRle(value) };
+  if (key === 'mask' && isMask(value))
+    return { $mask: encodeCocoRle(value), ...(value.bounds ? { $bounds: value.bounds } : {}) };
   if (value instanceof Uint8Array)
     return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
   if (value instanceof SamError)
@@ -34,7 +35,11 @@ function replacer(this: unknown, key: string, jsonValue: unknown): unknown {
 
 function reviver(_key: string, value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if ('$mask' in value) return decodeCocoRle((value as { $mask: Parameters<typeof decodeCocoRle>[0] }).$mask);
+  if ('$mask' in value) {
+    const wire = value as { $mask: Parameters<typeof decodeCocoRle>[0]; $bounds?: BinaryMask['bounds'] };
+    const mask = decodeCocoRle(wire.$mask);
+    return wire.$bounds ? { ...mask, bounds: wire.$bounds } : mask;
+  }
   if ('$bytes' in value) return new Uint8Array(Buffer.from((value as { $bytes: string }).$bytes, 'base64'));
   if ('$error' in value) {
     const e = (value as { $error: { code: ErrorCode; message: string; details: Record<string, unknown> } }).$error;
