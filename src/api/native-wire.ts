@@ -26,8 +26,9 @@ export const WireImage = Type.Object(
 
 export const WirePrompt = Type.Object(
   {
-    type: Type.Enum(['concept', 'object'], {
-      description: 'concept: every instance of text and/or exemplars; object: one object from points and/or a box',
+    type: Type.Enum(['concept', 'object', 'everything'], {
+      description:
+        'concept: every instance of text and/or exemplars; object: one object from points and/or a box; everything: automatic masks of the whole image from a grid of clicks (at most one)',
     }),
     text: Type.Optional(
       Type.String({ maxLength: 1000, description: 'concept: a noun phrase, e.g. "yellow school bus"' }),
@@ -68,6 +69,13 @@ export const WirePrompt = Type.Object(
     multimask: Type.Optional(
       Type.Boolean({ description: 'object: return all 3 candidates, best first (default false = best only)' }),
     ),
+    points_per_side: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 64, description: 'everything: clicks per grid side (default 16)' }),
+    ),
+    pred_iou_threshold: Type.Optional(unit('everything: least predicted IoU kept (default 0.88)')),
+    stability_threshold: Type.Optional(unit('everything: least stability score kept (default 0.95)')),
+    box_nms_threshold: Type.Optional(unit('everything: box IoU above which the weaker mask is dropped (default 0.7)')),
+    min_area: Type.Optional(Type.Integer({ minimum: 0, description: 'everything: smallest mask kept, in pixels' })),
   },
   { additionalProperties: false },
 );
@@ -124,7 +132,7 @@ export const WireInstance = Type.Object({
 
 export const WirePromptResult = Type.Object({
   index: Type.Integer(),
-  type: Type.Enum(['concept', 'object']),
+  type: Type.Enum(['concept', 'object', 'everything']),
   text: Type.Optional(Type.String()),
   object_score: Type.Optional(Type.Number({ description: 'object: presence probability' })),
   instances: Type.Array(WireInstance),

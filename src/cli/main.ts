@@ -63,6 +63,8 @@ program
     collect,
   )
   .option('--threshold <0..1>', 'concept score threshold (default 0.5)')
+  .option('--everything', 'segment everything: automatic masks from a grid of clicks (SAM automatic mask generator)')
+  .option('--points-per-side <n>', 'clicks per side of the --everything grid (default 16)')
   .option(
     '--model <name|dir|demo>',
     'installed catalogue model (sam3, sam3-tracker), bundle directory, or demo',

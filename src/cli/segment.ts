@@ -10,7 +10,7 @@ import type { CocoRle } from '../domain/encoded-mask.js';
 import { SamError, invalidArgument } from '../domain/errors.js';
 import type { PixelBox } from '../domain/geometry.js';
 import type { RawImage } from '../domain/image.js';
-import type { ConceptPrompt, ObjectPrompt } from '../domain/prompts.js';
+import type { ConceptPrompt, EverythingOptions, ObjectPrompt } from '../domain/prompts.js';
 import type { BinaryMask } from '../domain/segmentation.js';
 import { StageTimings } from '../domain/stage-timings.js';
 import { decodeCocoRle } from '../masks/coco-rle.js';
@@ -31,6 +31,10 @@ export interface SegmentCliOptions {
   timings?: boolean;
   /** Base URL of a running `sam3 serve`; the image is uploaded and nothing is loaded locally. */
   server?: string;
+  /** Segment everything (automatic masks from a grid of clicks). */
+  everything?: boolean;
+  /** Clicks per side of the everything grid. */
+  pointsPerSide?: string;
   apiKey?: string;
 }
 
@@ -64,6 +68,7 @@ async function segmentLocally(
   wantImage: boolean,
   settings: EngineSettings,
   t: StageTimings,
+  everything: EverythingOptions | undefined,
 ): Promise<Outcome> {
   const engine = await t.time('model_load', () => createLocalEngine(settings));
   try {
@@ -74,6 +79,7 @@ async function segmentLocally(
       includeImage: wantImage,
       maskEncodings: ['rle'],
       ...(threshold === undefined ? {} : { threshold }),
+      ...(everything ? { everything } : {}),
     });
     const rows: Row[] = [];
     r.concepts.forEach((c, i) =>
@@ -100,6 +106,9 @@ async function segmentLocally(
           rle: x.encoded!.rle!,
         });
     });
+    (r.everything ?? []).forEach((x, i) =>
+      rows.push({ label: `mask #${i}`, score: x.score, box: x.box, area: x.area, mask: x.mask, rle: x.encoded!.rle! }),
+    );
     const m = engine.info().model;
     return {
       model: { name: m.name, label: m.label, ...(m.vocabulary ? { vocabulary: m.vocabulary } : {}) },
@@ -123,6 +132,7 @@ async function segmentOnServer(
   wantImage: boolean,
   opts: SegmentCliOptions,
   t: StageTimings,
+  everything: EverythingOptions | undefined,
 ): Promise<Outcome> {
   const client = new Sam3Client(opts.server!, opts.apiKey ? { apiKey: opts.apiKey } : {});
   const xyxy = (b: PixelBox): [number, number, number, number] => [b.x0, b.y0, b.x1, b.y1];
@@ -137,6 +147,14 @@ async function segmentOnServer(
       ...(o.points ? { points: o.points.map((p) => ({ ...p })) } : {}),
       ...(o.box ? { box: xyxy(o.box) } : {}),
     })),
+    ...(everything
+      ? [
+          {
+            type: 'everything' as const,
+            ...(everything.pointsPerSide ? { points_per_side: everything.pointsPerSide } : {}),
+          },
+        ]
+      : []),
   ];
   const [models, r] = await t.time('request', () =>
     Promise.all([
@@ -152,17 +170,19 @@ async function segmentOnServer(
   r.prompts.forEach((p) => {
     const label =
       p.type === 'concept' ? conceptLabel(concepts[p.index]!, p.index) : `object #${p.index - concepts.length}`;
-    for (const x of p.type === 'concept' ? p.instances : p.instances.slice(0, 1)) {
+    const several = p.type === 'concept' || p.type === 'everything';
+    (several ? p.instances : p.instances.slice(0, 1)).forEach((x, k) => {
+      const rowLabel = p.type === 'everything' ? `mask #${k}` : label;
       const rle = x.mask.rle as CocoRle;
       rows.push({
-        label,
+        label: rowLabel,
         score: x.score,
         box: { x0: x.box[0], y0: x.box[1], x1: x.box[2], y1: x.box[3] },
         area: x.area,
         mask: decodeCocoRle(rle),
         rle,
       });
-    }
+    });
   });
   const image = wantImage ? await t.time('decode', () => decodeImage(bytes)) : undefined;
   const m = models.models[0]!;
@@ -211,6 +231,11 @@ export async function runSegment(
 ): Promise<void> {
   const t = new StageTimings();
   const { concepts, objects } = buildPrompts(opts);
+  const perSide = opts.pointsPerSide === undefined ? undefined : Number(opts.pointsPerSide);
+  if (perSide !== undefined && !(Number.isInteger(perSide) && perSide >= 1 && perSide <= 64))
+    throw invalidArgument('--points-per-side', 'an integer from 1 to 64', opts.pointsPerSide);
+  const everything: EverythingOptions | undefined =
+    opts.everything || perSide !== undefined ? { ...(perSide ? { pointsPerSide: perSide } : {}) } : undefined;
   await checkOutputs(opts);
   // `--out -` writes the JSON to standard output; the table then goes to standard error, keeping stdout parseable.
   const show = opts.out === '-' ? (line: string) => process.stderr.write(`${line}\n`) : print;
@@ -230,8 +255,8 @@ export async function runSegment(
   );
   const wantImage = opts.overlay !== undefined;
   const r = opts.server
-    ? await segmentOnServer(bytes, concepts, objects, threshold, wantImage, opts, t)
-    : await segmentLocally(bytes, concepts, objects, threshold, wantImage, settings, t);
+    ? await segmentOnServer(bytes, concepts, objects, threshold, wantImage, opts, t, everything)
+    : await segmentLocally(bytes, concepts, objects, threshold, wantImage, settings, t, everything);
   show(
     `model: ${r.model.label}   image: ${r.width}×${r.height}   instances: ${r.rows.length}${opts.server ? `   server: ${opts.server}` : ''}`,
   );

@@ -36,3 +36,32 @@ export const MAX_POINTS_PER_OBJECT = 64;
 export const MAX_BOXES_PER_CONCEPT = 64;
 /** Longest concept text, in characters (the tokenizer keeps 32 tokens; longer text is only work). */
 export const MAX_CONCEPT_TEXT_CHARS = 1000;
+
+/**
+ * "Segment everything" (the automatic mask generator of SAM 1/2): a grid of single clicks on the tracker decoder,
+ * candidates kept by predicted IoU and stability, deduplicated by box NMS, small regions dropped.
+ */
+export interface EverythingOptions {
+  /** Clicks per side of the grid (n² decoder runs). */
+  readonly pointsPerSide?: number;
+  /** Keep candidates whose predicted IoU is at least this. */
+  readonly predIouThreshold?: number;
+  /** Keep candidates whose stability (area at logit > 1 ÷ area at logit > −1) is at least this. */
+  readonly stabilityThreshold?: number;
+  /** Drop a candidate whose box overlaps a better one's by more than this IoU. */
+  readonly boxNmsThreshold?: number;
+  /** Drop masks smaller than this many pixels. */
+  readonly minAreaPx?: number;
+}
+
+/** SAM's automatic mask generator defaults (points_per_side 32 there; 16 here, a quarter of the decoder runs). */
+export const EVERYTHING_DEFAULTS: Required<EverythingOptions> = {
+  pointsPerSide: 16,
+  predIouThreshold: 0.88,
+  stabilityThreshold: 0.95,
+  boxNmsThreshold: 0.7,
+  minAreaPx: 0,
+};
+
+/** Most clicks per grid side (64² = 4 096 decoder runs). */
+export const MAX_EVERYTHING_POINTS_PER_SIDE = 64;

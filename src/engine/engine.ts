@@ -1,7 +1,7 @@
 // The engine port: what HTTP, the CLI and workers call to segment images. Request/result types in domain terms.
 import type { EncodedMask, MaskEncoding } from '../domain/encoded-mask.js';
 import type { PixelBox } from '../domain/geometry.js';
-import type { ConceptPrompt, ObjectPrompt } from '../domain/prompts.js';
+import type { ConceptPrompt, EverythingOptions, ObjectPrompt } from '../domain/prompts.js';
 import type { ImageInput, RawImage } from '../domain/image.js';
 import type { BinaryMask } from '../domain/segmentation.js';
 import type { VideoEngine } from './video-engine.js';
@@ -19,6 +19,8 @@ export interface SegmentRequest {
   readonly nmsIouThreshold?: number;
   /** Keep at most this many instances per concept (highest scores). */
   readonly maxDetections?: number;
+  /** Segment everything too (SAM's automatic masks from a grid of clicks); results in `SegmentResult.everything`. */
+  readonly everything?: EverythingOptions;
   /** Return all 3 candidates per object instead of the best. */
   readonly allCandidates?: boolean;
   /** Encode every returned mask in these forms (`Instance.encoded`); none = masks only. */
@@ -79,6 +81,8 @@ export interface SegmentResult {
   readonly height: number;
   readonly concepts: readonly ConceptResult[];
   readonly objects: readonly ObjectResult[];
+  /** With `everything`: one instance per automatic mask (score = predicted IoU), best first. */
+  readonly everything?: readonly Instance[];
   /** Milliseconds per stage: fetch, decode, resize, preprocess, each graph, postprocess, encode. */
   readonly timings: Record<string, number>;
   /** The decoded image, when `includeImage` was set. */

@@ -139,7 +139,7 @@ export class LocalEngine implements SegmentationEngine {
     const timings = new StageTimings();
     const kinds: Kind[] = [];
     if (request.concepts?.length) kinds.push('concepts');
-    if (request.objects?.length) kinds.push('objects');
+    if (request.objects?.length || request.everything) kinds.push('objects');
     const bytes = await this.imageBytes(request.image, request.imageId, kinds, timings, request.signal);
     const prepared = await this.prepare(bytes, request.imageId, kinds, timings, request.signal);
     const result = await this.queue.run(async () => {
@@ -187,7 +187,12 @@ export class LocalEngine implements SegmentationEngine {
         request.nmsIouThreshold === undefined
           ? concepts
           : await timings.time('nms', () => crossConceptNms(concepts, request.nmsIouThreshold!));
-      return { key, size, decoded, concepts: filtered, objects };
+      const everything = request.everything
+        ? (
+            await this.model.segmentEverything(embeddings.objects!, size, request.everything, timings, request.signal)
+          ).map((m) => instance(m.mask, m.predictedIou))
+        : undefined;
+      return { key, size, decoded, concepts: filtered, objects, everything };
     }, request.signal);
     // Mask encoding runs outside the inference slot, so the next request's graphs can start meanwhile.
     const encodings = new Set(request.maskEncodings ?? []);
@@ -208,6 +213,10 @@ export class LocalEngine implements SegmentationEngine {
           ),
         )
       : result.objects;
+    const everything =
+      result.everything && encodings.size
+        ? await timings.time('encode_masks', () => encodeAll(result.everything!, encodings))
+        : result.everything;
     // A cache hit skips decoding; decode then only if the caller wants the pixels.
     const wantsPixels = request.includeImage === true || request.composites?.overlay !== undefined;
     const image = wantsPixels
@@ -216,7 +225,15 @@ export class LocalEngine implements SegmentationEngine {
     const { size } = result;
     const composites = request.composites
       ? await timings.time('composites', () =>
-          renderComposites(request.composites!, concepts, objects, size, image, encodings),
+          renderComposites(
+            request.composites!,
+            concepts,
+            // Automatic masks are drawn after the objects, one colour each.
+            [...objects, ...(everything ?? []).map((i) => ({ prompt: {}, candidates: [i], objectScore: 1 }))],
+            size,
+            image,
+            encodings,
+          ),
         )
       : undefined;
     this.onTimings?.(timings.toJSON());
@@ -226,6 +243,7 @@ export class LocalEngine implements SegmentationEngine {
       height: size.height,
       concepts,
       objects,
+      ...(everything ? { everything } : {}),
       timings: timings.toJSON(),
       ...(image && request.includeImage ? { image } : {}),
       ...(composites ? { composites } : {}),

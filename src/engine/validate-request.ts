@@ -4,7 +4,9 @@ import type { PixelBox } from '../domain/geometry.js';
 import {
   MAX_BOXES_PER_CONCEPT,
   MAX_CONCEPT_TEXT_CHARS,
+  MAX_EVERYTHING_POINTS_PER_SIDE,
   MAX_POINTS_PER_OBJECT,
+  type EverythingOptions,
   type ObjectPrompt,
 } from '../domain/prompts.js';
 import type { SegmentRequest } from './engine.js';
@@ -51,7 +53,8 @@ export function validateSegmentRequest(r: SegmentRequest, maxPrompts = Number.PO
       },
     );
   }
-  if (concepts.length + objects.length === 0) {
+  if (r.everything) validateEverything(r.everything);
+  if (concepts.length + objects.length === 0 && !r.everything) {
     throw new SamError(
       'PROMPT_REQUIRED',
       'Expected at least one prompt (a concept: text and/or exemplar boxes; or an object: points and/or a box) but received none',
@@ -132,4 +135,16 @@ export function validatePromptsInImage(r: SegmentRequest, size: { width: number;
         );
     }),
   );
+}
+
+/** Grid size and thresholds of a segment-everything request. */
+function validateEverything(o: EverythingOptions): void {
+  const n = o.pointsPerSide;
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= MAX_EVERYTHING_POINTS_PER_SIDE))
+    throw invalidArgument('everything.points_per_side', `an integer from 1 to ${MAX_EVERYTHING_POINTS_PER_SIDE}`, n);
+  checkUnit(o.predIouThreshold, 'everything.pred_iou_threshold');
+  checkUnit(o.stabilityThreshold, 'everything.stability_threshold');
+  checkUnit(o.boxNmsThreshold, 'everything.box_nms_threshold');
+  if (o.minAreaPx !== undefined && !(Number.isFinite(o.minAreaPx) && o.minAreaPx >= 0))
+    throw invalidArgument('everything.min_area', 'a number of pixels ≥ 0', o.minAreaPx);
 }

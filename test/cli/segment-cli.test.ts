@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runSegment } from '../../src/cli/segment.js';
 import { decodeCocoRle } from '../../src/masks/coco-rle.js';
 import { TEST_MODEL_ROOT } from '../helpers/demo-bundles.js';
-import { RED, drawScene, encodePng, iou } from '../helpers/scenes.js';
+import { BLUE, RED, drawScene, encodePng, iou } from '../helpers/scenes.js';
 
 const settings = {
   model: 'demo',
@@ -49,6 +49,22 @@ describe('sam3 segment', () => {
     const hints = lines.filter((l) => l.startsWith('hint: '));
     expect(hints).toHaveLength(1);
     expect(hints[0]).toMatch(/"dog" is not a word this model knows: it knows only red, green, blue, yellow/);
+  });
+
+  it('--everything lists one mask per shape, and refuses a bad --points-per-side', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sam3-cli-'));
+    const scene = drawScene(200, 120, [
+      { kind: 'rect', color: RED, x0: 10, y0: 10, x1: 80, y1: 70 },
+      { kind: 'rect', color: BLUE, x0: 120, y0: 40, x1: 190, y1: 110 },
+    ]);
+    await writeFile(join(dir, 'in.png'), await encodePng(scene));
+    const lines: string[] = [];
+    await runSegment(join(dir, 'in.png'), { everything: true, pointsPerSide: '8' }, settings, (l) => lines.push(l));
+    expect(lines[0]).toMatch(/instances: 2/);
+    expect(lines.filter((l) => /^mask #\d/.test(l))).toHaveLength(2);
+    await expect(
+      runSegment(join(dir, 'in.png'), { everything: true, pointsPerSide: '0' }, settings, () => {}),
+    ).rejects.toMatchObject({ details: { field: '--points-per-side' } });
   });
 
   it('a missing file or a malformed flag is a clear SamError, before the model loads', async () => {

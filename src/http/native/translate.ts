@@ -3,7 +3,7 @@ import { SamError, renameField } from '../../domain/errors.js';
 import type { MaskEncoding } from '../../domain/encoded-mask.js';
 import type { PixelBox } from '../../domain/geometry.js';
 import type { ImageInput } from '../../domain/image.js';
-import type { ConceptPrompt, ObjectPrompt } from '../../domain/prompts.js';
+import type { ConceptPrompt, EverythingOptions, ObjectPrompt } from '../../domain/prompts.js';
 import type { Instance, SegmentRequest, SegmentResult } from '../../engine/engine.js';
 import type { SegmentBody, SegmentResponse, WireInstance, WirePrompt } from '../../api/native-wire.js';
 
@@ -61,13 +61,46 @@ const ENCODINGS: Record<NonNullable<SegmentBody['mask_formats']>[number], MaskEn
   png: 'png',
 };
 
+const EVERYTHING_KEYS = [
+  'points_per_side',
+  'pred_iou_threshold',
+  'stability_threshold',
+  'box_nms_threshold',
+  'min_area',
+] as const;
+
+function everythingOf(p: WirePrompt, field: string): EverythingOptions {
+  for (const key of ['text', 'exemplars', 'threshold', 'points', 'box', 'multimask'] as const)
+    if (p[key] !== undefined)
+      throw invalid(`${field}.${key}`, `Expected no ${key} on an everything prompt (it takes the grid options only)`);
+  return {
+    ...(p.points_per_side !== undefined ? { pointsPerSide: p.points_per_side } : {}),
+    ...(p.pred_iou_threshold !== undefined ? { predIouThreshold: p.pred_iou_threshold } : {}),
+    ...(p.stability_threshold !== undefined ? { stabilityThreshold: p.stability_threshold } : {}),
+    ...(p.box_nms_threshold !== undefined ? { boxNmsThreshold: p.box_nms_threshold } : {}),
+    ...(p.min_area !== undefined ? { minAreaPx: p.min_area } : {}),
+  };
+}
+
 export function segmentRequest(body: SegmentBody, upload?: Uint8Array): SegmentRequest {
   const image = imageSource(body.image, upload, body.image_id);
   const concepts: ConceptPrompt[] = [];
   const objects: ObjectPrompt[] = [];
-  body.prompts.forEach((p, i) =>
-    p.type === 'concept' ? concepts.push(conceptOf(p, `prompts[${i}]`)) : objects.push(objectOf(p, `prompts[${i}]`)),
-  );
+  let everything: EverythingOptions | undefined;
+  body.prompts.forEach((p, i) => {
+    const field = `prompts[${i}]`;
+    if (p.type !== 'everything')
+      for (const key of EVERYTHING_KEYS)
+        if (p[key] !== undefined)
+          throw invalid(
+            `${field}.${key}`,
+            `Expected no ${key} on a ${p.type} prompt (it belongs to type "everything")`,
+          );
+    if (p.type === 'concept') concepts.push(conceptOf(p, field));
+    else if (p.type === 'object') objects.push(objectOf(p, field));
+    else if (everything) throw invalid(field, 'Expected at most one prompt of type "everything"');
+    else everything = everythingOf(p, field);
+  });
   return {
     ...(image ? { image } : {}),
     ...(body.image_id !== undefined ? { imageId: body.image_id } : {}),
@@ -76,6 +109,7 @@ export function segmentRequest(body: SegmentBody, upload?: Uint8Array): SegmentR
     ...(body.threshold !== undefined ? { threshold: body.threshold } : {}),
     ...(body.nms_iou_threshold !== undefined ? { nmsIouThreshold: body.nms_iou_threshold } : {}),
     ...(body.max_detections !== undefined ? { maxDetections: body.max_detections } : {}),
+    ...(everything ? { everything } : {}),
     allCandidates: body.prompts.some((p) => p.multimask === true),
     maskEncodings: [...new Set((body.mask_formats ?? ['rle']).map((f) => ENCODINGS[f]))],
   };
@@ -105,6 +139,8 @@ export function segmentResponse(body: SegmentBody, result: SegmentResult): Segme
     width: result.width,
     height: result.height,
     prompts: body.prompts.map((p, index) => {
+      if (p.type === 'everything')
+        return { index, type: 'everything' as const, instances: (result.everything ?? []).map(wireInstance) };
       if (p.type === 'concept') {
         const r = result.concepts[c++]!;
         return {

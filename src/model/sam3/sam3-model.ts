@@ -2,7 +2,14 @@
 // object (PVS) decoding — with text-feature and decoder-output caches. Knows tensors, never HTTP or sharp.
 import { SamError } from '../../domain/errors.js';
 import type { ImageSize } from '../../domain/image.js';
-import { VISUAL_PROMPT_TEXT, type ConceptPrompt, type ObjectPrompt } from '../../domain/prompts.js';
+import {
+  VISUAL_PROMPT_TEXT,
+  type ConceptPrompt,
+  type EverythingOptions,
+  type ObjectPrompt,
+} from '../../domain/prompts.js';
+import { throwIfAborted } from '../../domain/abort.js';
+import { automaticMasks, type AutomaticMask } from './automatic-masks.js';
 import type { StageTimings } from '../../domain/stage-timings.js';
 import { LruMap } from '../embedding-cache.js';
 import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
@@ -378,6 +385,23 @@ export class Sam3Model {
     }
     const select = () => selectObjectCandidates({ ...raw, maskSize: spec.maskSize }, size, allCandidates);
     return timings.time('postprocess', select);
+  }
+
+  /** Segment everything on an encoded image: a grid of clicks on the tracker decoder (automatic-masks.ts). */
+  segmentEverything(
+    embedding: ImageEmbedding,
+    size: ImageSize,
+    options: EverythingOptions,
+    timings: StageTimings,
+    signal?: AbortSignal,
+  ): Promise<AutomaticMask[]> {
+    return automaticMasks(
+      (x, y) => this.runObjectDecoder(embedding, { points: [{ x, y, positive: true }] }, size, timings),
+      size,
+      this.info.objects!.maskSize,
+      options,
+      () => throwIfAborted(signal, 'segmenting everything'),
+    );
   }
 
   async close(): Promise<void> {
