@@ -15,6 +15,7 @@ import { registerOriginGuard } from './plugins/origin-guard.js';
 import { playgroundRoutes } from './playground.routes.js';
 import { roboflowRoutes } from './roboflow/routes.js';
 import { labelStudioRoutes } from './labelstudio/routes.js';
+import { xAnyLabelingRoutes } from './xanylabeling/routes.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { FileStore } from '../jobs/file-store.js';
 import type { UploadStore } from '../jobs/upload-store.js';
@@ -139,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keyInRequestPrefixes: ['/sam3/'],
     signedLinkPrefixes: ['/files/'],
     basicAuthPrefixes: ['/labelstudio'],
+    tokenHeaderPrefixes: ['/xanylabeling'],
   });
 
   await app.register(swagger, {
@@ -176,6 +178,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxPrompts: deps.limits.maxPrompts,
     requestTimeoutMs: deps.limits.requestTimeoutMs,
     source: deps.labelStudio ?? {},
+  });
+  await app.register(xAnyLabelingRoutes, {
+    prefix: '/xanylabeling',
+    engine: deps.engine,
+    maxPrompts: deps.limits.maxPrompts,
+    requestTimeoutMs: deps.limits.requestTimeoutMs,
   });
   await app.register(nativeVideoSessionRoutes, {
     prefix: '/v1',

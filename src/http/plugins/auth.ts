@@ -24,6 +24,8 @@ export interface AuthOptions {
   signedLinkPrefixes?: readonly string[];
   /** Routes (by path prefix) that also take the key as HTTP Basic auth (any user name, the key as password). */
   basicAuthPrefixes?: readonly string[];
+  /** Routes (by path prefix) that also take the key in a `Token` header (X-AnyLabeling's remote-server client). */
+  tokenHeaderPrefixes?: readonly string[];
 }
 
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
@@ -50,7 +52,15 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     const basic = options.basicAuthPrefixes?.some((p) => path(request).startsWith(p))
       ? header?.match(/^Basic\s+(\S+)$/i)?.[1]
       : undefined;
-    const bearer = basic !== undefined ? basicPassword(basic) : header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+    const tokenHeader = options.tokenHeaderPrefixes?.some((p) => path(request).startsWith(p))
+      ? request.headers.token
+      : undefined;
+    const bearer =
+      basic !== undefined
+        ? basicPassword(basic)
+        : typeof tokenHeader === 'string' && tokenHeader && header === undefined
+          ? tokenHeader
+          : header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
     const queryKey = takesKeyInRequest(request)
       ? (request.query as Record<string, unknown> | undefined)?.api_key
       : undefined;
