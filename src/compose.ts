@@ -270,6 +270,7 @@ export async function createServer(
     apiKeys: settings.apiKeys,
     allowedHosts: settings.allowedHosts,
     allowedOrigins: settings.allowedOrigins,
+    cvatLabels: settings.cvatLabels,
     labelStudio: {
       ...(settings.labelStudioUrl ? { url: settings.labelStudioUrl } : {}),
       ...(settings.labelStudioToken ? { token: settings.labelStudioToken } : {}),

@@ -161,6 +161,13 @@ export const SETTINGS = {
     text,
     'A Label Studio access token (Account & Settings), sent as "Authorization: Token …" to SAM3_LABEL_STUDIO_URL only.',
   ),
+  cvatLabels: setting(
+    'SAM3_CVAT_LABELS',
+    '',
+    'comma-separated labels',
+    list,
+    'Labels of the CVAT detector function (each a SAM 3 concept prompt, e.g. person, car); empty: only the CVAT interactor is offered.',
+  ),
   logFormat: setting(
     'SAM3_LOG_FORMAT',
     'auto',

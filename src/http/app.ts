@@ -16,6 +16,7 @@ import { playgroundRoutes } from './playground.routes.js';
 import { roboflowRoutes } from './roboflow/routes.js';
 import { labelStudioRoutes } from './labelstudio/routes.js';
 import { xAnyLabelingRoutes } from './xanylabeling/routes.js';
+import { cvatRoutes } from './cvat/routes.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { FileStore } from '../jobs/file-store.js';
 import type { UploadStore } from '../jobs/upload-store.js';
@@ -70,6 +71,8 @@ export interface AppDeps {
   /** Without keys: Host names and page origins accepted besides loopback ones (SAM3_ALLOWED_HOSTS / _ORIGINS). */
   allowedHosts?: readonly string[];
   allowedOrigins?: readonly string[];
+  /** Labels of the CVAT detector function (SAM3_CVAT_LABELS); none = the interactor only. */
+  cvatLabels?: readonly string[];
   /** Label Studio's address and token, for task images that are Label Studio files (the /labelstudio backend). */
   labelStudio?: { url?: string; token?: string };
   /** Without it the async routes (/api/v3, /v1/jobs, /files) are not registered. */
@@ -140,7 +143,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keyInRequestPrefixes: ['/sam3/'],
     signedLinkPrefixes: ['/files/'],
     basicAuthPrefixes: ['/labelstudio'],
-    tokenHeaderPrefixes: ['/xanylabeling'],
+    keyHeaders: [
+      { prefix: '/xanylabeling', header: 'token' },
+      { prefix: '/api/function', header: 'x-nuclio-function-namespace' },
+    ],
   });
 
   await app.register(swagger, {
@@ -184,6 +190,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     engine: deps.engine,
     maxPrompts: deps.limits.maxPrompts,
     requestTimeoutMs: deps.limits.requestTimeoutMs,
+  });
+  await app.register(cvatRoutes, {
+    prefix: '/api',
+    engine: deps.engine,
+    maxPrompts: deps.limits.maxPrompts,
+    requestTimeoutMs: deps.limits.requestTimeoutMs,
+    labels: deps.cvatLabels ?? [],
   });
   await app.register(nativeVideoSessionRoutes, {
     prefix: '/v1',

@@ -24,8 +24,11 @@ export interface AuthOptions {
   signedLinkPrefixes?: readonly string[];
   /** Routes (by path prefix) that also take the key as HTTP Basic auth (any user name, the key as password). */
   basicAuthPrefixes?: readonly string[];
-  /** Routes (by path prefix) that also take the key in a `Token` header (X-AnyLabeling's remote-server client). */
-  tokenHeaderPrefixes?: readonly string[];
+  /**
+   * Routes (by path prefix) that also take the key in a header of their tool's own: `Token` (X-AnyLabeling's client),
+   * `x-nuclio-function-namespace` (CVAT, which sends no credential to its serverless gateway but this configurable value).
+   */
+  keyHeaders?: ReadonlyArray<{ prefix: string; header: string }>;
 }
 
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
@@ -52,9 +55,8 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     const basic = options.basicAuthPrefixes?.some((p) => path(request).startsWith(p))
       ? header?.match(/^Basic\s+(\S+)$/i)?.[1]
       : undefined;
-    const tokenHeader = options.tokenHeaderPrefixes?.some((p) => path(request).startsWith(p))
-      ? request.headers.token
-      : undefined;
+    const keyHeader = options.keyHeaders?.find((k) => path(request).startsWith(k.prefix))?.header;
+    const tokenHeader = keyHeader ? request.headers[keyHeader] : undefined;
     const bearer =
       basic !== undefined
         ? basicPassword(basic)
