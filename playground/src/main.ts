@@ -129,7 +129,13 @@ function render(): void {
     ctx,
     state.results
       .filter((r) => r.visible && r.score >= threshold)
-      .map((r) => ({ mask: r.mask, colorIndex: r.colorIndex, hovered: state.results.indexOf(r) === state.hovered })),
+      .map((r) => ({
+        mask: r.mask,
+        colorIndex: r.colorIndex,
+        hovered: state.results.indexOf(r) === state.hovered,
+        label: `${r.label} ${r.score.toFixed(2)}`,
+        ...(r.box ? { box: r.box } : {}),
+      })),
   );
   for (const p of state.points) {
     ctx.fillStyle = p.positive ? '#16a34a' : '#dc2626';
@@ -493,8 +499,17 @@ canvas.onkeydown = (e) => {
   e.preventDefault();
   render();
 };
+// The key is remembered for this browser tab's session (sessionStorage), never beyond it.
+const KEY_STORAGE = 'sam3-api-key';
 $<HTMLInputElement>('api-key').onchange = () => {
+  if (apiKey()) sessionStorage.setItem(KEY_STORAGE, apiKey());
+  else sessionStorage.removeItem(KEY_STORAGE);
   client = new Sam3Client(location.origin, apiKey() ? { apiKey: apiKey() } : {});
   void showModel();
 };
+const rememberedKey = sessionStorage.getItem(KEY_STORAGE);
+if (rememberedKey) {
+  $<HTMLInputElement>('api-key').value = rememberedKey;
+  client = new Sam3Client(location.origin, { apiKey: rememberedKey });
+}
 void showModel();

@@ -1,45 +1,84 @@
-// Paints decoded masks onto a canvas in each object's color (the server's palette order), with hover emphasis, and
-// renders the label map PNG for download. Masks arrive as COCO RLE and are decoded with the project's own decoder.
+// Paints decoded masks onto a canvas in each object's colour (the shared palette, as the server's overlays), with
+// outlines, halos, hover emphasis and label chips, and renders the label map PNG for download. Masks arrive as COCO
+// RLE and are decoded with the project's own decoder.
 import { decodeCocoRle } from '../../src/masks/coco-rle.js';
 import type { CocoRle } from '../../src/domain/encoded-mask.js';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
+import { haloFor, paletteColor } from '../../src/domain/palette.js';
 
-export const PALETTE: ReadonlyArray<readonly [number, number, number]> = [
-  [230, 25, 75],
-  [60, 180, 75],
-  [0, 130, 200],
-  [245, 130, 48],
-  [145, 30, 180],
-  [70, 240, 240],
-  [240, 50, 230],
-  [210, 245, 60],
-  [250, 190, 212],
-  [0, 128, 128],
-];
-export const colorOf = (index: number): readonly [number, number, number] => PALETTE[index % PALETTE.length]!;
+/** The shared object palette (src/domain/palette.ts): the list swatch, canvas and downloads use one colour each. */
+export const colorOf = (index: number): readonly [number, number, number] => paletteColor(index);
 
 export const decodeMask = (rle: CocoRle): BinaryMask => decodeCocoRle(rle);
 
-/** Draws `masks` over the image already on `ctx` (alpha 0.5; 0.8 for the hovered one). */
-export function paintMasks(
-  ctx: CanvasRenderingContext2D,
-  masks: ReadonlyArray<{ mask: BinaryMask; colorIndex: number; hovered: boolean }>,
-): void {
+export interface PaintedMask {
+  mask: BinaryMask;
+  colorIndex: number;
+  hovered: boolean;
+  /** Drawn as a chip at the box's top-left corner, e.g. "red 0.93". */
+  label?: string;
+  box?: readonly [number, number, number, number];
+}
+
+/**
+ * Draws `masks` over the image already on `ctx`: fill at alpha 0.5 (0.75 when hovered; others fade to 0.25 while
+ * one is hovered), the border in the object's colour and a 1-pixel black-or-white halo outside it, then label chips.
+ */
+export function paintMasks(ctx: CanvasRenderingContext2D, masks: readonly PaintedMask[]): void {
   const { width, height } = ctx.canvas;
   const image = ctx.getImageData(0, 0, width, height);
+  const px = image.data;
+  const anyHovered = masks.some((m) => m.hovered);
   for (const { mask, colorIndex, hovered } of masks) {
     if (mask.width !== width || mask.height !== height) continue;
     const [r, g, b] = colorOf(colorIndex);
-    const a = hovered ? 0.8 : 0.5;
-    for (let p = 0; p < mask.data.length; p++) {
-      if (!mask.data[p]) continue;
+    const a = hovered ? 0.75 : anyHovered ? 0.25 : 0.5;
+    const d = mask.data;
+    for (let p = 0; p < d.length; p++) {
+      const x = p % width;
+      const inside = d[p] !== 0;
+      const left = x > 0 && d[p - 1] !== 0;
+      const right = x < width - 1 && d[p + 1] !== 0;
+      const up = p >= width && d[p - width] !== 0;
+      const down = p + width < d.length && d[p + width] !== 0;
       const o = p * 4;
-      image.data[o] = image.data[o]! * (1 - a) + r * a;
-      image.data[o + 1] = image.data[o + 1]! * (1 - a) + g * a;
-      image.data[o + 2] = image.data[o + 2]! * (1 - a) + b * a;
+      if (!inside) {
+        if (left || right || up || down) {
+          const [hr, hg, hb] = haloFor(px[o]!, px[o + 1]!, px[o + 2]!);
+          px[o] = hr;
+          px[o + 1] = hg;
+          px[o + 2] = hb;
+        }
+        continue;
+      }
+      if (!(left && right && up && down)) {
+        px[o] = r;
+        px[o + 1] = g;
+        px[o + 2] = b;
+        continue;
+      }
+      px[o] = px[o]! * (1 - a) + r * a;
+      px[o + 1] = px[o + 1]! * (1 - a) + g * a;
+      px[o + 2] = px[o + 2]! * (1 - a) + b * a;
     }
   }
   ctx.putImageData(image, 0, 0);
+  // Label chips: the object's colour behind its label and score, at its box corner.
+  const size = Math.max(11, Math.round(width / 70));
+  ctx.font = `600 ${size}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  for (const { colorIndex, label, box, hovered } of masks) {
+    if (!label || !box || (anyHovered && !hovered)) continue;
+    const [r, g, b] = colorOf(colorIndex);
+    const w = ctx.measureText(label).width + size * 0.8;
+    const x = Math.min(Math.max(0, box[0]), Math.max(0, width - w));
+    const y = Math.max(0, box[1] - size * 1.5);
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(x, y, w, size * 1.4);
+    const [tr, tg, tb] = haloFor(r, g, b);
+    ctx.fillStyle = `rgb(${tr},${tg},${tb})`;
+    ctx.fillText(label, x + size * 0.4, y + size * 0.2);
+  }
 }
 
 /** A grayscale PNG where pixel value = 1-based object number (0 = background). */

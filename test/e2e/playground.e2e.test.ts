@@ -86,6 +86,25 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
       "Array.from(document.getElementById('canvas').getContext('2d').getImageData(90, 100, 1, 1).data)",
     )) as number[];
     expect(pixel.slice(0, 3)).not.toEqual([255, 0, 0]);
+    // One colour per object everywhere: the list swatch is the colour of the mask's border on the canvas, and the
+    // halo just outside the border differs from the image there by at least 60 levels.
+    const swatch = await page
+      .locator('#objects li .swatch')
+      .first()
+      .evaluate((e) => (e as unknown as { style: { background: string } }).style.background);
+    const [sr, sg, sb] = swatch.match(/\d+/g)!.map(Number) as [number, number, number];
+    expect([sr, sg, sb]).not.toEqual([255, 0, 0]);
+    const row = (await page.evaluate(
+      "Array.from(document.getElementById('canvas').getContext('2d').getImageData(0, 100, 320, 1).data)",
+    )) as number[];
+    const border = [...Array(320).keys()].find(
+      (x) => row[x * 4] === sr && row[x * 4 + 1] === sg && row[x * 4 + 2] === sb,
+    );
+    expect(border).toBeDefined();
+    expect(Math.abs(border! - 30)).toBeLessThan(4);
+    const halo = row.slice((border! - 1) * 4, (border! - 1) * 4 + 3);
+    const under = Array.from(scene.rgb.subarray((100 * 320 + border! - 1) * 3, (100 * 320 + border! - 1) * 3 + 3));
+    expect(Math.max(...halo.map((v, c) => Math.abs(v - under[c]!)))).toBeGreaterThanOrEqual(60);
     await page.screenshot({ path: join(SHOTS, '1-text.png') });
   });
 
@@ -191,6 +210,10 @@ describe.skipIf(!available)('web playground with API keys', () => {
       await expect.poll(() => page.locator('#model').textContent()).toMatch(/demo \(synthetic, not SAM 3\)/);
       await page.click('#run');
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/^1 object\(s\)/);
+      // Remembered for the tab's session: a reload needs no typing.
+      await page.reload();
+      expect(await page.inputValue('#api-key')).toBe('secret-key-1');
+      await expect.poll(() => page.locator('#model').textContent()).toMatch(/demo \(synthetic, not SAM 3\)/);
       await rm(dir, { recursive: true, force: true });
     } finally {
       await browser.close();
