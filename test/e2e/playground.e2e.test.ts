@@ -108,6 +108,21 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     await page.screenshot({ path: join(SHOTS, '1-text.png') });
   });
 
+  it('fits a 420 px wide window: nothing in the header overflows, the canvas fills the column', async () => {
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      const overflow = (await page.evaluate(
+        "[...document.querySelectorAll('header, header *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).length",
+      )) as number;
+      expect(overflow).toBe(0);
+      const width = (await page.locator('#canvas').boundingBox())!.width;
+      expect(width).toBeGreaterThan(320);
+      await page.screenshot({ path: join(SHOTS, '1b-narrow.png') });
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
   it('adds a point and an object box, filters by threshold without re-running', async () => {
     const p = await canvasPoint(230, 130);
     await page.mouse.click(p.x, p.y);
