@@ -30,6 +30,8 @@ export interface LabelCliOptions {
   threshold?: string;
   server?: string;
   apiKey?: string;
+  /** Also segment everything (automatic masks), as the category "object". */
+  everything?: boolean;
   /** Draw a progress bar (the CLI on a terminal); tests leave it off. */
   progress?: boolean;
 }
@@ -84,34 +86,60 @@ const cocoBox = (box: PixelBox | null): [number, number, number, number] =>
 /** What one image's labelling does, local or remote. */
 type Labeller = (bytes: Uint8Array) => Promise<Omit<ImageRecord, 'file'>>;
 
-function localLabeller(engine: SegmentationEngine, concepts: readonly string[], threshold?: number): Labeller {
+/** The category of automatic masks (`--everything`). */
+export const EVERYTHING_CATEGORY = 'object';
+
+function localLabeller(
+  engine: SegmentationEngine,
+  concepts: readonly string[],
+  threshold: number | undefined,
+  everything: boolean,
+): Labeller {
   return async (bytes) => {
     const r = await engine.segment({
       image: bytes,
       concepts: concepts.map((text) => ({ text })),
       maskEncodings: ['rle'],
       ...(threshold === undefined ? {} : { threshold }),
+      ...(everything ? { everything: {} } : {}),
     });
+    const automatic = (r.everything ?? []).map((x) => ({
+      category: EVERYTHING_CATEGORY,
+      score: x.score,
+      rle: x.encoded!.rle!,
+      bbox: cocoBox(maskBox(x.mask)),
+      area: x.area,
+    }));
     return {
       width: r.width,
       height: r.height,
-      instances: r.concepts.flatMap((c, i) =>
-        c.instances.map((x) => ({
-          category: concepts[i]!,
-          score: x.score,
-          rle: x.encoded!.rle!,
-          bbox: cocoBox(maskBox(x.mask)),
-          area: x.area,
-        })),
-      ),
+      instances: r.concepts
+        .flatMap((c, i) =>
+          c.instances.map((x) => ({
+            category: concepts[i]!,
+            score: x.score,
+            rle: x.encoded!.rle!,
+            bbox: cocoBox(maskBox(x.mask)),
+            area: x.area,
+          })),
+        )
+        .concat(automatic),
     };
   };
 }
 
-function serverLabeller(client: Sam3Client, concepts: readonly string[], threshold?: number): Labeller {
+function serverLabeller(
+  client: Sam3Client,
+  concepts: readonly string[],
+  threshold: number | undefined,
+  everything: boolean,
+): Labeller {
   return async (bytes) => {
     const r = await client.segmentUpload(bytes, {
-      prompts: concepts.map((text) => ({ type: 'concept' as const, text })),
+      prompts: [
+        ...concepts.map((text) => ({ type: 'concept' as const, text })),
+        ...(everything ? [{ type: 'everything' as const }] : []),
+      ],
       mask_formats: ['rle'],
       ...(threshold === undefined ? {} : { threshold }),
     });
@@ -120,7 +148,7 @@ function serverLabeller(client: Sam3Client, concepts: readonly string[], thresho
       height: r.height,
       instances: r.prompts.flatMap((p) =>
         p.instances.map((x) => ({
-          category: concepts[p.index]!,
+          category: p.type === 'everything' ? EVERYTHING_CATEGORY : concepts[p.index]!,
           score: x.score,
           rle: x.mask.rle as CocoRle,
           bbox: cocoBox(maskBox(decodeCocoRle(x.mask.rle as CocoRle))),
@@ -152,7 +180,11 @@ export async function runLabel(
         .filter(Boolean),
     ),
   ];
-  if (concepts.length === 0) throw invalidArgument('--text', 'comma-separated concepts, e.g. "person, car"', opts.text);
+  const everything = opts.everything === true;
+  if (concepts.length === 0 && !everything)
+    throw invalidArgument('--text', 'comma-separated concepts, e.g. "person, car" (or --everything)', opts.text);
+  const categories =
+    everything && !concepts.includes(EVERYTHING_CATEGORY) ? [...concepts, EVERYTHING_CATEGORY] : concepts;
   const format = (opts.format ?? 'coco') as LabelFormat;
   if (!LABEL_FORMATS.includes(format)) throw invalidArgument('--format', LABEL_FORMATS.join(', '), opts.format);
   if (!opts.out) throw invalidArgument('--out', 'an output directory', opts.out);
@@ -169,7 +201,7 @@ export async function runLabel(
   await mkdir(state, { recursive: true });
   // Records made with other prompts, threshold or model do not count as done.
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ concepts, threshold, model: opts.server ?? settings.model }))
+    .update(JSON.stringify({ concepts, threshold, everything, model: opts.server ?? settings.model }))
     .digest('hex')
     .slice(0, 16);
   const recordPath = (path: string): string =>
@@ -192,10 +224,11 @@ export async function runLabel(
         new Sam3Client(opts.server, opts.apiKey ? { apiKey: opts.apiKey } : {}),
         concepts,
         threshold,
+        everything,
       );
     else {
       engine = await createLocalEngine(settings);
-      label = localLabeller(engine, concepts, threshold);
+      label = localLabeller(engine, concepts, threshold, everything);
     }
   }
   if (summary.skipped)
@@ -242,10 +275,10 @@ export async function runLabel(
   }
   if (format === 'coco') {
     const path = join(out, 'annotations.json');
-    await writeCoco(path, records, concepts);
+    await writeCoco(path, records, categories);
     summary.outputs.push(path);
   } else if (format === 'yolo-seg') {
-    await writeYoloSeg(out, records, concepts);
+    await writeYoloSeg(out, records, categories);
     summary.outputs.push(join(out, 'labels'), join(out, 'classes.txt'));
   } else {
     const path = join(out, 'tasks.json');

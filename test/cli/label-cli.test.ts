@@ -173,6 +173,19 @@ describe('sam3 label', () => {
     expect((await readdir(out)).sort()).toEqual(['.sam3-label', 'classes.txt', 'labels']);
   });
 
+  it('--everything labels every shape as "object", with or without concepts', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'sam3-label-out-'));
+    await runLabel([join(images, 'b.png')], { everything: true, out }, settings(), () => {});
+    const coco = JSON.parse(await readFile(join(out, 'annotations.json'), 'utf8')) as Coco;
+    expect(coco.categories.map((c) => c.name)).toEqual(['object']);
+    expect(coco.annotations).toHaveLength(2);
+    for (const [k, truth] of scenes[1]!.masks.entries())
+      expect(
+        coco.annotations.some((a) => iou(decodeCocoRle(a.segmentation), truth) >= 0.9),
+        `shape ${k}`,
+      ).toBe(true);
+  });
+
   it('refuses missing prompts, an unknown format, no output directory and inputs without images, before loading a model', async () => {
     const out = await mkdtemp(join(tmpdir(), 'sam3-label-out-'));
     const s = { ...settings(), model: '/nonexistent-model-dir' };
