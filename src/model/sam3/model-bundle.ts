@@ -70,6 +70,9 @@ async function listOnnx(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+/** The video memory tracker's roles: optional, so a variant more or a graph less never stops images. */
+const TRACKER_ROLES: ReadonlySet<GraphRole> = new Set(['tracker-decoder', 'memory-attention', 'memory-encoder']);
+
 /** Loads every graph of the chosen dtype in `dir` (and `dir/onnx`), refusing graphs that fit no contract. */
 export async function loadModelBundle(dir: string, options: BundleOptions = {}): Promise<ModelBundle> {
   const dtype = options.dtype ?? 'fp32';
@@ -105,6 +108,15 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
     const session = await GraphSession.open(file, options);
     const contract = detectContract(session.signature, basename(file));
     const previous = graphs[contract.role];
+    if (previous && TRACKER_ROLES.has(contract.role)) {
+      // The exporter writes several variants of the tracker graphs (single/multi profiles, single-mask and
+      // mask-prompt decoders): the first in name order serves, the others are left closed; images are unaffected.
+      options.onWarning?.(
+        `${basename(file)} also fits the ${contract.source} contract; using ${previous.session.label} and ignoring it`,
+      );
+      await session.release();
+      continue;
+    }
     if (previous) {
       throw new SamError(
         'MODEL_CONTRACT_MISMATCH',

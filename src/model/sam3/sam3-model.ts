@@ -171,7 +171,13 @@ export class Sam3Model {
       file: x!.session.label,
     }));
     const device = Object.values(g)[0]!.session.device;
-    const tracker = await TrackerGraphs.open(bundle);
+    // Memory-tracker graphs that cannot be used (part of the set, no constants file) leave images and clicks
+    // working; video then tracks by detection.
+    const tracker = await TrackerGraphs.open(bundle).catch((error: unknown) => {
+      if (!(error instanceof SamError)) throw error;
+      options.onWarning?.(`video memory tracker unavailable, video tracks by detection: ${error.message}`);
+      return null;
+    });
     return new Sam3Model(
       bundle,
       tokenizer,
