@@ -307,3 +307,30 @@ export const VideoJobBody = Type.Object(
   { additionalProperties: false },
 );
 export type VideoJobBody = Static<typeof VideoJobBody>;
+
+export const LabelJobBody = Type.Object(
+  {
+    images: Type.Array(
+      Type.String({
+        minLength: 1,
+        maxLength: 8192,
+        description: 'an http(s) URL (fetched under the URL guard) or an upload URL from /api/v3/media/uploads',
+      }),
+      { minItems: 1, maxItems: 1000 },
+    ),
+    names: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
+        maxItems: 1000,
+        description: 'file_name of each image in the COCO file (default: the last URL path segment)',
+      }),
+    ),
+    concepts: Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), {
+      minItems: 1,
+      maxItems: 16,
+      description: 'Text concepts; each is a COCO category',
+    }),
+    threshold: Type.Optional(unit('concept score threshold (default 0.5)')),
+  },
+  { additionalProperties: false },
+);
+export type LabelJobBody = Static<typeof LabelJobBody>;

@@ -69,6 +69,28 @@ export interface ImageJobResult {
   timingsMs: Record<string, number>;
 }
 
+/** A dataset labelling job (runs in the image lane): every image segmented with the concepts, one COCO file out. */
+export interface DatasetJobInput {
+  type: 'dataset';
+  images: Array<{ ref: MediaRef; name: string }>;
+  concepts: string[];
+  threshold?: number;
+}
+
+export interface DatasetJobResult {
+  type: 'dataset';
+  images: number;
+  labelled: number;
+  instances: number;
+  /** Images that could not be read or decoded (the job goes on without them). */
+  failed: Array<{ index: number; name: string; code: string; message: string }>;
+  files: { coco: StoredFile };
+  timingsMs: Record<string, number>;
+}
+
+/** Most images in one dataset job. */
+export const MAX_DATASET_IMAGES = 1000;
+
 export interface VideoJobInput {
   video: MediaRef;
   /** Text concepts, each tracked ("person, cloth" = two). */

@@ -23,6 +23,7 @@ import type { UploadStore } from '../jobs/upload-store.js';
 import { filesRoutes } from './files.routes.js';
 import { nativeJobRoutes } from './native/jobs.routes.js';
 import { nativeVideoRoutes } from './native/videos.routes.js';
+import { nativeLabelJobRoutes } from './native/label-jobs.routes.js';
 import { nativeVideoSessionRoutes } from './native/video-sessions.routes.js';
 import type { UrlSigner } from './signed-urls.js';
 import { wavespeedRoutes } from './wavespeed/routes.js';
@@ -219,6 +220,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl: jobs.publicUrl,
       maxVideoBytes: jobs.maxUploadBytes,
       ...(jobs.videoAvailable ? { videoAvailable: jobs.videoAvailable } : {}),
+    });
+    await app.register(nativeLabelJobRoutes, {
+      prefix: '/v1',
+      jobs: jobs.queue,
+      uploads: jobs.uploads,
+      signer: jobs.signer,
+      publicUrl: jobs.publicUrl,
+      maxImageBytes: deps.limits.maxImageBytes,
+      maxPrompts: deps.limits.maxPrompts,
     });
     await app.register(wavespeedRoutes, {
       prefix: '/api/v3',

@@ -1,30 +1,22 @@
 // The image job processor: stored input → engine.segment (with composites) → output files and a plain JSON result.
 import { SamError } from '../domain/errors.js';
-import type { ImageInput } from '../domain/image.js';
-import type { ImageJobInput, ImageJobObject, ImageJobResult, MediaRef, StoredFile } from '../domain/jobs.js';
+import type { DatasetJobInput, ImageJobInput, ImageJobObject, ImageJobResult, StoredFile } from '../domain/jobs.js';
+import { readMedia } from './read-media.js';
+import { runDatasetJob } from './run-dataset-job.js';
 import type { MaskEncoding } from '../domain/encoded-mask.js';
 import type { Instance, SegmentationEngine } from '../engine/engine.js';
-import type { FileStore } from './file-store.js';
 import type { JobContext, JobProcessor } from './job-processor.js';
 
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 const EXTENSIONS = { png: 'png', jpeg: 'jpg', webp: 'webp' } as const;
 
-/** A stored file's bytes, or MEDIA_NOT_ACCESSIBLE when it is gone (an upload that expired before the job ran). */
-export async function readMedia(ref: MediaRef, files: FileStore, field: string): Promise<ImageInput> {
-  if ('url' in ref) return { url: ref.url };
-  const bytes = await files.get(ref.file);
-  if (!bytes)
-    throw new SamError(
-      'MEDIA_NOT_ACCESSIBLE',
-      `The file given as ${field} no longer exists (uploads expire with the retention period)`,
-      { field },
-    );
-  return bytes;
-}
+export { readMedia } from './read-media.js';
 
 export function imageJobProcessor(engine: SegmentationEngine): JobProcessor {
   return async (raw: unknown, context: JobContext) => {
+    // Dataset jobs run in the image lane (same workers, same limits), one image after another.
+    if ((raw as Partial<DatasetJobInput>).type === 'dataset')
+      return runDatasetJob(engine, raw as DatasetJobInput, context);
     const input = raw as ImageJobInput;
     const image = await readMedia(input.image, context.files, 'image');
     context.reportProgress(0.1);

@@ -1,6 +1,6 @@
 // Job record → the native /v1/jobs wire form: ISO times, snake_case result, signed links to output files.
 import type { JobResponse } from '../../api/native-wire.js';
-import type { ImageJobResult, JobRecord, VideoJobResult } from '../../domain/jobs.js';
+import type { DatasetJobResult, ImageJobResult, JobRecord, VideoJobResult } from '../../domain/jobs.js';
 import type { UrlSigner } from '../signed-urls.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -37,12 +37,25 @@ function videoResult(result: VideoJobResult): Record<string, unknown> {
   };
 }
 
+function datasetResult(result: DatasetJobResult): Record<string, unknown> {
+  return {
+    type: 'dataset',
+    images: result.images,
+    labelled: result.labelled,
+    instances: result.instances,
+    failed: result.failed,
+    timings_ms: result.timingsMs,
+  };
+}
+
 export function jobResponse(record: JobRecord, base: string, signer: UrlSigner): JobResponse {
   const done = record.status === 'completed' && record.result ? record.result : undefined;
-  const image = done && record.kind === 'image' ? (done as ImageJobResult) : undefined;
+  const dataset =
+    (done as Partial<DatasetJobResult> | undefined)?.type === 'dataset' ? (done as DatasetJobResult) : undefined;
+  const image = done && record.kind === 'image' && !dataset ? (done as ImageJobResult) : undefined;
   const video = done && record.kind === 'video' ? (done as VideoJobResult) : undefined;
   const files: Record<string, string> = {};
-  for (const [name, file] of Object.entries(image?.files ?? video?.files ?? {})) {
+  for (const [name, file] of Object.entries(image?.files ?? video?.files ?? dataset?.files ?? {})) {
     if (file) files[name === 'maskImage' ? 'mask_image' : name] = signer.fileLink(base, file.key, record.expiresAtMs);
   }
   return {
@@ -57,7 +70,7 @@ export function jobResponse(record: JobRecord, base: string, signer: UrlSigner):
     finished_at: iso(record.finishedAtMs),
     expires_at: iso(record.expiresAtMs)!,
     error: record.error ? { code: record.error.code, message: record.error.message } : null,
-    result: image ? imageResult(image) : video ? videoResult(video) : null,
+    result: image ? imageResult(image) : video ? videoResult(video) : dataset ? datasetResult(dataset) : null,
     files,
     webhook: record.webhook
       ? {

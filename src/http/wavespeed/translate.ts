@@ -1,7 +1,14 @@
 // WaveSpeed wire ↔ job terms: inputs → an image job (media, concepts, objects, outputs), job records → the
 // prediction object with signed output links. Pure except for the signer; computes nothing about masks.
-import { SamError, describeValue } from '../../domain/errors.js';
-import type { ImageJobInput, ImageJobResult, JobRecord, StoredFile, VideoJobResult } from '../../domain/jobs.js';
+import { SamError } from '../../domain/errors.js';
+import type {
+  DatasetJobResult,
+  ImageJobInput,
+  ImageJobResult,
+  JobRecord,
+  StoredFile,
+  VideoJobResult,
+} from '../../domain/jobs.js';
 import type { VideoObjectPrompt } from '../../domain/video.js';
 import type { ClickPoint, ConceptPrompt, ObjectPrompt } from '../../domain/prompts.js';
 import type { UrlSigner } from '../signed-urls.js';
@@ -18,45 +25,7 @@ export const WAVESPEED_MODELS = ['sam3-image', 'sam3-image-rle', 'sam3-video-rle
 export type WavespeedModel = (typeof WAVESPEED_MODELS)[number];
 export const modelId = (model: WavespeedModel): string => `wavespeed-ai/${model}`;
 
-/** Where an input's bytes come from: a URL fetched when the job runs, inline bytes, or one of our uploads. */
-export type WireMedia = { url: string } | { bytes: Uint8Array } | { upload: string };
-
-const UPLOAD_PATH = /^\/files\/uploads\/([0-9a-f]{32})\/[^/]+$/;
-
-export function parseMedia(value: string, field: string, signer: UrlSigner, maxBytes: number): WireMedia {
-  if (value.startsWith('data:')) {
-    const comma = value.indexOf(',');
-    const body = comma < 0 ? '' : value.slice(comma + 1).replace(/\s+/g, '');
-    if (
-      comma < 0 ||
-      !value.slice(0, comma).endsWith(';base64') ||
-      body === '' ||
-      !/^[A-Za-z0-9+/]*={0,2}$/.test(body)
-    ) {
-      throw new SamError(
-        'INVALID_ARGUMENT',
-        `Expected a base64 data URI (data:<type>;base64,<data>) for ${field} but received ${describeValue(value.slice(0, 40))}`,
-        { field },
-      );
-    }
-    if (Math.floor((body.length * 3) / 4) > maxBytes)
-      throw new SamError('IMAGE_TOO_LARGE', `The data URI in ${field} exceeds the ${maxBytes}-byte limit`, {
-        field,
-        limit: maxBytes,
-      });
-    return { bytes: Buffer.from(body, 'base64') };
-  }
-  const own = signer.ownPath('get', value)?.match(UPLOAD_PATH);
-  if (own) return { upload: own[1]! };
-  if (!/^https?:\/\/[^\s]+$/i.test(value)) {
-    throw new SamError(
-      'INVALID_ARGUMENT',
-      `Expected an http(s) URL, an upload URL from /api/v3/media/uploads, or a data: URI for ${field} but received ${describeValue(value)}`,
-      { field, received: value },
-    );
-  }
-  return { url: value };
-}
+export { parseMedia, type WireMedia } from '../media-ref.js';
 
 const isPositive = (p: PointPrompt): boolean =>
   p.label !== undefined ? p.label === 1 : (p.is_positive ?? p.positive ?? true);
@@ -250,6 +219,9 @@ function outputsOf(record: JobRecord, links: Links): unknown[] {
       },
     ];
   }
+  // A dataset job (POST /v1/label-jobs) read through this surface: its COCO file is the output.
+  const dataset = record.result as Partial<DatasetJobResult>;
+  if (dataset.type === 'dataset' && dataset.files) return [fileUrl(links, dataset.files.coco, record.expiresAtMs)];
   const result = record.result as ImageJobResult;
   const model = record.model.replace(/^wavespeed-ai\//, '');
   const overlay = result.files.overlay ? fileUrl(links, result.files.overlay, record.expiresAtMs) : undefined;
