@@ -187,7 +187,8 @@ function renderList(threshold: number): void {
     li.onmouseleave = () => ((state.hovered = -1), render());
     list.append(li);
   });
-  const any = state.results.length > 0 && !state.video;
+  // Images: the objects shown. Videos after a run: the whole RLE document, and COCO / PNG of the frame shown.
+  const any = state.results.length > 0 || state.doc !== undefined;
   for (const id of ['dl-rle', 'dl-coco', 'dl-png']) $<HTMLButtonElement>(id).disabled = !any;
 }
 
@@ -283,33 +284,42 @@ function download(name: string, blob: Blob): void {
 
 const kept = (): Shown[] =>
   state.results.filter((r) => r.visible && r.score >= Number($<HTMLInputElement>('threshold').value));
-const base = (): string => (state.image?.name ?? 'image').replace(/\.[^.]+$/, '');
+const base = (): string =>
+  (state.video
+    ? `${state.video.name.replace(/\.[^.]+$/, '')}-frame-${state.frameIndex}`
+    : (state.image?.name ?? 'image')
+  ).replace(/\.[^.]+$/, '');
 
 $('dl-rle').onclick = () =>
-  download(
-    `${base()}.rle.json`,
-    new Blob(
-      [
-        JSON.stringify(
-          {
-            width: canvas.width,
-            height: canvas.height,
-            objects: kept().map((r, i) => ({
-              id: i + 1,
-              label: r.label,
-              score: r.score,
-              box: r.box,
-              area: r.area,
-              rle: r.rle,
-            })),
-          },
-          null,
-          1,
+  state.doc
+    ? download(
+        `${(state.video?.name ?? 'video').replace(/\.[^.]+$/, '')}.rle.json`,
+        new Blob([JSON.stringify(state.doc)], { type: 'application/json' }),
+      )
+    : download(
+        `${base()}.rle.json`,
+        new Blob(
+          [
+            JSON.stringify(
+              {
+                width: canvas.width,
+                height: canvas.height,
+                objects: kept().map((r, i) => ({
+                  id: i + 1,
+                  label: r.label,
+                  score: r.score,
+                  box: r.box,
+                  area: r.area,
+                  rle: r.rle,
+                })),
+              },
+              null,
+              1,
+            ),
+          ],
+          { type: 'application/json' },
         ),
-      ],
-      { type: 'application/json' },
-    ),
-  );
+      );
 $('dl-coco').onclick = () => {
   const labels = [...new Set(kept().map((r) => r.label))];
   const coco = {

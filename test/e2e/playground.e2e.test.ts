@@ -193,6 +193,13 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
       .toMatch(/1 object\(s\) tracked over 10 frames/);
     expect(await page.locator('#video-out').getAttribute('src')).toMatch(/\/files\//);
     await page.screenshot({ path: join(SHOTS, '3-video.png') });
+    // After a run the downloads are on: the RLE button saves the whole video's RLE document.
+    expect(await page.locator('#dl-rle').isDisabled()).toBe(false);
+    const [videoDownload] = await Promise.all([page.waitForEvent('download'), page.click('#dl-rle')]);
+    expect(videoDownload.suggestedFilename()).toBe('clip.rle.json');
+    const docPath = join(dir, 'clip.rle.json');
+    await videoDownload.saveAs(docPath);
+    expect(JSON.stringify(JSON.parse(await readFile(docPath, 'utf8')))).toMatch(/"frames?"/);
     // Scrubbing: masks come from the RLE document; the object starts on frame 5, so frame 2 has none.
     await page.locator('#frame').fill('8');
     await expect.poll(() => objects().allTextContents()).toEqual([expect.stringMatching(/^#1 object 1/)]);
