@@ -5,7 +5,8 @@ import type { SegmentBody, WirePrompt } from '../../src/api/native-wire.js';
 import { SamError } from '../../src/domain/errors.js';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
 import { enhancePrompt } from './enhance-prompt.js';
-import { colorOf, decodeMask, labelMapPng, paintMasks } from './mask-paint.js';
+import { colorOf, decodeMask, labelMapPng, paintMasks, type PaintMode } from './mask-paint.js';
+import { FIT, cssTransform, panBy, zoomAt, type View } from './view-zoom.js';
 import { runVideo } from './video-run.js';
 import { VideoFrames, frameMasks, type RleDocument } from './video-scrub.js';
 import { applyCanvasKey } from './canvas-keys.js';
@@ -121,9 +122,15 @@ async function loadFile(file: Blob, name: string): Promise<void> {
   render();
 }
 
+/** What the canvas shows under the prompts: the image with masks, the masks alone, or the image only inside them. */
+const viewMode = (): string => $<HTMLSelectElement>('view-mode').value;
+
 function render(): void {
   if (!state.image) return;
-  ctx.drawImage(state.image.bitmap, 0, 0);
+  if (viewMode() === 'masks') {
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+  } else ctx.drawImage(state.image.bitmap, 0, 0);
   const threshold = Number($<HTMLInputElement>('threshold').value);
   paintMasks(
     ctx,
@@ -136,6 +143,7 @@ function render(): void {
         label: `${r.label} ${r.score.toFixed(2)}`,
         ...(r.box ? { box: r.box } : {}),
       })),
+    viewMode() as PaintMode,
   );
   for (const p of state.points) {
     ctx.fillStyle = p.positive ? '#16a34a' : '#dc2626';
@@ -381,7 +389,8 @@ const toImage = (e: MouseEvent): { x: number; y: number } => {
   };
 };
 canvas.oncontextmenu = (e) => e.preventDefault();
-canvas.onmousedown = (e) => (dragFrom = toImage(e));
+// Alt-drag and the middle button pan the view instead of prompting.
+canvas.onmousedown = (e) => (dragFrom = e.button === 1 || e.altKey ? undefined : toImage(e));
 canvas.onmouseup = (e) => {
   if (!dragFrom || !state.image) return;
   const to = toImage(e);
@@ -500,7 +509,53 @@ canvas.onfocus = () => (
   render()
 );
 canvas.onblur = () => render();
+// Zoom (wheel, + / − / 0) and pan (Alt-drag or the middle button) of the image view.
+let view: View = FIT;
+const stage = $('stage');
+const applyView = (next: View): void => {
+  view = next;
+  canvas.style.transform = cssTransform(view);
+};
+canvas.addEventListener(
+  'wheel',
+  (e) => {
+    e.preventDefault();
+    const r = stage.getBoundingClientRect();
+    applyView(zoomAt(view, Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top, r.width, r.height));
+  },
+  { passive: false },
+);
+let panFrom: { x: number; y: number } | undefined;
+canvas.addEventListener('mousedown', (e) => {
+  if (e.button === 1 || e.altKey) {
+    panFrom = { x: e.clientX, y: e.clientY };
+    e.preventDefault();
+    e.stopImmediatePropagation();
+  }
+});
+window.addEventListener('mousemove', (e) => {
+  if (!panFrom) return;
+  const r = stage.getBoundingClientRect();
+  applyView(panBy(view, e.clientX - panFrom.x, e.clientY - panFrom.y, r.width, r.height));
+  panFrom = { x: e.clientX, y: e.clientY };
+});
+window.addEventListener('mouseup', () => (panFrom = undefined));
+$('zoom-fit').onclick = () => applyView(FIT);
+$<HTMLSelectElement>('view-mode').onchange = () => render();
+const zoomKey = (e: KeyboardEvent): boolean => {
+  const r = stage.getBoundingClientRect();
+  const factor = e.key === '+' || e.key === '=' ? 1.25 : e.key === '-' ? 0.8 : 0;
+  if (e.key === '0') applyView(FIT);
+  else if (factor) applyView(zoomAt(view, factor, r.width / 2, r.height / 2, r.width, r.height));
+  else return false;
+  return true;
+};
+
 canvas.onkeydown = (e) => {
+  if (zoomKey(e)) {
+    e.preventDefault();
+    return;
+  }
   if (!state.image) return;
   state.cursor ??= { x: Math.round(canvas.width / 2), y: Math.round(canvas.height / 2) };
   const mode = (document.querySelector('input[name="box-mode"]:checked') as HTMLInputElement).value as

@@ -11,6 +11,9 @@ export const colorOf = (index: number): readonly [number, number, number] => pal
 
 export const decodeMask = (rle: CocoRle): BinaryMask => decodeCocoRle(rle);
 
+/** overlay: image with tinted masks; masks: masks alone on black; cutout: the image inside the masks only. */
+export type PaintMode = 'overlay' | 'masks' | 'cutout';
+
 export interface PaintedMask {
   mask: BinaryMask;
   colorIndex: number;
@@ -24,15 +27,28 @@ export interface PaintedMask {
  * Draws `masks` over the image already on `ctx`: fill at alpha 0.5 (0.75 when hovered; others fade to 0.25 while
  * one is hovered), the border in the object's colour and a 1-pixel black-or-white halo outside it, then label chips.
  */
-export function paintMasks(ctx: CanvasRenderingContext2D, masks: readonly PaintedMask[]): void {
+export function paintMasks(
+  ctx: CanvasRenderingContext2D,
+  masks: readonly PaintedMask[],
+  mode: PaintMode = 'overlay',
+): void {
   const { width, height } = ctx.canvas;
   const image = ctx.getImageData(0, 0, width, height);
   const px = image.data;
   const anyHovered = masks.some((m) => m.hovered);
+  if (mode === 'cutout') {
+    // The image only inside the masks: everything else darkened.
+    const inside = new Uint8Array(width * height);
+    for (const { mask } of masks)
+      if (mask.width === width && mask.height === height)
+        for (let p = 0; p < inside.length; p++) inside[p] ||= mask.data[p]!;
+    for (let p = 0; p < inside.length; p++)
+      if (!inside[p]) for (let c = 0; c < 3; c++) px[p * 4 + c] = Math.round(px[p * 4 + c]! * 0.15);
+  }
   for (const { mask, colorIndex, hovered } of masks) {
     if (mask.width !== width || mask.height !== height) continue;
     const [r, g, b] = colorOf(colorIndex);
-    const a = hovered ? 0.75 : anyHovered ? 0.25 : 0.5;
+    const a = mode === 'masks' ? 1 : mode === 'cutout' ? 0 : hovered ? 0.75 : anyHovered ? 0.25 : 0.5;
     const d = mask.data;
     for (let p = 0; p < d.length; p++) {
       const x = p % width;

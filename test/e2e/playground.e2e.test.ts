@@ -163,6 +163,48 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     expect(maskIou(decodeCocoRle(doc.objects[1]!.rle), scene.masks[1]!)).toBeGreaterThan(0.9);
   });
 
+  it('switches between image and masks, masks only and cut-out; zooms with the wheel and still clicks the right pixel', async () => {
+    const px = async (x: number, y: number) =>
+      (
+        (await page.evaluate(
+          `Array.from(document.getElementById('canvas').getContext('2d').getImageData(${x}, ${y}, 1, 1).data)`,
+        )) as number[]
+      ).slice(0, 3);
+    // Every swatch's colour (the red rectangle is covered by the concept and by the object box: the later paints).
+    const swatches = (
+      await page
+        .locator('#objects li .swatch')
+        .evaluateAll((es) => es.map((e) => (e as unknown as { style: { background: string } }).style.background))
+    ).map((c) => c.match(/\d+/g)!.map(Number));
+    await page.selectOption('#view-mode', 'masks');
+    expect(swatches).toContainEqual(await px(90, 100));
+    expect(await px(5, 5)).toEqual([0, 0, 0]);
+    await page.selectOption('#view-mode', 'cutout');
+    expect(await px(90, 100)).toEqual([255, 0, 0]);
+    expect(Math.max(...(await px(5, 5)))).toBeLessThan(40);
+    await page.screenshot({ path: join(SHOTS, '2b-cutout.png') });
+    await page.selectOption('#view-mode', 'overlay');
+
+    const before = (await page.locator('#canvas').boundingBox())!;
+    // Zoom in with the cursor on the blue ellipse, which then stays under it.
+    const centre = await canvasPoint(230, 130);
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.wheel(0, -600);
+    await expect
+      .poll(async () => (await page.locator('#canvas').boundingBox())!.width)
+      .toBeGreaterThan(before.width * 1.5);
+    await page.click('#clear');
+    await page.fill('#text', '');
+    // A click on the (zoomed) blue ellipse's centre lands on image pixel (230, 130): the object found is the ellipse.
+    const p = await canvasPoint(230, 130);
+    await page.mouse.click(p.x, p.y);
+    await page.click('#run');
+    await expect.poll(() => objects().count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, '2c-zoomed.png') });
+    await page.click('#zoom-fit');
+    expect((await page.locator('#canvas').boundingBox())!.width).toBeCloseTo(before.width, 0);
+  });
+
   it('prompts a video on frame 5 (placed with the keyboard), previews it, runs to 100 % and scrubs masks per frame', async () => {
     const video = await writeSyntheticVideo(join(dir, 'clip.mp4'), {
       width: 96,
