@@ -31,6 +31,7 @@ import { videoJobProcessor } from './jobs/run-video-job.js';
 import { UrlSigner } from './http/signed-urls.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { cliCommand } from './config/cli-command.js';
+import { fetchImageForViewing } from './media/image-proxy.js';
 
 export const VERSION = '0.1.0';
 
@@ -271,6 +272,17 @@ export async function createServer(
     allowedHosts: settings.allowedHosts,
     allowedOrigins: settings.allowedOrigins,
     cvatLabels: settings.cvatLabels,
+    fetchImage: (url, signal) =>
+      fetchImageForViewing(
+        url,
+        {
+          allowNetworks: settings.urlAllowNetworks,
+          maxBytes: settings.maxImageBytes,
+          timeoutMs: settings.urlTimeoutMs,
+          maxRedirects: 5,
+        },
+        signal,
+      ),
     labelStudio: {
       ...(settings.labelStudioUrl ? { url: settings.labelStudioUrl } : {}),
       ...(settings.labelStudioToken ? { token: settings.labelStudioToken } : {}),

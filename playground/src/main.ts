@@ -370,6 +370,18 @@ drop.ondrop = (e) => {
 $('url-form').onsubmit = (e) => {
   e.preventDefault();
   const url = $<HTMLInputElement>('url').value;
+  // Through the server (its URL guard), so hosts without CORS headers work; the browser's own fetch is the fallback
+  // for servers without /v1/images/fetch.
+  const name = url.split('/').pop()?.split('?')[0] || 'image';
+  void client
+    .fetchImage(url)
+    .then((blob) => loadFile(blob, name))
+    .catch((err: unknown) => {
+      if (!(err instanceof SamError) || err.code !== 'ROUTE_NOT_FOUND') return status(describeError(err), true);
+      return fallbackFetch(url);
+    });
+};
+function fallbackFetch(url: string): void {
   void fetch(url)
     .then(async (r) =>
       r.ok
@@ -377,7 +389,7 @@ $('url-form').onsubmit = (e) => {
         : Promise.reject(new Error(`HTTP ${r.status} for ${url}`)),
     )
     .catch((err: unknown) => status(`Could not load ${url} in the browser: ${describeError(err)}`, true));
-};
+}
 
 // Prompts: click = point (shift/right = negative), drag = box.
 let dragFrom: { x: number; y: number } | undefined;

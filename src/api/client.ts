@@ -41,6 +41,25 @@ export class Sam3Client {
     return this.call('POST', '/v1/segment', form, {});
   }
 
+  /** An image URL fetched by the server (its URL guard), for pages that cannot fetch the host themselves. */
+  async fetchImage(url: string): Promise<Blob> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    const response = await fetch(`${this.base}/v1/images/fetch`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ url }),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000),
+    });
+    if (response.ok) return response.blob();
+    const error = (safeParse(await response.text()) as ErrorBody | undefined)?.error;
+    const code = error && error.code in ERROR_CODES ? (error.code as ErrorCode) : 'INTERNAL';
+    throw new SamError(code, error?.message ?? `The server answered HTTP ${response.status}`, {
+      ...(error?.details ?? {}),
+      status: response.status,
+    });
+  }
+
   embed(body: EmbedBody): Promise<EmbedResponse> {
     return this.call('POST', '/v1/embed', JSON.stringify(body), { 'content-type': 'application/json' });
   }

@@ -72,6 +72,8 @@ export interface AppDeps {
   /** Without keys: Host names and page origins accepted besides loopback ones (SAM3_ALLOWED_HOSTS / _ORIGINS). */
   allowedHosts?: readonly string[];
   allowedOrigins?: readonly string[];
+  /** Fetches an image URL under the URL guard (POST /v1/images/fetch, for the playground); absent = not offered. */
+  fetchImage?: (url: string, signal: AbortSignal) => Promise<{ bytes: Uint8Array; format: string }>;
   /** Labels of the CVAT detector function (SAM3_CVAT_LABELS); none = the interactor only. */
   cvatLabels?: readonly string[];
   /** Label Studio's address and token, for task images that are Label Studio files (the /labelstudio backend). */
@@ -172,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     engine: deps.engine,
     maxImageBytes: deps.limits.maxImageBytes,
     requestTimeoutMs: deps.limits.requestTimeoutMs,
+    ...(deps.fetchImage ? { fetchImage: deps.fetchImage } : {}),
   });
   await app.register(roboflowRoutes, {
     prefix: '/sam3',

@@ -96,7 +96,29 @@ export async function fetchImageUrl(
     });
   const network = new NetworkPolicy(policy.allowNetworks);
   const deadline = AbortSignal.timeout(policy.timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const outer = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  // The sockets follow a signal of their own, cut off from the caller's once this fetch is over: a deadline or a
+  // disconnect after the answer must not abort (and raise 'error' on) requests that already finished.
+  const own = new AbortController();
+  const forward = (): void => own.abort(outer.reason);
+  if (outer.aborted) forward();
+  else outer.addEventListener('abort', forward, { once: true });
+  try {
+    return await fetchHops(url, policy, own.signal, headers, network, what, refuse);
+  } finally {
+    outer.removeEventListener('abort', forward);
+  }
+}
+
+async function fetchHops(
+  url: string,
+  policy: UrlFetchPolicy,
+  combined: AbortSignal,
+  headers: Readonly<Record<string, string>>,
+  network: NetworkPolicy,
+  what: Subject,
+  refuse: ForbiddenError,
+): Promise<Uint8Array> {
   let current = url;
   const origin = URL.canParse(url) ? new URL(url).origin : undefined;
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
@@ -105,12 +127,12 @@ export async function fetchImageUrl(
     const response = await get(target, network, combined, current, policy.timeoutMs, what, refuse, sent);
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
-      response.resume();
+      discard(response);
       current = new URL(response.headers.location, target).toString();
       continue;
     }
     if (status < 200 || status >= 300) {
-      response.resume();
+      discard(response);
       throw new SamError('IMAGE_FETCH_FAILED', `Fetching ${what.noun} URL ${current} failed with HTTP ${status}`, {
         field: what.field,
         received: status,
@@ -123,6 +145,15 @@ export async function fetchImageUrl(
     `Fetching ${what.noun} URL ${url} followed more than ${policy.maxRedirects} redirects`,
     { field: what.field, limit: policy.maxRedirects },
   );
+}
+
+/**
+ * Drains a response we do not read (a redirect, an error status). Its request's abort signal may still fire later
+ * (the caller's deadline or disconnect): the error listener keeps that from becoming an unhandled 'error' event.
+ */
+function discard(response: IncomingMessage): void {
+  response.on('error', () => undefined);
+  response.resume();
 }
 
 /** What an operator changes to let URLs reach an internal network on purpose. */

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CocoRle } from '../../src/domain/encoded-mask.js';
@@ -30,6 +32,7 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
   let page: Page;
   let dir: string;
   let scene: Scene;
+  let images: Server;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sam3-playground-'));
@@ -39,7 +42,15 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
       { kind: 'ellipse', color: BLUE, cx: 230, cy: 130, rx: 50, ry: 60 },
     ]);
     await writeFile(join(dir, 'scene.png'), await encodePng(scene));
-    server = await startServer();
+    // Image URLs on this machine may be fetched through the server for the URL test below.
+    server = await startServer([], { SAM3_URL_ALLOW_NETWORKS: '127.0.0.1/32' });
+    images = createServer((req, res) => {
+      if (req.url !== '/photos/scene.png') return void res.writeHead(404).end();
+      void readFile(join(dir, 'scene.png')).then((bytes) =>
+        res.writeHead(200, { 'content-type': 'image/png' }).end(bytes),
+      );
+    });
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -60,6 +71,7 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await new Promise((resolve) => images?.close(resolve));
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -121,6 +133,15 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
     }
+  });
+
+  it('loads an image by URL through the server, from a host that sends no CORS headers', async () => {
+    const port = (images.address() as AddressInfo).port;
+    await page.fill('#url', `http://127.0.0.1:${port}/photos/scene.png`);
+    await page.click('#url-form button');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded scene.png (320×240).');
+    await page.click('#run');
+    await expect.poll(() => objects().count()).toBe(1);
   });
 
   it('adds a point and an object box, filters by threshold without re-running', async () => {

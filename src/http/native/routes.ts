@@ -2,6 +2,7 @@
 // POST /v1/embed, GET /v1/models. Translate in, call the engine port, translate out.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import {
   EmbedBody,
   EmbedResponse,
@@ -20,6 +21,8 @@ export interface NativeRoutesOptions {
   engine: SegmentationEngine;
   maxImageBytes: number;
   requestTimeoutMs: number;
+  /** Fetches an image URL under the URL guard for the playground (hosts without CORS); absent = no /v1/images/fetch. */
+  fetchImage?: (url: string, signal: AbortSignal) => Promise<{ bytes: Uint8Array; format: string }>;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 422: ErrorBody, 503: ErrorBody, 504: ErrorBody };
@@ -32,6 +35,28 @@ export async function nativeRoutes(app: FastifyInstance, options: NativeRoutesOp
     throwFileSizeLimit: true,
   });
   const multipartBody = multipartReader('image');
+
+  const fetchImage = options.fetchImage;
+  if (fetchImage)
+    app.post<{ Body: { url: string } }>(
+      '/images/fetch',
+      {
+        schema: {
+          tags: ['Native'],
+          summary: 'Fetch an image URL through the server (its URL guard and limits), for pages that cannot fetch it',
+          body: Type.Object({ url: Type.String({ minLength: 1, maxLength: 8192 }) }, { additionalProperties: false }),
+          response: errors,
+        },
+      },
+      async (request, reply) => {
+        const { bytes, format } = await fetchImage(request.body.url, requestSignal(reply, requestTimeoutMs));
+        return reply
+          .type(`image/${format}`)
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'no-store')
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      },
+    );
 
   app.post<{ Body: SegmentBody }>(
     '/segment',
