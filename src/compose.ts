@@ -176,6 +176,7 @@ export function loadLocalEngine(
           maxRedirects: 5,
         },
         maxPrompts: settings.maxPrompts,
+        ...(settings.resizeThreads >= 0 ? { resizeThreads: settings.resizeThreads } : {}),
         embeddingCacheBytes: settings.embeddingCacheMb * 1024 * 1024,
         concurrency: settings.concurrency,
         maxQueued: settings.maxQueued,

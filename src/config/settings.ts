@@ -63,6 +63,13 @@ export const SETTINGS = {
     oneOf('fp32', 'fp16', 'q8', 'q4', 'q4f16', 'bnb4'),
     'Weight variant to load (file-name suffix of the published exports).',
   ),
+  resizeThreads: setting(
+    'SAM3_RESIZE_THREADS',
+    'auto',
+    'auto or integer 0–16',
+    (raw) => (raw === 'auto' ? -1 : ((n) => (n !== undefined && n <= 16 ? n : undefined))(integer(0)(raw))),
+    "Worker threads for the PIL-exact model-input resize (auto: up to 4 on machines with 4 cores or more, none below; 0 = on the request's thread).",
+  ),
   threads: setting('SAM3_THREADS', '0', 'integer ≥ 0', integer(0), 'ONNX Runtime intra-op threads (0 = its default).'),
   cacheDir: setting(
     'SAM3_CACHE_DIR',

@@ -7,6 +7,7 @@ import type { ImageInput, ImageSize, RawImage } from '../domain/image.js';
 import { StageTimings } from '../domain/stage-timings.js';
 import { decodeImage, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../media/image-decode.js';
 import { resizeBilinear } from '../media/resize-bilinear.js';
+import { ResizePool } from '../media/resize-pool.js';
 import { DEFAULT_URL_POLICY, decodeBase64Image, fetchImageUrl, type UrlFetchPolicy } from '../media/image-source.js';
 import { maskArea, maskBox, maskNms } from '../masks/mask-ops.js';
 import { EmbeddingCache } from '../model/embedding-cache.js';
@@ -50,6 +51,8 @@ export interface LocalEngineOptions extends BundleOptions {
   /** Largest video fetched from a URL. */
   maxVideoBytes?: number;
   sessionLimits?: SessionLimits;
+  /** Worker threads for the model-input resize (default: up to 4 on machines with 4 cores or more, else inline). */
+  resizeThreads?: number;
 }
 
 export const DEFAULT_VIDEO_LIMITS: VideoLimits = { maxDurationS: 900, maxSidePx: 4096, maxFrames: 30_000 };
@@ -75,6 +78,8 @@ export class LocalEngine implements SegmentationEngine {
   private readonly decoders: InferenceQueue;
   private readonly limits: ImageLimits;
   private readonly urlPolicy: UrlFetchPolicy;
+  /** The model-input resize, on worker threads where the machine has cores to spare. */
+  private readonly resizer: ResizePool;
   private readonly maxPrompts: number;
   private readonly onTimings: ((timingsMs: Record<string, number>) => void) | undefined;
   private readonly videoLimits: VideoLimits;
@@ -90,6 +95,7 @@ export class LocalEngine implements SegmentationEngine {
     this.decoders = new InferenceQueue(Math.max(2, options.concurrency ?? 1), Math.max(8, options.maxQueued ?? 32));
     this.limits = options.imageLimits ?? DEFAULT_IMAGE_LIMITS;
     this.urlPolicy = options.urlPolicy ?? DEFAULT_URL_POLICY;
+    this.resizer = new ResizePool(options.resizeThreads);
     this.maxPrompts = options.maxPrompts ?? 64;
     this.onTimings = options.onTimings;
     this.videoLimits = options.videoLimits ?? DEFAULT_VIDEO_LIMITS;
@@ -321,7 +327,7 @@ export class LocalEngine implements SegmentationEngine {
       inputs.set(
         resolution,
         await timings.time('resize', () =>
-          this.decoders.run(async () => resizeBilinear(decoded, resolution, resolution), signal),
+          this.decoders.run(() => this.resizer.resize(decoded, resolution, resolution), signal),
         ),
       );
     }
@@ -392,6 +398,7 @@ export class LocalEngine implements SegmentationEngine {
   async close(): Promise<void> {
     await this.sessions.closeAll();
     await this.model.close();
+    await this.resizer.close();
   }
 }
 

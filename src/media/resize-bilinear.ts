@@ -116,19 +116,20 @@ function horizontal(
   return out;
 }
 
-/** Resamples an interleaved RGB image (rows offset by `rowOffset`) vertically to `outHeight`. */
+/** Resamples output rows [y0, y1) of an interleaved RGB image (rows offset by `rowOffset`) vertically into `out`. */
 function vertical(
   src: Uint8Array,
   width: number,
   rowOffset: number,
   c: AxisCoefficients,
-  outHeight: number,
-): Uint8Array {
+  y0: number,
+  y1: number,
+  out: Uint8Array,
+): void {
   const stride = width * 3;
-  const out = new Uint8Array(outHeight * stride);
   const { first, count, weights, taps } = c;
   const acc = new Int32Array(stride);
-  for (let y = 0; y < outHeight; y++) {
+  for (let y = y0; y < y1; y++) {
     const n = count[y]!;
     const base = (first[y]! - rowOffset) * stride;
     const o = y * stride;
@@ -159,7 +160,6 @@ function vertical(
     }
     for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i]!);
   }
-  return out;
 }
 
 /**
@@ -168,19 +168,41 @@ function vertical(
  * pass reads), rounded to 8 bits, then the vertical pass.
  */
 export function resizeBilinear(image: RawImage, outWidth: number, outHeight: number): RawImage {
-  const { width, height } = image;
-  if (width === outWidth && height === outHeight) return image;
-  let data = image.data;
-  let rowOffset = 0;
-  const v = height !== outHeight ? axisCoefficients(height, outHeight) : undefined;
-  if (width !== outWidth) {
-    const h = axisCoefficients(width, outWidth);
-    // Only the input rows some output row reads.
-    const from = v ? v.first[0]! : 0;
-    const to = v ? v.first[outHeight - 1]! + v.count[outHeight - 1]! : height;
-    data = horizontal(data, width, from, to, h, outWidth);
-    rowOffset = from;
-  }
-  if (v) data = vertical(data, outWidth, rowOffset, v, outHeight);
+  if (image.width === outWidth && image.height === outHeight) return image;
+  const data = new Uint8Array(outWidth * outHeight * 3);
+  resizeBilinearRows(image, outWidth, outHeight, 0, outHeight, data);
   return { width: outWidth, height: outHeight, channels: 3, data };
+}
+
+/**
+ * Output rows [rowFrom, rowTo) of `resizeBilinear`, written at their place in `out` (outWidth × outHeight × 3): each
+ * row depends only on the input rows its vertical taps read, so bands can be computed apart (in worker threads)
+ * and give the whole resize bit for bit.
+ */
+export function resizeBilinearRows(
+  image: RawImage,
+  outWidth: number,
+  outHeight: number,
+  rowFrom: number,
+  rowTo: number,
+  out: Uint8Array,
+): void {
+  const { width, height } = image;
+  const stride = outWidth * 3;
+  if (rowTo <= rowFrom) return;
+  const v = height !== outHeight ? axisCoefficients(height, outHeight) : undefined;
+  const h = width !== outWidth ? axisCoefficients(width, outWidth) : undefined;
+  if (!v) {
+    // Same height: output row y is input row y, resampled horizontally when the width changes.
+    const rows = h
+      ? horizontal(image.data, width, rowFrom, rowTo, h, outWidth)
+      : image.data.subarray(rowFrom * stride, rowTo * stride);
+    out.set(rows, rowFrom * stride);
+    return;
+  }
+  // Only the input rows these output rows read.
+  const from = v.first[rowFrom]!;
+  const to = v.first[rowTo - 1]! + v.count[rowTo - 1]!;
+  const data = h ? horizontal(image.data, width, from, to, h, outWidth) : image.data;
+  vertical(data, outWidth, h ? from : 0, v, rowFrom, rowTo, out);
 }
