@@ -24,10 +24,12 @@ function zeroOf(g: GraphBuilder, t: string): string {
  * With positive points or a box: their colors (minus negatives), inside the box if any. Otherwise the colors and
  * region that the (memory-fused) image_embed carries, minus negatives.
  */
-export function trackerDecoder(resolution: number): Uint8Array {
+export function trackerDecoder(resolution: number, options: { maskInput?: boolean } = {}): Uint8Array {
   const s = maskSizeFor(resolution);
   const q = resolution / 14;
   const g = new GraphBuilder('image_decoder');
+  // The exporter's mask-prompt variant takes a mask too (unused here): a graph of that layout for the loader's tests.
+  if (options.maskInput) g.input('mask_inputs', 'float32', [1, 1, s * 4, s * 4]);
   const points = g.input('point_coords', 'float32', [1, 'num_points', 2]);
   const labels = g.input('point_labels', 'int32', [1, 'num_points']);
   const embed = g.input('image_embed', 'float32', [1, COLOR_COUNT, q, q]);

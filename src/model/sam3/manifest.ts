@@ -256,6 +256,7 @@ export function detectContract(sig: GraphSignature, graphLabel: string): GraphCo
       {
         field: graphLabel,
         problems,
+        role: contract.role,
       },
     );
   }

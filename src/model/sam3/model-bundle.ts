@@ -106,7 +106,20 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
   const graphs: Partial<Record<GraphRole, BundleGraph>> = {};
   for (const file of files) {
     const session = await GraphSession.open(file, options);
-    const contract = detectContract(session.signature, basename(file));
+    let contract: GraphContract;
+    try {
+      contract = detectContract(session.signature, basename(file));
+    } catch (error) {
+      // A variant of a tracker graph with inputs of its own (the exporter's mask-prompt decoder, `mask_inputs`) is
+      // left out with a warning; any other graph that fits no contract still refuses the bundle.
+      const role = error instanceof SamError ? error.details.role : undefined;
+      if (typeof role === 'string' && TRACKER_ROLES.has(role as GraphRole)) {
+        options.onWarning?.(`${basename(file)} is not used: ${(error as SamError).message}`);
+        await session.release();
+        continue;
+      }
+      throw error;
+    }
     const previous = graphs[contract.role];
     if (previous && TRACKER_ROLES.has(contract.role)) {
       // The exporter writes several variants of the tracker graphs (single/multi profiles, single-mask and

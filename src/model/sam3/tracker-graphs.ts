@@ -1,6 +1,6 @@
 // The video memory tracker's graphs (sam3-onnx-cpp contract) and `video_constants.npz`: decode an object on a
 // frame (from clicks, or from memory-fused features), fuse memories into the frame's features, encode memory.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SamError } from '../../domain/errors.js';
 import type { ImageSize } from '../../domain/image.js';
@@ -77,7 +77,7 @@ export class TrackerGraphs {
     }
     let path = join(bundle.dir, VIDEO_CONSTANTS_FILE);
     let bytes: Uint8Array | null = null;
-    for (const candidate of [path, join(bundle.dir, 'onnx', VIDEO_CONSTANTS_FILE)]) {
+    for (const candidate of await constantsCandidates(bundle.dir)) {
       bytes = await readFile(candidate).catch(() => null);
       path = candidate;
       if (bytes) break;
@@ -354,4 +354,17 @@ export class AttentionInputs {
     });
     return { feats: this.feats.subarray(0, m * plane), pos: this.pos.subarray(0, m * plane), order: order as number[] };
   }
+}
+
+/**
+ * Where the video constants may be: `video_constants.npz` in the bundle or its onnx/ folder, then the exporter's
+ * profile names (`video_constants_single.npz`, `video_constants_multi_fp16.npz`, …) in name order.
+ */
+async function constantsCandidates(dir: string): Promise<string[]> {
+  const out = [join(dir, VIDEO_CONSTANTS_FILE), join(dir, 'onnx', VIDEO_CONSTANTS_FILE)];
+  for (const folder of [dir, join(dir, 'onnx')]) {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    for (const name of names.filter((n) => /^video_constants_.+\.npz$/.test(n)).sort()) out.push(join(folder, name));
+  }
+  return out;
 }
