@@ -170,16 +170,22 @@ export function memoryEncoder(resolution: number): Uint8Array {
  * row (the host puts the closest conditioning frame first) on the cells near the location of the most recent
  * memory (smallest temporal index; the first such row), or on every cell when that memory is empty.
  */
-export function memoryAttention(resolution: number): Uint8Array {
+/**
+ * `fixed`: static memory sizes, as the exporter's later layout declares them (`memory_mask_feats [M,…]`,
+ * `memory_obj_ptrs [P,…]`), for the loader's tests; default symbolic.
+ */
+export function memoryAttention(resolution: number, fixed: { memories?: number; pointers?: number } = {}): Uint8Array {
   const q = resolution / 14;
   const g = new GraphBuilder('memory_attention');
+  const mems = fixed.memories ?? 'num_mem_frames';
+  const ptrRows = fixed.pointers ?? 'num_obj_ptrs';
   const feat = g.input('current_vision_feat', 'float32', [1, COLOR_COUNT, q, q]);
   const pos = g.input('current_vision_pos_embed', 'float32', [q * q, 1, COLOR_COUNT]);
-  const ptrs = g.input('memory_obj_ptrs', 'float32', ['num_obj_ptrs', COLOR_COUNT]);
-  const ptrTpos = g.input('memory_obj_tpos', 'float32', ['num_obj_ptrs']);
-  const feats = g.input('memory_mask_feats', 'float32', ['num_mem_frames', MEMORY_CHANNELS, q, q]);
-  const memPos = g.input('memory_mask_pos', 'float32', ['num_mem_frames', MEMORY_CHANNELS, q, q]);
-  const tposIdx = g.input('memory_mask_tpos_idx', 'int64', ['num_mem_frames']);
+  const ptrs = g.input('memory_obj_ptrs', 'float32', [ptrRows, COLOR_COUNT]);
+  const ptrTpos = g.input('memory_obj_tpos', 'float32', [ptrRows]);
+  const feats = g.input('memory_mask_feats', 'float32', [mems, MEMORY_CHANNELS, q, q]);
+  const memPos = g.input('memory_mask_pos', 'float32', [mems, MEMORY_CHANNELS, q, q]);
+  const tposIdx = g.input('memory_mask_tpos_idx', 'int64', [mems]);
   const channels = (t: string, from: number, to: number): string =>
     g.op('Slice', [t, g.ints([from]), g.ints([to]), g.ints([1])]);
   const first = g.op('Slice', [feats, g.ints([0]), g.ints([1]), g.ints([0])]); // [1,9,q,q]

@@ -1,12 +1,18 @@
 // Bundles laid out as the memory-tracker exporter writes them today: several decoder variants fitting one contract
 // load (the first serves, a warning names the rest) instead of refusing the whole bundle; tracker graphs that cannot
 // be used (no video_constants.npz) leave images working and video tracking by detection, with a warning.
-import { copyFile, cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trackerDecoder } from '../../src/demo-model/tracker-graphs.js';
+import { memoryAttention, trackerDecoder } from '../../src/demo-model/tracker-graphs.js';
+import type { VideoFrameResult } from '../../src/domain/video.js';
+import { LocalEngine } from '../../src/engine/local-engine.js';
+import { decodeCocoRle } from '../../src/masks/coco-rle.js';
+import { maskIou } from '../../src/masks/mask-ops.js';
+import { COLORS, linear, writeSyntheticVideo } from '../helpers/synthetic-video.js';
 import { Sam3Model } from '../../src/model/sam3/sam3-model.js';
+import { limitMemories } from '../../src/model/sam3/tracker-graphs.js';
 import { demoBundle } from '../helpers/demo-bundles.js';
 
 async function copyOfDemo(): Promise<string> {
@@ -63,5 +69,67 @@ describe('memory-tracker variants and gaps', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('memory attention with static memory sizes (4 memories, 16 pointers) tracks a clicked object as the dynamic one does', async () => {
+    const dir = await copyOfDemo();
+    const work = await mkdtemp(join(tmpdir(), 'sam3-static-memory-'));
+    try {
+      await writeFile(join(dir, 'onnx', 'memory_attention.onnx'), memoryAttention(504, { memories: 4, pointers: 16 }));
+      const video = await writeSyntheticVideo(join(work, 'clip.mp4'), {
+        width: 160,
+        height: 120,
+        fps: 10,
+        frames: 16,
+        shapes: [linear(COLORS.red, 30, 26, [10, 10], [110, 70], 0, 15, 16)],
+      });
+      const bytes = new Uint8Array(await readFile(video.path));
+      const track = async (modelDir: string): Promise<VideoFrameResult[]> => {
+        const engine = await LocalEngine.create({ modelDir });
+        try {
+          const { id } = await engine.sessions.create({ bytes });
+          await engine.sessions.prompt(id, { frameIndex: 0, points: [{ x: 25, y: 23, positive: true }] });
+          const frames: VideoFrameResult[] = [];
+          await engine.sessions.propagate(id, { direction: 'forward' }, { frame: (f) => void frames.push(f) });
+          await engine.sessions.close(id);
+          return frames;
+        } finally {
+          await engine.close();
+        }
+      };
+      const staticFrames = await track(dir);
+      const dynamicFrames = await track(await demoBundle(504));
+      expect(staticFrames).toHaveLength(16);
+      staticFrames.forEach((f, k) => {
+        expect(f.objects.length, `frame ${k}`).toBe(dynamicFrames[k]!.objects.length);
+        if (f.objects[0])
+          expect(
+            maskIou(decodeCocoRle(f.objects[0].rle), decodeCocoRle(dynamicFrames[k]!.objects[0]!.rle)),
+            `frame ${k}`,
+          ).toBeGreaterThanOrEqual(0.9);
+      });
+      expect(staticFrames.at(-1)!.objects).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('limits memories as the exporter does: latest conditioning, latest tracked, first conditioning, then by recency', () => {
+    const m = (frame: number, conditioning: boolean) => ({ entry: { frame, conditioning }, tposIdx: 0 });
+    const masks = [m(0, true), m(10, true), m(20, true), m(19, false), m(18, false), m(17, false), m(16, false)];
+    const frames = (xs: typeof masks) => xs.map((x) => [x.entry.frame, x.entry.conditioning]);
+    expect(frames(limitMemories(masks, 4))).toEqual([
+      [0, true],
+      [10, true],
+      [20, true],
+      [19, false],
+    ]);
+    expect(frames(limitMemories(masks, 3))).toEqual([
+      [0, true],
+      [20, true],
+      [19, false],
+    ]);
+    expect(limitMemories(masks, 10)).toHaveLength(7);
   });
 });

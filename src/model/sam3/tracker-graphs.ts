@@ -8,7 +8,7 @@ import type { ObjectPrompt } from '../../domain/prompts.js';
 import type { StageTimings } from '../../domain/stage-timings.js';
 import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
 import type { MemorySelection } from './memory-bank.js';
-import { PVS, TRACKER, derivedDim, staticDim } from './manifest.js';
+import { PVS, TRACKER, declaredDim, derivedDim, staticDim } from './manifest.js';
 import type { ModelBundle } from './model-bundle.js';
 import { readNpz, type NpyArray } from './npz-archive.js';
 
@@ -211,42 +211,52 @@ export class TrackerGraphs {
     inputs = new AttentionInputs(),
   ): Promise<ort.Tensor> {
     const feat = this.visionFeat(embedding);
-    const m = selection.masks.length;
+    // Graphs exported with static memory sizes take exactly that many rows: the best ones (as the exporter's runtime
+    // picks them), then zero rows.
+    const staticMasks = declaredDim(this.attention.signature, TRACKER.attention.maskFeats, 0);
+    const staticPointers = declaredDim(this.attention.signature, TRACKER.attention.ptrs, 0);
+    const masks = staticMasks === undefined ? selection.masks : limitMemories(selection.masks, staticMasks);
+    const pointers = staticPointers === undefined ? selection.pointers : selection.pointers.slice(0, staticPointers);
+    const m = masks.length;
     if (m === 0) throw new SamError('INTERNAL', 'memory attention needs at least one memory', {});
-    const plane = selection.masks[0]!.entry.features.length;
+    const plane = masks[0]!.entry.features.length;
     // Conditioning rows first, in the selection's order; recent rows wherever they already are (each row carries its
     // own temporal index, and attention over memory rows does not depend on their order).
-    const leading = selection.masks.findIndex((s) => !s.entry.conditioning);
+    const leading = masks.findIndex((s) => !s.entry.conditioning);
     const conditioning = leading < 0 ? m : leading;
-    const {
-      feats: maskFeats,
-      pos: maskPos,
-      order,
-    } = inputs.fill(
-      selection.masks.map((s) => s.entry),
+    const filled = inputs.fill(
+      masks.map((s) => s.entry),
       plane,
       conditioning,
     );
-    const memDims = [m, ...this.memoryShape(plane, feat)];
-    const p = selection.pointers.length;
-    const ptrDim = selection.pointers[0]?.entry.objPtr.length ?? this.pointerDim();
+    const { order } = filled;
+    const rows = staticMasks ?? m;
+    const padRows = (values: Float32Array): Float32Array => {
+      if (rows === m) return values;
+      const out = new Float32Array(rows * plane);
+      out.set(values.subarray(0, m * plane));
+      return out;
+    };
+    const maskFeats = padRows(filled.feats);
+    const maskPos = padRows(filled.pos);
+    const memDims = [rows, ...this.memoryShape(plane, feat)];
+    const p = staticPointers ?? pointers.length;
+    const ptrDim = pointers[0]?.entry.objPtr.length ?? this.pointerDim();
     const ptrs = new Float32Array(p * ptrDim);
-    selection.pointers.forEach((s, i) => ptrs.set(s.entry.objPtr, i * ptrDim));
+    pointers.forEach((s, i) => ptrs.set(s.entry.objPtr, i * ptrDim));
+    const ptrTpos = new Float32Array(p);
+    pointers.forEach((s, i) => (ptrTpos[i] = s.tpos));
+    const tposIdx = new BigInt64Array(rows);
+    order.forEach((j, r) => (tposIdx[r] = BigInt(masks[j]!.tposIdx)));
     const pos = this.constants.posEmbed;
     const feeds = {
       [TRACKER.attention.feat]: feat,
       [TRACKER.attention.pos]: new ort.Tensor('float32', pos.data, pos.shape),
       [TRACKER.attention.ptrs]: new ort.Tensor('float32', ptrs, [p, ptrDim]),
-      [TRACKER.attention.ptrTpos]: new ort.Tensor('float32', Float32Array.from(selection.pointers.map((s) => s.tpos)), [
-        p,
-      ]),
+      [TRACKER.attention.ptrTpos]: new ort.Tensor('float32', ptrTpos, [p]),
       [TRACKER.attention.maskFeats]: new ort.Tensor('float32', maskFeats, memDims),
       [TRACKER.attention.maskPos]: new ort.Tensor('float32', maskPos, memDims),
-      [TRACKER.attention.maskTposIdx]: new ort.Tensor(
-        'int64',
-        BigInt64Array.from(order.map((j) => BigInt(selection.masks[j]!.tposIdx))),
-        [m],
-      ),
+      [TRACKER.attention.maskTposIdx]: new ort.Tensor('int64', tposIdx, [rows]),
     };
     const out = await timings.time('memory_attention', () => this.attention.run(feeds));
     return out[TRACKER.attention.fused]!;
@@ -367,4 +377,29 @@ async function constantsCandidates(dir: string): Promise<string[]> {
     for (const name of names.filter((n) => /^video_constants_.+\.npz$/.test(n)).sort()) out.push(join(folder, name));
   }
   return out;
+}
+
+/**
+ * At most `target` spatial memories, chosen as the exporter's runtime chooses them for graphs of static size: the
+ * latest conditioning frame, the latest tracked frame, the first conditioning frame, then conditioning and tracked
+ * frames from the most recent; the chosen keep their order.
+ */
+export function limitMemories<T extends { entry: { frame: number; conditioning: boolean } }>(
+  masks: readonly T[],
+  target: number,
+): T[] {
+  if (masks.length <= target) return [...masks];
+  const cond = masks.filter((s) => s.entry.conditioning);
+  const recent = masks.filter((s) => !s.entry.conditioning);
+  const byFrame = (a: T, b: T): number => b.entry.frame - a.entry.frame;
+  const picked = new Set<T>();
+  const add = (s: T | undefined): void => {
+    if (s && picked.size < target) picked.add(s);
+  };
+  add([...cond].sort(byFrame)[0]);
+  add([...recent].sort(byFrame)[0]);
+  add([...cond].sort((a, b) => a.entry.frame - b.entry.frame)[0]);
+  for (const s of [...cond].sort(byFrame)) add(s);
+  for (const s of [...recent].sort(byFrame)) add(s);
+  return masks.filter((s) => picked.has(s));
 }
