@@ -31,6 +31,13 @@ describe('memory-tracker variants and gaps', () => {
       expect(model.tracker).not.toBeNull();
       expect(model.info.concepts).not.toBeNull();
       expect(warnings.some((w) => /image_decoder_multi\.onnx also fits .* ignoring it/.test(w))).toBe(true);
+      // The tracker graphs run with basic ORT optimisations (their exporter warns that 'all' changes outputs).
+      const graphs = (
+        model as unknown as { bundle: { graphs: Record<string, { session: { optimizationLevel: string } }> } }
+      ).bundle.graphs;
+      expect(graphs['tracker-decoder']!.session.optimizationLevel).toBe('basic');
+      expect(graphs['memory-attention']!.session.optimizationLevel).toBe('basic');
+      expect(graphs['pcs-vision']!.session.optimizationLevel).toBe('all');
       await model.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ export interface SessionOptions {
   intraOpThreads?: number;
   /** Called once per fallback, e.g. to log that CUDA was unavailable. */
   onWarning?: (message: string) => void;
+  /** ORT graph optimisations (default 'all'); the video tracker graphs use 'basic', as their exporter advises. */
+  optimizationLevel?: 'basic' | 'all';
 }
 
 export type Feeds = Record<string, ort.Tensor>;
@@ -26,6 +28,8 @@ export class GraphSession {
     readonly signature: GraphSignature,
     readonly device: Device,
     private readonly session: ort.InferenceSession,
+    /** The ORT graph optimisation level it was opened with. */
+    readonly optimizationLevel: 'basic' | 'all' = 'all',
   ) {}
 
   static async open(path: string, options: SessionOptions = {}): Promise<GraphSession> {
@@ -40,7 +44,7 @@ export class GraphSession {
       );
     }
     const requested = options.device ?? 'cpu';
-    const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: options.optimizationLevel ?? 'all' };
     if (options.intraOpThreads && options.intraOpThreads > 0) base.intraOpNumThreads = options.intraOpThreads;
     let session: ort.InferenceSession | undefined;
     let device: Device = requested;
@@ -70,7 +74,7 @@ export class GraphSession {
         );
       }
     }
-    return new GraphSession(basename(path), signatureOf(session), device, session);
+    return new GraphSession(basename(path), signatureOf(session), device, session, options.optimizationLevel ?? 'all');
   }
 
   /**

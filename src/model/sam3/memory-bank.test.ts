@@ -96,4 +96,16 @@ describe('ObjectMemoryBank', () => {
     expect(before.masks.filter((m) => m.tposIdx < 6).map((m) => m.entry.frame)).toEqual(expected);
     expect(before.masks.filter((m) => m.tposIdx === 6).map((m) => m.entry.frame)).toEqual([1984, 1968, 1952, 1936]);
   });
+
+  it("takes every conditioning frame's pointer plus up to 15 recent ones, with no cap on the total (Meta's rule)", () => {
+    const bank = new ObjectMemoryBank(DEFAULT_MEMORY, 1);
+    for (const f of [0, 5, 10]) bank.add(entry(f, true));
+    for (let f = 11; f < 40; f++) bank.add(entry(f));
+    const s = bank.select(40);
+    const cond = s.pointers.filter((p) => p.entry.conditioning);
+    const recent = s.pointers.filter((p) => !p.entry.conditioning);
+    expect(cond.length).toBe(s.masks.filter((m) => m.entry.conditioning).length);
+    expect(recent).toHaveLength(15);
+    expect(s.pointers.length).toBeGreaterThan(16);
+  });
 });

@@ -122,12 +122,14 @@ export class ObjectMemoryBank {
       ...cond.map((entry) => ({ entry, tposIdx: cfg.numMaskmem - 1 })),
       ...recent.slice(0, cfg.numMaskmem - 1).map((entry, rank) => ({ entry, tposIdx: rank })),
     ];
+    // Every selected conditioning frame's pointer plus up to max_obj_ptrs − 1 recent ones, as Meta's tracker takes
+    // them (no cap on the total).
     const pointers = [
       ...cond
         .filter((e) => !this.before(frame, e.frame))
         .map((entry) => ({ entry, tpos: Math.abs(frame - entry.frame) })),
-      ...recent.map((entry, rank) => ({ entry, tpos: rank + 1 })),
-    ].slice(0, cfg.maxObjPtrs);
+      ...recent.slice(0, cfg.maxObjPtrs - 1).map((entry, rank) => ({ entry, tpos: rank + 1 })),
+    ];
     return { masks, pointers };
   }
 

@@ -105,7 +105,7 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
   }
   const graphs: Partial<Record<GraphRole, BundleGraph>> = {};
   for (const file of files) {
-    const session = await GraphSession.open(file, options);
+    let session = await GraphSession.open(file, options);
     let contract: GraphContract;
     try {
       contract = detectContract(session.signature, basename(file));
@@ -119,6 +119,11 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
         continue;
       }
       throw error;
+    }
+    if (TRACKER_ROLES.has(contract.role) && options.optimizationLevel !== 'basic') {
+      // The tracker graphs' exporter warns that ORT's full optimisations change their outputs: basic ones only.
+      await session.release();
+      session = await GraphSession.open(file, { ...options, optimizationLevel: 'basic' });
     }
     const previous = graphs[contract.role];
     if (previous && TRACKER_ROLES.has(contract.role)) {
