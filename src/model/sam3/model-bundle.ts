@@ -123,7 +123,8 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
     if (TRACKER_ROLES.has(contract.role) && options.optimizationLevel !== 'basic') {
       // The tracker graphs' exporter warns that ORT's full optimisations change their outputs: basic ones only.
       await session.release();
-      session = await GraphSession.open(file, { ...options, optimizationLevel: 'basic' });
+      // On the provider the first open settled on, so a fallback is not warned about twice.
+      session = await GraphSession.open(file, { ...options, device: session.device, optimizationLevel: 'basic' });
     }
     const previous = graphs[contract.role];
     if (previous && TRACKER_ROLES.has(contract.role)) {
