@@ -515,6 +515,49 @@ $('preview').onclick = () => {
   })().catch((e: unknown) => status(describeError(e), true));
 };
 
+// Live tracking: the prompts of the frame shown go to the session, then its propagation streams frames (SSE), each
+// drawn as it arrives, the slider following; the document it builds serves scrubbing and downloads afterwards.
+$('track-live').onclick = () => {
+  const session = state.session;
+  if (!session) return status('No session for this video: run it instead.', true);
+  const prompts = wirePrompts();
+  const text = prompts.flatMap((p) => (p.type === 'concept' && p.text ? [p.text] : [])).join(', ');
+  const objects = prompts.filter((p) => p.type === 'object');
+  if (!text && !objects.length) return status('Add a concept, or click an object on this frame, first.', true);
+  const frameIndex = state.frameIndex;
+  const started = performance.now();
+  void (async () => {
+    if (text) await client.sessionPrompt(session, { frame_index: frameIndex, text });
+    for (const o of objects)
+      await client.sessionPrompt(session, {
+        frame_index: frameIndex,
+        ...(o.points ? { points: o.points } : {}),
+        ...(o.box ? { box: o.box as [number, number, number, number] } : {}),
+      });
+    const doc: RleDocument = { objects: [], frames: [] };
+    state.doc = doc;
+    let frames = 0;
+    await client.propagateSession(session, { direction: 'both', start_frame: frameIndex }, (event, data) => {
+      if (event === 'frame') {
+        const frame = data as RleDocument['frames'][number];
+        doc.frames = doc.frames.filter((f) => f.index !== frame.index).concat(frame);
+        for (const o of frame.objects)
+          if (!doc.objects.some((x) => x.id === o.id))
+            doc.objects.push({ id: o.id, label: 'object', first_frame: frame.index });
+        frames++;
+        const slider = $<HTMLInputElement>('frame');
+        slider.value = String(frame.index);
+        slider.dispatchEvent(new Event('input'));
+        status(`Tracking live… ${frames} frame(s)`);
+      } else if (event === 'error') status(`Tracking stopped: ${JSON.stringify(data)}`, true);
+      else if (event === 'done')
+        status(
+          `${doc.objects.length} object(s) tracked live over ${frames} frames in ${Math.round((performance.now() - started) / 100) / 10} s.`,
+        );
+    });
+  })().catch((e: unknown) => status(describeError(e), true));
+};
+
 // Keyboard: arrows move a cross, Enter / Shift+Enter place points, B places box corners, Backspace undoes.
 canvas.onfocus = () => (
   (state.cursor ??= { x: Math.round(canvas.width / 2), y: Math.round(canvas.height / 2) }),

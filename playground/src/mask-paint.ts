@@ -80,7 +80,9 @@ export function paintMasks(
   }
   ctx.putImageData(image, 0, 0);
   // Label chips: the object's colour behind its label and score, at its box corner.
-  const size = Math.max(11, Math.round(width / 70));
+  // About 12 screen pixels whatever the canvas's display scale (a small video frame is shown several times larger).
+  const shown = ctx.canvas.getBoundingClientRect?.().width ?? 0;
+  const size = shown > 0 ? Math.max(4, Math.round((12 * width) / shown)) : Math.max(11, Math.round(width / 70));
   ctx.font = `600 ${size}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
   for (const { colorIndex, label, box, hovered } of masks) {

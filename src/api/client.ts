@@ -60,6 +60,53 @@ export class Sam3Client {
     });
   }
 
+  /**
+   * Propagates a session's prompts and calls `onEvent` for each server-sent event as it arrives ("frame" with the
+   * frame's objects, "removed", "done", "error"); resolves when the stream ends.
+   */
+  async propagateSession(
+    id: string,
+    body: Record<string, unknown>,
+    onEvent: (event: string, data: unknown) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    const response = await fetch(`${this.base}/v1/video-sessions/${encodeURIComponent(id)}/propagate`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      ...(signal ? { signal } : {}),
+    });
+    if (!response.ok || !response.body) {
+      const error = (safeParse(await response.text()) as ErrorBody | undefined)?.error;
+      const code = error && error.code in ERROR_CODES ? (error.code as ErrorCode) : 'INTERNAL';
+      throw new SamError(code, error?.message ?? `The server answered HTTP ${response.status}`, {
+        ...(error?.details ?? {}),
+        status: response.status,
+      });
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      // Events are separated by a blank line; each has "event:" and "data:" lines.
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: ?(.*)$/m.exec(block)?.[1] ?? 'message';
+        const data = block
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trimStart())
+          .join('\n');
+        onEvent(event, data ? safeParse(data) : undefined);
+      }
+    }
+  }
+
   embed(body: EmbedBody): Promise<EmbedResponse> {
     return this.call('POST', '/v1/embed', JSON.stringify(body), { 'content-type': 'application/json' });
   }

@@ -270,6 +270,22 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     await page.locator('#frame').fill('2');
     await expect.poll(() => objects().count()).toBe(0);
   }, 150_000);
+
+  it('tracks live through the video session, each frame drawn as it streams in (SSE)', async () => {
+    await page.click('#clear');
+    await page.locator('#frame').fill('0');
+    await page.fill('#text', 'red');
+    await page.click('#track-live');
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 60_000 })
+      .toMatch(/^\d object\(s\) tracked live over 10 frames/);
+    // The session also holds the object clicked on frame 5 by the test above, so the red box may be two objects
+    // (the click's and the concept's). The slider followed the stream; frame 7 has its masks.
+    await page.locator('#frame').fill('7');
+    await expect.poll(() => objects().count()).toBeGreaterThanOrEqual(1);
+    expect(await objects().first().textContent()).toMatch(/^#\d+ object/);
+    await page.screenshot({ path: join(SHOTS, '5-live-tracking.png') });
+  }, 90_000);
 });
 
 describe.skipIf(!available)('web playground with API keys', () => {
