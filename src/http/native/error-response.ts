@@ -21,7 +21,7 @@ export const NATIVE_STATUS: Record<ErrorKind, number> = {
 };
 
 /** Details are echoed to the client minus anything that is not plain data. */
-function safeDetails(details: Record<string, unknown>): Record<string, unknown> {
+export function safeDetails(details: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(details)) {
     if (k === 'received' && typeof v === 'string' && v.length > 200) out[k] = `${v.slice(0, 197)}...`;
