@@ -46,8 +46,34 @@ const program = new Command('sam3')
   .description('Segment Anything 3 on ONNX Runtime: server, CLI and tools')
   .version('0.1.0');
 
-program
-  .command('segment')
+/** The model flags `segment` and `label` share: catalogue name, bundle directory or demo; provider; dtype. */
+function withModelOptions(command: Command): Command {
+  return command
+    .option(
+      '--model <name|dir|demo>',
+      'installed catalogue model (sam3, sam3-tracker), bundle directory, or demo',
+      settings.model,
+    )
+    .addOption(
+      new Option('--device <device>', 'execution provider')
+        .choices(['cpu', 'cuda', 'tensorrt', 'webgpu'])
+        .default(settings.device),
+    )
+    .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype));
+}
+
+/** The local engine those flags and the settings describe. */
+const engineSettings = (opts: { model: string; device: Device; dtype: ModelDtype }) => ({
+  model: opts.model,
+  device: opts.device,
+  dtype: opts.dtype,
+  threads: settings.threads,
+  cacheDir: settings.cacheDir,
+  modelDir: settings.modelDir,
+  onWarning: (m: string) => console.error(`warning: ${m}`),
+});
+
+withModelOptions(program.command('segment'))
   .description('segment one image with text, exemplar, point and box prompts')
   .argument('<image>', 'image file (PNG, JPEG, WebP, …; EXIF orientation is applied)')
   .option('--text <concepts>', 'comma-separated concepts, e.g. "red, blue"')
@@ -65,17 +91,6 @@ program
   .option('--threshold <0..1>', 'concept score threshold (default 0.5)')
   .option('--everything', 'segment everything: automatic masks from a grid of clicks (SAM automatic mask generator)')
   .option('--points-per-side <n>', 'clicks per side of the --everything grid (default 16)')
-  .option(
-    '--model <name|dir|demo>',
-    'installed catalogue model (sam3, sam3-tracker), bundle directory, or demo',
-    settings.model,
-  )
-  .addOption(
-    new Option('--device <device>', 'execution provider')
-      .choices(['cpu', 'cuda', 'tensorrt', 'webgpu'])
-      .default(settings.device),
-  )
-  .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype))
   .option('--out <file.json>', 'write instances with COCO RLE masks as JSON')
   .option('--png <file.png>', 'write a label map PNG (pixel value = 1-based instance index)')
   .option('--overlay <file>', 'write an overlay image (.png, .jpg or .webp)')
@@ -84,24 +99,12 @@ program
   .option('--api-key <key>', 'API key for --server (default: the first of SAM3_API_KEYS)')
   .action(async (image: string, opts: SegmentCliOptions & { model: string; device: Device; dtype: ModelDtype }) => {
     const apiKey = opts.apiKey ?? settings.apiKeys[0];
-    await runSegment(
-      image,
-      { ...opts, ...(apiKey ? { apiKey } : {}) },
-      {
-        model: opts.model,
-        device: opts.device,
-        dtype: opts.dtype,
-        threads: settings.threads,
-        cacheDir: settings.cacheDir,
-        modelDir: settings.modelDir,
-        onWarning: (m) => console.error(`warning: ${m}`),
-      },
-      (line) => console.log(line),
+    await runSegment(image, { ...opts, ...(apiKey ? { apiKey } : {}) }, engineSettings(opts), (line) =>
+      console.log(line),
     );
   });
 
-program
-  .command('label')
+withModelOptions(program.command('label'))
   .description('label a folder of images with text concepts: COCO, YOLO-seg or Label Studio files; a rerun resumes')
   .argument('<inputs...>', 'image files and directories (searched recursively; hidden folders skipped)')
   .option('--text <concepts>', 'comma-separated concepts, one category each, e.g. "person, car"')
@@ -109,17 +112,6 @@ program
   .requiredOption('--out <dir>', 'output directory (its .sam3-label/ folder records finished images)')
   .addOption(new Option('--format <format>', 'output format').choices([...LABEL_FORMATS]).default('coco'))
   .option('--threshold <0..1>', 'concept score threshold (default 0.5)')
-  .option(
-    '--model <name|dir|demo>',
-    'installed catalogue model (sam3, sam3-tracker), bundle directory, or demo',
-    settings.model,
-  )
-  .addOption(
-    new Option('--device <device>', 'execution provider')
-      .choices(['cpu', 'cuda', 'tensorrt', 'webgpu'])
-      .default(settings.device),
-  )
-  .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype))
   .option('--server <url>', 'send the images to a running `sam3 serve` (or a scaled-out deployment)')
   .option('--api-key <key>', 'API key for --server (default: the first of SAM3_API_KEYS)')
   .action(async (inputs: string[], opts: LabelCliOptions & { model: string; device: Device; dtype: ModelDtype }) => {
@@ -127,15 +119,7 @@ program
     await runLabel(
       inputs,
       { ...opts, ...(apiKey ? { apiKey } : {}), progress: process.stderr.isTTY === true },
-      {
-        model: opts.model,
-        device: opts.device,
-        dtype: opts.dtype,
-        threads: settings.threads,
-        cacheDir: settings.cacheDir,
-        modelDir: settings.modelDir,
-        onWarning: (m) => console.error(`warning: ${m}`),
-      },
+      engineSettings(opts),
       (line) => console.log(line),
     );
   });
