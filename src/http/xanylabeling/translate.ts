@@ -10,6 +10,8 @@ import type { Mark, Shape } from './schemas.js';
 
 export const TEXT_MODEL = 'segment_anything_3';
 export const CLICK_MODEL = 'segment_anything_3_clicks';
+/** Most phrases one text prompt may carry (each is a concept; the image is encoded once for all). */
+export const MAX_PHRASES = 100;
 /** X-AnyLabeling's label for shapes without one. */
 export const UNLABELLED = 'AUTOLABEL_OBJECT';
 
@@ -93,6 +95,12 @@ export function textModelConcepts(
       labels: [UNLABELLED],
     };
   const phrases = splitTextPrompt(text ?? '');
+  if (phrases.length > MAX_PHRASES)
+    throw new SamError('PROMPT_BATCH_TOO_LARGE', `Expected at most ${MAX_PHRASES} phrases in text_prompt`, {
+      field: 'params.text_prompt',
+      limit: MAX_PHRASES,
+      received: phrases.length,
+    });
   return { concepts: phrases.map((t) => ({ text: t })), labels: phrases };
 }
 

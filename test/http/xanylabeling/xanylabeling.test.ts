@@ -137,6 +137,17 @@ describe('X-AnyLabeling remote server', () => {
       success: false,
       error: { code: 'MODEL_NOT_FOUND', details: { field: 'model' } },
     });
+    const many = await predict(
+      a,
+      'segment_anything_3',
+      { text_prompt: Array.from({ length: 101 }, (_, i) => `c${i}`).join(',') },
+      { token: 'k3y' },
+    );
+    expect(many.statusCode).toBe(400);
+    expect(many.json()).toMatchObject({
+      success: false,
+      error: { code: 'PROMPT_BATCH_TOO_LARGE', details: { field: 'params.text_prompt' } },
+    });
     const bad = await a.inject({
       method: 'POST',
       url: '/xanylabeling/v1/predict',
