@@ -1,6 +1,6 @@
 // Video terms shared by media, engine, jobs and every surface: metadata, prompts with frame indices, and the
 // per-frame RLE results (the `docs/video-rle.schema.json` document). Plain data.
-import type { CocoRle } from './encoded-mask.js';
+import type { CocoRle, Ring } from './encoded-mask.js';
 import type { PixelBox } from './geometry.js';
 import type { ClickPoint } from './prompts.js';
 
@@ -42,6 +42,8 @@ export interface VideoObjectResult {
   score: number;
   box: PixelBox;
   rle: CocoRle;
+  /** Outer boundaries (no holes), when asked for (`outlines`). */
+  outerPolygons?: Ring[];
 }
 
 /** One processed frame: its index in the processed sequence, its source timestamp and the objects on it. */

@@ -86,6 +86,7 @@ export class DeferredEngine implements SegmentationEngine {
       prompt: (id, prompt, signal) => Promise.resolve().then(() => inner().prompt(id, prompt, signal)),
       propagate: (id, request, events) => Promise.resolve().then(() => inner().propagate(id, request, events)),
       removeObject: (id, objId) => inner().removeObject(id, objId),
+      reset: (id) => inner().reset(id),
       close: (id) => Promise.resolve().then(() => inner().close(id)),
       closeAll: async () => this.engine?.sessions?.closeAll(),
     };

@@ -104,7 +104,7 @@ export class LocalEngine implements SegmentationEngine {
       model,
       this.queue,
       this.videoLimits,
-      { urlPolicy: this.urlPolicy, maxVideoBytes: this.maxVideoBytes },
+      { urlPolicy: this.urlPolicy, maxVideoBytes: this.maxVideoBytes, imageLimits: this.limits },
       options.sessionLimits ?? DEFAULT_SESSION_LIMITS,
     );
   }

@@ -99,7 +99,16 @@ export interface SessionPrompt {
   box?: VideoObjectPrompt['box'];
   objId?: number;
   label?: string;
+  /** The points replace the object's earlier points on this frame instead of adding to them (a client that resends
+   * every click, as SAM's `clear_old_points`). */
+  replacePoints?: boolean;
+  /** Also give each object of the returned frame its outer polygons (`outerPolygons`). */
+  outlines?: boolean;
 }
+
+/** What a session is opened on: a video by URL or bytes, or a sequence of images (one frame each). */
+export type SessionSource =
+  { url: string } | { bytes: Uint8Array } | { frames: ReadonlyArray<Uint8Array | { base64: string }> };
 
 export interface PropagateRequest {
   direction: 'forward' | 'backward' | 'both';
@@ -107,6 +116,8 @@ export interface PropagateRequest {
   startFrame?: number;
   /** Frames to visit per direction, the start frame included. */
   maxFrames?: number;
+  /** Also give each object of every sent frame its outer polygons (`outerPolygons`). */
+  outlines?: boolean;
   signal?: AbortSignal;
 }
 
@@ -118,7 +129,7 @@ export interface PropagateEvents {
 
 export interface VideoSessions {
   /** Fetches or stores the video, probes it and decodes it once (frames at model resolution on local disk). */
-  create(video: { url: string } | { bytes: Uint8Array }, signal?: AbortSignal): Promise<VideoSessionInfo>;
+  create(video: SessionSource, signal?: AbortSignal): Promise<VideoSessionInfo>;
   get(id: string): VideoSessionInfo;
   /** Applies a prompt and returns that frame's result. */
   prompt(id: string, prompt: SessionPrompt, signal?: AbortSignal): Promise<{ frame: VideoFrameResult; objId?: number }>;
@@ -128,6 +139,8 @@ export interface VideoSessions {
     events: PropagateEvents,
   ): Promise<{ framesDone: number; mode: VideoSummary['mode'] }>;
   removeObject(id: string, objId: number): VideoSessionInfo;
+  /** Forgets every prompt, concept, object and stored result; the frames stay (SAM's reset_session). */
+  reset(id: string): VideoSessionInfo;
   close(id: string): Promise<void>;
   closeAll(): Promise<void>;
 }

@@ -194,6 +194,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     engine: deps.engine,
     maxPrompts: deps.limits.maxPrompts,
     requestTimeoutMs: deps.limits.requestTimeoutMs,
+    sessions: deps.sessions ?? deps.engine.sessions,
+    maxInitBytes: deps.jobs?.maxUploadBytes ?? deps.limits.maxBodyBytes,
   });
   await app.register(cvatRoutes, {
     prefix: '/api',

@@ -2,7 +2,8 @@
 // non-overlap (the higher score keeps a contested pixel, checked only where two objects' rectangles meet), tight
 // boxes and COCO RLE. Each object costs the rectangle its mask can reach, not the whole frame.
 import type { VideoFrameResult, VideoObjectResult } from '../../domain/video.js';
-import { encodeRleRegion, toCocoRle } from '../../masks/coco-rle.js';
+import { decodeCocoRle, encodeRleRegion, toCocoRle } from '../../masks/coco-rle.js';
+import { maskToOuterPolygons } from '../../masks/polygons.js';
 import { maskBox } from '../../masks/mask-ops.js';
 import { upsampleLogitsToRegion, type MaskRegion } from '../../masks/upsample-logits.js';
 import { binarize } from '../../model/sam3/grid-mask.js';
@@ -48,6 +49,23 @@ export function renderFrame(
   }
   objects.sort((a, b) => a.id - b.id);
   return { index: frame.index, timeS: frame.timeS, objects };
+}
+
+/** The frame with each object's outer polygons added (decoded from its RLE, read only within its box). */
+export function withOutlines(frame: VideoFrameResult): VideoFrameResult {
+  return {
+    ...frame,
+    objects: frame.objects.map((o) => {
+      const mask = decodeCocoRle(o.rle);
+      const bounds = {
+        x0: Math.max(0, Math.floor(o.box.x0)),
+        y0: Math.max(0, Math.floor(o.box.y0)),
+        x1: Math.min(mask.width, Math.ceil(o.box.x1) + 1),
+        y1: Math.min(mask.height, Math.ceil(o.box.y1) + 1),
+      };
+      return { ...o, outerPolygons: maskToOuterPolygons({ ...mask, bounds }).filter((r) => r.length > 0) };
+    }),
+  };
 }
 
 /** Clears the pixels of `region` that `owner` holds, over the two rectangles' intersection only. */

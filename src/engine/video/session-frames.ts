@@ -4,7 +4,14 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SamError } from '../../domain/errors.js';
 import type { PlanarRgb } from '../../domain/image.js';
+import type { RawImage } from '../../domain/image.js';
+import { decodeImage, type ImageLimits } from '../../media/image-decode.js';
+import { decodeBase64Image } from '../../media/image-source.js';
+import { resizeBilinear } from '../../media/resize-bilinear.js';
 import { framePlanes, readVideoFrames } from '../../media/video-frames.js';
+
+/** One image of a sequence: its bytes, or base64 (a data: URI allowed). */
+export type FrameImage = Uint8Array | { base64: string };
 
 export class SessionFrames {
   private constructor(
@@ -50,6 +57,55 @@ export class SessionFrames {
       throw new SamError('VIDEO_DECODE_FAILED', 'The video has no decodable frames', { field: 'video' });
     }
     return new SessionFrames(file, resolution, times);
+  }
+
+  /**
+   * An image sequence as frames (X-AnyLabeling sends a folder's images): each decoded under the image limits and
+   * resized as the image path resizes (bilinear, PIL-exact) to R×R. Every image must have the first one's size.
+   */
+  static async fromImages(
+    images: readonly FrameImage[],
+    dir: string,
+    resolution: number,
+    limits: ImageLimits,
+    signal?: AbortSignal,
+  ): Promise<{ frames: SessionFrames; width: number; height: number }> {
+    if (images.length === 0)
+      throw new SamError('INVALID_ARGUMENT', 'Expected at least one frame', { field: 'frames', expected: '≥ 1 image' });
+    const file = await open(join(dir, 'frames.gbrp'), 'w+');
+    const n = resolution * resolution;
+    const planar = new Uint8Array(3 * n);
+    let first: RawImage | undefined;
+    try {
+      for (let i = 0; i < images.length; i++) {
+        if (signal?.aborted) throw signal.reason;
+        const field = `frames[${i}]`;
+        const given = images[i]!;
+        const bytes =
+          given instanceof Uint8Array ? given : decodeBase64Image(given.base64, field, limits.maxImageBytes);
+        const image = await decodeImage(bytes, limits, field, signal);
+        first ??= image;
+        if (image.width !== first.width || image.height !== first.height)
+          throw new SamError(
+            'INVALID_ARGUMENT',
+            `Expected every frame to be ${first.width}×${first.height} like frames[0], but ${field} is ${image.width}×${image.height}`,
+            { field, expected: `${first.width}×${first.height}`, received: `${image.width}×${image.height}` },
+          );
+        const rgb = resizeBilinear(image, resolution, resolution).data;
+        // The layout ffmpeg's gbrp gives the video path: G plane, B plane, R plane.
+        for (let p = 0, q = 0; p < n; p++, q += 3) {
+          planar[p] = rgb[q + 1]!;
+          planar[n + p] = rgb[q + 2]!;
+          planar[2 * n + p] = rgb[q]!;
+        }
+        await file.write(planar, 0, planar.length, i * planar.length);
+      }
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+    const times = images.map((_, i) => i);
+    return { frames: new SessionFrames(file, resolution, times), width: first!.width, height: first!.height };
   }
 
   /** Frame `index` as R, G and B planes. */

@@ -5,20 +5,22 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SamError } from '../../domain/errors.js';
-import type { VideoLimits } from '../../domain/video.js';
+import type { VideoInfo, VideoLimits } from '../../domain/video.js';
 import { checkVideoLimits, probeVideo } from '../../media/video-probe.js';
 import { fetchVideoToFile } from '../../media/video-source.js';
 import type { UrlFetchPolicy } from '../../media/image-source.js';
+import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../../media/image-decode.js';
 import type { Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { InferenceQueue } from '../inference-queue.js';
 import type {
   PropagateEvents,
   PropagateRequest,
   SessionPrompt,
+  SessionSource,
   VideoSessionInfo,
   VideoSessions,
 } from '../video-engine.js';
-import { SessionFrames } from './session-frames.js';
+import { SessionFrames, type FrameImage } from './session-frames.js';
 import { VideoSession } from './video-session.js';
 
 export interface SessionLimits {
@@ -48,7 +50,7 @@ export class LocalVideoSessions implements VideoSessions {
     private readonly model: Sam3Model,
     private readonly queue: InferenceQueue,
     private readonly videoLimits: VideoLimits,
-    private readonly fetchPolicy: { urlPolicy: UrlFetchPolicy; maxVideoBytes: number },
+    private readonly fetchPolicy: { urlPolicy: UrlFetchPolicy; maxVideoBytes: number; imageLimits?: ImageLimits },
     private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
   ) {
     this.sweeper = setInterval(() => void this.sweep(), Math.min(60_000, Math.max(1000, limits.idleTtlMs / 4)));
@@ -61,7 +63,7 @@ export class LocalVideoSessions implements VideoSessions {
       if (!session.isBusy && now - session.idleSinceMs > this.limits.idleTtlMs) await this.close(id);
   }
 
-  async create(source: { url: string } | { bytes: Uint8Array }, signal?: AbortSignal): Promise<VideoSessionInfo> {
+  async create(source: SessionSource, signal?: AbortSignal): Promise<VideoSessionInfo> {
     const objects = this.model.info.objects;
     if (!objects)
       throw new SamError(
@@ -77,8 +79,25 @@ export class LocalVideoSessions implements VideoSessions {
         { limit: this.limits.maxSessions },
       );
     }
+    const maxFrames = Math.min(this.videoLimits.maxFrames, this.limits.maxFrames);
+    if ('frames' in source && source.frames.length > maxFrames)
+      throw new SamError(
+        'VIDEO_TOO_LARGE',
+        `Expected at most ${maxFrames} frames in a session (SAM3_SESSION_MAX_FRAMES, SAM3_MAX_VIDEO_FRAMES) but received ${source.frames.length}`,
+        { field: 'frames', limit: maxFrames, received: source.frames.length },
+      );
     this.pending++;
     const dir = await mkdtemp(join(tmpdir(), 'sam3-session-'));
+    if ('frames' in source) {
+      try {
+        return await this.createFromImages(source.frames, dir, objects.resolution, objects.maskSize, signal);
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      } finally {
+        this.pending--;
+      }
+    }
     let video = { path: join(dir, 'source'), release: async () => rm(join(dir, 'source'), { force: true }) };
     try {
       if ('bytes' in source) await writeFile(video.path, source.bytes);
@@ -99,18 +118,7 @@ export class LocalVideoSessions implements VideoSessions {
         info.frameCountExact ? info.frameCount : undefined,
         signal,
       );
-      const id = randomUUID();
-      const session = new VideoSession(id, info, frames, {
-        model: this.model,
-        queue: this.queue,
-        resolution: objects.resolution,
-        gridSize: objects.maskSize,
-        memoryBudgetBytes: this.limits.memoryBudgetBytes,
-        idleTtlMs: this.limits.idleTtlMs,
-        maxConcepts: this.limits.maxConcepts,
-      });
-      this.sessions.set(id, { session, dir });
-      return session.describe();
+      return this.open(info, frames, dir, objects.resolution, objects.maskSize);
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
       throw error;
@@ -118,6 +126,53 @@ export class LocalVideoSessions implements VideoSessions {
       await video.release().catch(() => undefined);
       this.pending--;
     }
+  }
+
+  private open(info: VideoInfo, frames: SessionFrames, dir: string, resolution: number, gridSize: number) {
+    const id = randomUUID();
+    const session = new VideoSession(id, info, frames, {
+      model: this.model,
+      queue: this.queue,
+      resolution,
+      gridSize,
+      memoryBudgetBytes: this.limits.memoryBudgetBytes,
+      idleTtlMs: this.limits.idleTtlMs,
+      maxConcepts: this.limits.maxConcepts,
+    });
+    this.sessions.set(id, { session, dir });
+    return session.describe();
+  }
+
+  /** An image sequence: one frame a second (images carry no timing), every image the first one's size. */
+  private async createFromImages(
+    images: readonly FrameImage[],
+    dir: string,
+    resolution: number,
+    gridSize: number,
+    signal?: AbortSignal,
+  ): Promise<VideoSessionInfo> {
+    const limits = this.fetchPolicy.imageLimits ?? DEFAULT_IMAGE_LIMITS;
+    const { frames, width, height } = await SessionFrames.fromImages(images, dir, resolution, limits, signal);
+    if (Math.max(width, height) > this.videoLimits.maxSidePx) {
+      await frames.close();
+      throw new SamError(
+        'VIDEO_TOO_LARGE',
+        `Expected frames at most ${this.videoLimits.maxSidePx} px on their longest side (SAM3_MAX_VIDEO_SIDE_PX) but they are ${width}×${height}`,
+        { field: 'frames', limit: this.videoLimits.maxSidePx, received: Math.max(width, height) },
+      );
+    }
+    const count = images.length;
+    const info: VideoInfo = {
+      width,
+      height,
+      fps: 1,
+      frameCount: count,
+      frameCountExact: true,
+      durationS: count,
+      rotation: 0,
+      codec: 'images',
+    };
+    return this.open(info, frames, dir, resolution, gridSize);
   }
 
   private session(id: string): VideoSession {
@@ -140,6 +195,12 @@ export class LocalVideoSessions implements VideoSessions {
 
   propagate(id: string, request: PropagateRequest, events: PropagateEvents) {
     return this.session(id).propagate(request, events);
+  }
+
+  reset(id: string): VideoSessionInfo {
+    const session = this.session(id);
+    session.reset();
+    return session.describe();
   }
 
   removeObject(id: string, objId: number): VideoSessionInfo {

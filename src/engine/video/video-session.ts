@@ -23,7 +23,7 @@ import type {
   VideoSessionInfo,
   VideoSummary,
 } from '../video-engine.js';
-import { renderFrame } from './frame-output.js';
+import { renderFrame, withOutlines } from './frame-output.js';
 import { FrameTracker, type FrameStepResult, type HeldObjects } from './frame-tracker.js';
 import type { SessionFrames } from './session-frames.js';
 
@@ -294,7 +294,7 @@ export class VideoSession {
         ),
       };
       this.store(merged);
-      return { frame: merged };
+      return { frame: p.outlines ? withOutlines(merged) : merged };
     }
     if (!p.points?.length && !p.box)
       throw new SamError('PROMPT_REQUIRED', 'A prompt needs text, points or a box', { field: 'prompt' });
@@ -311,7 +311,9 @@ export class VideoSession {
       frameIndex: p.frameIndex,
       objId,
       label: this.labels.get(objId)!,
-      ...(same?.points || p.points ? { points: [...(same?.points ?? []), ...(p.points ?? [])] } : {}),
+      ...(same?.points || p.points
+        ? { points: p.replacePoints && p.points ? [...p.points] : [...(same?.points ?? []), ...(p.points ?? [])] }
+        : {}),
       ...((p.box ?? same?.box) ? { box: (p.box ?? same?.box)! } : {}),
     };
     if (same) this.prompts.splice(this.prompts.indexOf(same), 1, prompt);
@@ -326,7 +328,7 @@ export class VideoSession {
       objects: [...(stored?.objects ?? []).filter((o) => o.id !== objId), ...mine].sort((a, b) => a.id - b.id),
     };
     this.store(frame);
-    return { frame, objId };
+    return { frame: p.outlines ? withOutlines(frame) : frame, objId };
   }
 
   /** Visits frames from the start in one or both directions, storing and sending each frame's result. */
@@ -406,7 +408,7 @@ export class VideoSession {
           const result = this.render(index, step);
           this.store(result);
           visited.push(index);
-          await events.frame(result);
+          await events.frame(request.outlines ? withOutlines(result) : result);
           framesDone++;
         }
       }
@@ -434,6 +436,19 @@ export class VideoSession {
     this.removed.add(objId);
     for (const f of [...this.results.values()])
       if (f.objects.some((o) => o.id === objId)) this.store({ ...f, objects: f.objects.filter((o) => o.id !== objId) });
+    this.lastUsedMs = Date.now();
+  }
+
+  /** Forgets every prompt, concept, label and stored result (SAM's reset_session); ids start again from 1. */
+  reset(): void {
+    if (this.busy)
+      throw new SamError('SESSION_BUSY', `Session ${this.id} is propagating; reset it when it is done`, {});
+    this.concepts.length = 0;
+    this.prompts.length = 0;
+    this.labels.clear();
+    this.removed.clear();
+    this.results.clear();
+    this.storedBytes = 0;
     this.lastUsedMs = Date.now();
   }
 

@@ -213,6 +213,19 @@ export async function nativeVideoSessionRoutes(app: FastifyInstance, options: Vi
     },
   );
 
+  app.post<{ Params: { id: string } }>(
+    '/video-sessions/:id/reset',
+    {
+      schema: {
+        tags,
+        summary: 'Forget every prompt, concept, object and stored mask; the decoded frames stay',
+        params: Id,
+        response: { 200: SessionResponse, ...errors },
+      },
+    },
+    async (request) => sessionResponse(sessions().reset(request.params.id)),
+  );
+
   app.delete<{ Params: { id: string; obj_id: string } }>(
     '/video-sessions/:id/objects/:obj_id',
     {

@@ -1,9 +1,10 @@
 // X-AnyLabeling's remote-server protocol under a prefix (/xanylabeling): /health, /v1/models, /v1/models/:id/info and
-// /v1/predict for two models — SAM 3 with text prompts or exemplar boxes, and SAM 3 clicks on one object. Translate
-// in, call the engine port, translate out. (Its video endpoints are not served yet.)
+// /v1/predict for two models — SAM 3 with text prompts or exemplar boxes, and SAM 3 clicks on one object — and a
+// video model on the engine's sessions (video-routes.ts). Translate in, call the engine port, translate out.
 import type { FastifyInstance } from 'fastify';
 import { SamError } from '../../domain/errors.js';
 import type { SegmentationEngine } from '../../engine/engine.js';
+import type { VideoSessions } from '../../engine/video-engine.js';
 import { requestSignal } from '../request-signal.js';
 import { xAnyLabelingErrorHandler } from './error-response.js';
 import { PredictBody, PredictResponse, type Shape } from './schemas.js';
@@ -16,18 +17,35 @@ import {
   modelsInfo,
   textModelConcepts,
 } from './translate.js';
+import { xAnyLabelingVideoRoutes } from './video-routes.js';
+import { VIDEO_MODEL, videoModelInfo } from './video-translate.js';
 
 export interface XAnyLabelingRoutesOptions {
   engine: SegmentationEngine;
   requestTimeoutMs: number;
   maxPrompts: number;
+  /** Video sessions for the video model; absent, the model is not listed and its routes answer VIDEO_UNAVAILABLE. */
+  sessions: VideoSessions | undefined;
+  /** Largest /v1/video/init body (every frame as base64). */
+  maxInitBytes: number;
 }
 
 export async function xAnyLabelingRoutes(app: FastifyInstance, options: XAnyLabelingRoutesOptions): Promise<void> {
   const { engine, requestTimeoutMs } = options;
   app.setErrorHandler(xAnyLabelingErrorHandler);
   const tags = ['X-AnyLabeling remote server'];
-  const models = () => modelsInfo(engine.info().model.label);
+  const models = (): Record<string, Record<string, unknown>> => {
+    const { label, objects } = engine.info().model;
+    return {
+      ...modelsInfo(label),
+      ...(options.sessions && objects ? { [VIDEO_MODEL]: videoModelInfo(label) } : {}),
+    };
+  };
+  await app.register(xAnyLabelingVideoRoutes, {
+    sessions: options.sessions,
+    maxInitBytes: options.maxInitBytes,
+    requestTimeoutMs,
+  });
 
   app.get('/health', { schema: { tags, summary: 'Health, as X-AnyLabeling checks it' } }, async () => ({
     status: 'healthy',

@@ -207,6 +207,14 @@ describe('video sessions over HTTP (memory tracker)', () => {
     expect(info.memory_bytes).toBeGreaterThan(0);
     expect(info.memory_bytes).toBeLessThanOrEqual(info.memory_budget_bytes);
 
+    // Reset forgets prompts, objects and masks; the frames stay, so prompting again works at once.
+    const reset = await app.inject({ method: 'POST', url: `${url}/reset` });
+    expect(reset.statusCode, reset.body).toBe(200);
+    expect(reset.json<SessionResponse>()).toMatchObject({ objects: [], concepts: [], memory_bytes: 0 });
+    expect((await app.inject({ method: 'POST', url: `${url}/propagate`, payload: {} })).json().error.code).toBe(
+      'PROMPT_REQUIRED',
+    );
+
     expect((await app.inject({ method: 'DELETE', url })).statusCode).toBe(204);
     const after = await app.inject({ method: 'GET', url });
     expect(after.statusCode).toBe(404);

@@ -65,7 +65,12 @@ describe('X-AnyLabeling remote server', () => {
       data: Record<string, { display_name: string; batch_processing_mode: string; widgets: Array<{ name: string }> }>;
     };
     expect(models.success).toBe(true);
-    expect(Object.keys(models.data)).toEqual(['segment_anything_3', 'segment_anything_3_clicks']);
+    expect(Object.keys(models.data)).toEqual([
+      'segment_anything_3',
+      'segment_anything_3_clicks',
+      'segment_anything_3_video',
+    ]);
+    expect(models.data.segment_anything_3_video!.batch_processing_mode).toBe('video');
     expect(models.data.segment_anything_3!.batch_processing_mode).toBe('text_prompt');
     expect(models.data.segment_anything_3!.widgets.map((w) => w.name)).toContain('edit_text');
     expect(models.data.segment_anything_3_clicks!.widgets.map((w) => w.name)).toContain('button_add_point');
