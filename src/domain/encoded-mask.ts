@@ -19,7 +19,7 @@ export interface PolygonWithHoles {
 
 /**
  * What a caller may ask for per instance. `outer_polygons` is Roboflow's form (external contours only);
- * `labelstudio_rle` is Label Studio's brush RLE (a list of bytes).
+ * `labelstudio_rle` is Label Studio's brush RLE (a list of bytes); `labelstudio_bitmask` its bitmask PNG.
  */
 export const MASK_ENCODINGS = [
   'rle',
@@ -29,6 +29,7 @@ export const MASK_ENCODINGS = [
   'outer_polygons',
   'png',
   'labelstudio_rle',
+  'labelstudio_bitmask',
 ] as const;
 export type MaskEncoding = (typeof MASK_ENCODINGS)[number];
 
@@ -44,4 +45,7 @@ export interface EncodedMask {
   png?: Uint8Array;
   /** Label Studio's brush RLE bytes (`value.rle` of a `brushlabels` result). */
   labelStudioRle?: number[];
+  /** Label Studio's bitmask (`value.imageDataURL` of a `bitmasklabels` result): a PNG, black where the mask is,
+   * transparent elsewhere, at the image's size. */
+  labelStudioBitmask?: Uint8Array;
 }

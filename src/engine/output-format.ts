@@ -6,7 +6,7 @@ import { encodeRle, toCocoRle } from '../masks/coco-rle.js';
 import { maskToOuterPolygons, maskToPolygonsWithHoles, type PolygonOptions } from '../masks/polygons.js';
 import { encodeStartLength } from '../masks/start-length-rle.js';
 import { encodeLabelStudioRle } from '../masks/labelstudio-rle.js';
-import { encodeMaskImage, encodeMaskPng, encodeOverlay } from '../media/image-encode.js';
+import { encodeAlphaMaskPng, encodeMaskImage, encodeMaskPng, encodeOverlay } from '../media/image-encode.js';
 import { unionMask } from '../masks/mask-ops.js';
 import type { ImageSize, RawImage } from '../domain/image.js';
 import { SamError } from '../domain/errors.js';
@@ -29,6 +29,7 @@ export async function encodeMask(
   if (encodings.has('outer_polygons')) out.outerPolygons = maskToOuterPolygons(mask);
   if (encodings.has('png')) out.png = await encodeMaskPng(mask);
   if (encodings.has('labelstudio_rle')) out.labelStudioRle = encodeLabelStudioRle(mask);
+  if (encodings.has('labelstudio_bitmask')) out.labelStudioBitmask = await encodeAlphaMaskPng(mask);
   return out;
 }
 

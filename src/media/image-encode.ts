@@ -17,6 +17,15 @@ export async function encodeMaskPng(mask: BinaryMask): Promise<Buffer> {
     .toBuffer();
 }
 
+/** Label Studio's bitmask: black, opaque inside the mask and transparent outside (grey + alpha PNG). */
+export async function encodeAlphaMaskPng(mask: BinaryMask): Promise<Buffer> {
+  const pixels = new Uint8Array(mask.data.length * 2);
+  for (let i = 0; i < mask.data.length; i++) pixels[2 * i + 1] = mask.data[i] ? 255 : 0;
+  return sharp(pixels, { raw: { width: mask.width, height: mask.height, channels: 2 } })
+    .png({ compressionLevel: 3 })
+    .toBuffer();
+}
+
 /** A binary mask as a black-and-white image (255 inside) in png, jpeg or webp; png stays lossless. */
 export async function encodeMaskImage(mask: BinaryMask, format: OverlayFormat): Promise<Buffer> {
   if (format === 'png') return encodeMaskPng(mask);

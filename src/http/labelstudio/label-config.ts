@@ -1,9 +1,9 @@
 // Label Studio's labeling config (XML) → what the ML backend needs: the image tag's name and task-data key, and each
-// control tag on that image (brush, polygon, rectangle, keypoint) with its label names.
+// control tag on that image (brush, bitmask, polygon, rectangle, keypoint) with its label names.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SamError } from '../../domain/errors.js';
 
-export type ControlKind = 'brush' | 'polygon' | 'rectangle' | 'keypoint';
+export type ControlKind = 'brush' | 'bitmask' | 'polygon' | 'rectangle' | 'keypoint';
 
 export interface Control {
   readonly kind: ControlKind;
@@ -22,6 +22,7 @@ export interface LabelConfig {
 
 const KINDS: Record<string, ControlKind> = {
   BrushLabels: 'brush',
+  BitmaskLabels: 'bitmask',
   PolygonLabels: 'polygon',
   RectangleLabels: 'rectangle',
   KeyPointLabels: 'keypoint',
@@ -93,7 +94,7 @@ export function parseLabelConfig(xml: string): LabelConfig {
     .map((c) => ({ ...c, toName: image.name }));
   if (!controls.some((c) => c.kind !== 'keypoint'))
     throw invalid(
-      `The labeling config has no <BrushLabels>, <PolygonLabels> or <RectangleLabels> on the image "${image.name}"`,
+      `The labeling config has no <BrushLabels>, <BitmaskLabels>, <PolygonLabels> or <RectangleLabels> on the image "${image.name}"`,
     );
   return { image, controls };
 }

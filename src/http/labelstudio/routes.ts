@@ -13,6 +13,7 @@ import {
   conceptLabels,
   contextObject,
   encodingsFor,
+  interactiveControl,
   interactiveResults,
   meanScore,
   preannotationResults,
@@ -84,14 +85,11 @@ export async function labelStudioRoutes(app: FastifyInstance, options: LabelStud
         let height = regions[0]!.original_height;
         if (!width || !height) ({ width, height } = await engine.embed({ image, imageId, signal }));
         const { object, label } = contextObject(regions, width, height);
-        const output = config.controls.find((c) => c.kind === 'brush')
-          ? config.controls.filter((c) => c.kind === 'brush')
-          : config.controls.filter((c) => c.kind === 'polygon');
         const result = await engine.segment({
           image,
           imageId,
           objects: [object],
-          maskEncodings: encodingsFor(output),
+          maskEncodings: encodingsFor([interactiveControl(config)]),
           signal,
         });
         const regionsOut = interactiveResults(result, label, config);

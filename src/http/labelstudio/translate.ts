@@ -18,6 +18,7 @@ export interface LabelStudioSource {
 
 const RESULT_TYPE: Record<Exclude<ControlKind, 'keypoint'>, string> = {
   brush: 'brushlabels',
+  bitmask: 'bitmasklabels',
   polygon: 'polygonlabels',
   rectangle: 'rectanglelabels',
 };
@@ -71,6 +72,7 @@ export function conceptLabels(config: LabelConfig): string[] {
 export function encodingsFor(controls: readonly Control[]): MaskEncoding[] {
   const out: MaskEncoding[] = [];
   if (controls.some((c) => c.kind === 'brush')) out.push('labelstudio_rle');
+  if (controls.some((c) => c.kind === 'bitmask')) out.push('labelstudio_bitmask');
   if (controls.some((c) => c.kind === 'polygon')) out.push('outer_polygons');
   return out;
 }
@@ -139,6 +141,11 @@ function toResults(instance: Instance, control: Control, label: string, width: n
         value: { format: 'rle', rle: instance.encoded?.labelStudioRle ?? [], brushlabels: [label] },
       },
     ];
+  if (control.kind === 'bitmask') {
+    const png = instance.encoded?.labelStudioBitmask;
+    const imageDataURL = `data:image/png;base64,${png ? Buffer.from(png).toString('base64') : ''}`;
+    return [{ ...base, id: id(), type: RESULT_TYPE.bitmask, value: { imageDataURL, bitmasklabels: [label] } }];
+  }
   if (control.kind === 'polygon')
     return (instance.encoded?.outerPolygons ?? [])
       .filter((ring) => ring.length >= 3)
@@ -186,14 +193,22 @@ export function preannotationResults(
   return out;
 }
 
-/** Interactive: the object's best mask as the first brush control's region (else polygon, else rectangle). */
+/** The control an interactive answer is drawn with: the first brush, else bitmask, else polygon, else rectangle. */
+export function interactiveControl(config: LabelConfig): Control {
+  const order: ControlKind[] = ['brush', 'bitmask', 'polygon', 'rectangle'];
+  for (const kind of order) {
+    const found = config.controls.find((c) => c.kind === kind);
+    if (found) return found;
+  }
+  // parseLabelConfig refuses a config without a segmenting control.
+  return config.controls[0]!;
+}
+
+/** Interactive: the object's best mask as one region of `interactiveControl`. */
 export function interactiveResults(result: SegmentResult, label: string | undefined, config: LabelConfig): LsResult[] {
   const best = result.objects[0]?.candidates[0];
   if (!best) return [];
-  const control =
-    config.controls.find((c) => c.kind === 'brush') ??
-    config.controls.find((c) => c.kind === 'polygon') ??
-    config.controls.find((c) => c.kind === 'rectangle')!;
+  const control = interactiveControl(config);
   return toResults(best, control, label ?? control.labels[0] ?? 'object', result.width, result.height);
 }
 

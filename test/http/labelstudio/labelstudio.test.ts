@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../../src/engine/local-engine.js';
 import { buildApp } from '../../../src/http/app.js';
@@ -163,6 +164,51 @@ describe('Label Studio ML backend', () => {
       const mask = { width: 320, height: 240, data: decodeLabelStudioRle(regions[0]!.value.rle!, 320, 240) };
       expect(iou(mask, scene.masks[shape]!), name).toBeGreaterThanOrEqual(0.9);
     }
+  });
+
+  it('answers a <BitmaskLabels> project with PNG data URLs: black where the mask is, transparent elsewhere', async () => {
+    const a = await app();
+    const bitmaskConfig = await readFile(join(FIXTURES, 'bitmask-config.xml'), 'utf8');
+    /** The alpha channel of a bitmask result, as a mask; every pixel must be black. */
+    const maskOf = async (region: Region) => {
+      const url = region.value['imageDataURL'] as string;
+      expect(url.startsWith('data:image/png;base64,')).toBe(true);
+      const png = Buffer.from(url.slice('data:image/png;base64,'.length), 'base64');
+      const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([320, 240]);
+      const mask = new Uint8Array(info.width * info.height);
+      let coloured = 0;
+      for (let i = 0; i < mask.length; i++) {
+        coloured += data[4 * i]! | data[4 * i + 1]! | data[4 * i + 2]!;
+        mask[i] = data[4 * i + 3]! > 127 ? 1 : 0;
+      }
+      expect(coloured).toBe(0);
+      return { width: 320, height: 240, data: mask };
+    };
+    const pre = await fixture('predict-preannotate.json', dataUri());
+    const r = await a.inject({
+      method: 'POST',
+      url: '/labelstudio/predict',
+      payload: { ...pre, label_config: bitmaskConfig },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const regions = (r.json() as Predict).results[0]!.result;
+    expect(regions.map((x) => [x.type, x.from_name, x.value['bitmasklabels']])).toEqual([
+      ['bitmasklabels', 'mask', ['red']],
+      ['bitmasklabels', 'mask', ['blue']],
+    ]);
+    for (const [k, region] of regions.entries())
+      expect(iou(await maskOf(region), scene.masks[k]!)).toBeGreaterThanOrEqual(0.9);
+
+    const click = await fixture('predict-click.json', dataUri());
+    const one = await a.inject({
+      method: 'POST',
+      url: '/labelstudio/predict',
+      payload: { ...click, label_config: bitmaskConfig },
+    });
+    const clicked = (one.json() as Predict).results[0]!.result;
+    expect(clicked.map((x) => [x.type, x.value['bitmasklabels']])).toEqual([['bitmasklabels', ['red']]]);
+    expect(iou(await maskOf(clicked[0]!), scene.masks[0]!)).toBeGreaterThanOrEqual(0.9);
   });
 
   it("fetches Label Studio's own files with its token, and says which setting is missing without it", async () => {
