@@ -2,14 +2,17 @@
 // call the native API through the shared typed client, and show, filter and download the results.
 import { Sam3Client } from '../../src/api/client.js';
 import type { SegmentBody, WirePrompt } from '../../src/api/native-wire.js';
-import { SamError } from '../../src/domain/errors.js';
+import { SamError, type ErrorCode } from '../../src/domain/errors.js';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
 import { enhancePrompt } from './enhance-prompt.js';
 import { colorOf, decodeMask, labelMapPng, paintMasks, type PaintMode } from './mask-paint.js';
 import { FIT, cssTransform, panBy, zoomAt, type View } from './view-zoom.js';
 import { runVideo } from './video-run.js';
 import { VideoFrames, frameMasks, type RleDocument } from './video-scrub.js';
-import { applyCanvasKey } from './canvas-keys.js';
+import { applyCanvasKey, type KeyActions } from './canvas-keys.js';
+import { explainError } from './error-sentence.js';
+import { exportObjects, type ExportFormat } from './exports.js';
+import { PromptHistory, type PromptSnapshot } from './prompt-history.js';
 import { vocabularyHint } from '../../src/domain/vocabulary-hint.js';
 
 interface Shown {
@@ -36,7 +39,6 @@ const state = {
   video: undefined as File | undefined,
   points: [] as Array<{ x: number; y: number; positive: boolean }>,
   boxes: [] as Array<{ box: [number, number, number, number]; mode: 'exemplar' | 'object'; positive: boolean }>,
-  history: [] as Array<'point' | 'box'>,
   results: [] as Shown[],
   hovered: -1,
   frames: undefined as VideoFrames | undefined,
@@ -52,7 +54,19 @@ function status(text: string, error = false): void {
   el.textContent = text;
   el.classList.toggle('error', error);
 }
-const describeError = (e: unknown): string => (e instanceof SamError ? `${e.code}: ${e.message}` : String(e));
+const describeError = explainError;
+/** Undo/redo of the prompts on the image. */
+const history = new PromptHistory();
+const snapshot = (): PromptSnapshot => ({ points: state.points, boxes: state.boxes });
+const restore = (s: PromptSnapshot | undefined): void => {
+  if (s) ({ points: state.points, boxes: state.boxes } = s);
+  render();
+};
+const keyActions: KeyActions = {
+  record: () => history.record(snapshot()),
+  undo: () => restore(history.undo(snapshot())),
+  redo: () => restore(history.redo(snapshot())),
+};
 
 async function showModel(): Promise<void> {
   try {
@@ -68,7 +82,7 @@ async function showModel(): Promise<void> {
 async function loadFile(file: Blob, name: string): Promise<void> {
   state.points = [];
   state.boxes = [];
-  state.history = [];
+  history.reset();
   state.results = [];
   if (file.type.startsWith('video/')) {
     state.video = file instanceof File ? file : new File([file], name, { type: file.type });
@@ -126,6 +140,8 @@ async function loadFile(file: Blob, name: string): Promise<void> {
 const viewMode = (): string => $<HTMLSelectElement>('view-mode').value;
 
 function render(): void {
+  $<HTMLButtonElement>('undo').disabled = !history.canUndo;
+  $<HTMLButtonElement>('redo').disabled = !history.canRedo;
   if (!state.image) return;
   if (viewMode() === 'masks') {
     ctx.fillStyle = '#000';
@@ -197,7 +213,7 @@ function renderList(threshold: number): void {
   });
   // Images: the objects shown. Videos after a run: the whole RLE document, and COCO / PNG of the frame shown.
   const any = state.results.length > 0 || state.doc !== undefined;
-  for (const id of ['dl-rle', 'dl-coco', 'dl-png']) $<HTMLButtonElement>(id).disabled = !any;
+  for (const id of ['dl-rle', ...Object.keys(TOOL_DOWNLOADS), 'dl-png']) $<HTMLButtonElement>(id).disabled = !any;
 }
 
 function wirePrompts(): WirePrompt[] {
@@ -328,24 +344,29 @@ $('dl-rle').onclick = () =>
           { type: 'application/json' },
         ),
       );
-$('dl-coco').onclick = () => {
-  const labels = [...new Set(kept().map((r) => r.label))];
-  const coco = {
-    images: [{ id: 1, file_name: state.image?.name ?? 'image', width: canvas.width, height: canvas.height }],
-    categories: labels.map((name, i) => ({ id: i + 1, name })),
-    annotations: kept().map((r, i) => ({
-      id: i + 1,
-      image_id: 1,
-      category_id: labels.indexOf(r.label) + 1,
-      segmentation: r.rle,
-      area: r.area,
-      bbox: [r.box[0], r.box[1], r.box[2] - r.box[0], r.box[3] - r.box[1]],
-      iscrowd: 0,
-      score: r.score,
-    })),
-  };
-  download(`${base()}.coco.json`, new Blob([JSON.stringify(coco)], { type: 'application/json' }));
+/** Buttons of the labelling-tool formats; the file holds the objects shown (of the frame shown, for a video). */
+const TOOL_DOWNLOADS: Record<string, ExportFormat> = {
+  'dl-coco': 'coco',
+  'dl-yolo': 'yolo-seg',
+  'dl-labelstudio': 'labelstudio',
+  'dl-labelme': 'labelme',
 };
+for (const [id, format] of Object.entries(TOOL_DOWNLOADS))
+  $(id).onclick = () => {
+    const file = exportObjects(
+      format,
+      `${base()}${imageExtension()}`,
+      { width: canvas.width, height: canvas.height },
+      kept(),
+    );
+    download(file.name, new Blob([file.text], { type: file.type }));
+    if (format === 'yolo-seg')
+      status(
+        `YOLO-seg classes (classes.txt, in this order): ${file.categories.map((c, i) => `${i} ${c}`).join(', ')}.`,
+      );
+  };
+/** The extension of the loaded image's name (frames of a video are named as PNGs). */
+const imageExtension = (): string => (!state.video && state.image?.name.match(/\.[A-Za-z0-9]+$/)?.[0]) || '.png';
 $('dl-png').onclick = () =>
   void labelMapPng(
     canvas.width,
@@ -410,6 +431,7 @@ canvas.onmouseup = (e) => {
   if (Math.abs(to.x - dragFrom.x) > 4 && Math.abs(to.y - dragFrom.y) > 4) {
     const mode = (document.querySelector('input[name="box-mode"]:checked') as HTMLInputElement).value as
       'exemplar' | 'object';
+    history.record(snapshot());
     state.boxes.push({
       box: [
         Math.min(dragFrom.x, to.x),
@@ -420,27 +442,33 @@ canvas.onmouseup = (e) => {
       mode,
       positive: !negative,
     });
-    state.history.push('box');
   } else {
+    history.record(snapshot());
     state.points.push({ x: to.x, y: to.y, positive: !negative });
-    state.history.push('point');
   }
   dragFrom = undefined;
   render();
 };
-$('undo').onclick = () => {
-  const last = state.history.pop();
-  if (last === 'point') state.points.pop();
-  if (last === 'box') state.boxes.pop();
+$('undo').onclick = keyActions.undo;
+$('redo').onclick = keyActions.redo;
+$('clear').onclick = () => {
+  if (state.points.length || state.boxes.length) history.record(snapshot());
+  state.points = [];
+  state.boxes = [];
+  state.results = [];
   render();
 };
-$('clear').onclick = () => (
-  (state.points = []),
-  (state.boxes = []),
-  (state.history = []),
-  (state.results = []),
-  render()
-);
+// Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y anywhere but in a text field (the canvas handles its own keys).
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement | null;
+  if (target === canvas || /^(INPUT|TEXTAREA|SELECT)$/.test(target?.tagName ?? '')) return;
+  if (!(e.ctrlKey || e.metaKey)) return;
+  const key = e.key.toLowerCase();
+  if (key === 'z') (e.shiftKey ? keyActions.redo : keyActions.undo)();
+  else if (key === 'y') keyActions.redo();
+  else return;
+  e.preventDefault();
+});
 $('enhance').onclick = () =>
   ($<HTMLInputElement>('text').value = enhancePrompt($<HTMLInputElement>('text').value).join(', '));
 $('run').onclick = () => void run();
@@ -549,8 +577,11 @@ $('track-live').onclick = () => {
         slider.value = String(frame.index);
         slider.dispatchEvent(new Event('input'));
         status(`Tracking live… ${frames} frame(s)`);
-      } else if (event === 'error') status(`Tracking stopped: ${JSON.stringify(data)}`, true);
-      else if (event === 'done')
+      } else if (event === 'error') {
+        const { code = 'INTERNAL', message = 'propagation failed' } =
+          (data as { error?: { code?: ErrorCode; message?: string } }).error ?? {};
+        status(`Tracking stopped: ${explainError(new SamError(code, message))}`, true);
+      } else if (event === 'done')
         status(
           `${doc.objects.length} object(s) tracked live over ${frames} frames in ${Math.round((performance.now() - started) / 100) / 10} s.`,
         );
@@ -615,7 +646,7 @@ canvas.onkeydown = (e) => {
   state.cursor ??= { x: Math.round(canvas.width / 2), y: Math.round(canvas.height / 2) };
   const mode = (document.querySelector('input[name="box-mode"]:checked') as HTMLInputElement).value as
     'exemplar' | 'object';
-  if (!applyCanvasKey(e, state, { width: canvas.width, height: canvas.height }, mode, () => $('undo').click())) return;
+  if (!applyCanvasKey(e, state, { width: canvas.width, height: canvas.height }, mode, keyActions)) return;
   e.preventDefault();
   render();
 };

@@ -3,6 +3,7 @@
 import type { Sam3Client } from '../../src/api/client.js';
 import type { JobResponse, WirePrompt } from '../../src/api/native-wire.js';
 import { SamError } from '../../src/domain/errors.js';
+import { explainError } from './error-sentence.js';
 import type { RleDocument } from './video-scrub.js';
 
 interface VideoView {
@@ -83,7 +84,7 @@ export async function runVideo(
     document.getElementById('status')!.insertAdjacentHTML('beforeend', rle);
     return doc;
   } catch (e) {
-    view.status(e instanceof SamError ? `${e.code}: ${e.message}` : String(e), true);
+    view.status(explainError(e), true);
     return undefined;
   }
 }

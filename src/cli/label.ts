@@ -18,6 +18,7 @@ import {
   writeAtomic,
   writeCoco,
   writeLabelStudioTasks,
+  writeLabelme,
   writeYoloSeg,
   type ImageRecord,
   type LabelFormat,
@@ -280,6 +281,9 @@ export async function runLabel(
   } else if (format === 'yolo-seg') {
     await writeYoloSeg(out, records, categories);
     summary.outputs.push(join(out, 'labels'), join(out, 'classes.txt'));
+  } else if (format === 'labelme') {
+    const written = await writeLabelme(out, records);
+    summary.outputs.push(...(written.length > 3 ? [`${written.length} LabelMe JSON files in ${out}`] : written));
   } else {
     const path = join(out, 'tasks.json');
     await writeLabelStudioTasks(path, records, `sam3-server:${opts.server ? 'server' : settings.model}`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLabel } from '../../src/cli/label.js';
 import { decodeCocoRle } from '../../src/masks/coco-rle.js';
+import { fillPolygons } from '../../src/masks/fill-rings.js';
 import { demoBundle } from '../helpers/demo-bundles.js';
 import { decodeLabelStudioRle } from '../helpers/labelstudio-rle-decoder.js';
 import { BLUE, RED, drawScene, encodePng, iou, type Scene } from '../helpers/scenes.js';
@@ -171,6 +172,29 @@ describe('sam3 label', () => {
     ).toBeGreaterThanOrEqual(0.9);
     await rm(ls, { recursive: true, force: true });
     expect((await readdir(out)).sort()).toEqual(['.sam3-label', 'classes.txt', 'labels']);
+
+    // LabelMe / X-AnyLabeling: b.json beside the image name, one polygon per instance, grouped by instance.
+    const lm = await mkdtemp(join(tmpdir(), 'sam3-label-out-'));
+    await runLabel([join(images, 'b.png')], { text: 'red, blue', out: lm, format: 'labelme' }, settings(), () => {});
+    const doc = JSON.parse(await readFile(join(lm, 'b.json'), 'utf8')) as {
+      imagePath: string;
+      imageData: null;
+      imageWidth: number;
+      imageHeight: number;
+      shapes: Array<{ label: string; shape_type: string; points: number[][]; group_id: number }>;
+    };
+    expect(doc).toMatchObject({ imagePath: 'b.png', imageData: null, imageWidth: 200, imageHeight: 100 });
+    expect(doc.shapes.map((x) => [x.label, x.shape_type]).sort()).toEqual([
+      ['blue', 'polygon'],
+      ['red', 'polygon'],
+    ]);
+    const bluePolygon = doc.shapes
+      .find((x) => x.label === 'blue')!
+      .points.map(([x, y]) => [x!, y!] as [number, number]);
+    expect(
+      iou(fillPolygons([{ outer: bluePolygon, holes: [] }], 200, 100), scenes[1]!.masks[1]!),
+    ).toBeGreaterThanOrEqual(0.9);
+    await rm(lm, { recursive: true, force: true });
   });
 
   it('--everything labels every shape as "object", with or without concepts', async () => {

@@ -13,7 +13,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CocoRle } from '../../src/domain/encoded-mask.js';
 import { decodeCocoRle } from '../../src/masks/coco-rle.js';
+import { fillPolygons } from '../../src/masks/fill-rings.js';
 import { maskIou } from '../../src/masks/mask-ops.js';
+import { decodeLabelStudioRle } from '../helpers/labelstudio-rle-decoder.js';
 import { BLUE, RED, drawScene, encodePng, type Scene } from '../helpers/scenes.js';
 import { startServer, type RunningServer } from '../helpers/spawn-server.js';
 import { COLORS, linear, writeSyntheticVideo } from '../helpers/synthetic-video.js';
@@ -184,6 +186,81 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     expect(maskIou(decodeCocoRle(doc.objects[1]!.rle), scene.masks[1]!)).toBeGreaterThan(0.9);
   });
 
+  it('undoes and redoes prompts with the buttons and Ctrl+Z / Ctrl+Y; a new prompt drops the redo', async () => {
+    // The prompts now: the point on the ellipse, then the object box on the square (3 objects with "red").
+    expect(await page.isDisabled('#redo')).toBe(true);
+    await page.click('#undo');
+    await page.click('#run');
+    await expect.poll(() => objects().count()).toBe(2);
+    await page.keyboard.press('Control+z');
+    await page.click('#run');
+    await expect.poll(() => objects().count()).toBe(1);
+    await page.keyboard.press('Control+y');
+    await page.click('#redo');
+    expect(await page.isDisabled('#redo')).toBe(true);
+    await page.click('#run');
+    await expect.poll(() => objects().count()).toBe(3);
+    await page.keyboard.press('Control+Shift+z'); // nothing to redo: no change
+    await page.click('#run');
+    await expect.poll(() => objects().count()).toBe(3);
+  });
+
+  it('downloads the objects for the labelling tools: COCO, YOLO-seg, Label Studio and X-AnyLabeling', async () => {
+    const fetch = async (id: string): Promise<{ name: string; text: string }> => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
+      const path = join(dir, download.suggestedFilename());
+      await download.saveAs(path);
+      return { name: download.suggestedFilename(), text: await readFile(path, 'utf8') };
+    };
+    const coco = await fetch('#dl-coco');
+    expect(coco.name).toBe('scene.coco.json');
+    const doc = JSON.parse(coco.text) as {
+      images: Array<{ file_name: string; width: number; height: number }>;
+      categories: Array<{ id: number; name: string }>;
+      annotations: Array<{ category_id: number; segmentation: CocoRle; bbox: number[] }>;
+    };
+    expect(doc.images).toEqual([{ id: 1, file_name: 'scene.png', width: 320, height: 240 }]);
+    expect(doc.categories.map((c) => c.name)).toEqual(['red', 'object 1', 'object 2']);
+    expect(maskIou(decodeCocoRle(doc.annotations[0]!.segmentation), scene.masks[0]!)).toBeGreaterThan(0.9);
+
+    const yolo = await fetch('#dl-yolo');
+    expect(yolo.name).toBe('scene.txt');
+    const lines = yolo.text.trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['0', '1', '2']);
+    for (const line of lines)
+      expect(
+        line
+          .split(' ')
+          .slice(1)
+          .map(Number)
+          .every((v) => v >= 0 && v <= 1),
+      ).toBe(true);
+    expect(await page.locator('#status').textContent()).toContain('0 red, 1 object 1, 2 object 2');
+
+    const ls = JSON.parse((await fetch('#dl-labelstudio')).text) as Array<{
+      data: { image: string };
+      predictions: Array<{ result: Array<{ type: string; value: { rle: number[]; brushlabels: string[] } }> }>;
+    }>;
+    expect(ls[0]!.data.image).toBe('scene.png');
+    const brush = ls[0]!.predictions[0]!.result[0]!;
+    expect(brush.type).toBe('brushlabels');
+    const lsMask = { width: 320, height: 240, data: decodeLabelStudioRle(brush.value.rle, 320, 240) };
+    expect(maskIou(lsMask, scene.masks[0]!)).toBeGreaterThan(0.9);
+
+    const labelme = await fetch('#dl-labelme');
+    expect(labelme.name).toBe('scene.json');
+    const lm = JSON.parse(labelme.text) as {
+      imagePath: string;
+      imageWidth: number;
+      shapes: Array<{ label: string; shape_type: string; points: number[][] }>;
+    };
+    expect(lm).toMatchObject({ imagePath: 'scene.png', imageWidth: 320, imageHeight: 240, imageData: null });
+    expect(lm.shapes.map((x) => x.label)).toEqual(['red', 'object 1', 'object 2']);
+    const ring = lm.shapes[0]!.points.map(([x, y]) => [x!, y!] as [number, number]);
+    expect(maskIou(fillPolygons([{ outer: ring, holes: [] }], 320, 240), scene.masks[0]!)).toBeGreaterThan(0.9);
+    await page.screenshot({ path: join(SHOTS, '3-downloads.png') });
+  });
+
   it('switches between image and masks, masks only and cut-out; zooms with the wheel and still clicks the right pixel', async () => {
     const px = async (x: number, y: number) =>
       (
@@ -305,7 +382,9 @@ describe.skipIf(!available)('web playground with API keys', () => {
       await page.setInputFiles('#file', join(dir, 'scene.png'));
       await page.fill('#text', 'red');
       await page.click('#run');
-      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^UNAUTHORIZED: /);
+      await expect
+        .poll(() => page.locator('#status').textContent())
+        .toMatch(/^This server needs an API key: .* \[UNAUTHORIZED\]$/);
       await page.fill('#api-key', 'secret-key-1');
       await page.locator('#api-key').dispatchEvent('change');
       await expect.poll(() => page.locator('#model').textContent()).toMatch(/demo \(synthetic, not SAM 3\)/);
