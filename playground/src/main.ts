@@ -6,7 +6,7 @@ import { SamError, type ErrorCode } from '../../src/domain/errors.js';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
 import { enhancePrompt } from './enhance-prompt.js';
 import { colorOf, decodeMask, labelMapPng, paintMasks, type PaintMode } from './mask-paint.js';
-import { FIT, cssTransform, panBy, zoomAt, type View } from './view-zoom.js';
+import { FIT, cssTransform, panBy, pinch, zoomAt, type Point, type View } from './view-zoom.js';
 import { runVideo } from './video-run.js';
 import { VideoFrames, frameMasks, type RleDocument } from './video-scrub.js';
 import { applyCanvasKey, type KeyActions } from './canvas-keys.js';
@@ -160,6 +160,7 @@ function render(): void {
         ...(r.box ? { box: r.box } : {}),
       })),
     viewMode() as PaintMode,
+    { boxes: $<HTMLInputElement>('show-boxes').checked },
   );
   for (const p of state.points) {
     ctx.fillStyle = p.positive ? '#16a34a' : '#dc2626';
@@ -627,6 +628,36 @@ window.addEventListener('mousemove', (e) => {
 });
 window.addEventListener('mouseup', () => (panFrom = undefined));
 $('zoom-fit').onclick = () => applyView(FIT);
+// Two-finger pinch on a touch screen zooms around the fingers and pans with them; one finger still prompts.
+let fingers: [Point, Point] | undefined;
+const stagePoints = (e: TouchEvent): [Point, Point] | undefined => {
+  if (e.touches.length !== 2) return undefined;
+  const r = stage.getBoundingClientRect();
+  const at = (t: Touch): Point => ({ x: t.clientX - r.left, y: t.clientY - r.top });
+  return [at(e.touches[0]!), at(e.touches[1]!)];
+};
+canvas.addEventListener(
+  'touchstart',
+  (e) => {
+    fingers = stagePoints(e);
+    if (fingers) e.preventDefault();
+  },
+  { passive: false },
+);
+canvas.addEventListener(
+  'touchmove',
+  (e) => {
+    const next = stagePoints(e);
+    if (!next || !fingers) return;
+    e.preventDefault();
+    const r = stage.getBoundingClientRect();
+    applyView(pinch(view, fingers, next, r.width, r.height));
+    fingers = next;
+  },
+  { passive: false },
+);
+canvas.addEventListener('touchend', () => (fingers = undefined));
+$<HTMLInputElement>('show-boxes').onchange = () => render();
 $<HTMLSelectElement>('view-mode').onchange = () => render();
 const zoomKey = (e: KeyboardEvent): boolean => {
   const r = stage.getBoundingClientRect();

@@ -31,6 +31,7 @@ export function paintMasks(
   ctx: CanvasRenderingContext2D,
   masks: readonly PaintedMask[],
   mode: PaintMode = 'overlay',
+  options: { boxes?: boolean } = {},
 ): void {
   const { width, height } = ctx.canvas;
   const image = ctx.getImageData(0, 0, width, height);
@@ -83,6 +84,21 @@ export function paintMasks(
   // About 12 screen pixels whatever the canvas's display scale (a small video frame is shown several times larger).
   const shown = ctx.canvas.getBoundingClientRect?.().width ?? 0;
   const size = shown > 0 ? Math.max(4, Math.round((12 * width) / shown)) : Math.max(11, Math.round(width / 70));
+  if (options.boxes) {
+    // Each object's box in its colour, about 2 screen pixels wide, inside the box on whole pixels (crisp, exact).
+    const line = Math.max(1, Math.round(size / 6));
+    for (const { colorIndex, box, hovered } of masks) {
+      if (!box || (anyHovered && !hovered)) continue;
+      const [r, g, b] = colorOf(colorIndex);
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      const [x0, y0] = [Math.floor(box[0]), Math.floor(box[1])];
+      const [w, h] = [Math.max(line, Math.ceil(box[2]) - x0), Math.max(line, Math.ceil(box[3]) - y0)];
+      ctx.fillRect(x0, y0, w, line);
+      ctx.fillRect(x0, y0 + h - line, w, line);
+      ctx.fillRect(x0, y0, line, h);
+      ctx.fillRect(x0 + w - line, y0, line, h);
+    }
+  }
   ctx.font = `600 ${size}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
   for (const { colorIndex, label, box, hovered } of masks) {

@@ -32,4 +32,26 @@ export function panBy(v: View, dx: number, dy: number, stageWidth: number, stage
   return clampView({ ...v, x: v.x + dx, y: v.y + dy }, stageWidth, stageHeight);
 }
 
+/** Two fingers moved from `before` to `after` (stage points): zoom by their spread around their midpoint, and pan
+ * by the midpoint's move. */
+export function pinch(
+  v: View,
+  before: readonly [Point, Point],
+  after: readonly [Point, Point],
+  stageWidth: number,
+  stageHeight: number,
+): View {
+  const spread = (p: readonly [Point, Point]) => Math.hypot(p[1].x - p[0].x, p[1].y - p[0].y);
+  const mid = (p: readonly [Point, Point]) => ({ x: (p[0].x + p[1].x) / 2, y: (p[0].y + p[1].y) / 2 });
+  const [m0, m1] = [mid(before), mid(after)];
+  const factor = spread(before) > 0 ? spread(after) / spread(before) : 1;
+  const zoomed = zoomAt(v, factor, m0.x, m0.y, stageWidth, stageHeight);
+  return panBy(zoomed, m1.x - m0.x, m1.y - m0.y, stageWidth, stageHeight);
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
 export const cssTransform = (v: View): string => `translate(${v.x}px, ${v.y}px) scale(${v.scale})`;

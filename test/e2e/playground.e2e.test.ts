@@ -301,6 +301,52 @@ describe.skipIf(!available)('web playground in headless chromium', () => {
     await page.screenshot({ path: join(SHOTS, '2c-zoomed.png') });
     await page.click('#zoom-fit');
     expect((await page.locator('#canvas').boundingBox())!.width).toBeCloseTo(before.width, 0);
+
+    // Boxes on request: the object's box drawn in its colour, on a row where there was none.
+    const swatch = (
+      await page
+        .locator('#objects li .swatch')
+        .first()
+        .evaluate((e) => (e as unknown as { style: { background: string } }).style.background)
+    )
+      .match(/\d+/g)!
+      .map(Number);
+    const row = async (y: number) =>
+      (await page.evaluate(
+        `Array.from(document.getElementById('canvas').getContext('2d').getImageData(0, ${y}, 320, 1).data)`,
+      )) as number[];
+    const coloured = (data: number[]) =>
+      [...Array(320).keys()].filter(
+        (x) => data[x * 4] === swatch[0] && data[x * 4 + 1] === swatch[1] && data[x * 4 + 2] === swatch[2],
+      ).length;
+    const top = 70; // the ellipse's box starts at y ≈ 70; the ellipse there is a few pixels wide
+    const without = coloured(await row(top));
+    await page.check('#show-boxes');
+    expect(coloured(await row(top)) - without).toBeGreaterThan(50);
+    await page.uncheck('#show-boxes');
+
+    // Two fingers spreading twice apart zoom 2× (a touch screen's pinch, through the DevTools protocol).
+    const cdp = await page.context().newCDPSession(page);
+    const c = (await page.locator('#canvas').boundingBox())!;
+    const [cx, cy] = [c.x + c.width / 2, c.y + c.height / 2];
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', spread: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints:
+          type === 'touchEnd'
+            ? []
+            : [
+                { x: cx - spread, y: cy, id: 1 },
+                { x: cx + spread, y: cy, id: 2 },
+              ],
+      });
+    await touch('touchStart', 30);
+    await touch('touchMove', 45);
+    await touch('touchMove', 60);
+    await touch('touchEnd', 0);
+    await expect.poll(async () => (await page.locator('#canvas').boundingBox())!.width / c.width).toBeCloseTo(2, 1);
+    await page.click('#zoom-fit');
+    await cdp.detach();
   });
 
   it('prompts a video on frame 5 (placed with the keyboard), previews it, runs to 100 % and scrubs masks per frame', async () => {
