@@ -1,6 +1,7 @@
 // `npx tsx bench/request-gc.ts`: garbage collections and memory per 5-concept request on the demo model at full
 // size (1008², 200 queries × 288² masks per concept), 1080p JPEG with five coloured shapes: counts of minor and major
 // (mark-compact) GCs and their pause time over steady-state requests, heap and RSS, host time outside the graphs.
+// KEPT_QUERIES=0 runs it with the concept decoder unmodified (every query's masks copied out), for comparison.
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { LocalEngine } from '../src/engine/local-engine.js';
@@ -31,7 +32,12 @@ const jpegAt = (shift: number) =>
     .jpeg({ quality: 90 })
     .toBuffer();
 const jpegs = await Promise.all(Array.from({ length: REQUESTS + 3 }, (_, i) => jpegAt(i * 3)));
-const engine = await LocalEngine.create({ modelDir: await writeDemoBundle(join(tmpdir(), 'sam3-bench-demo-r1008')) });
+// KEPT_QUERIES=0: the concept decoder as loaded, copying out all 200 mask planes a concept (before the selection).
+const keptQueries = process.env.KEPT_QUERIES !== '0';
+const engine = await LocalEngine.create({
+  modelDir: await writeDemoBundle(join(tmpdir(), 'sam3-bench-demo-r1008')),
+  keptQueries,
+});
 let next = 0;
 const request = () =>
   engine.segment({
@@ -76,6 +82,7 @@ console.log(
   JSON.stringify(
     {
       requests: REQUESTS,
+      keptQueriesInGraph: engine.model.info.concepts?.selectsInGraph ?? false,
       instancesPerRequest: instances / REQUESTS,
       msPerRequest: +(total / REQUESTS).toFixed(1),
       hostMsPerRequest: +(host / REQUESTS).toFixed(1),

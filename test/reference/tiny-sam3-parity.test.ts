@@ -59,7 +59,13 @@ afterAll(() => engine?.close());
 
 describe('tiny real-architecture SAM 3 vs the transformers reference', () => {
   it("loads as a SAM 3 bundle with the public exports' contracts", () => {
-    expect(engine.model.info.concepts).toMatchObject({ resolution: 1008, maskSize: 288, queries: 200, textLength: 32 });
+    expect(engine.model.info.concepts).toMatchObject({
+      resolution: 1008,
+      maskSize: 288,
+      queries: 200,
+      textLength: 32,
+      selectsInGraph: true,
+    });
     expect(engine.model.info.objects).toMatchObject({ resolution: 1008, maskSize: 288 });
   });
 

@@ -32,7 +32,8 @@ export class GraphSession {
     readonly optimizationLevel: 'basic' | 'all' = 'all',
   ) {}
 
-  static async open(path: string, options: SessionOptions = {}): Promise<GraphSession> {
+  /** `bytes`: the graph as modified in memory (its weights inside it); `path` still names it and must exist. */
+  static async open(path: string, options: SessionOptions = {}, bytes?: Uint8Array): Promise<GraphSession> {
     try {
       await access(path);
     } catch (cause) {
@@ -50,7 +51,10 @@ export class GraphSession {
     let device: Device = requested;
     if (requested !== 'cpu') {
       try {
-        session = await ort.InferenceSession.create(path, { ...base, executionProviders: [requested, 'cpu'] });
+        const withCpu = { ...base, executionProviders: [requested, 'cpu'] };
+        session = await (bytes
+          ? ort.InferenceSession.create(bytes, withCpu)
+          : ort.InferenceSession.create(path, withCpu));
       } catch (cause) {
         options.onWarning?.(
           `execution provider '${requested}' unavailable for ${path} (${(cause as Error).message.split('\n')[0]}); falling back to cpu`,
@@ -60,7 +64,8 @@ export class GraphSession {
     }
     if (!session) {
       try {
-        session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
+        const cpu = { ...base, executionProviders: ['cpu'] };
+        session = await (bytes ? ort.InferenceSession.create(bytes, cpu) : ort.InferenceSession.create(path, cpu));
       } catch (cause) {
         const first = (cause as Error).message.split('\n')[0];
         throw new SamError(

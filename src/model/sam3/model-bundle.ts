@@ -3,6 +3,7 @@ import { access, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SamError } from '../../domain/errors.js';
 import { GraphSession, type SessionOptions } from '../ort/graph-session.js';
+import { withKeptQueries } from './kept-queries-graph.js';
 import { detectContract, type GraphContract, type GraphRole } from './manifest.js';
 
 /** Weight variants as published (transformers.js suffixes `_fp16`, `_quantized`, `_q4`, `_q4f16`; usls `-q4f16`). */
@@ -54,6 +55,27 @@ export interface ModelBundle {
 
 export interface BundleOptions extends SessionOptions {
   dtype?: ModelDtype;
+  /** Select the concept decoder's kept queries inside the graph (default true; see kept-queries-graph.ts). */
+  keptQueries?: boolean;
+}
+
+/**
+ * The concept decoder reopened with its kept-query selection appended, on the provider the first open settled on;
+ * as it was where the selection cannot be added (weights in external files) or the modified graph does not open.
+ */
+async function keptQueriesSession(file: string, session: GraphSession, options: BundleOptions): Promise<GraphSession> {
+  const modified = withKeptQueries(await readFile(file));
+  if (!modified) return session;
+  try {
+    const reopened = await GraphSession.open(file, { ...options, device: session.device }, modified);
+    await session.release();
+    return reopened;
+  } catch (error) {
+    options.onWarning?.(
+      `${basename(file)}: kept-query selection not added (${(error as Error).message.split('\n')[0]})`,
+    );
+    return session;
+  }
 }
 
 async function listOnnx(dir: string): Promise<string[]> {
@@ -120,6 +142,8 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
       }
       throw error;
     }
+    if (contract.role === 'pcs-decoder' && options.keptQueries !== false)
+      session = await keptQueriesSession(file, session, options);
     if (TRACKER_ROLES.has(contract.role) && options.optimizationLevel !== 'basic') {
       // The tracker graphs' exporter warns that ORT's full optimisations change their outputs: basic ones only.
       await session.release();

@@ -1,6 +1,7 @@
 // Decoder outputs → detections at source size: PCS scores σ(logit)·σ(presence), thresholding, boxes in pixels,
 // upsampling of kept queries only; PVS best-of-3 by predicted IoU.
 import type { ImageSize } from '../../domain/image.js';
+import { SamError } from '../../domain/errors.js';
 import { clampBox, type PixelBox } from '../../domain/geometry.js';
 import type { BinaryMask } from '../../domain/segmentation.js';
 import { upsampleLogitsToFrame } from '../../masks/upsample-logits.js';
@@ -19,10 +20,21 @@ export interface PcsOutputs {
   logits: Float32Array; // [1, Q]
   presence: Float32Array; // [1, 1]
   boxes: Float32Array; // [1, Q, 4] normalised xyxy
-  masks: Float32Array; // [1, Q, S, S] logits
+  /** [1, Q, S, S] logits; with `rows`, only the queries the decoder selected ([1, K, S, S]). */
+  masks: Float32Array;
+  /** Query → its plane in `masks` (−1: not returned); absent when `masks` holds every query. */
+  rows?: Int32Array;
   queryCount: number;
   maskSize: number;
 }
+
+/** Where query `q`'s logits start in `out.masks` (the decoder returns every query the host keeps). */
+const planeOffset = (out: PcsOutputs, q: number): number => {
+  const row = out.rows ? out.rows[q]! : q;
+  if (row < 0)
+    throw new SamError('INTERNAL', `the concept decoder did not return query ${q}, which scores above the threshold`);
+  return row * out.maskSize * out.maskSize;
+};
 
 /** Keeps queries with score > threshold (strict, as Meta), sorted by score (highest first). */
 export function selectConceptInstances(
@@ -39,7 +51,6 @@ export function selectConceptInstances(
   }
   kept.sort((a, b) => b.score - a.score || a.q - b.q);
   const limited = maxDetections !== undefined && maxDetections > 0 ? kept.slice(0, maxDetections) : kept;
-  const plane = out.maskSize * out.maskSize;
   return limited.map(({ q, score }) => {
     const b = out.boxes.subarray(q * 4, q * 4 + 4);
     const box = clampBox(
@@ -47,7 +58,14 @@ export function selectConceptInstances(
       size.width,
       size.height,
     );
-    const mask = upsampleLogitsToFrame(out.masks, q * plane, out.maskSize, out.maskSize, size.width, size.height);
+    const mask = upsampleLogitsToFrame(
+      out.masks,
+      planeOffset(out, q),
+      out.maskSize,
+      out.maskSize,
+      size.width,
+      size.height,
+    );
     return { mask, box, score, query: q };
   });
 }
@@ -67,8 +85,9 @@ export function selectGridDetections(out: PcsOutputs, threshold: number): GridDe
   const kept: GridDetection[] = [];
   for (let q = 0; q < out.queryCount; q++) {
     const score = sigmoid(out.logits[q]!) * presence;
-    if (score > threshold)
-      kept.push({ score, logits: out.masks.slice(q * plane, (q + 1) * plane), maskSize: out.maskSize });
+    if (score <= threshold) continue;
+    const offset = planeOffset(out, q);
+    kept.push({ score, logits: out.masks.slice(offset, offset + plane), maskSize: out.maskSize });
   }
   return kept.sort((a, b) => b.score - a.score);
 }

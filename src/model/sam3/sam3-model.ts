@@ -13,6 +13,7 @@ import { automaticMasks, type AutomaticMask } from './automatic-masks.js';
 import type { StageTimings } from '../../domain/stage-timings.js';
 import { LruMap } from '../embedding-cache.js';
 import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
+import { KEPT, KEPT_MARGIN } from './kept-queries-graph.js';
 import { PCS, PVS, checkDims, derivedDim, staticDim } from './manifest.js';
 import { loadModelBundle, type BundleOptions, type ModelBundle } from './model-bundle.js';
 import { encodeExemplars, encodeObject } from './prompt-encoding.js';
@@ -34,7 +35,14 @@ export interface ModelInfo {
   label: string;
   dtype: string;
   device: string;
-  concepts: { resolution: number; maskSize: number; queries: number; textLength: number } | null;
+  concepts: {
+    resolution: number;
+    maskSize: number;
+    queries: number;
+    textLength: number;
+    /** The decoder returns only the kept queries' masks (kept-queries-graph.ts). */
+    selectsInGraph: boolean;
+  } | null;
   objects: { resolution: number; maskSize: number } | null;
   graphs: Array<{ role: string; contract: string; file: string }>;
   /** The closed concept vocabulary the bundle declares, if any. */
@@ -145,6 +153,7 @@ export class Sam3Model {
           ],
           32,
         ),
+        selectsInGraph: decoder.signature.inputs.some((i) => i.name === KEPT.threshold),
       };
     }
     let objects: ModelInfo['objects'] = null;
@@ -252,23 +261,31 @@ export class Sam3Model {
     return { hits: this.textCache.hits, misses: this.textCache.misses };
   }
 
+  /** The concept decoder; with in-graph selection only queries scoring above `threshold` have their masks copied. */
   private async runConceptDecoder(
     embedding: ImageEmbedding,
     prompt: ConceptPrompt,
     size: ImageSize,
+    threshold: number,
     timings: StageTimings,
   ): Promise<Fetches> {
     const text = prompt.text?.trim() ? prompt.text.trim() : VISUAL_PROMPT_TEXT;
     const textFeatures = await this.textFeatures(text, timings);
     const boxes = encodeExemplars(prompt.exemplars ?? [], size);
-    const feeds = {
+    const feeds: Record<string, ort.Tensor> = {
       ...embedding.tensors,
       [PCS.text.features]: textFeatures.features,
       [PCS.text.mask]: textFeatures.mask,
       [PCS.decoder.boxes]: new ort.Tensor('float32', boxes.boxes, [1, boxes.count, 4]),
       [PCS.decoder.boxLabels]: new ort.Tensor('int64', boxes.labels, [1, boxes.count]),
     };
-    const out = await timings.time('pcs_decoder', () => this.graph('pcs-decoder').run(feeds));
+    const inGraph = this.info.concepts!.selectsInGraph;
+    // A margin far above float32 rounding, so the graph keeps a superset of what the host's exact test keeps.
+    if (inGraph) feeds[KEPT.threshold] = new ort.Tensor('float32', Float32Array.of(threshold - KEPT_MARGIN), [1]);
+    const outputs = inGraph
+      ? [PCS.decoder.logits, PCS.decoder.presence, PCS.decoder.boxesOut, KEPT.queries, KEPT.masks]
+      : undefined;
+    const out = await timings.time('pcs_decoder', () => this.graph('pcs-decoder').run(feeds, outputs));
     this.counters.conceptDecoderRuns++;
     return out;
   }
@@ -276,16 +293,29 @@ export class Sam3Model {
   private pcsOutputs(out: Fetches): PcsOutputs {
     const spec = this.info.concepts!;
     const label = this.graph('pcs-decoder').label;
-    checkDims(label, PCS.decoder.masks, out[PCS.decoder.masks]!.dims, [1, spec.queries, spec.maskSize, spec.maskSize]);
     checkDims(label, PCS.decoder.logits, out[PCS.decoder.logits]!.dims, [1, spec.queries]);
-    return {
+    const base = {
       logits: out[PCS.decoder.logits]!.data as Float32Array,
       presence: out[PCS.decoder.presence]!.data as Float32Array,
       boxes: out[PCS.decoder.boxesOut]!.data as Float32Array,
-      masks: out[PCS.decoder.masks]!.data as Float32Array,
       queryCount: spec.queries,
       maskSize: spec.maskSize,
     };
+    const kept = out[KEPT.queries];
+    if (!kept) {
+      checkDims(label, PCS.decoder.masks, out[PCS.decoder.masks]!.dims, [
+        1,
+        spec.queries,
+        spec.maskSize,
+        spec.maskSize,
+      ]);
+      return { ...base, masks: out[PCS.decoder.masks]!.data as Float32Array };
+    }
+    const queries = kept.data as BigInt64Array;
+    checkDims(label, KEPT.masks, out[KEPT.masks]!.dims, [1, queries.length, spec.maskSize, spec.maskSize]);
+    const rows = new Int32Array(spec.queries).fill(-1);
+    queries.forEach((q, row) => (rows[Number(q)] = row));
+    return { ...base, masks: out[KEPT.masks]!.data as Float32Array, rows };
   }
 
   /** One concept on an encoded image: text (or "visual") + exemplars → instances above `threshold`. */
@@ -297,7 +327,7 @@ export class Sam3Model {
     maxDetections: number | undefined,
     timings: StageTimings,
   ): Promise<ConceptInstance[]> {
-    const out = await this.runConceptDecoder(embedding, prompt, size, timings);
+    const out = await this.runConceptDecoder(embedding, prompt, size, threshold, timings);
     return timings.time('postprocess', () =>
       selectConceptInstances(this.pcsOutputs(out), size, threshold, maxDetections),
     );
@@ -311,7 +341,7 @@ export class Sam3Model {
     threshold: number,
     timings: StageTimings,
   ): Promise<GridDetection[]> {
-    const out = await this.runConceptDecoder(embedding, prompt, size, timings);
+    const out = await this.runConceptDecoder(embedding, prompt, size, threshold, timings);
     return selectGridDetections(this.pcsOutputs(out), threshold);
   }
 
