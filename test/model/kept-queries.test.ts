@@ -1,9 +1,10 @@
 // The concept decoder with in-graph selection of the kept queries (kept-queries-graph.ts): on the tiny
 // real-architecture decoder the kept planes are exactly the selected queries' masks; through the engine on the demo
-// model the instances equal those of the unmodified graph; a graph with external weights is left as it is. (The
-// reference parity tests run the tiny bundle through the engine with the selection on.)
+// model the instances equal those of the unmodified graph. (The reference parity tests run the tiny bundle through the
+// engine with the selection on.)
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../src/engine/local-engine.js';
@@ -54,9 +55,29 @@ describe('concept decoder with the kept queries selected in the graph', () => {
     );
   });
 
-  it("tiny real-architecture SAM 3 decoder: the kept planes are the selected queries' pred_masks, bit for bit", async () => {
-    const modified = withKeptQueries(await readFile(join(TINY, 'geo-encoder-mask-decoder.onnx')))!;
-    const session = await ort.InferenceSession.create(modified);
+  it("tiny real-architecture SAM 3 decoder, weights in a side file: the kept planes are the selected queries' pred_masks, bit for bit", async () => {
+    // The fixture with its weights moved to a side file, as the public exports ship them.
+    const dir = await mkdtemp(join(tmpdir(), 'sam3-kept-'));
+    const { onnx } = onnxProto;
+    const model = onnx.ModelProto.decode(await readFile(join(TINY, 'geo-encoder-mask-decoder.onnx')));
+    const chunks: Buffer[] = [];
+    let offset = 0;
+    for (const t of model.graph!.initializer ?? []) {
+      if (!t.rawData?.length) continue;
+      const kv = (key: string, value: string | number) =>
+        onnx.StringStringEntryProto.create({ key, value: String(value) });
+      t.externalData = [kv('location', 'decoder.onnx_data'), kv('offset', offset), kv('length', t.rawData.length)];
+      t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+      chunks.push(Buffer.from(t.rawData));
+      offset += t.rawData.length;
+      t.rawData = new Uint8Array();
+    }
+    expect(offset).toBeGreaterThan(1e6);
+    await writeFile(join(dir, 'decoder.onnx_data'), Buffer.concat(chunks));
+    const modified = withKeptQueries(onnx.ModelProto.encode(model).finish())!;
+    const session = await ort.InferenceSession.create(modified, {
+      extra: { session: { model_external_initializers_file_folder_path: dir } },
+    });
     const feeds: Record<string, ort.Tensor> = {};
     for (const meta of session.inputMetadata) {
       if (!meta.isTensor) continue;
@@ -92,6 +113,7 @@ describe('concept decoder with the kept queries selected in the graph', () => {
       ).toBe(0),
     );
     await session.release();
+    await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
   it('demo model: identical instances', async () => {
@@ -100,14 +122,11 @@ describe('concept decoder with the kept queries selected in the graph', () => {
     expect(await same(a, b, { image: scene, concepts: [{ text: 'green' }], threshold: 0.05 })).toBe(0);
   }, 120_000);
 
-  it('leaves a graph with external weights unchanged', () => {
+  it('leaves bytes that are no model, or a graph without the PCS outputs, as they are', () => {
     const { onnx } = onnxProto;
     const model = onnx.ModelProto.create({
       opsetImport: [{ domain: '', version: 17 }],
-      graph: {
-        initializer: [{ name: 'w', dataLocation: onnx.TensorProto.DataLocation.EXTERNAL }],
-        output: [{ name: 'pred_masks' }, { name: 'pred_logits' }, { name: 'presence_logits' }],
-      },
+      graph: { output: [{ name: 'pred_masks' }, { name: 'pred_logits' }] },
     });
     expect(withKeptQueries(onnx.ModelProto.encode(model).finish())).toBeUndefined();
     expect(withKeptQueries(Uint8Array.of(1, 2, 3))).toBeUndefined();

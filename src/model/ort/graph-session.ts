@@ -1,5 +1,5 @@
 // The one place that talks to onnxruntime-node: creating sessions (with provider fallback) and running them.
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { access } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { SamError } from '../../domain/errors.js';
@@ -32,7 +32,7 @@ export class GraphSession {
     readonly optimizationLevel: 'basic' | 'all' = 'all',
   ) {}
 
-  /** `bytes`: the graph as modified in memory (its weights inside it); `path` still names it and must exist. */
+  /** `bytes`: the graph as modified in memory; `path` still names it, must exist, and holds any external weights. */
   static async open(path: string, options: SessionOptions = {}, bytes?: Uint8Array): Promise<GraphSession> {
     try {
       await access(path);
@@ -46,6 +46,8 @@ export class GraphSession {
     }
     const requested = options.device ?? 'cpu';
     const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: options.optimizationLevel ?? 'all' };
+    // From bytes, external weights are found in the original's directory.
+    if (bytes) base.extra = { session: { model_external_initializers_file_folder_path: dirname(path) } };
     if (options.intraOpThreads && options.intraOpThreads > 0) base.intraOpNumThreads = options.intraOpThreads;
     let session: ort.InferenceSession | undefined;
     let device: Device = requested;

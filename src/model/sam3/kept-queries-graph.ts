@@ -23,8 +23,9 @@ export const KEPT_MARGIN = 1e-4;
 const MIN_OPSET = 9;
 
 /**
- * The decoder model with the selection appended, or undefined where it cannot be added: weights in external files
- * (the model would be loaded from bytes, away from them), outputs not named as the PCS contract says, or an old opset.
+ * The decoder model with the selection appended, or undefined where it cannot be added (outputs not named as the PCS
+ * contract says, an old opset, bytes that are no model). Weights in external files stay there: open the result with
+ * the original's directory as ONNX Runtime's external-initializer folder.
  */
 export function withKeptQueries(model: Uint8Array): Uint8Array | undefined {
   let proto;
@@ -35,11 +36,10 @@ export function withKeptQueries(model: Uint8Array): Uint8Array | undefined {
   }
   const graph = proto.graph;
   if (!graph) return undefined;
-  const external = (graph.initializer ?? []).some((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
   const opset = (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version;
   const outputs = new Set((graph.output ?? []).map((o) => o.name));
   const needed = [PCS.decoder.masks, PCS.decoder.logits, PCS.decoder.presence];
-  if (external || Number(opset ?? 0) < MIN_OPSET || !needed.every((n) => outputs.has(n))) return undefined;
+  if (Number(opset ?? 0) < MIN_OPSET || !needed.every((n) => outputs.has(n))) return undefined;
   const names = new Set([...(graph.node ?? []).flatMap((n) => n.output ?? []), ...outputs]);
   if (names.has(KEPT.masks) || names.has(KEPT.queries)) return undefined;
 

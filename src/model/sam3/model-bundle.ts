@@ -61,7 +61,7 @@ export interface BundleOptions extends SessionOptions {
 
 /**
  * The concept decoder reopened with its kept-query selection appended, on the provider the first open settled on;
- * as it was where the selection cannot be added (weights in external files) or the modified graph does not open.
+ * as it was where the selection cannot be added or the modified graph does not open (with a warning).
  */
 async function keptQueriesSession(file: string, session: GraphSession, options: BundleOptions): Promise<GraphSession> {
   const modified = withKeptQueries(await readFile(file));
