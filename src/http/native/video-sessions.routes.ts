@@ -14,6 +14,7 @@ import {
 import { SamError } from '../../domain/errors.js';
 import type { VideoSessions } from '../../engine/video-engine.js';
 import { requestError } from '../errors.js';
+import { openEventStream, streamCancelSignal, writeEventText } from '../event-stream.js';
 import { multipartReader } from './multipart-request.js';
 import { sessionFrame, sessionPrompt, sessionResponse } from './video-sessions-translate.js';
 import { videoSource } from './videos-translate.js';
@@ -50,10 +51,8 @@ const IdAndObject = {
 } as const;
 
 /** Writes one Server-Sent Event, waiting for the socket to drain when the client reads slowly. */
-async function send(reply: FastifyReply, e: PropagateEvent): Promise<void> {
-  if (!reply.raw.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`))
-    await new Promise((resolve) => reply.raw.once('drain', resolve));
-}
+const send = (reply: FastifyReply, e: PropagateEvent): Promise<void> =>
+  writeEventText(reply, `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
 
 export async function nativeVideoSessionRoutes(app: FastifyInstance, options: VideoSessionRouteOptions): Promise<void> {
   await app.register(multipart, {
@@ -149,22 +148,12 @@ export async function nativeVideoSessionRoutes(app: FastifyInstance, options: Vi
     async (request, reply) => {
       const store = sessions();
       store.get(request.params.id);
-      const gone = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished)
-          gone.abort(new SamError('REQUEST_CANCELLED', 'The client closed the event stream', {}));
-      });
+      const cancelled = streamCancelSignal(reply);
       let streaming = false;
       const start = (): void => {
         if (streaming) return;
         streaming = true;
-        reply.hijack();
-        reply.raw.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
+        openEventStream(reply);
       };
       const body = request.body ?? {};
       try {
@@ -174,7 +163,7 @@ export async function nativeVideoSessionRoutes(app: FastifyInstance, options: Vi
             direction: body.direction ?? 'both',
             ...(body.start_frame !== undefined ? { startFrame: body.start_frame } : {}),
             ...(body.max_frames !== undefined ? { maxFrames: body.max_frames } : {}),
-            signal: gone.signal,
+            signal: cancelled,
           },
           {
             frame: async (f) => {

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { SamError } from '../../domain/errors.js';
 import type { VideoSessions } from '../../engine/video-engine.js';
 import { requestError } from '../errors.js';
+import { openEventStream, streamCancelSignal, writeEventText } from '../event-stream.js';
 import { requestSignal } from '../request-signal.js';
 import { splitTextPrompt } from './translate.js';
 import { PropagationRuns, type PropagationEvent } from './video-propagation.js';
@@ -29,10 +30,8 @@ export interface XAnyLabelingVideoOptions {
 /** Decoding a long sequence takes a while; the request still has a deadline. */
 const INIT_DEADLINE_MS = 10 * 60_000;
 
-async function writeEvent(reply: FastifyReply, event: PropagationEvent): Promise<void> {
-  if (!reply.raw.write(`data: ${JSON.stringify(event)}\n\n`))
-    await new Promise((resolve) => reply.raw.once('drain', resolve));
-}
+const writeEvent = (reply: FastifyReply, event: PropagationEvent): Promise<void> =>
+  writeEventText(reply, `data: ${JSON.stringify(event)}\n\n`);
 
 export async function xAnyLabelingVideoRoutes(app: FastifyInstance, options: XAnyLabelingVideoOptions): Promise<void> {
   const tags = ['X-AnyLabeling remote server'];
@@ -117,20 +116,10 @@ export async function xAnyLabelingVideoRoutes(app: FastifyInstance, options: XAn
     async (request, reply) => {
       const body = request.body;
       const plan = runs.plan(body, store(body.model));
-      const gone = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished)
-          gone.abort(new SamError('REQUEST_CANCELLED', 'The client closed the event stream', {}));
-      });
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
+      const cancelled = streamCancelSignal(reply);
+      openEventStream(reply);
       try {
-        await runs.run(plan, gone.signal, (event) => writeEvent(reply, event));
+        await runs.run(plan, cancelled, (event) => writeEvent(reply, event));
       } catch (thrown) {
         const { error } = requestError(thrown);
         if (error.kind === 'internal') request.log.error({ err: thrown }, 'propagation failed');
