@@ -2,29 +2,19 @@
 // call the native API through the shared typed client, and show, filter and download the results.
 import { Sam3Client } from '../../src/api/client.js';
 import type { SegmentBody, WirePrompt } from '../../src/api/native-wire.js';
-import { SamError, type ErrorCode } from '../../src/domain/errors.js';
-import type { BinaryMask } from '../../src/domain/segmentation.js';
+import { SamError } from '../../src/domain/errors.js';
 import { enhancePrompt } from './enhance-prompt.js';
-import { colorOf, decodeMask, labelMapPng, paintMasks, type PaintMode } from './mask-paint.js';
-import { FIT, cssTransform, panBy, pinch, zoomAt, type Point, type View } from './view-zoom.js';
+import { colorOf, decodeMask, paintMasks, type PaintMode } from './mask-paint.js';
+import { wireViewControls } from './view-controls.js';
 import { runVideo } from './video-run.js';
 import { VideoFrames, frameMasks, type RleDocument } from './video-scrub.js';
 import { applyCanvasKey, type KeyActions } from './canvas-keys.js';
+import { wireSessionControls } from './session-controls.js';
+import { shownVideoObject, type Shown } from './shown.js';
 import { explainError } from './error-sentence.js';
-import { exportObjects, type ExportFormat } from './exports.js';
+import { TOOL_DOWNLOADS, wireDownloads } from './downloads.js';
 import { PromptHistory, type PromptSnapshot } from './prompt-history.js';
 import { vocabularyHint } from '../../src/domain/vocabulary-hint.js';
-
-interface Shown {
-  label: string;
-  score: number;
-  area: number;
-  box: [number, number, number, number];
-  rle: { size: [number, number]; counts: string };
-  mask: BinaryMask;
-  colorIndex: number;
-  visible: boolean;
-}
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const apiKey = (): string => $<HTMLInputElement>('api-key').value.trim();
@@ -299,81 +289,22 @@ const toBase64 = (bytes: Uint8Array): string => {
   return btoa(s);
 };
 
-function download(name: string, blob: Blob): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
 const kept = (): Shown[] =>
   state.results.filter((r) => r.visible && r.score >= Number($<HTMLInputElement>('threshold').value));
-const base = (): string =>
-  (state.video
-    ? `${state.video.name.replace(/\.[^.]+$/, '')}-frame-${state.frameIndex}`
-    : (state.image?.name ?? 'image')
-  ).replace(/\.[^.]+$/, '');
-
-$('dl-rle').onclick = () =>
-  state.doc
-    ? download(
-        `${(state.video?.name ?? 'video').replace(/\.[^.]+$/, '')}.rle.json`,
-        new Blob([JSON.stringify(state.doc)], { type: 'application/json' }),
-      )
-    : download(
-        `${base()}.rle.json`,
-        new Blob(
-          [
-            JSON.stringify(
-              {
-                width: canvas.width,
-                height: canvas.height,
-                objects: kept().map((r, i) => ({
-                  id: i + 1,
-                  label: r.label,
-                  score: r.score,
-                  box: r.box,
-                  area: r.area,
-                  rle: r.rle,
-                })),
-              },
-              null,
-              1,
-            ),
-          ],
-          { type: 'application/json' },
-        ),
-      );
-/** Buttons of the labelling-tool formats; the file holds the objects shown (of the frame shown, for a video). */
-const TOOL_DOWNLOADS: Record<string, ExportFormat> = {
-  'dl-coco': 'coco',
-  'dl-yolo': 'yolo-seg',
-  'dl-labelstudio': 'labelstudio',
-  'dl-labelme': 'labelme',
-};
-for (const [id, format] of Object.entries(TOOL_DOWNLOADS))
-  $(id).onclick = () => {
-    const file = exportObjects(
-      format,
-      `${base()}${imageExtension()}`,
-      { width: canvas.width, height: canvas.height },
-      kept(),
-    );
-    download(file.name, new Blob([file.text], { type: file.type }));
-    if (format === 'yolo-seg')
-      status(
-        `YOLO-seg classes (classes.txt, in this order): ${file.categories.map((c, i) => `${i} ${c}`).join(', ')}.`,
-      );
-  };
-/** The extension of the loaded image's name (frames of a video are named as PNGs). */
-const imageExtension = (): string => (!state.video && state.image?.name.match(/\.[A-Za-z0-9]+$/)?.[0]) || '.png';
-$('dl-png').onclick = () =>
-  void labelMapPng(
-    canvas.width,
-    canvas.height,
-    kept().map((r) => r.mask),
-  ).then((b) => download(`${base()}.masks.png`, b));
+wireDownloads($, {
+  objects: kept,
+  videoDocument: () => state.doc,
+  baseName: () =>
+    (state.video
+      ? `${state.video.name.replace(/\.[^.]+$/, '')}-frame-${state.frameIndex}`
+      : (state.image?.name ?? 'image')
+    ).replace(/\.[^.]+$/, ''),
+  // Frames of a video are named as PNGs.
+  extension: () => (!state.video && state.image?.name.match(/\.[A-Za-z0-9]+$/)?.[0]) || '.png',
+  videoName: () => state.video?.name,
+  size: () => ({ width: canvas.width, height: canvas.height }),
+  status: (text) => status(text),
+});
 
 // Input: picker, drop, URL.
 $<HTMLInputElement>('file').onchange = (e) => {
@@ -481,16 +412,9 @@ $<HTMLInputElement>('threshold').oninput = () => (
 // Video frames: the slider shows a frame (prompts apply to it); after a run, its masks from the RLE document.
 function showFrameResults(): void {
   if (!state.doc) return;
-  state.results = frameMasks(state.doc, state.frameIndex).map((o) => ({
-    label: `#${o.id} ${o.label}`,
-    score: o.score,
-    area: o.mask.data.reduce((n, v) => n + v, 0),
-    box: o.box,
-    rle: o.rle,
-    mask: o.mask,
-    colorIndex: o.id - 1,
-    visible: true,
-  }));
+  state.results = frameMasks(state.doc, state.frameIndex).map((o) =>
+    shownVideoObject(o, `#${o.id} ${o.label}`, o.mask),
+  );
 }
 $<HTMLInputElement>('frame').oninput = () => {
   const index = Number($<HTMLInputElement>('frame').value);
@@ -505,90 +429,20 @@ $<HTMLInputElement>('frame').oninput = () => {
     render();
   });
 };
-$('preview').onclick = () => {
-  const objects = wirePrompts().filter((p) => p.type === 'object');
-  if (!state.session) return status('No session for this video: run it instead.', true);
-  if (!objects.length)
-    return status('Click the object (or drag a box in "this object" mode) on this frame first.', true);
-  const session = state.session;
-  const frameIndex = state.frameIndex;
-  const started = performance.now();
-  status(`Segmenting frame ${frameIndex}…`);
-  void (async () => {
-    let shown: Shown[] = [];
-    for (const o of objects) {
-      const out = await client.sessionPrompt(session, {
-        frame_index: frameIndex,
-        ...(o.points ? { points: o.points } : {}),
-        ...(o.box ? { box: o.box as [number, number, number, number] } : {}),
-      });
-      shown = out.frame.objects.map((x) => {
-        const mask = decodeMask(x.rle);
-        return {
-          label: `#${x.id} object`,
-          score: x.score,
-          area: mask.data.reduce((n, v) => n + v, 0),
-          box: x.box,
-          rle: x.rle,
-          mask,
-          colorIndex: x.id - 1,
-          visible: true,
-        };
-      });
-    }
-    state.results = shown;
-    status(
-      `Frame ${frameIndex}: ${shown.length} object(s) in ${Math.round(performance.now() - started)} ms (session preview; Segment tracks them through the video).`,
-    );
-    render();
-  })().catch((e: unknown) => status(describeError(e), true));
-};
-
-// Live tracking: the prompts of the frame shown go to the session, then its propagation streams frames (SSE), each
-// drawn as it arrives, the slider following; the document it builds serves scrubbing and downloads afterwards.
-$('track-live').onclick = () => {
-  const session = state.session;
-  if (!session) return status('No session for this video: run it instead.', true);
-  const prompts = wirePrompts();
-  const text = prompts.flatMap((p) => (p.type === 'concept' && p.text ? [p.text] : [])).join(', ');
-  const objects = prompts.filter((p) => p.type === 'object');
-  if (!text && !objects.length) return status('Add a concept, or click an object on this frame, first.', true);
-  const frameIndex = state.frameIndex;
-  const started = performance.now();
-  void (async () => {
-    if (text) await client.sessionPrompt(session, { frame_index: frameIndex, text });
-    for (const o of objects)
-      await client.sessionPrompt(session, {
-        frame_index: frameIndex,
-        ...(o.points ? { points: o.points } : {}),
-        ...(o.box ? { box: o.box as [number, number, number, number] } : {}),
-      });
-    const doc: RleDocument = { objects: [], frames: [] };
-    state.doc = doc;
-    let frames = 0;
-    await client.propagateSession(session, { direction: 'both', start_frame: frameIndex }, (event, data) => {
-      if (event === 'frame') {
-        const frame = data as RleDocument['frames'][number];
-        doc.frames = doc.frames.filter((f) => f.index !== frame.index).concat(frame);
-        for (const o of frame.objects)
-          if (!doc.objects.some((x) => x.id === o.id))
-            doc.objects.push({ id: o.id, label: 'object', first_frame: frame.index });
-        frames++;
-        const slider = $<HTMLInputElement>('frame');
-        slider.value = String(frame.index);
-        slider.dispatchEvent(new Event('input'));
-        status(`Tracking live… ${frames} frame(s)`);
-      } else if (event === 'error') {
-        const { code = 'INTERNAL', message = 'propagation failed' } =
-          (data as { error?: { code?: ErrorCode; message?: string } }).error ?? {};
-        status(`Tracking stopped: ${explainError(new SamError(code, message))}`, true);
-      } else if (event === 'done')
-        status(
-          `${doc.objects.length} object(s) tracked live over ${frames} frames in ${Math.round((performance.now() - started) / 100) / 10} s.`,
-        );
-    });
-  })().catch((e: unknown) => status(describeError(e), true));
-};
+wireSessionControls($, {
+  client: () => client,
+  session: () => state.session,
+  frameIndex: () => state.frameIndex,
+  prompts: wirePrompts,
+  show: (objects) => ((state.results = objects), render()),
+  setDocument: (doc) => (state.doc = doc),
+  seek: (frame) => {
+    const slider = $<HTMLInputElement>('frame');
+    slider.value = String(frame);
+    slider.dispatchEvent(new Event('input'));
+  },
+  status,
+});
 
 // Keyboard: arrows move a cross, Enter / Shift+Enter place points, B places box corners, Backspace undoes.
 canvas.onfocus = () => (
@@ -596,80 +450,11 @@ canvas.onfocus = () => (
   render()
 );
 canvas.onblur = () => render();
-// Zoom (wheel, + / − / 0) and pan (Alt-drag or the middle button) of the image view.
-let view: View = FIT;
-const stage = $('stage');
-const applyView = (next: View): void => {
-  view = next;
-  canvas.style.transform = cssTransform(view);
-};
-canvas.addEventListener(
-  'wheel',
-  (e) => {
-    e.preventDefault();
-    const r = stage.getBoundingClientRect();
-    applyView(zoomAt(view, Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top, r.width, r.height));
-  },
-  { passive: false },
-);
-let panFrom: { x: number; y: number } | undefined;
-canvas.addEventListener('mousedown', (e) => {
-  if (e.button === 1 || e.altKey) {
-    panFrom = { x: e.clientX, y: e.clientY };
-    e.preventDefault();
-    e.stopImmediatePropagation();
-  }
-});
-window.addEventListener('mousemove', (e) => {
-  if (!panFrom) return;
-  const r = stage.getBoundingClientRect();
-  applyView(panBy(view, e.clientX - panFrom.x, e.clientY - panFrom.y, r.width, r.height));
-  panFrom = { x: e.clientX, y: e.clientY };
-});
-window.addEventListener('mouseup', () => (panFrom = undefined));
-$('zoom-fit').onclick = () => applyView(FIT);
-// Two-finger pinch on a touch screen zooms around the fingers and pans with them; one finger still prompts.
-let fingers: [Point, Point] | undefined;
-const stagePoints = (e: TouchEvent): [Point, Point] | undefined => {
-  if (e.touches.length !== 2) return undefined;
-  const r = stage.getBoundingClientRect();
-  const at = (t: Touch): Point => ({ x: t.clientX - r.left, y: t.clientY - r.top });
-  return [at(e.touches[0]!), at(e.touches[1]!)];
-};
-canvas.addEventListener(
-  'touchstart',
-  (e) => {
-    fingers = stagePoints(e);
-    if (fingers) e.preventDefault();
-  },
-  { passive: false },
-);
-canvas.addEventListener(
-  'touchmove',
-  (e) => {
-    const next = stagePoints(e);
-    if (!next || !fingers) return;
-    e.preventDefault();
-    const r = stage.getBoundingClientRect();
-    applyView(pinch(view, fingers, next, r.width, r.height));
-    fingers = next;
-  },
-  { passive: false },
-);
-canvas.addEventListener('touchend', () => (fingers = undefined));
+const view = wireViewControls(canvas, $('stage'), $('zoom-fit'));
 $<HTMLInputElement>('show-boxes').onchange = () => render();
 $<HTMLSelectElement>('view-mode').onchange = () => render();
-const zoomKey = (e: KeyboardEvent): boolean => {
-  const r = stage.getBoundingClientRect();
-  const factor = e.key === '+' || e.key === '=' ? 1.25 : e.key === '-' ? 0.8 : 0;
-  if (e.key === '0') applyView(FIT);
-  else if (factor) applyView(zoomAt(view, factor, r.width / 2, r.height / 2, r.width, r.height));
-  else return false;
-  return true;
-};
-
 canvas.onkeydown = (e) => {
-  if (zoomKey(e)) {
+  if (view.zoomKey(e)) {
     e.preventDefault();
     return;
   }
