@@ -12,6 +12,7 @@ import { decodeCocoRle } from '../../src/masks/coco-rle.js';
 import { maskIou } from '../../src/masks/mask-ops.js';
 import { COLORS, linear, writeSyntheticVideo } from '../helpers/synthetic-video.js';
 import { Sam3Model } from '../../src/model/sam3/sam3-model.js';
+import { StageTimings } from '../../src/domain/stage-timings.js';
 import { limitMemories } from '../../src/model/sam3/tracker-graphs.js';
 import { demoBundle } from '../helpers/demo-bundles.js';
 
@@ -38,6 +39,43 @@ describe('memory-tracker variants and gaps', () => {
       expect(graphs['tracker-decoder']!.session.optimizationLevel).toBe('basic');
       expect(graphs['memory-attention']!.session.optimizationLevel).toBe('basic');
       expect(graphs['pcs-vision']!.session.optimizationLevel).toBe('all');
+      await model.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the exporter's single-mask decoder serves prompts of two or more points or a box, as Meta's _use_multimask", async () => {
+    const dir = await copyOfDemo();
+    try {
+      // Profile-named files: the single-mask decoder of the profile in use serves, the other one is left out.
+      await rename(join(dir, 'onnx', 'image_decoder.onnx'), join(dir, 'onnx', 'image_decoder_single.onnx'));
+      for (const name of ['image_decoder_singlemask_multi.onnx', 'image_decoder_singlemask_single.onnx'])
+        await copyFile(join(dir, 'onnx', 'image_decoder_single.onnx'), join(dir, 'onnx', name));
+      const warnings: string[] = [];
+      const model = await Sam3Model.load(dir, { onWarning: (m) => warnings.push(m) });
+      expect(model.info.graphs.map((g) => g.role)).toContain('tracker-decoder-singlemask');
+      expect(model.info.graphs.find((g) => g.role === 'tracker-decoder-singlemask')!.file).toBe(
+        'image_decoder_singlemask_single.onnx',
+      );
+      expect(
+        warnings.some((w) =>
+          /image_decoder_singlemask_multi\.onnx also fits .* using image_decoder_singlemask_single/.test(w),
+        ),
+      ).toBe(true);
+      const r = model.info.objects!.resolution;
+      const pixels = Float32Array.from({ length: 3 * r * r }, (_, i) => ((i * 7919) % 255) / 127.5 - 1);
+      const embedding = await model.encodeImage('objects', pixels, new StageTimings());
+      const stageOf = async (prompt: Parameters<NonNullable<typeof model.tracker>['decode']>[2]) => {
+        const timings = new StageTimings();
+        await model.tracker!.decode(embedding, null, prompt, { width: r, height: r }, timings);
+        return Object.keys(timings.toJSON());
+      };
+      const p = (x: number) => ({ x, y: 40, positive: true });
+      expect(await stageOf({ points: [p(40)] })).toEqual(['tracker_decoder']);
+      expect(await stageOf(null)).toEqual(['tracker_decoder']);
+      expect(await stageOf({ points: [p(40), p(60)] })).toEqual(['tracker_decoder_singlemask']);
+      expect(await stageOf({ box: { x0: 10, y0: 10, x1: 90, y1: 90 } })).toEqual(['tracker_decoder_singlemask']);
       await model.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -16,6 +16,8 @@ export type GraphRole =
   | 'pvs-vision'
   | 'pvs-decoder'
   | 'tracker-decoder'
+  /** The exporter's single-mask-token decoder (`image_decoder_singlemask*`), same contract as tracker-decoder. */
+  | 'tracker-decoder-singlemask'
   | 'memory-attention'
   | 'memory-encoder';
 

@@ -93,7 +93,16 @@ async function listOnnx(dir: string): Promise<string[]> {
 }
 
 /** The video memory tracker's roles: optional, so a variant more or a graph less never stops images. */
-const TRACKER_ROLES: ReadonlySet<GraphRole> = new Set(['tracker-decoder', 'memory-attention', 'memory-encoder']);
+const TRACKER_ROLES: ReadonlySet<GraphRole> = new Set([
+  'tracker-decoder',
+  'tracker-decoder-singlemask',
+  'memory-attention',
+  'memory-encoder',
+]);
+
+/** The single-mask decoder that pairs with a decoder file: `image_decoder<suffix>` → `image_decoder_singlemask<suffix>`. */
+const singleMaskName = (decoderLabel: string): string =>
+  decoderLabel.replace(/^image_decoder/, 'image_decoder_singlemask');
 
 /** Loads every graph of the chosen dtype in `dir` (and `dir/onnx`), refusing graphs that fit no contract. */
 export async function loadModelBundle(dir: string, options: BundleOptions = {}): Promise<ModelBundle> {
@@ -150,8 +159,28 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
       // On the provider the first open settled on, so a fallback is not warned about twice.
       session = await GraphSession.open(file, { ...options, device: session.device, optimizationLevel: 'basic' });
     }
-    const previous = graphs[contract.role];
-    if (previous && TRACKER_ROLES.has(contract.role)) {
+    // The exporter's single-mask-token decoder fits the decoder contract too: it has a role of its own.
+    const role: GraphRole =
+      contract.role === 'tracker-decoder' && basename(file).startsWith('image_decoder_singlemask')
+        ? 'tracker-decoder-singlemask'
+        : contract.role;
+    const previous = graphs[role];
+    const primaryLabel = graphs['tracker-decoder']?.session.label;
+    if (
+      previous &&
+      role === 'tracker-decoder-singlemask' &&
+      primaryLabel &&
+      basename(file) === singleMaskName(primaryLabel)
+    ) {
+      // The single-mask decoder of the decoder in use replaces one of another profile found first.
+      options.onWarning?.(
+        `${previous.session.label} also fits the ${contract.source} contract; using ${basename(file)}`,
+      );
+      await previous.session.release();
+      graphs[role] = { session, contract };
+      continue;
+    }
+    if (previous && TRACKER_ROLES.has(role)) {
       // The exporter writes several variants of the tracker graphs (single/multi profiles, single-mask and
       // mask-prompt decoders): the first in name order serves, the others are left closed; images are unaffected.
       options.onWarning?.(
@@ -167,7 +196,16 @@ export async function loadModelBundle(dir: string, options: BundleOptions = {}):
         { field: 'model' },
       );
     }
-    graphs[contract.role] = { session, contract };
+    graphs[role] = { session, contract };
+  }
+  const single = graphs['tracker-decoder-singlemask'];
+  const primary = graphs['tracker-decoder'];
+  if (single && (!primary || single.session.label !== singleMaskName(primary.session.label))) {
+    options.onWarning?.(
+      `${single.session.label} is not used: it pairs with no decoder in use (${primary ? `expected ${singleMaskName(primary.session.label)}` : 'none'})`,
+    );
+    await single.session.release();
+    delete graphs['tracker-decoder-singlemask'];
   }
   let name = basename(dir);
   let label = name;

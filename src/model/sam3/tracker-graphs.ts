@@ -50,6 +50,8 @@ export class TrackerGraphs {
     readonly resolution: number,
     /** Mask grid S. */
     readonly maskSize: number,
+    /** The single-mask-token decoder, for prompts of two or more points (a box counts two), as Meta decodes them. */
+    private readonly singleMaskDecoder: GraphSession | null = null,
   ) {}
 
   get numMaskmem(): number {
@@ -120,6 +122,7 @@ export class TrackerGraphs {
       constants,
       resolution,
       maskSize,
+      g['tracker-decoder-singlemask']?.session ?? null,
     );
   }
 
@@ -192,7 +195,13 @@ export class TrackerGraphs {
     };
     // pred_mask_high_res is left in the graph: memories are written from the final (post-association) grid mask.
     const wanted = [TRACKER.decoder.mask, TRACKER.decoder.objectScore, TRACKER.decoder.objPtr];
-    const out = await timings.time('tracker_decoder', () => this.decoder.run(feeds, wanted));
+    // Meta's _use_multimask: best of three masks for at most one point, the single-mask token for more (a box
+    // counts as two points), where the bundle has that decoder.
+    const pointCount = (prompt?.points?.length ?? 0) + (prompt?.box ? 2 : 0);
+    const single = pointCount >= 2 ? this.singleMaskDecoder : null;
+    const out = await timings.time(single ? 'tracker_decoder_singlemask' : 'tracker_decoder', () =>
+      (single ?? this.decoder).run(feeds, wanted),
+    );
     return {
       gridLogits: out[TRACKER.decoder.mask]!.data as Float32Array,
       objectScoreLogit: (out[TRACKER.decoder.objectScore]!.data as Float32Array)[0]!,
