@@ -38,7 +38,7 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
 describe('no_mem_embed in the tracker path', () => {
-  it('a frame without memory decodes on image_embeddings.2 + no_mem_embed; memory attention and encoding get image_embeddings.2', async () => {
+  it('a frame without memory decodes on image_embeddings.2 + no_mem_embed; memory attention and encoding get image_embeddings.2; no clicks = one not-a-point', async () => {
     const model = await Sam3Model.load(dir);
     try {
       const r = model.info.objects!.resolution;
@@ -78,6 +78,12 @@ describe('no_mem_embed in the tracker path', () => {
       };
       await tracker.attend(embedding, { masks: [{ entry, tposIdx: 0 }], pointers: [{ entry, tpos: 0 }] }, timings);
       expect(Array.from(feeds.at(-1)!['current_vision_feat']!.data as Float32Array)).toEqual(Array.from(raw));
+      // A frame without clicks gets what Meta builds for "no points": one point at (0, 0) labelled −1 (the graph's
+      // prompt encoder pads a second), not an empty list (which would make one not-a-point token, not two).
+      await tracker.decode(embedding, null, null, { width: r, height: r }, timings);
+      const noClicks = feeds.at(-1)!;
+      expect(Array.from(noClicks['point_coords']!.data as Float32Array)).toEqual([0, 0]);
+      expect(Array.from(noClicks['point_labels']!.data as Int32Array)).toEqual([-1]);
     } finally {
       await model.close();
     }

@@ -153,7 +153,8 @@ export class TrackerGraphs {
     return tensor;
   }
 
-  /** Clicks (labels 1/0) and a box (corners labelled 2/3) in model pixels, as SAM 2's prompt encoder takes them. */
+  /** Clicks (labels 1/0) and a box (corners labelled 2/3) in model pixels, as SAM 2's prompt encoder takes them;
+   * no prompt as Meta's "no points" (one not-a-point). */
   private promptTensors(prompt: ObjectPrompt | null, size: ImageSize): { points: ort.Tensor; labels: ort.Tensor } {
     const sx = this.resolution / size.width;
     const sy = this.resolution / size.height;
@@ -167,6 +168,12 @@ export class TrackerGraphs {
       const b = prompt.box;
       coords.push(b.x0 * sx, b.y0 * sy, b.x1 * sx, b.y1 * sy);
       labels.push(2, 3);
+    }
+    // No clicks: what Meta's _forward_sam_heads builds for point_inputs=None — one point at (0, 0) labelled −1 — so
+    // the graph's prompt encoder, which pads one more, sees its two not-a-point tokens (an empty list gives one).
+    if (labels.length === 0) {
+      coords.push(0, 0);
+      labels.push(-1);
     }
     return {
       points: new ort.Tensor('float32', Float32Array.from(coords), [1, labels.length, 2]),
