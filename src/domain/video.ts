@@ -74,10 +74,17 @@ export interface TrackingOptions {
   newObjectThreshold: number;
   /** Frames held back so hotstart removals apply to them (official 15; 0 = streaming). */
   outputDelayFrames: number;
+  /**
+   * Holes and specks of a tracked mask up to this many cells of a 288² grid are filled or removed before output and
+   * memory (official fill_hole_area 16, as Meta's and transformers' SAM 3 video models do; 0 = none, as transformers'
+   * tracker-only Sam3TrackerVideoModel).
+   */
+  fillHoleAreaPx: number;
 }
 
 export const DEFAULT_TRACKING: TrackingOptions = {
   detectionThreshold: 0.5,
   newObjectThreshold: 0.7,
   outputDelayFrames: 15,
+  fillHoleAreaPx: 16,
 };

@@ -29,7 +29,7 @@ import type {
 import { InferenceQueue, throwIfAborted } from './inference-queue.js';
 import { encodeMask, renderComposites } from './output-format.js';
 import { validatePromptsInImage, validateSegmentRequest } from './validate-request.js';
-import type { VideoLimits } from '../domain/video.js';
+import type { TrackingOptions, VideoLimits } from '../domain/video.js';
 import type { LocalVideo, OverlayRequest, VideoSegmentRequest, VideoSink, VideoSummary } from './video-engine.js';
 import { renderOverlay } from './video/render-overlay.js';
 import { trackVideo } from './video/track-video.js';
@@ -53,6 +53,8 @@ export interface LocalEngineOptions extends BundleOptions {
   sessionLimits?: SessionLimits;
   /** Worker threads for the model-input resize (default: up to 4 on machines with 4 cores or more, else inline). */
   resizeThreads?: number;
+  /** Video tracking settings besides the official defaults, for every video request and session. */
+  videoTracking?: Partial<TrackingOptions>;
 }
 
 export const DEFAULT_VIDEO_LIMITS: VideoLimits = { maxDurationS: 900, maxSidePx: 4096, maxFrames: 30_000 };
@@ -84,6 +86,7 @@ export class LocalEngine implements SegmentationEngine {
   private readonly onTimings: ((timingsMs: Record<string, number>) => void) | undefined;
   private readonly videoLimits: VideoLimits;
   private readonly maxVideoBytes: number;
+  private readonly videoTracking: Partial<TrackingOptions>;
   readonly sessions: LocalVideoSessions;
 
   private constructor(
@@ -106,7 +109,9 @@ export class LocalEngine implements SegmentationEngine {
       this.videoLimits,
       { urlPolicy: this.urlPolicy, maxVideoBytes: this.maxVideoBytes, imageLimits: this.limits },
       options.sessionLimits ?? DEFAULT_SESSION_LIMITS,
+      options.videoTracking,
     );
+    this.videoTracking = options.videoTracking ?? {};
   }
 
   static async create(options: LocalEngineOptions): Promise<LocalEngine> {
@@ -262,7 +267,11 @@ export class LocalEngine implements SegmentationEngine {
   }
 
   segmentVideo(request: VideoSegmentRequest, sink: VideoSink): Promise<VideoSummary> {
-    return trackVideo({ model: this.model, queue: this.queue, limits: this.videoLimits }, request, sink);
+    return trackVideo(
+      { model: this.model, queue: this.queue, limits: this.videoLimits, tracking: this.videoTracking },
+      request,
+      sink,
+    );
   }
 
   renderVideoOverlay(request: OverlayRequest): Promise<void> {

@@ -84,6 +84,72 @@ export function upsampleLogitsToMask(
 }
 
 /**
+ * The interpolated logits themselves (PyTorch `interpolate(mode='bilinear', align_corners=False)`), written into
+ * `out` (`outWidth`×`outHeight`), with the tight box of the positive ones (x1, y1 exclusive; null when none is). Same
+ * values as `upsampleLogitsToMask` compares with its threshold.
+ */
+export function upsampleLogitsInto(
+  logits: Float32Array,
+  inWidth: number,
+  inHeight: number,
+  outWidth: number,
+  outHeight: number,
+  out: Float32Array,
+): { x0: number; y0: number; x1: number; y1: number } | null {
+  const tx = axisTaps(inWidth, outWidth);
+  const ty = axisTaps(inHeight, outHeight);
+  let top = new Float32Array(outWidth);
+  let bottom = new Float32Array(outWidth);
+  let topRow = -1;
+  let bottomRow = -1;
+  const horizontal = (r: number, row: Float32Array): void => {
+    const base = r * inWidth;
+    for (let x = 0; x < outWidth; x++) {
+      const a = logits[base + tx.i0[x]!]!;
+      const b = logits[base + tx.i1[x]!]!;
+      row[x] = a + (b - a) * tx.w1[x]!;
+    }
+  };
+  let bx0 = outWidth;
+  let bx1 = -1;
+  let by0 = -1;
+  let by1 = -1;
+  for (let y = 0; y < outHeight; y++) {
+    const r0 = ty.i0[y]!;
+    const r1 = ty.i1[y]!;
+    if (r0 !== topRow) {
+      if (r0 === bottomRow) [top, bottom, topRow, bottomRow] = [bottom, top, bottomRow, -1];
+      else horizontal(r0, top);
+      topRow = r0;
+    }
+    if (r1 !== bottomRow) {
+      horizontal(r1, bottom);
+      bottomRow = r1;
+    }
+    const wy = ty.w1[y]!;
+    const o = y * outWidth;
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < outWidth; x++) {
+      const a = top[x]!;
+      const v = a + (bottom[x]! - a) * wy;
+      out[o + x] = v;
+      if (v > 0) {
+        if (first < 0) first = x;
+        last = x;
+      }
+    }
+    if (first >= 0) {
+      if (first < bx0) bx0 = first;
+      if (last > bx1) bx1 = last;
+      if (by0 < 0) by0 = y;
+      by1 = y;
+    }
+  }
+  return by0 < 0 ? null : { x0: bx0, y0: by0, x1: bx1 + 1, y1: by1 + 1 };
+}
+
+/**
  * `upsampleLogitsToMask` with threshold 0 (bit-identical), computed over the output rectangle the positive cells can
  * reach and returned as a full frame carrying that rectangle as its `bounds`: a small object costs its own size, and
  * area, box, RLE and contours of the mask read only the rectangle.

@@ -17,8 +17,6 @@ import {
 } from '../../model/sam3/tracker.js';
 import { BoxFollower, MemoryFollower, type FollowContext, type ObjectFollower } from './object-followers.js';
 
-/** Holes and specks up to this many cells of the 288² grid are cleaned (official fill_hole_area 16). */
-const FILL_HOLE_CELLS_AT_288 = 16;
 /** Official recondition_every_nth_frame, and the confidence a match needs (HIGH_CONF / HIGH_IOU 0.8). */
 const RECONDITION_EVERY = 16;
 const RECONDITION_MIN = 0.8;
@@ -73,7 +71,7 @@ export class FrameTracker {
     this.follower = model.tracker
       ? new MemoryFollower(model.tracker, options.direction)
       : new BoxFollower(model, gridSize);
-    this.cellsToClean = Math.round((FILL_HOLE_CELLS_AT_288 * gridSize * gridSize) / (288 * 288));
+    this.cellsToClean = Math.round((tracking.fillHoleAreaPx * gridSize * gridSize) / (288 * 288));
   }
 
   get mode(): ObjectFollower['mode'] {

@@ -1,4 +1,5 @@
-// MemoryMaskInput writes exactly the full-frame ±10 mask and its box, write after write on the reused buffer.
+// MemoryMaskInput writes the full-frame upsampled logits (whose positive pixels are the output mask) and their box,
+// write after write on the reused buffer.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskBox } from '../../masks/mask-ops.js';
@@ -14,8 +15,26 @@ function blob(cx: number, cy: number, r: number): Float32Array {
   return out;
 }
 
+/** PyTorch's bilinear (align_corners = false) at one output pixel, written out directly. */
+function bilinearAt(logits: Float32Array, x: number, y: number): number {
+  const scale = GRID / RESOLUTION;
+  const src = (o: number) => Math.max(0, (o + 0.5) * scale - 0.5);
+  const sx = src(x);
+  const sy = src(y);
+  const x0 = Math.min(Math.floor(sx), GRID - 1);
+  const y0 = Math.min(Math.floor(sy), GRID - 1);
+  const x1 = Math.min(x0 + 1, GRID - 1);
+  const y1 = Math.min(y0 + 1, GRID - 1);
+  const wx = sx - x0;
+  const wy = sy - y0;
+  const at = (cx: number, cy: number) => logits[cy * GRID + cx]!;
+  const top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * wx;
+  const bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * wx;
+  return top + (bottom - top) * wy;
+}
+
 describe('MemoryMaskInput', () => {
-  it('equals the full-frame upsampled mask at ±10, with its tight box, across successive writes', () => {
+  it('holds the bilinear logits of the whole frame, positive exactly on the output mask, with its tight box', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -32,8 +51,16 @@ describe('MemoryMaskInput', () => {
             const logits = blob(s.cx, s.cy, s.r);
             const full = upsampleLogitsToMask(logits, 0, GRID, GRID, RESOLUTION, RESOLUTION, 0);
             const got = input.write(logits);
-            expect(Array.from(got.data)).toEqual(Array.from(full.data, (on) => (on ? 10 : -10)));
-            expect(got.box).toEqual(maskBox(full));
+            expect(Array.from(got.data, (v) => (v > 0 ? 1 : 0))).toEqual(Array.from(full.data));
+            for (const [x, y] of [
+              [0, 0],
+              [RESOLUTION - 1, RESOLUTION - 1],
+              [17, 40],
+              [40, 3],
+            ] as const)
+              expect(got.data[y * RESOLUTION + x]).toBeCloseTo(bilinearAt(logits, x, y), 4);
+            const box = maskBox(full);
+            expect(got.box).toEqual(box);
           }
         },
       ),

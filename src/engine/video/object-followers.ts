@@ -9,7 +9,7 @@ import { DEFAULT_MEMORY, ObjectMemoryBank } from '../../model/sam3/memory-bank.j
 import { sigmoid } from '../../model/sam3/postprocess.js';
 import type { ImageEmbedding, Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { Prediction } from '../../model/sam3/tracker.js';
-import { AttentionInputs, type TrackerGraphs } from '../../model/sam3/tracker-graphs.js';
+import { AttentionInputs, type TrackedMask, type TrackerGraphs } from '../../model/sam3/tracker-graphs.js';
 import { MemoryMaskInput } from './memory-mask-input.js';
 
 /** Box propagation searches the last box grown by this fraction of its larger side on every side (motion room). */
@@ -126,8 +126,11 @@ export class MemoryFollower implements ObjectFollower {
   readonly mode = 'memory-tracker' as const;
   readonly predictsConceptObjects = true;
   private readonly banks = new Map<number, ObjectMemoryBank>();
-  /** The object pointer of each object's latest decode, used when that frame is remembered. */
-  private readonly pointers = new Map<number, { frame: number; objPtr: Float32Array }>();
+  /** Each object's latest decode (pointer, predicted object score and IoU), used when that frame is remembered. */
+  private readonly decoded = new Map<
+    number,
+    { frame: number; objPtr: Float32Array; scoreLogit: number; iou: number }
+  >();
   /**
    * Each object's concatenated memories for the memory attention, kept from frame to frame so only its newest
    * memory is copied in (each call runs before the next is made); least recently used first, at most
@@ -194,8 +197,12 @@ export class MemoryFollower implements ObjectFollower {
       ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.inputsFor(id))
       : null;
     const out = await this.graphs.decode(ctx.embedding, fused, prompt, ctx.source, ctx.timings);
-    this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
+    this.keep(id, ctx.frame, out);
     return this.toPrediction(out.gridLogits, out.objectScoreLogit);
+  }
+
+  private keep(id: number, frame: number, out: TrackedMask): void {
+    this.decoded.set(id, { frame, objPtr: out.objPtr, scoreLogit: out.objectScoreLogit, iou: out.iou });
   }
 
   async predict(id: number, _lastBox: PixelBox | null, ctx: FollowContext): Promise<Prediction | null> {
@@ -207,7 +214,7 @@ export class MemoryFollower implements ObjectFollower {
       this.inputsFor(id),
     );
     const out = await this.graphs.decode(ctx.embedding, fused, null, ctx.source, ctx.timings);
-    this.pointers.set(id, { frame: ctx.frame, objPtr: out.objPtr });
+    this.keep(id, ctx.frame, out);
     return this.toPrediction(out.gridLogits, out.objectScoreLogit);
   }
 
@@ -221,13 +228,16 @@ export class MemoryFollower implements ObjectFollower {
     const conditioning = kind !== 'tracked';
     const r = this.graphs.resolution;
     this.maskInput ??= new MemoryMaskInput(this.graphs.maskSize, r);
+    // The mask as logits at R×R: the encoder binarises a conditioning one and takes a tracked one's sigmoid (Meta's
+    // _encode_new_memory); the object score it sees becomes ±10 by whether the final mask is empty (Meta's video
+    // model), only its sign matters there.
     const mask = this.maskInput.write(gridLogits);
-    // Official memory write: the object score becomes ±10 by whether the final mask is empty.
     const score = mask.box && scoreLogit > 0 ? 10 : -10;
     // The pointer comes from the SAM heads on this frame: this frame's decode, or for a mask that no decode produced
     // (a new object from a detection, a reconditioning, a session's stored mask) a decode prompted with its box.
-    const own = this.pointers.get(id);
-    let objPtr = own?.frame === ctx.frame && kind !== 'mask' ? own.objPtr : null;
+    const own = this.decoded.get(id);
+    const decodedHere = own?.frame === ctx.frame && kind !== 'mask' ? own : null;
+    let objPtr = decodedHere?.objPtr ?? null;
     if (!objPtr) {
       const box = mask.box;
       const sx = ctx.source.width / r;
@@ -243,14 +253,15 @@ export class MemoryFollower implements ObjectFollower {
       features: memory.features,
       pos: memory.pos,
       objPtr,
-      objectScoreLogit: score,
-      iou: 1,
+      // Memory selection weighs a tracked frame by what its decode predicted (object score, IoU), as Meta's does.
+      objectScoreLogit: decodedHere?.scoreLogit ?? score,
+      iou: decodedHere?.iou ?? 1,
     });
   }
 
   forget(id: number): void {
     this.banks.delete(id);
-    this.pointers.delete(id);
+    this.decoded.delete(id);
     this.attentionInputs.delete(id);
   }
 }

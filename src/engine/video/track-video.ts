@@ -5,6 +5,7 @@ import { SamError } from '../../domain/errors.js';
 import { StageTimings } from '../../domain/stage-timings.js';
 import {
   DEFAULT_TRACKING,
+  type TrackingOptions,
   type VideoLimits,
   type VideoObjectInfo,
   type VideoObjectPrompt,
@@ -23,6 +24,8 @@ export interface TrackVideoContext {
   model: Sam3Model;
   queue: InferenceQueue;
   limits: VideoLimits;
+  /** The engine's tracking settings besides the defaults (a request's own win). */
+  tracking?: Partial<TrackingOptions>;
 }
 
 export async function trackVideo(
@@ -35,7 +38,7 @@ export async function trackVideo(
   const info = await probeVideo(request.video, 'video', signal ? { signal } : {});
   const frameCount = checkVideoLimits(info, ctx.limits, request.sampleFps, request.maxFrames);
   const plan = validateVideoRequest(request, model.info, frameCount);
-  const tracking = { ...DEFAULT_TRACKING, ...request.tracking };
+  const tracking = { ...DEFAULT_TRACKING, ...ctx.tracking, ...request.tracking };
   const { resolution, gridSize } = plan;
   const source = { width: info.width, height: info.height };
   const stepper = new FrameTracker({

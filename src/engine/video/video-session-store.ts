@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SamError } from '../../domain/errors.js';
-import type { VideoInfo, VideoLimits } from '../../domain/video.js';
+import type { TrackingOptions, VideoInfo, VideoLimits } from '../../domain/video.js';
 import { checkVideoLimits, probeVideo } from '../../media/video-probe.js';
 import { fetchVideoToFile } from '../../media/video-source.js';
 import type { UrlFetchPolicy } from '../../media/image-source.js';
@@ -52,6 +52,7 @@ export class LocalVideoSessions implements VideoSessions {
     private readonly videoLimits: VideoLimits,
     private readonly fetchPolicy: { urlPolicy: UrlFetchPolicy; maxVideoBytes: number; imageLimits?: ImageLimits },
     private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
+    private readonly tracking: Partial<TrackingOptions> = {},
   ) {
     this.sweeper = setInterval(() => void this.sweep(), Math.min(60_000, Math.max(1000, limits.idleTtlMs / 4)));
     this.sweeper.unref();
@@ -138,6 +139,7 @@ export class LocalVideoSessions implements VideoSessions {
       memoryBudgetBytes: this.limits.memoryBudgetBytes,
       idleTtlMs: this.limits.idleTtlMs,
       maxConcepts: this.limits.maxConcepts,
+      tracking: this.tracking,
     });
     this.sessions.set(id, { session, dir });
     return session.describe();

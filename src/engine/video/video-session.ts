@@ -5,6 +5,7 @@ import { SamError } from '../../domain/errors.js';
 import { StageTimings } from '../../domain/stage-timings.js';
 import {
   DEFAULT_TRACKING,
+  type TrackingOptions,
   type VideoFrameResult,
   type VideoInfo,
   type VideoObjectInfo,
@@ -37,6 +38,8 @@ export interface SessionContext {
   idleTtlMs: number;
   /** Most concepts one session may hold (SAM3_MAX_PROMPTS): each is detected on every frame. */
   maxConcepts: number;
+  /** Tracking settings besides the defaults (the output delay is always 0 in a session). */
+  tracking?: Partial<TrackingOptions>;
 }
 
 /** Grid IoU at which a new concept object of a pass is the session's stored object of that concept on that frame. */
@@ -152,7 +155,7 @@ export class VideoSession {
       }
       return best;
     };
-    const tracking = { ...DEFAULT_TRACKING, outputDelayFrames: 0 };
+    const tracking = { ...DEFAULT_TRACKING, ...this.ctx.tracking, outputDelayFrames: 0 };
     return new FrameTracker({
       model: this.ctx.model,
       concepts,

@@ -81,6 +81,8 @@ export const TRACKER = {
     mask: 'pred_mask',
     maskHighRes: 'pred_mask_high_res',
     objectScore: 'object_score_logits',
+    /** Optional: the masks' predicted IoU (sam3-onnx-cpp and this project's exporter write it). */
+    iou: 'iou_scores',
   },
   attention: {
     feat: 'current_vision_feat',

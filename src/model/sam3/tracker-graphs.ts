@@ -23,6 +23,8 @@ export interface TrackedMask {
   gridLogits: Float32Array;
   objectScoreLogit: number;
   objPtr: Float32Array;
+  /** Predicted IoU of the kept mask (best of three, or the single mask's); 1 when the graph gives none. */
+  iou: number;
 }
 
 export interface EncodedMemory {
@@ -160,14 +162,15 @@ export class TrackerGraphs {
     const sy = this.resolution / size.height;
     const coords: number[] = [];
     const labels: number[] = [];
-    for (const p of prompt?.points ?? []) {
-      coords.push(p.x * sx, p.y * sy);
-      labels.push(p.positive ? 1 : 0);
-    }
+    // A box first, as its two corners (labels 2, 3), then the clicks: the order the reference's processor builds.
     if (prompt?.box) {
       const b = prompt.box;
       coords.push(b.x0 * sx, b.y0 * sy, b.x1 * sx, b.y1 * sy);
       labels.push(2, 3);
+    }
+    for (const p of prompt?.points ?? []) {
+      coords.push(p.x * sx, p.y * sy);
+      labels.push(p.positive ? 1 : 0);
     }
     // No clicks: what Meta's _forward_sam_heads builds for point_inputs=None — one point at (0, 0) labelled −1 — so
     // the graph's prompt encoder, which pads one more, sees its two not-a-point tokens (an empty list gives one).
@@ -206,13 +209,18 @@ export class TrackerGraphs {
     // counts as two points), where the bundle has that decoder.
     const pointCount = (prompt?.points?.length ?? 0) + (prompt?.box ? 2 : 0);
     const single = pointCount >= 2 ? this.singleMaskDecoder : null;
+    const graph = single ?? this.decoder;
+    // The kept mask's predicted IoU feeds memory selection (Meta's eff-IoU); exports without it count as 1.
+    const hasIou = graph.signature.outputs.some((o) => o.name === TRACKER.decoder.iou);
     const out = await timings.time(single ? 'tracker_decoder_singlemask' : 'tracker_decoder', () =>
-      (single ?? this.decoder).run(feeds, wanted),
+      graph.run(feeds, hasIou ? [...wanted, TRACKER.decoder.iou] : wanted),
     );
+    const ious = hasIou ? (out[TRACKER.decoder.iou]!.data as Float32Array) : null;
     return {
       gridLogits: out[TRACKER.decoder.mask]!.data as Float32Array,
       objectScoreLogit: (out[TRACKER.decoder.objectScore]!.data as Float32Array)[0]!,
       objPtr: out[TRACKER.decoder.objPtr]!.data as Float32Array,
+      iou: ious && ious.length > 0 ? Math.max(...ious) : 1,
     };
   }
 
