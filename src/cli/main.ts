@@ -15,6 +15,8 @@ import { runLabel, type LabelCliOptions } from './label.js';
 import { LABEL_FORMATS } from './label-formats.js';
 import { applyGcTuning } from './gc-tuning.js';
 import { runList, runPull, runRemove, runVerify } from './models.js';
+import { runExport, TINY_SOURCE, type ExportOptions } from './models-export.js';
+import { cliCommand } from '../config/cli-command.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const EXIT_CODES: Record<SamError['kind'], number> = {
@@ -253,6 +255,30 @@ models
   .description('re-check checksums and open every graph')
   .argument('[name]')
   .action((name: string | undefined) => runVerify(name, settings, print));
+models
+  .command('export')
+  .description(
+    'export a bundle from a SAM 3 checkpoint with Python (torch, transformers): concept, click and video memory ' +
+      'graphs, each checked against PyTorch; then verify it',
+  )
+  .option(
+    '--from <source>',
+    `Hugging Face id (gated: HF_TOKEN), checkpoint directory, or ${TINY_SOURCE}`,
+    'facebook/sam3',
+  )
+  .option('--name <name>', 'install under this name in SAM3_MODEL_DIR (default sam3-export)')
+  .addOption(
+    new Option('--weights <weights>', 'fp16: stored as float16, computed in float32')
+      .choices(['fp32', 'fp16'])
+      .default('fp32'),
+  )
+  .option('--python <path>', 'the Python that runs the exporter (default: SAM3_PYTHON, else python3)')
+  .option('--tokenizer <file>', "tokenizer.json to include (default: the checkpoint's)")
+  .action(async (o: ExportOptions) => {
+    const name = await runExport(o, settings.modelDir, print);
+    await runVerify(name, settings, print);
+    print(`use it: ${cliCommand()} serve --model ${name}   (or segment / video --model ${name})`);
+  });
 models
   .command('rm')
   .description('remove an installed bundle')

@@ -122,6 +122,12 @@ export const ERROR_CODES = {
     retryable: true,
     summary: 'A downloaded or installed model file does not match its SHA-256; the partial file was removed.',
   },
+  MODEL_EXPORT_FAILED: {
+    kind: 'internal',
+    retryable: false,
+    summary:
+      'Exporting a model bundle from a checkpoint failed (no usable Python, a missing package, a graph that did not match PyTorch).',
+  },
   MODEL_LOCKED: {
     kind: 'busy',
     retryable: true,

@@ -220,6 +220,12 @@ def main(out_dir: str, concept=None, tracker=None) -> None:
     concept = concept if concept is not None else round_to_half_(T.build_concept_model())
     tracker = tracker if tracker is not None else round_to_half_(T.build_tracker_model())
     images = torch.rand(1, 3, R, R) * 2 - 1
+    export_concept_graphs(concept, out_dir, images)
+    export_tracker_graphs(tracker, out_dir, images)
+
+
+def export_concept_graphs(concept, out_dir: str, images: torch.Tensor) -> None:
+    """vision-encoder, text-encoder, geo-encoder-mask-decoder (usls v2 names), each checked against PyTorch."""
     ids = torch.tensor([[49406, 320, 1929, 49407] + [49407] * 28])
     mask = torch.tensor([[1, 1, 1, 1] + [0] * 28])
     boxes = torch.tensor([[[0.4, 0.5, 0.2, 0.3], [0.7, 0.3, 0.1, 0.1]]])
@@ -259,6 +265,10 @@ def main(out_dir: str, concept=None, tracker=None) -> None:
     ignored = dict(dec_feeds, input_boxes=torch.zeros(1, 1, 4), input_boxes_labels=torch.tensor([[-10]]))
     check(os.path.join(out_dir, "geo-encoder-mask-decoder.onnx"), ignored, dec_text_only, 1e-2)
 
+
+
+def export_tracker_graphs(tracker, out_dir: str, images: torch.Tensor) -> None:
+    """onnx/vision_encoder and onnx/prompt_encoder_mask_decoder (transformers' Sam3TrackerModel), checked."""
     tvision, tdecoder = TrackerVision(tracker), TrackerDecoder(tracker)
     points = torch.tensor([[[[500.0, 400.0], [100.0, 900.0]]]])
     point_labels = torch.tensor([[[1, 0]]])

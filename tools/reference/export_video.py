@@ -337,3 +337,28 @@ def export_video_graphs(model, out_dir: str, images: torch.Tensor) -> None:
         max_cond_frames_in_attn=np.array([m.config.max_cond_frame_num], dtype=np.int64),
     )
     print(f"wrote {os.path.join(onnx_dir, 'video_constants.npz')} (q = {q}, R = {r})")
+
+
+def export_click_graphs(model, out_dir: str, images: torch.Tensor) -> None:
+    """onnx/vision_encoder (raw levels) and onnx/prompt_encoder_mask_decoder (transformers' Sam3TrackerModel
+    contract) from the video tracker's weights, checked against PyTorch."""
+    tvision, tdecoder = RawTrackerVision(model), E.TrackerDecoder(model)
+    r = model.image_size
+    points = torch.tensor([[[[r * 0.3, r * 0.35]]]])
+    point_labels = torch.tensor([[[1]]])
+    box = torch.tensor([[[r * 0.15, r * 0.15, r * 0.45, r * 0.45]]])
+    with torch.no_grad():
+        emb = tvision(images)
+        expected = tdecoder(points, point_labels, box, *emb)
+    names = ["input_points", "input_labels", "input_boxes", "image_embeddings.0", "image_embeddings.1", "image_embeddings.2"]
+    axes = {
+        "input_points": {0: "batch_size", 1: "point_batch_size", 2: "num_points"},
+        "input_labels": {0: "batch_size", 1: "point_batch_size", 2: "num_points"},
+        "input_boxes": {0: "batch_size", 1: "num_boxes"},
+    }
+    vision_path = os.path.join(out_dir, "onnx", "vision_encoder.onnx")
+    decoder_path = os.path.join(out_dir, "onnx", "prompt_encoder_mask_decoder.onnx")
+    E.export(tvision, (images,), vision_path, ["pixel_values"], ["image_embeddings.0", "image_embeddings.1", "image_embeddings.2"], {})
+    E.export(tdecoder, (points, point_labels, box, *emb), decoder_path, names, ["iou_scores", "pred_masks", "object_score_logits"], axes)
+    E.check(vision_path, {"pixel_values": images}, emb, 1e-3)
+    E.check(decoder_path, dict(zip(names, [points, point_labels, box, *emb])), expected, 1e-2)

@@ -120,20 +120,7 @@ def main(out_dir: str) -> int:
     # memory graphs, all from the model the goldens came from.
     images = pixels[:1]
     V.export_video_graphs(model, out_dir, images)
-    tvision, tdecoder = V.RawTrackerVision(model), E.TrackerDecoder(model)
-    with torch.no_grad():
-        emb = tvision(images)
-    E.export(tvision, (images,), os.path.join(out_dir, "onnx", "vision_encoder.onnx"), ["pixel_values"], ["image_embeddings.0", "image_embeddings.1", "image_embeddings.2"], {})
-    E.check(os.path.join(out_dir, "onnx", "vision_encoder.onnx"), {"pixel_values": images}, emb, 1e-3)
-    points = torch.tensor([[[[100.0, 120.0]]]])
-    point_labels = torch.tensor([[[1]]])
-    boxes = torch.zeros(1, 0, 4)
-    taxes = {
-        "input_points": {0: "batch_size", 1: "point_batch_size", 2: "num_points"},
-        "input_labels": {0: "batch_size", 1: "point_batch_size", 2: "num_points"},
-        "input_boxes": {0: "batch_size", 1: "num_boxes"},
-    }
-    E.export(tdecoder, (points, point_labels, torch.tensor([[[50.0, 50.0, 150.0, 150.0]]]), *emb), os.path.join(out_dir, "onnx", "prompt_encoder_mask_decoder.onnx"), ["input_points", "input_labels", "input_boxes", "image_embeddings.0", "image_embeddings.1", "image_embeddings.2"], ["iou_scores", "pred_masks", "object_score_logits"], taxes)
+    V.export_click_graphs(model, out_dir, images)
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump({"name": "tiny-sam3-video-random", "label": "SAM 3 tracker with memory, tiny widths at 336 px, random weights (test fixture, not a model)"}, f, indent=2)
     with open(os.path.join(out_dir, "goldens.json"), "w") as f:
