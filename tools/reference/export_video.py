@@ -10,6 +10,9 @@ Writes, next to the tracker's `onnx/vision_encoder.onnx` (whose image_embeddings
   memory_obj_tpos [P] (frame distance or rank; divided by max_obj_ptrs - 1 inside), memory_mask_feats/pos
   [M,64,q,q], memory_mask_tpos_idx [M] (index into the temporal encodings: 6 for a conditioning frame, r for the
   (r+1)-th most recent) -> fused_feat [1,256,q,q]. M and P are dynamic: nothing is padded, so nothing needs masking.
+- `onnx/mask_pointer.onnx`: seed_mask [1,1,R,R] (logits), image_embed (raw) -> obj_ptr (the pointer reads no
+  high-res features, so the graph has none):
+  pointer of an object given as a mask (a detection, a reconditioning), as the reference's _use_mask_as_output makes it.
 - `onnx/memory_encoder.onnx`: pred_mask_high_res [1,1,R,R] (logits), current_vision_feat, object_score_logits [1,1],
   is_mask_from_points [1] -> maskmem_features (rounded to bfloat16, as the reference stores them), maskmem_pos_enc.
   Masks from prompts are binarised, tracked masks go through a sigmoid (the reference's _encode_new_memory).
@@ -98,6 +101,28 @@ class Decoder(torch.nn.Module):
             out.object_score_logits.reshape(1, 1),
             out.iou_scores.reshape(1, -1),
         )
+
+
+class MaskPointer(torch.nn.Module):
+    """The object pointer of an object given as a mask rather than found by a decode (a detection, a reconditioning):
+    the reference's _use_mask_as_output runs the SAM heads on the frame's raw features with the mask as the dense
+    prompt (its learned mask_downsample conv, then resized to S) and no points, and uses no_object_pointer for an
+    empty mask. seed_mask: [1,1,R,R] logits (> 0 is the object)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, seed_mask, image_embed, high_res_feats_0, high_res_feats_1):
+        m = self.model
+        binary = (seed_mask > 0).to(seed_mask.dtype)
+        dense = m.mask_downsample(binary)
+        size = m.prompt_encoder.mask_input_size
+        # R/4 -> S is an upsampling (252 -> 288 at 1008 px), where antialiased bilinear equals plain bilinear.
+        dense = F.interpolate(dense, size=size, mode="bilinear", align_corners=False)
+        out = m._single_frame_forward(input_masks=dense, image_embeddings=[high_res_feats_0, high_res_feats_1, image_embed])
+        present = (binary.flatten(1) > 0).any(dim=1, keepdim=True).to(out.object_pointer.dtype)
+        return (present * out.object_pointer.reshape(1, -1) + (1 - present) * m.no_object_pointer).reshape(1, -1)
 
 
 class MemoryAttention(torch.nn.Module):
@@ -254,6 +279,19 @@ def export_video_graphs(model, out_dir: str, images: torch.Tensor) -> None:
             enc_expected.append(mine)
     enc_names = ["pred_mask_high_res", "current_vision_feat", "object_score_logits", "is_mask_from_points"]
 
+    # Mask pointer against transformers' own _use_mask_as_output on the same (binary) mask, present and empty.
+    pointer = MaskPointer(m)
+    ptr_cases = [disc, torch.full_like(disc, -3.0)]
+    ptr_expected = []
+    with torch.no_grad():
+        for seed in ptr_cases:
+            mine = pointer(seed, emb[2], emb[0], emb[1])
+            ref = m._use_mask_as_output(emb[2], [emb[0], emb[1]], (seed > 0).float()).object_pointer
+            if float((mine - ref.reshape(1, -1)).abs().max()) > 1e-4:
+                raise SystemExit("the mask pointer wrapper differs from transformers' _use_mask_as_output")
+            ptr_expected.append([mine])
+    ptr_names = ["seed_mask", "image_embed", "high_res_feats_0", "high_res_feats_1"]  # the last two are pruned
+
     # Memory attention against transformers' own memory path for the same memories: its temporal encodings,
     # pointer positions (divided by max_obj_ptrs - 1, the reference's divisor for clips of 16 frames or more).
     attention = MemoryAttention(m, max_ptrs)
@@ -303,6 +341,10 @@ def export_video_graphs(model, out_dir: str, images: torch.Tensor) -> None:
     # that later eager calls in the same process read.
     for name, d in decoders.items():
         E.export(d, (points, labels, no_mem, emb[0], emb[1]), os.path.join(onnx_dir, f"{name}.onnx"), dec_names, dec_out, {"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}})
+    E.export(pointer, (disc, emb[2], emb[0], emb[1]), os.path.join(onnx_dir, "mask_pointer.onnx"), ptr_names, ["obj_ptr"], {})
+    pointer_inputs = [i.name for i in E.ort.InferenceSession(os.path.join(onnx_dir, "mask_pointer.onnx")).get_inputs()]
+    if pointer_inputs != ["seed_mask", "image_embed"]:
+        raise SystemExit(f"mask_pointer.onnx takes {pointer_inputs}, expected seed_mask and image_embed")
     E.export(encoder, (up, emb[2], torch.tensor([[3.0]]), torch.tensor([1.0])), os.path.join(onnx_dir, "memory_encoder.onnx"), enc_names, ["maskmem_features", "maskmem_pos_enc"], {})
     E.export(attention, tuple(attention_case(*shapes[0])), os.path.join(onnx_dir, "memory_attention.onnx"), att_names, ["fused_feat"], {
         "memory_obj_ptrs": {0: "num_pointers"},
@@ -312,6 +354,8 @@ def export_video_graphs(model, out_dir: str, images: torch.Tensor) -> None:
         "memory_mask_tpos_idx": {0: "num_memories"},
     })
     dedupe_constants(os.path.join(onnx_dir, "memory_attention.onnx"))
+    for seed, exp in zip(ptr_cases, ptr_expected):
+        E.check(os.path.join(onnx_dir, "mask_pointer.onnx"), dict(zip(ptr_names, [seed, emb[2], emb[0], emb[1]])), exp, 1e-3)
     for name in decoders:
         for (c, l), exp in zip(cases, expected[name]):
             E.check(os.path.join(onnx_dir, f"{name}.onnx"), dict(zip(dec_names, [c, l, no_mem, emb[0], emb[1]])), exp, 2e-2)

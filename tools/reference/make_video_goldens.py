@@ -55,7 +55,15 @@ CASES = [
     {"name": "click", "points": [[90.0, 120.0]], "labels": [1]},
     {"name": "clicks", "points": [[230.0, 60.0], [120.0, 250.0]], "labels": [1, 0]},
     {"name": "box", "box": [190.0, 20.0, 270.0, 100.0]},
+    # An object given as a mask, as a detection seeds one: a disc on the S x S grid (logits = cells inside the
+    # radius minus the distance); the reference gets the mask the host's bilinear upsampling of them makes at R.
+    {"name": "mask", "seed": {"cx": 27.0, "cy": 36.0, "radius": 12.5}},
 ]
+
+
+def seed_logits(seed: dict, size: int) -> torch.Tensor:
+    yy, xx = torch.meshgrid(torch.arange(size, dtype=torch.float32), torch.arange(size, dtype=torch.float32), indexing="ij")
+    return seed["radius"] - torch.sqrt((xx - seed["cx"]) ** 2 + (yy - seed["cy"]) ** 2)
 
 
 def rle(mask: np.ndarray) -> dict:
@@ -66,6 +74,12 @@ def rle(mask: np.ndarray) -> dict:
 def track(model, pixels: torch.Tensor, case: dict) -> list[dict]:
     session = Sam3TrackerVideoInferenceSession(video=pixels, video_height=R, video_width=R, dtype=torch.float32)
     obj_idx = session.obj_id_to_idx(1)
+    if "seed" in case:
+        grid = seed_logits(case["seed"], model.prompt_encoder.mask_input_size[0])
+        mask = F.interpolate(grid[None, None], size=(R, R), mode="bilinear", align_corners=False) > 0
+        session.add_mask_inputs(obj_idx, 0, mask.float())
+        session.obj_with_new_inputs = [1]
+        return propagate(model, session, case)
     coords, labels = [], []
     if "box" in case:  # the processor puts a box first, as two points labelled 2 and 3
         b = case["box"]
@@ -78,6 +92,10 @@ def track(model, pixels: torch.Tensor, case: dict) -> list[dict]:
         "point_labels": torch.tensor([[labels]], dtype=torch.int32),
     })
     session.obj_with_new_inputs = [1]
+    return propagate(model, session, case)
+
+
+def propagate(model, session, case: dict) -> list[dict]:
     ious: list[torch.Tensor] = []
     hook = model.mask_decoder.register_forward_hook(lambda _m, _i, out: ious.append(out[1].detach()))
     frames = []

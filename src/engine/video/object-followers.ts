@@ -234,10 +234,13 @@ export class MemoryFollower implements ObjectFollower {
     const mask = this.maskInput.write(gridLogits);
     const score = mask.box && scoreLogit > 0 ? 10 : -10;
     // The pointer comes from the SAM heads on this frame: this frame's decode, or for a mask that no decode produced
-    // (a new object from a detection, a reconditioning, a session's stored mask) a decode prompted with its box.
+    // (a new object from a detection, a reconditioning, a session's stored mask) the mask-prompted heads (Meta's
+    // _use_mask_as_output) where the bundle has that graph, else a decode prompted with the mask's box.
     const own = this.decoded.get(id);
     const decodedHere = own?.frame === ctx.frame && kind !== 'mask' ? own : null;
     let objPtr = decodedHere?.objPtr ?? null;
+    if (!objPtr && this.graphs.hasMaskPointer)
+      objPtr = await this.graphs.maskPointer(ctx.embedding, mask.data, ctx.timings);
     if (!objPtr) {
       const box = mask.box;
       const sx = ctx.source.width / r;

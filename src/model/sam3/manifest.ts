@@ -19,7 +19,9 @@ export type GraphRole =
   /** The exporter's single-mask-token decoder (`image_decoder_singlemask*`), same contract as tracker-decoder. */
   | 'tracker-decoder-singlemask'
   | 'memory-attention'
-  | 'memory-encoder';
+  | 'memory-encoder'
+  /** The object pointer of an object given as a mask (this project's exporter, `mask_pointer`). */
+  | 'tracker-mask-pointer';
 
 export interface GraphContract {
   readonly role: GraphRole;
@@ -93,6 +95,12 @@ export const TRACKER = {
     maskPos: 'memory_mask_pos',
     maskTposIdx: 'memory_mask_tpos_idx',
     fused: 'fused_feat',
+  },
+  maskPointer: {
+    mask: 'seed_mask',
+    /** The frame's raw features (no no_mem_embed); the pointer reads no high-res features. */
+    embed: 'image_embed',
+    objPtr: 'obj_ptr',
   },
   encoder: {
     mask: 'pred_mask_high_res',
@@ -186,6 +194,12 @@ export const CONTRACTS: readonly GraphContract[] = [
       i64(TRACKER.attention.maskTposIdx, 1),
     ],
     outputs: [f(TRACKER.attention.fused, 4)],
+  },
+  {
+    role: 'tracker-mask-pointer',
+    source: 'sam3-server exporter mask_pointer',
+    inputs: [f(TRACKER.maskPointer.mask, 4), f(TRACKER.maskPointer.embed, 4)],
+    outputs: [f(TRACKER.maskPointer.objPtr, 2)],
   },
   {
     role: 'memory-encoder',

@@ -98,6 +98,7 @@ const TRACKER_ROLES: ReadonlySet<GraphRole> = new Set([
   'tracker-decoder-singlemask',
   'memory-attention',
   'memory-encoder',
+  'tracker-mask-pointer',
 ]);
 
 /** The single-mask decoder that pairs with a decoder file: `image_decoder<suffix>` → `image_decoder_singlemask<suffix>`. */

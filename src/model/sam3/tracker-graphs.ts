@@ -54,7 +54,14 @@ export class TrackerGraphs {
     readonly maskSize: number,
     /** The single-mask-token decoder, for prompts of two or more points (a box counts two), as Meta decodes them. */
     private readonly singleMaskDecoder: GraphSession | null = null,
+    /** The pointer of an object given as a mask (Meta's _use_mask_as_output), where the bundle has that graph. */
+    private readonly maskPointerGraph: GraphSession | null = null,
   ) {}
+
+  /** Whether `maskPointer` can run (else a mask's pointer comes from a decode prompted with its box). */
+  get hasMaskPointer(): boolean {
+    return this.maskPointerGraph !== null;
+  }
 
   get numMaskmem(): number {
     return this.constants.numMaskmem;
@@ -125,6 +132,7 @@ export class TrackerGraphs {
       resolution,
       maskSize,
       g['tracker-decoder-singlemask']?.session ?? null,
+      g['tracker-mask-pointer']?.session ?? null,
     );
   }
 
@@ -222,6 +230,22 @@ export class TrackerGraphs {
       objPtr: out[TRACKER.decoder.objPtr]!.data as Float32Array,
       iou: ious && ious.length > 0 ? Math.max(...ious) : 1,
     };
+  }
+
+  /**
+   * The object pointer of an object given as a mask (R×R logits, > 0 inside): the SAM heads on the frame's own
+   * features with the mask as their dense prompt, as Meta's tracker makes it for masks no decode produced.
+   */
+  async maskPointer(embedding: ImageEmbedding, maskLogits: Float32Array, timings: StageTimings): Promise<Float32Array> {
+    const graph = this.maskPointerGraph;
+    if (!graph) throw new SamError('INTERNAL', 'the bundle has no mask_pointer graph', {});
+    const r = this.resolution;
+    const feeds = {
+      [TRACKER.maskPointer.mask]: new ort.Tensor('float32', maskLogits, [1, 1, r, r]),
+      [TRACKER.maskPointer.embed]: this.visionFeat(embedding),
+    };
+    const out = await timings.time('tracker_mask_pointer', () => graph.run(feeds));
+    return out[TRACKER.maskPointer.objPtr]!.data as Float32Array;
   }
 
   /**
