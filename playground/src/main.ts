@@ -219,7 +219,7 @@ function wirePrompts(): WirePrompt[] {
     ...(exemplars.length ? { exemplars } : {}),
   }));
   if (!concepts.length && exemplars.length) prompts.push({ type: 'concept', exemplars });
-  if (state.points.length) prompts.push({ type: 'object', points: state.points });
+  if (state.points.length) prompts.push({ type: 'object', points: state.points, refine_previous: true });
   for (const b of state.boxes.filter((x) => x.mode === 'object')) prompts.push({ type: 'object', box: b.box });
   return prompts;
 }

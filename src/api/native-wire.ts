@@ -69,6 +69,14 @@ export const WirePrompt = Type.Object(
     multimask: Type.Optional(
       Type.Boolean({ description: 'object: return all 3 candidates, best first (default false = best only)' }),
     ),
+    refine_previous: Type.Optional(
+      Type.Boolean({
+        description:
+          'object: refine the mask of the earlier request on this image whose clicks were these less the last one ' +
+          "(its logits become the decoder's mask prompt, as SAM's interactive tools do); needs a bundle with the " +
+          'refinement decoder (`sam3 models export` writes it), otherwise ignored',
+      }),
+    ),
     points_per_side: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 64, description: 'everything: clicks per grid side (default 16)' }),
     ),

@@ -25,6 +25,12 @@ export interface ClickPoint {
 export interface ObjectPrompt {
   readonly points?: readonly ClickPoint[];
   readonly box?: PixelBox;
+  /**
+   * SAM's interactive refinement: when this image's earlier request decoded the same prompt less its last click,
+   * that decode's best logits become the decoder's mask prompt. Needs a bundle with the refinement decoder; else, or
+   * with no such earlier request on the engine, the prompt decodes as usual.
+   */
+  readonly refinePrevious?: boolean;
 }
 
 /** The text SAM 3 uses for exemplar-only concepts (Meta Sam3Processor, HF processor, usls). */

@@ -150,6 +150,29 @@ class TrackerDecoder(torch.nn.Module):
         return iou, masks, object_score
 
 
+class RefineDecoder(TrackerDecoder):
+    """TrackerDecoder with a mask prompt: input_masks [B,1,S,S] (the previous decode's low-res logits, SAM's
+    interactive refinement) go through the prompt encoder's mask embedding instead of its no-mask embedding."""
+
+    def forward(self, input_points, input_labels, input_boxes, emb0, emb1, emb2, input_masks):
+        m = self.model
+        encoder = m.prompt_encoder
+        points = encoder._embed_points(input_points, input_labels, pad=False)
+        boxes = encoder._embed_boxes(input_boxes).flatten(1, 2).unsqueeze(1)
+        sparse = torch.cat([points, boxes], dim=2)
+        batch = emb2.shape[0]
+        positions = m.get_image_wide_positional_embeddings().repeat(batch, 1, 1, 1)
+        masks, iou, _, object_score = m.mask_decoder(
+            image_embeddings=emb2,
+            image_positional_embeddings=positions,
+            sparse_prompt_embeddings=sparse,
+            dense_prompt_embeddings=encoder.mask_embed(input_masks),
+            multimask_output=True,
+            high_resolution_features=[emb0, emb1],
+        )
+        return iou, masks, object_score
+
+
 def traceable_masks():
     """transformers' create_bidirectional_mask turns sequence lengths into Python ints, which tracing bakes into the
     graph (a decoder exported with 2 boxes then fails with 1). The same padding mask as a broadcast boolean view

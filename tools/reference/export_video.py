@@ -384,8 +384,9 @@ def export_video_graphs(model, out_dir: str, images: torch.Tensor) -> None:
 
 
 def export_click_graphs(model, out_dir: str, images: torch.Tensor) -> None:
-    """onnx/vision_encoder (raw levels) and onnx/prompt_encoder_mask_decoder (transformers' Sam3TrackerModel
-    contract) from the video tracker's weights, checked against PyTorch."""
+    """onnx/vision_encoder (raw levels), onnx/prompt_encoder_mask_decoder (transformers' Sam3TrackerModel contract)
+    and onnx/prompt_encoder_mask_decoder_refine (the same plus input_masks [1,1,S,S]: the previous click's logits as
+    the mask prompt) from the video tracker's weights, checked against PyTorch."""
     tvision, tdecoder = RawTrackerVision(model), E.TrackerDecoder(model)
     r = model.image_size
     points = torch.tensor([[[[r * 0.3, r * 0.35]]]])
@@ -400,9 +401,34 @@ def export_click_graphs(model, out_dir: str, images: torch.Tensor) -> None:
         "input_labels": {0: "batch_size", 1: "point_batch_size", 2: "num_points"},
         "input_boxes": {0: "batch_size", 1: "num_boxes"},
     }
+    # The refinement decoder against transformers' own prompt encoder with a mask prompt: the previous decode's best
+    # low-res logits as input_masks, no box (the host's not-a-point padding included).
+    refine = E.RefineDecoder(model)
+    s = model.prompt_encoder.mask_input_size[0]
+    padded = torch.cat([points, torch.tensor([[[[0.0, 0.0]]]])], dim=2)
+    padded_labels = torch.cat([point_labels, -torch.ones(1, 1, 1, dtype=torch.long)], dim=2)
+    with torch.no_grad():
+        previous = expected[1][0, 0, int(expected[0][0, 0].argmax())].reshape(1, 1, s, s)
+        refined = refine(padded, padded_labels, torch.zeros(1, 0, 4), *emb, previous)
+        refined_box = refine(points, point_labels, box, *emb, previous)
+        sparse, dense = model.prompt_encoder(input_points=points, input_labels=point_labels, input_boxes=None, input_masks=previous)
+        ref_masks, ref_iou, _, ref_score = model.mask_decoder(
+            image_embeddings=emb[2],
+            image_positional_embeddings=model.get_image_wide_positional_embeddings(),
+            sparse_prompt_embeddings=sparse,
+            dense_prompt_embeddings=dense,
+            multimask_output=True,
+            high_resolution_features=[emb[0], emb[1]],
+        )
+    if float((refined[1] - ref_masks).abs().max()) > 1e-4 or float((refined[0] - ref_iou).abs().max()) > 1e-5:
+        raise SystemExit("the refinement decoder differs from transformers' prompt encoder with a mask prompt")
     vision_path = os.path.join(out_dir, "onnx", "vision_encoder.onnx")
     decoder_path = os.path.join(out_dir, "onnx", "prompt_encoder_mask_decoder.onnx")
+    refine_path = os.path.join(out_dir, "onnx", "prompt_encoder_mask_decoder_refine.onnx")
     E.export(tvision, (images,), vision_path, ["pixel_values"], ["image_embeddings.0", "image_embeddings.1", "image_embeddings.2"], {})
     E.export(tdecoder, (points, point_labels, box, *emb), decoder_path, names, ["iou_scores", "pred_masks", "object_score_logits"], axes)
+    E.export(refine, (points, point_labels, box, *emb, previous), refine_path, [*names, "input_masks"], ["iou_scores", "pred_masks", "object_score_logits"], axes)
     E.check(vision_path, {"pixel_values": images}, emb, 1e-3)
     E.check(decoder_path, dict(zip(names, [points, point_labels, box, *emb])), expected, 1e-2)
+    E.check(refine_path, dict(zip([*names, "input_masks"], [padded, padded_labels, torch.zeros(1, 0, 4), *emb, previous])), refined, 1e-2)
+    E.check(refine_path, dict(zip([*names, "input_masks"], [points, point_labels, box, *emb, previous])), refined_box, 1e-2)

@@ -117,6 +117,39 @@ def propagate(model, session, case: dict) -> list[dict]:
     return frames
 
 
+def refinement(model, pixels: torch.Tensor) -> dict:
+    """SAM's interactive refinement on frame 0 as an image: a click, then that click and a second one with the first
+    decode's best low-res logits as the mask prompt (transformers' prompt encoder and mask decoder)."""
+    first = [[150.0, 150.0]]
+    second = [[150.0, 150.0], [60.0, 280.0]]
+    labels = [1, 0]
+    with torch.no_grad():
+        emb = V.raw_image_embeddings(model, pixels[:1])
+        positions = model.get_image_wide_positional_embeddings()
+
+        def decode(points, point_labels, masks):
+            sparse, dense = model.prompt_encoder(
+                input_points=torch.tensor([[points]]), input_labels=torch.tensor([[point_labels]]), input_boxes=None, input_masks=masks
+            )
+            low, iou, _, _ = model.mask_decoder(
+                image_embeddings=emb[2], image_positional_embeddings=positions, sparse_prompt_embeddings=sparse,
+                dense_prompt_embeddings=dense, multimask_output=True, high_resolution_features=[emb[0], emb[1]],
+            )
+            best = int(iou[0, 0].argmax())
+            return low[:, :, best : best + 1][0], float(iou[0, 0, best])
+
+        logits1, iou1 = decode(first, labels[:1], None)
+        logits2, iou2 = decode(second, labels, logits1)
+        up = F.interpolate(logits2, size=(R, R), mode="bilinear", align_corners=False)[0, 0]
+        plain, _ = decode(second, labels, None)
+        plain_up = F.interpolate(plain, size=(R, R), mode="bilinear", align_corners=False)[0, 0]
+    return {
+        "first": {"points": first, "labels": labels[:1], "iou": iou1},
+        "second": {"points": second, "labels": labels, "iou": iou2, "rle": rle((up > 0).numpy())},
+        "secondWithoutPrevious": {"rle": rle((plain_up > 0).numpy())},
+    }
+
+
 def main(out_dir: str) -> int:
     os.makedirs(os.path.join(out_dir, "clip"), exist_ok=True)
     tracker = E.round_to_half_(T.build_tracker_model())
@@ -141,8 +174,9 @@ def main(out_dir: str) -> int:
     V.export_click_graphs(model, out_dir, images)
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump({"name": "tiny-sam3-video-random", "label": "SAM 3 tracker with memory, tiny widths at 336 px, random weights (test fixture, not a model)"}, f, indent=2)
+    refine = refinement(model, pixels)
     with open(os.path.join(out_dir, "goldens.json"), "w") as f:
-        json.dump({"resolution": R, "frames": FRAMES, "cases": goldens}, f)
+        json.dump({"resolution": R, "frames": FRAMES, "cases": goldens, "refinement": refine}, f)
     for name, g in goldens.items():
         areas = [int(coco_mask.area({"size": fr["rle"]["size"], "counts": fr["rle"]["counts"].encode()})) for fr in g["frames"]]
         print(f"{name}: areas {areas}")

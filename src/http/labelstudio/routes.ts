@@ -85,10 +85,12 @@ export async function labelStudioRoutes(app: FastifyInstance, options: LabelStud
         let height = regions[0]!.original_height;
         if (!width || !height) ({ width, height } = await engine.embed({ image, imageId, signal }));
         const { object, label } = contextObject(regions, width, height);
+        // Each click request resends every click: the previous request's mask (same clicks less the last) refines
+        // this one, as SAM's interactive tools do, where the bundle has the refinement decoder.
         const result = await engine.segment({
           image,
           imageId,
-          objects: [object],
+          objects: [{ ...object, refinePrevious: true }],
           maskEncodings: encodingsFor([interactiveControl(config)]),
           signal,
         });

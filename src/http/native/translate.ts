@@ -34,7 +34,7 @@ export function imageSource(
 }
 
 function conceptOf(p: WirePrompt, field: string): ConceptPrompt {
-  for (const key of ['points', 'box', 'multimask'] as const)
+  for (const key of ['points', 'box', 'multimask', 'refine_previous'] as const)
     if (p[key] !== undefined)
       throw invalid(`${field}.${key}`, `Expected no ${key} on a concept prompt (it belongs to type "object")`);
   return {
@@ -51,6 +51,7 @@ function objectOf(p: WirePrompt, field: string): ObjectPrompt {
   return {
     ...(p.points ? { points: p.points.map((q) => ({ x: q.x, y: q.y, positive: q.positive ?? true })) } : {}),
     ...(p.box ? { box: box(p.box) } : {}),
+    ...(p.refine_previous ? { refinePrevious: true } : {}),
   };
 }
 
@@ -70,7 +71,7 @@ const EVERYTHING_KEYS = [
 ] as const;
 
 function everythingOf(p: WirePrompt, field: string): EverythingOptions {
-  for (const key of ['text', 'exemplars', 'threshold', 'points', 'box', 'multimask'] as const)
+  for (const key of ['text', 'exemplars', 'threshold', 'points', 'box', 'multimask', 'refine_previous'] as const)
     if (p[key] !== undefined)
       throw invalid(`${field}.${key}`, `Expected no ${key} on an everything prompt (it takes the grid options only)`);
   return {

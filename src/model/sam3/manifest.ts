@@ -15,6 +15,8 @@ export type GraphRole =
   | 'pcs-decoder'
   | 'pvs-vision'
   | 'pvs-decoder'
+  /** The PVS decoder with a mask prompt (`input_masks`: the previous click's logits), this project's exporter. */
+  | 'pvs-decoder-refine'
   | 'tracker-decoder'
   /** The exporter's single-mask-token decoder (`image_decoder_singlemask*`), same contract as tracker-decoder. */
   | 'tracker-decoder-singlemask'
@@ -65,6 +67,8 @@ export const PVS = {
     iou: 'iou_scores',
     masks: 'pred_masks',
     objectScore: 'object_score_logits',
+    /** The refinement decoder's mask prompt [1,1,S,S]: the previous decode's best low-res logits. */
+    previousMask: 'input_masks',
   },
 } as const;
 
@@ -161,6 +165,20 @@ export const CONTRACTS: readonly GraphContract[] = [
       f(PVS.vision.emb0, 4),
       f(PVS.vision.emb1, 4),
       f(PVS.vision.emb2, 4),
+    ],
+    outputs: [f(PVS.decoder.iou, 3), f(PVS.decoder.masks, 5), f(PVS.decoder.objectScore, 3)],
+  },
+  {
+    role: 'pvs-decoder-refine',
+    source: 'sam3-server exporter prompt_encoder_mask_decoder_refine',
+    inputs: [
+      f(PVS.decoder.points, 4),
+      i64(PVS.decoder.labels, 3),
+      f(PVS.decoder.boxes, 3),
+      f(PVS.vision.emb0, 4),
+      f(PVS.vision.emb1, 4),
+      f(PVS.vision.emb2, 4),
+      f(PVS.decoder.previousMask, 4),
     ],
     outputs: [f(PVS.decoder.iou, 3), f(PVS.decoder.masks, 5), f(PVS.decoder.objectScore, 3)],
   },

@@ -84,6 +84,8 @@ export class Sam3Model {
     string,
     { iou: Float32Array; masks: Float32Array; objectScore: Float32Array }
   >(64);
+  /** The best logits of each decode asked to refine (`refinePrevious`), by image and prompt: the next click's mask. */
+  private readonly refinements = new LruMap<string, Float32Array>(64);
 
   private constructor(
     private readonly bundle: ModelBundle,
@@ -345,20 +347,26 @@ export class Sam3Model {
     return selectGridDetections(this.pcsOutputs(out), threshold);
   }
 
-  /** The PVS decoder on one prompt: predicted IoUs [3], candidate logits [3,S,S], object score logit [1]. */
+  /**
+   * The PVS decoder on one prompt: predicted IoUs [3], candidate logits [3,S,S], object score logit [1]. With
+   * `previousMask` (S×S logits) the refinement decoder takes it as its mask prompt.
+   */
   private async runObjectDecoder(
     embedding: ImageEmbedding,
     prompt: ObjectPrompt,
     size: ImageSize,
     timings: StageTimings,
+    previousMask?: Float32Array,
   ): Promise<{ iou: Float32Array; masks: Float32Array; objectScore: Float32Array }> {
     const feeds = encodeObject(prompt, size, this.info.objects!.resolution);
+    const s = this.info.objects!.maskSize;
     const run = () =>
-      this.graph('pvs-decoder').run({
+      this.graph(previousMask ? 'pvs-decoder-refine' : 'pvs-decoder').run({
         ...embedding.tensors,
         [PVS.decoder.points]: new ort.Tensor('float32', feeds.points, [1, 1, feeds.pointCount, 2]),
         [PVS.decoder.labels]: new ort.Tensor('int64', feeds.labels, [1, 1, feeds.pointCount]),
         [PVS.decoder.boxes]: new ort.Tensor('float32', feeds.boxes, [1, feeds.boxCount, 4]),
+        ...(previousMask ? { [PVS.decoder.previousMask]: new ort.Tensor('float32', previousMask, [1, 1, s, s]) } : {}),
       });
     const out = await timings.time('pvs_decoder', run);
     this.counters.objectDecoderRuns++;
@@ -412,12 +420,27 @@ export class Sam3Model {
     timings: StageTimings,
   ): Promise<{ candidates: ObjectCandidate[]; objectScore: number }> {
     const spec = this.info.objects!;
-    const cacheKey = `${imageKey}|${size.width}x${size.height}|${JSON.stringify(prompt)}`;
+    const promptKey = (p: ObjectPrompt) =>
+      `${imageKey}|${size.width}x${size.height}|${JSON.stringify({ points: p.points ?? [], box: p.box ?? null })}`;
+    const key = promptKey(prompt);
+    // Refinement: the previous click's best logits, if this engine decoded that prompt for this image.
+    const points = prompt.points ?? [];
+    const previous =
+      prompt.refinePrevious && this.bundle.graphs['pvs-decoder-refine'] && points.length > 0
+        ? this.refinements.get(promptKey({ ...prompt, points: points.slice(0, -1) }))
+        : undefined;
+    const cacheKey = previous ? `${key}|refined` : key;
     let raw = this.objectCache.get(cacheKey);
     if (raw) this.counters.objectDecoderCacheHits++;
     else {
-      raw = await this.runObjectDecoder(embedding, prompt, size, timings);
+      raw = await this.runObjectDecoder(embedding, prompt, size, timings, previous);
       this.objectCache.set(cacheKey, raw);
+    }
+    if (prompt.refinePrevious) {
+      let best = 0;
+      for (let c = 1; c < raw.iou.length; c++) if (raw.iou[c]! > raw.iou[best]!) best = c;
+      const plane = spec.maskSize * spec.maskSize;
+      this.refinements.set(key, raw.masks.slice(best * plane, (best + 1) * plane));
     }
     const select = () => selectObjectCandidates({ ...raw, maskSize: spec.maskSize }, size, allCandidates);
     return timings.time('postprocess', select);
