@@ -10,7 +10,7 @@
 // trained weights can show is not tested.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BinaryMask } from '../../src/domain/segmentation.js';
 import type { VideoFrameResult } from '../../src/domain/video.js';
 import { DEFAULT_TRACKING } from '../../src/domain/video.js';
@@ -20,6 +20,7 @@ import { FrameTracker } from '../../src/engine/video/frame-tracker.js';
 import { decodeCocoRle } from '../../src/masks/coco-rle.js';
 import { maskIou } from '../../src/masks/mask-ops.js';
 import { upsampleLogitsToMask } from '../../src/masks/upsample-logits.js';
+import { GraphSession } from '../../src/model/ort/graph-session.js';
 import { Sam3Model } from '../../src/model/sam3/sam3-model.js';
 import sharp from 'sharp';
 
@@ -33,6 +34,8 @@ interface Case {
     labels?: number[];
     box?: number[];
     seed?: { cx: number; cy: number; radius: number };
+    /** The clip's first this many frames only. */
+    frames?: number;
   };
   frames: Array<{ frame: number; objectScoreLogit: number; iou: number; rle: Rle }>;
 }
@@ -62,14 +65,14 @@ const mask = (rle: Rle): BinaryMask => decodeCocoRle(rle);
 describe('memory tracking against transformers Sam3TrackerVideoModel (tiny real architecture)', () => {
   it('the clip and the goldens agree', () => {
     expect(frames).toHaveLength(goldens.frames);
-    expect(Object.keys(goldens.cases).sort()).toEqual(['box', 'click', 'clicks', 'mask']);
+    expect(Object.keys(goldens.cases).sort()).toEqual(['box', 'click', 'clicks', 'mask', 'short']);
   });
 
-  for (const name of ['click', 'clicks', 'box']) {
+  for (const name of ['click', 'clicks', 'box', 'short']) {
     it(`${name}: the object on every frame matches (IoU ≥ 0.995, same visibility)`, async () => {
       const sessions = engine.sessions!;
       const golden = goldens.cases[name]!;
-      const session = await sessions.create({ frames });
+      const session = await sessions.create({ frames: frames.slice(0, golden.prompt.frames ?? frames.length) });
       try {
         const p = golden.prompt;
         const b = p.box;
@@ -78,13 +81,27 @@ describe('memory tracking against transformers Sam3TrackerVideoModel (tiny real 
           points: (p.points ?? []).map(([x, y], i) => ({ x: x!, y: y!, positive: p.labels![i] === 1 })),
           ...(b ? { box: { x0: b[0]!, y0: b[1]!, x1: b[2]!, y1: b[3]! } } : {}),
         });
+        // Pointer positions as the memory attention receives them (it divides them by max_obj_ptrs − 1 = 15).
+        const positions: number[] = [];
+        const run = GraphSession.prototype.run;
+        const spy = vi.spyOn(GraphSession.prototype, 'run').mockImplementation(function (this: GraphSession, f, o) {
+          const tpos = (f as Record<string, { data: unknown }>)['memory_obj_tpos'];
+          if (tpos) positions.push(...(tpos.data as Float32Array));
+          return run.call(this, f, o);
+        });
         const got = new Map<number, VideoFrameResult>();
         const pass = await sessions.propagate(
           session.id,
           { direction: 'forward', startFrame: 0 },
           { frame: (f) => void got.set(f.index, f) },
         );
+        spy.mockRestore();
         expect(pass.mode).toBe('memory-tracker');
+        // The reference divides them by min(frames, 16) − 1: a 10-frame clip's are scaled by 15/9 to match.
+        const unit = (golden.prompt.frames ?? 20) < 16 ? 15 / ((golden.prompt.frames ?? 20) - 1) : 1;
+        expect(positions.length).toBeGreaterThan(0);
+        for (const v of positions) expect(Math.abs(v / unit - Math.round(v / unit))).toBeLessThan(1e-4);
+        expect(Math.max(...positions)).toBeCloseTo(unit * ((golden.prompt.frames ?? 20) - 1), 3);
         const ious: number[] = [];
         for (const g of golden.frames) {
           const expected = mask(g.rle);

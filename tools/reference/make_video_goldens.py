@@ -55,6 +55,8 @@ CASES = [
     {"name": "click", "points": [[90.0, 120.0]], "labels": [1]},
     {"name": "clicks", "points": [[230.0, 60.0], [120.0, 250.0]], "labels": [1, 0]},
     {"name": "box", "box": [190.0, 20.0, 270.0, 100.0]},
+    # A clip shorter than 16 frames: the reference divides pointer positions by (frames - 1), not 15.
+    {"name": "short", "points": [[90.0, 120.0]], "labels": [1], "frames": 10},
     # An object given as a mask, as a detection seeds one: a disc on the S x S grid (logits = cells inside the
     # radius minus the distance); the reference gets the mask the host's bilinear upsampling of them makes at R.
     {"name": "mask", "seed": {"cx": 27.0, "cy": 36.0, "radius": 12.5}},
@@ -72,6 +74,7 @@ def rle(mask: np.ndarray) -> dict:
 
 
 def track(model, pixels: torch.Tensor, case: dict) -> list[dict]:
+    pixels = pixels[: case.get("frames", len(pixels))]
     session = Sam3TrackerVideoInferenceSession(video=pixels, video_height=R, video_width=R, dtype=torch.float32)
     obj_idx = session.obj_id_to_idx(1)
     if "seed" in case:

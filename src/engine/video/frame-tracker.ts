@@ -31,6 +31,8 @@ export interface FrameTrackerOptions {
   source: ImageSize;
   /** 1: frames come in increasing order; −1: a backward pass. */
   direction: 1 | -1;
+  /** Frames in the video (as processed), when known: the reference scales object-pointer positions by it. */
+  frameCount?: number;
   /** Ids new objects must not take (clicked objects of a session, removed objects). */
   reservedIds?: Iterable<number>;
   /** Gives a new concept object the id it already has elsewhere (a session's stored result on its first frame). */
@@ -69,7 +71,7 @@ export class FrameTracker {
       options.identify,
     );
     this.follower = model.tracker
-      ? new MemoryFollower(model.tracker, options.direction)
+      ? new MemoryFollower(model.tracker, options.direction, options.frameCount)
       : new BoxFollower(model, gridSize);
     this.cellsToClean = Math.round((tracking.fillHoleAreaPx * gridSize * gridSize) / (288 * 288));
   }

@@ -140,10 +140,21 @@ export class MemoryFollower implements ObjectFollower {
   /** The memory encoder's mask input, reused for every write (each is encoded before the next is made). */
   private maskInput: MemoryMaskInput | undefined;
 
+  /**
+   * Object-pointer positions are divided by min(frames, max_obj_ptrs) − 1 in the reference, by max_obj_ptrs − 1 in
+   * the graph: this factor makes up the difference for clips shorter than max_obj_ptrs frames.
+   */
+  private readonly pointerScale: number;
+
   constructor(
     private readonly graphs: TrackerGraphs,
     private readonly direction: 1 | -1,
-  ) {}
+    frameCount?: number,
+  ) {
+    const most = graphs.maxObjPtrs;
+    this.pointerScale =
+      frameCount !== undefined && frameCount >= 2 && frameCount < most ? (most - 1) / (frameCount - 1) : 1;
+  }
 
   get bytes(): number {
     let n = 0;
@@ -194,7 +205,13 @@ export class MemoryFollower implements ObjectFollower {
     // A session's stored mask for this frame stands in for memory the pass does not have.
     if (!this.follows(id) && last && needsAnchor(prompt)) await this.remember(id, last, 10, 'mask', ctx);
     const fused = this.follows(id)
-      ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.inputsFor(id))
+      ? await this.graphs.attend(
+          ctx.embedding,
+          this.bank(id).select(ctx.frame),
+          ctx.timings,
+          this.inputsFor(id),
+          this.pointerScale,
+        )
       : null;
     const out = await this.graphs.decode(ctx.embedding, fused, prompt, ctx.source, ctx.timings);
     this.keep(id, ctx.frame, out);
@@ -212,6 +229,7 @@ export class MemoryFollower implements ObjectFollower {
       this.bank(id).select(ctx.frame),
       ctx.timings,
       this.inputsFor(id),
+      this.pointerScale,
     );
     const out = await this.graphs.decode(ctx.embedding, fused, null, ctx.source, ctx.timings);
     this.keep(id, ctx.frame, out);

@@ -48,6 +48,7 @@ export async function trackVideo(
     gridSize,
     source,
     direction: 1,
+    frameCount,
     reservedIds: request.objects.flatMap((p) => (p.objId !== undefined ? [p.objId] : [])),
   });
   const tracker = stepper.tracker;

@@ -163,6 +163,7 @@ export class VideoSession {
       gridSize: size,
       source: this.info,
       direction,
+      frameCount: this.frames.count,
       reservedIds,
       identify,
     });

@@ -257,6 +257,8 @@ export class TrackerGraphs {
     selection: MemorySelection,
     timings: StageTimings,
     inputs = new AttentionInputs(),
+    /** Multiplies every pointer position (see MemoryFollower's pointerScale). */
+    tposScale = 1,
   ): Promise<ort.Tensor> {
     const feat = this.visionFeat(embedding);
     // Graphs exported with static memory sizes take exactly that many rows: the best ones (as the exporter's runtime
@@ -293,7 +295,7 @@ export class TrackerGraphs {
     const ptrs = new Float32Array(p * ptrDim);
     pointers.forEach((s, i) => ptrs.set(s.entry.objPtr, i * ptrDim));
     const ptrTpos = new Float32Array(p);
-    pointers.forEach((s, i) => (ptrTpos[i] = s.tpos));
+    pointers.forEach((s, i) => (ptrTpos[i] = s.tpos * tposScale));
     const tposIdx = new BigInt64Array(rows);
     order.forEach((j, r) => (tposIdx[r] = BigInt(masks[j]!.tposIdx)));
     const pos = this.constants.posEmbed;
