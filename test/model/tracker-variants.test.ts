@@ -13,7 +13,7 @@ import { maskIou } from '../../src/masks/mask-ops.js';
 import { COLORS, linear, writeSyntheticVideo } from '../helpers/synthetic-video.js';
 import { Sam3Model } from '../../src/model/sam3/sam3-model.js';
 import { StageTimings } from '../../src/domain/stage-timings.js';
-import { limitMemories } from '../../src/model/sam3/tracker-graphs.js';
+import { limitMemories } from '../../src/model/sam3/attention-inputs.js';
 import { demoBundle } from '../helpers/demo-bundles.js';
 
 async function copyOfDemo(): Promise<string> {

@@ -10,10 +10,11 @@ Writes, next to the tracker's `onnx/vision_encoder.onnx` (whose image_embeddings
   memory_obj_tpos [P] (frame distance or rank; divided by max_obj_ptrs - 1 inside), memory_mask_feats/pos
   [M,64,q,q], memory_mask_tpos_idx [M] (index into the temporal encodings: 6 for a conditioning frame, r for the
   (r+1)-th most recent) -> fused_feat [1,256,q,q]. M and P are dynamic: nothing is padded, so nothing needs masking.
-- `onnx/mask_pointer.onnx`: seed_mask [1,1,R,R] (logits), image_embed (raw) -> obj_ptr (the pointer reads no
-  high-res features, so the graph has none):
-  pointer of an object given as a mask (a detection, a reconditioning), as the reference's _use_mask_as_output makes it.
-- `onnx/memory_encoder.onnx`: pred_mask_high_res [1,1,R,R] (logits), current_vision_feat, object_score_logits [1,1],
+- `onnx/mask_pointer.onnx`: seed_mask [1,1,R,R] (logits), image_embed (raw) -> obj_ptr: the pointer of an object
+  given as a mask (a detection, a reconditioning), as the reference's _use_mask_as_output makes it (it reads no
+  high-res features, so the graph takes none).
+- `onnx/memory_encoder.onnx`: pred_mask_high_res [1,1,S,S] (the low-res logits: the graph upsamples them to R as the
+  reference makes its high-res masks, so the host sends S² values, not R²), current_vision_feat, object_score_logits [1,1],
   is_mask_from_points [1] -> maskmem_features (rounded to bfloat16, as the reference stores them), maskmem_pos_enc.
   Masks from prompts are binarised, tracked masks go through a sigmoid (the reference's _encode_new_memory).
 - `onnx/video_constants.npz`: no_mem_embed_bchw, current_vision_pos_embed, num_maskmem, max_obj_ptrs,
@@ -167,8 +168,11 @@ class MemoryEncoder(torch.nn.Module):
     def forward(self, pred_mask_high_res, current_vision_feat, object_score_logits, is_mask_from_points):
         m = self.model
         size = m.prompt_encoder.mask_input_size[0] * 4
-        # R -> 4S is an upsampling, where transformers' antialiased bilinear equals plain bilinear (checked below).
-        masks = F.interpolate(pred_mask_high_res, size=(size, size), mode="bilinear", align_corners=False)
+        # The input is the S x S low-res logits: upsampled to R here as the reference makes its high-res masks (so a
+        # host sends 96² or 288² values, not R²), then R -> 4S, an upsampling where transformers' antialiased bilinear
+        # equals plain bilinear (checked below).
+        high_res = F.interpolate(pred_mask_high_res, size=(m.image_size, m.image_size), mode="bilinear", align_corners=False)
+        masks = F.interpolate(high_res, size=(size, size), mode="bilinear", align_corners=False)
         from_points = is_mask_from_points.reshape(1, 1, 1, 1) > 0.5
         mask_for_mem = torch.where(from_points, (masks > 0).to(masks.dtype), torch.sigmoid(masks))
         mask_for_mem = mask_for_mem * m.config.sigmoid_scale_for_mem_enc + m.config.sigmoid_bias_for_mem_enc
@@ -268,12 +272,17 @@ def export_video_graphs(model, out_dir: str, images: torch.Tensor) -> None:
     # A prompted mask is binarised: a smooth one (a disc, as decoders give), since noise has logits at 0 that flip.
     yy, xx = torch.meshgrid(torch.arange(r, dtype=torch.float32), torch.arange(r, dtype=torch.float32), indexing="ij")
     disc = ((r * 0.3) ** 2 - (xx - r * 0.4) ** 2 - (yy - r * 0.55) ** 2).reshape(1, 1, r, r) / (r * 2.0) + 0.25
-    enc_cases = [(disc, torch.tensor([[3.0]]), True), (up, torch.tensor([[-2.0]]), False), (up * 0.1, torch.tensor([[1.0]]), False)]
+    s_grid = m.prompt_encoder.mask_input_size[0]
+    gy, gx = torch.meshgrid(torch.arange(s_grid, dtype=torch.float32), torch.arange(s_grid, dtype=torch.float32), indexing="ij")
+    grid_disc = (s_grid * 0.3 - torch.sqrt((gx - s_grid * 0.4) ** 2 + (gy - s_grid * 0.55) ** 2)).reshape(1, 1, s_grid, s_grid)
+    grid_noise = torch.randn(1, 1, s_grid, s_grid) * 5
+    enc_cases = [(grid_disc, torch.tensor([[3.0]]), True), (grid_noise, torch.tensor([[-2.0]]), False), (grid_noise * 0.1, torch.tensor([[1.0]]), False)]
     enc_expected = []
     with torch.no_grad():
         for mask, score, from_points in enc_cases:
             mine = encoder(mask, emb[2], score, torch.tensor([1.0 if from_points else 0.0]))
-            ref = reference_memory(m, feat_flat, mask, score, from_points)
+            high_res = F.interpolate(mask, size=(r, r), mode="bilinear", align_corners=False)
+            ref = reference_memory(m, feat_flat, high_res, score, from_points)
             if float((mine[0] - ref[0]).abs().max()) > 1e-2 or not torch.equal(mine[1], ref[1]):
                 raise SystemExit("the memory encoder wrapper differs from transformers' _encode_new_memory")
             enc_expected.append(mine)
@@ -345,7 +354,7 @@ def export_video_graphs(model, out_dir: str, images: torch.Tensor) -> None:
     pointer_inputs = [i.name for i in E.ort.InferenceSession(os.path.join(onnx_dir, "mask_pointer.onnx")).get_inputs()]
     if pointer_inputs != ["seed_mask", "image_embed"]:
         raise SystemExit(f"mask_pointer.onnx takes {pointer_inputs}, expected seed_mask and image_embed")
-    E.export(encoder, (up, emb[2], torch.tensor([[3.0]]), torch.tensor([1.0])), os.path.join(onnx_dir, "memory_encoder.onnx"), enc_names, ["maskmem_features", "maskmem_pos_enc"], {})
+    E.export(encoder, (grid_noise, emb[2], torch.tensor([[3.0]]), torch.tensor([1.0])), os.path.join(onnx_dir, "memory_encoder.onnx"), enc_names, ["maskmem_features", "maskmem_pos_enc"], {})
     E.export(attention, tuple(attention_case(*shapes[0])), os.path.join(onnx_dir, "memory_attention.onnx"), att_names, ["fused_feat"], {
         "memory_obj_ptrs": {0: "num_pointers"},
         "memory_obj_tpos": {0: "num_pointers"},

@@ -9,8 +9,9 @@ import { DEFAULT_MEMORY, ObjectMemoryBank } from '../../model/sam3/memory-bank.j
 import { sigmoid } from '../../model/sam3/postprocess.js';
 import type { ImageEmbedding, Sam3Model } from '../../model/sam3/sam3-model.js';
 import type { Prediction } from '../../model/sam3/tracker.js';
-import { AttentionInputs, type TrackedMask, type TrackerGraphs } from '../../model/sam3/tracker-graphs.js';
-import { MemoryMaskInput } from './memory-mask-input.js';
+import { AttentionInputs } from '../../model/sam3/attention-inputs.js';
+import type { TrackedMask, TrackerGraphs } from '../../model/sam3/tracker-graphs.js';
+import { MemoryMaskInput, type MemoryMask } from './memory-mask-input.js';
 
 /** Box propagation searches the last box grown by this fraction of its larger side on every side (motion room). */
 const SEARCH_MARGIN = 0.25;
@@ -244,30 +245,37 @@ export class MemoryFollower implements ObjectFollower {
     ctx: FollowContext,
   ): Promise<void> {
     const conditioning = kind !== 'tracked';
-    const r = this.graphs.resolution;
-    this.maskInput ??= new MemoryMaskInput(this.graphs.maskSize, r);
-    // The mask as logits at R×R: the encoder binarises a conditioning one and takes a tracked one's sigmoid (Meta's
-    // _encode_new_memory); the object score it sees becomes ±10 by whether the final mask is empty (Meta's video
-    // model), only its sign matters there.
-    const mask = this.maskInput.write(gridLogits);
-    const score = mask.box && scoreLogit > 0 ? 10 : -10;
+    const graphs = this.graphs;
+    const r = graphs.resolution;
+    // The R×R logits (bilinear from the grid, as the reference's high-res masks) are made only where a graph takes
+    // them: encoders that upsample the grid themselves, and the pointer of a mask no decode produced, do not need them.
+    let upsampled: MemoryMask | undefined;
+    const highRes = (): MemoryMask => {
+      this.maskInput ??= new MemoryMaskInput(graphs.maskSize, r);
+      return (upsampled ??= this.maskInput.write(gridLogits));
+    };
+    // The encoder binarises a conditioning mask and takes a tracked one's sigmoid (Meta's _encode_new_memory); the
+    // object score it sees becomes ±10 by whether the final mask is empty (Meta's video model), only its sign matters.
+    const empty =
+      graphs.encoderMaskSide === r ? highRes().box === null : binarize(gridLogits, graphs.maskSize).area === 0;
+    const score = !empty && scoreLogit > 0 ? 10 : -10;
     // The pointer comes from the SAM heads on this frame: this frame's decode, or for a mask that no decode produced
     // (a new object from a detection, a reconditioning, a session's stored mask) the mask-prompted heads (Meta's
     // _use_mask_as_output) where the bundle has that graph, else a decode prompted with the mask's box.
     const own = this.decoded.get(id);
     const decodedHere = own?.frame === ctx.frame && kind !== 'mask' ? own : null;
     let objPtr = decodedHere?.objPtr ?? null;
-    if (!objPtr && this.graphs.hasMaskPointer)
-      objPtr = await this.graphs.maskPointer(ctx.embedding, mask.data, ctx.timings);
+    if (!objPtr && graphs.hasMaskPointer) objPtr = await graphs.maskPointer(ctx.embedding, highRes().data, ctx.timings);
     if (!objPtr) {
-      const box = mask.box;
+      const box = highRes().box;
       const sx = ctx.source.width / r;
       const sy = ctx.source.height / r;
       const prompt = box ? { box: { x0: box.x0 * sx, y0: box.y0 * sy, x1: box.x1 * sx, y1: box.y1 * sy } } : null;
-      objPtr = (await this.graphs.decode(ctx.embedding, null, prompt, ctx.source, ctx.timings)).objPtr;
+      objPtr = (await graphs.decode(ctx.embedding, null, prompt, ctx.source, ctx.timings)).objPtr;
     }
+    const encoderInput = graphs.encoderMaskSide === r ? highRes().data : gridLogits;
     const bank = this.bank(id);
-    const memory = await this.graphs.encodeMemory(ctx.embedding, mask.data, score, conditioning, ctx.timings);
+    const memory = await graphs.encodeMemory(ctx.embedding, encoderInput, score, conditioning, ctx.timings);
     bank.add({
       frame: ctx.frame,
       conditioning,

@@ -2,7 +2,7 @@
 // whatever rows were held before (rows kept in place, changed rows rewritten, growth and a new row size reallocate).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AttentionInputs } from './tracker-graphs.js';
+import { AttentionInputs } from './attention-inputs.js';
 
 describe('AttentionInputs', () => {
   it('holds exactly the selection after any sequence of selections', () => {

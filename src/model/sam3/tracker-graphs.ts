@@ -10,6 +10,7 @@ import { ort, type Fetches, type GraphSession } from '../ort/graph-session.js';
 import type { MemorySelection } from './memory-bank.js';
 import { PVS, TRACKER, declaredDim, derivedDim, staticDim } from './manifest.js';
 import type { ModelBundle } from './model-bundle.js';
+import { AttentionInputs, limitMemories } from './attention-inputs.js';
 import { readNpz, type NpyArray } from './npz-archive.js';
 
 export const VIDEO_CONSTANTS_FILE = 'video_constants.npz';
@@ -69,6 +70,15 @@ export class TrackerGraphs {
 
   get maxObjPtrs(): number {
     return this.constants.maxObjPtrs;
+  }
+
+  /**
+   * The side of the mask the memory encoder takes: R (sam3-onnx-cpp: the high-res mask) or S (this project's export
+   * upsamples the S×S logits inside the graph, as the reference makes its high-res masks).
+   */
+  get encoderMaskSide(): number {
+    const declared = declaredDim(this.encoder.signature, TRACKER.encoder.mask, 2);
+    return declared === this.maskSize ? this.maskSize : this.resolution;
   }
 
   /** The three graphs and the constants, or null when the bundle has none of them; half a set is refused. */
@@ -323,17 +333,17 @@ export class TrackerGraphs {
     return typeof declared === 'number' ? declared : 256;
   }
 
-  /** Memory encoder: an R×R mask (logits) on this frame → the memory stored for it. */
+  /** Memory encoder: the mask's logits on this frame (`encoderMaskSide` square) → the memory stored for it. */
   async encodeMemory(
     embedding: ImageEmbedding,
-    highRes: Float32Array,
+    maskLogits: Float32Array,
     objectScoreLogit: number,
     fromPoints: boolean,
     timings: StageTimings,
   ): Promise<EncodedMemory> {
-    const r = this.resolution;
+    const side = this.encoderMaskSide;
     const feeds = {
-      [TRACKER.encoder.mask]: new ort.Tensor('float32', highRes, [1, 1, r, r]),
+      [TRACKER.encoder.mask]: new ort.Tensor('float32', maskLogits, [1, 1, side, side]),
       [TRACKER.encoder.feat]: this.visionFeat(embedding),
       [TRACKER.encoder.objectScore]: new ort.Tensor('float32', Float32Array.of(objectScoreLogit), [1, 1]),
       [TRACKER.encoder.fromPoints]: new ort.Tensor('float32', Float32Array.of(fromPoints ? 1 : 0), [1]),
@@ -343,76 +353,6 @@ export class TrackerGraphs {
       features: out[TRACKER.encoder.features]!.data as Float32Array,
       pos: out[TRACKER.encoder.pos]!.data as Float32Array,
     };
-  }
-}
-
-/**
- * Buffers for the memory attention's concatenated memory features and positions, grown on demand and reused: the
- * graph reads them only during its run, and the calls of one follower never overlap. Rows are placed so that as
- * few as possible are copied: a memory already in a free row stays there (from one frame to the next, only the
- * newest memory is new), and a row already holding the same (never written) array is not copied again (positions
- * are one shared constant per bank).
- */
-export class AttentionInputs {
-  private feats = new Float32Array(0);
-  private pos = new Float32Array(0);
-  /** What each row holds now. */
-  private heldFeats: Float32Array[] = [];
-  private heldPos: Float32Array[] = [];
-
-  get bytes(): number {
-    return this.feats.byteLength + this.pos.byteLength;
-  }
-
-  /**
-   * Rows for `entries` (`plane` values each): the first `pinned` in their given order, the others in any order.
-   * Returns views of exactly `entries.length` rows and `order`: row r holds `entries[order[r]]`.
-   */
-  fill(
-    entries: ReadonlyArray<{ features: Float32Array; pos: Float32Array }>,
-    plane: number,
-    pinned = entries.length,
-  ): { feats: Float32Array; pos: Float32Array; order: number[] } {
-    const m = entries.length;
-    if (this.feats.length < m * plane || (this.heldFeats.length > 0 && this.heldFeats[0]!.length !== plane)) {
-      this.feats = new Float32Array(m * plane);
-      this.pos = new Float32Array(m * plane);
-      this.heldFeats = [];
-      this.heldPos = [];
-    }
-    const order: Array<number | undefined> = Array.from({ length: m }, (_, r) => (r < pinned ? r : undefined));
-    const placed = new Set<number>(order.filter((j): j is number => j !== undefined));
-    for (let r = pinned; r < m; r++) {
-      const j = entries.findIndex((e, k) => k >= pinned && !placed.has(k) && e.features === this.heldFeats[r]);
-      if (j < 0) continue;
-      order[r] = j;
-      placed.add(j);
-    }
-    let next = pinned;
-    for (let r = pinned; r < m; r++) {
-      if (order[r] !== undefined) continue;
-      while (placed.has(next)) next++;
-      order[r] = next;
-      placed.add(next);
-    }
-    order.forEach((j, r) => {
-      const e = entries[j!]!;
-      if (e.features.length !== plane || e.pos.length !== plane)
-        throw new SamError(
-          'INTERNAL',
-          `A memory holds ${e.features.length} feature and ${e.pos.length} position values, not ${plane} each`,
-          {},
-        );
-      if (this.heldFeats[r] !== e.features) {
-        this.feats.set(e.features, r * plane);
-        this.heldFeats[r] = e.features;
-      }
-      if (this.heldPos[r] !== e.pos) {
-        this.pos.set(e.pos, r * plane);
-        this.heldPos[r] = e.pos;
-      }
-    });
-    return { feats: this.feats.subarray(0, m * plane), pos: this.pos.subarray(0, m * plane), order: order as number[] };
   }
 }
 
@@ -427,29 +367,4 @@ async function constantsCandidates(dir: string): Promise<string[]> {
     for (const name of names.filter((n) => /^video_constants_.+\.npz$/.test(n)).sort()) out.push(join(folder, name));
   }
   return out;
-}
-
-/**
- * At most `target` spatial memories, chosen as the exporter's runtime chooses them for graphs of static size: the
- * latest conditioning frame, the latest tracked frame, the first conditioning frame, then conditioning and tracked
- * frames from the most recent; the chosen keep their order.
- */
-export function limitMemories<T extends { entry: { frame: number; conditioning: boolean } }>(
-  masks: readonly T[],
-  target: number,
-): T[] {
-  if (masks.length <= target) return [...masks];
-  const cond = masks.filter((s) => s.entry.conditioning);
-  const recent = masks.filter((s) => !s.entry.conditioning);
-  const byFrame = (a: T, b: T): number => b.entry.frame - a.entry.frame;
-  const picked = new Set<T>();
-  const add = (s: T | undefined): void => {
-    if (s && picked.size < target) picked.add(s);
-  };
-  add([...cond].sort(byFrame)[0]);
-  add([...recent].sort(byFrame)[0]);
-  add([...cond].sort((a, b) => a.entry.frame - b.entry.frame)[0]);
-  for (const s of [...cond].sort(byFrame)) add(s);
-  for (const s of [...recent].sort(byFrame)) add(s);
-  return masks.filter((s) => picked.has(s));
 }
