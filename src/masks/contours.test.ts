@@ -1,5 +1,6 @@
 // The word-scanning border follower gives exactly the straightforward one's contours (points, hole flags, parents),
-// on random masks of every size and density, the edge cases, and after a larger mask used the scratch buffers.
+// on random masks of every size and density, the edge cases, within a mask's bounds (the crop it traces), and after a
+// larger mask used the scratch buffers.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbitraryMask } from '../../test/helpers/arbitrary-mask.js';
@@ -34,6 +35,33 @@ describe('traceContours', () => {
       one[(w * h) >> 1] = 1;
       both(one, w, h);
     }
+  });
+
+  it('within bounds (tight, loose, rows only) equals the whole-frame trace', () => {
+    fc.assert(
+      fc.property(arbitraryMask(40), fc.nat(3), fc.nat(3), fc.boolean(), (m, growX, growY, rowsOnly) => {
+        let x0 = m.width;
+        let y0 = m.height;
+        let x1 = 0;
+        let y1 = 0;
+        for (let y = 0; y < m.height; y++)
+          for (let x = 0; x < m.width; x++)
+            if (m.data[y * m.width + x]) {
+              x0 = Math.min(x0, x);
+              y0 = Math.min(y0, y);
+              x1 = Math.max(x1, x + 1);
+              y1 = Math.max(y1, y + 1);
+            }
+        if (x1 === 0) [x0, y0] = [0, 0];
+        const bounds = rowsOnly
+          ? { y0: y0 - growY, y1: y1 + growY }
+          : { x0: x0 - growX, y0: y0 - growY, x1: x1 + growX, y1: y1 + growY };
+        expect(traceContours(m.data, m.width, m.height, true, bounds)).toEqual(
+          straightforward(m.data, m.width, m.height, true),
+        );
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('gives the same answer after a larger mask has used the scratch buffers', () => {

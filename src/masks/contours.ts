@@ -35,7 +35,9 @@ function scratch(bytes: number): void {
 
 /**
  * Traces every border of a binary mask (one byte per pixel, 0 or 1, as `BinaryMask`). Borders on the image edge are traced like
- * any other (the mask is framed by one zero pixel). `simple` = CHAIN_APPROX_SIMPLE (default), else NONE. The raster
+ * any other (the mask is framed by one zero pixel). `simple` = CHAIN_APPROX_SIMPLE (default), else NONE. `bounds`:
+ * a rectangle outside which the mask is known to be empty (`BinaryMask.bounds`; `x0`/`x1` optional, ends exclusive):
+ * only it is copied into the framed scratch image and scanned, so a small object costs its own size. The raster
  * scan reads four pixels at a time and skips words that can start no border: all background, or all unvisited
  * foreground with foreground on both sides.
  */
@@ -44,23 +46,28 @@ export function traceContours(
   width: number,
   height: number,
   simple = true,
-  rows?: { readonly y0: number; readonly y1: number },
+  bounds?: { readonly y0: number; readonly y1: number; readonly x0?: number; readonly x1?: number },
 ): Contour[] {
-  // Rows padded to a multiple of four bytes (at least one zero column each side) so each row starts on a word.
-  const W = (width + 2 + 3) & ~3;
-  const H = height + 2;
+  const clamp = (v: number, hi: number) => Math.max(0, Math.min(hi, v));
+  const r0 = bounds ? clamp(bounds.y0, height) : 0;
+  const r1 = bounds ? Math.max(r0, clamp(bounds.y1, height)) : height;
+  const c0 = bounds?.x0 !== undefined ? clamp(bounds.x0, width) : 0;
+  const c1 = bounds?.x1 !== undefined ? Math.max(c0, clamp(bounds.x1, width)) : width;
+  if (r1 === r0 || c1 === c0) return [];
+  // The crop framed by zeros, rows padded to a multiple of four bytes (at least one zero column each side) so each
+  // row starts on a word. Frame pixel (x, y) is mask pixel (x − 1 + c0, y − 1 + r0).
+  const cw = c1 - c0;
+  const W = (cw + 2 + 3) & ~3;
+  const H = r1 - r0 + 2;
   scratch(W * H);
   const f = pixels;
-  // Rows outside `rows` (known empty) are zeroed, not copied, and never scanned.
-  const r0 = rows ? Math.max(0, Math.min(height, rows.y0)) : 0;
-  const r1 = rows ? Math.max(r0, Math.min(height, rows.y1)) : height;
-  f.fill(0, 0, (r0 + 1) * W);
-  f.fill(0, (r1 + 1) * W, H * W);
+  f.fill(0, 0, W);
+  f.fill(0, (H - 1) * W, H * W);
   for (let y = r0; y < r1; y++) {
-    const row = (y + 1) * W;
+    const row = (y - r0 + 1) * W;
     f[row] = 0;
-    f.set(data.subarray(y * width, y * width + width), row + 1);
-    f.fill(0, row + 1 + width, row + W);
+    f.set(data.subarray(y * width + c0, y * width + c1), row + 1);
+    f.fill(0, row + 1 + cw, row + W);
   }
   const lab = labels;
   const offsets = DX.map((dx, s) => dx + DY[s]! * W);
@@ -68,7 +75,7 @@ export function traceContours(
   const borderOf: number[] = [-1, -1]; // nbd → contour index; nbd 1 is the frame
   let nbd = 1;
   const wordsPerRow = W >> 2;
-  for (let y = r0 + 1; y < r1 + 1; y++) {
+  for (let y = 1; y < H - 1; y++) {
     let lnbd = 1;
     const rowWord = y * wordsPerRow;
     // The first and last words of a row hold frame zeros, so neither is a skippable run of ones.
@@ -99,7 +106,7 @@ export function traceContours(
         const lnbdParent = lnbdIndex >= 0 ? contours[lnbdIndex]!.parent : -1;
         const parent = isHole === lnbdIsHole ? lnbdParent : lnbdIndex;
         const x = i0 - y * W;
-        const points = follow(f, lab, i0, x - 1, y - 1, isHole, nbd, offsets, simple);
+        const points = follow(f, lab, i0, x - 1 + c0, y - 1 + r0, isHole, nbd, offsets, simple);
         borderOf[nbd] = contours.length;
         contours.push({ points, isHole, parent });
         const after = f[i0] === 1 ? 1 : lab[i0]!;
