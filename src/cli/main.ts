@@ -126,8 +126,7 @@ withModelOptions(program.command('label'))
     );
   });
 
-program
-  .command('video')
+withModelOptions(program.command('video'))
   .description('track text concepts and clicked objects through a video (RLE JSON per frame, optional overlay MP4)')
   .argument('<video>', 'video file (anything ffmpeg reads: MP4, MOV, WebM, …)')
   .option('--text <concepts>', 'comma-separated concepts, e.g. "person, cloth" (each tracked with its own ids)')
@@ -143,28 +142,11 @@ program
   .option('--max-frames <n>', 'stop after this many processed frames')
   .option('--delay <frames>', 'frames held back for hotstart removal (default 15; 0 = none)')
   .option('--no-progress', 'no progress bar')
-  .option('--model <name|dir|demo>', 'installed catalogue model, bundle directory, or demo', settings.model)
-  .addOption(
-    new Option('--device <device>', 'execution provider')
-      .choices(['cpu', 'cuda', 'tensorrt', 'webgpu'])
-      .default(settings.device),
-  )
-  .addOption(new Option('--dtype <dtype>', 'weight variant').choices([...MODEL_DTYPES]).default(settings.dtype))
   .action(async (video: string, opts: VideoCliOptions & { model: string; device: Device; dtype: ModelDtype }) => {
     await runVideo(
       video,
       opts,
-      {
-        model: opts.model,
-        device: opts.device,
-        dtype: opts.dtype,
-        threads: settings.threads,
-        cacheDir: settings.cacheDir,
-        modelDir: settings.modelDir,
-        ffmpegPath: settings.ffmpegPath,
-        ffprobePath: settings.ffprobePath,
-        onWarning: (m) => console.error(`warning: ${m}`),
-      },
+      { ...engineSettings(opts), ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath },
       (line) => console.log(line),
     );
   });

@@ -131,13 +131,19 @@ class TrackerDecoder(torch.nn.Module):
         self.model = model
 
     def forward(self, input_points, input_labels, input_boxes, emb0, emb1, emb2):
+        return self.decode(input_points, input_labels, input_boxes, emb0, emb1, emb2, None)
+
+    def decode(self, input_points, input_labels, input_boxes, emb0, emb1, emb2, input_masks):
         m = self.model
         encoder = m.prompt_encoder
         points = encoder._embed_points(input_points, input_labels, pad=False)
         boxes = encoder._embed_boxes(input_boxes).flatten(1, 2).unsqueeze(1)
         sparse = torch.cat([points, boxes], dim=2)
         batch = emb2.shape[0]
-        dense = encoder.no_mask_embed.weight.reshape(1, -1, 1, 1).expand(batch, -1, emb2.shape[-2], emb2.shape[-1])
+        if input_masks is None:
+            dense = encoder.no_mask_embed.weight.reshape(1, -1, 1, 1).expand(batch, -1, emb2.shape[-2], emb2.shape[-1])
+        else:
+            dense = encoder.mask_embed(input_masks)
         positions = m.get_image_wide_positional_embeddings().repeat(batch, 1, 1, 1)
         masks, iou, _, object_score = m.mask_decoder(
             image_embeddings=emb2,
@@ -155,22 +161,7 @@ class RefineDecoder(TrackerDecoder):
     interactive refinement) go through the prompt encoder's mask embedding instead of its no-mask embedding."""
 
     def forward(self, input_points, input_labels, input_boxes, emb0, emb1, emb2, input_masks):
-        m = self.model
-        encoder = m.prompt_encoder
-        points = encoder._embed_points(input_points, input_labels, pad=False)
-        boxes = encoder._embed_boxes(input_boxes).flatten(1, 2).unsqueeze(1)
-        sparse = torch.cat([points, boxes], dim=2)
-        batch = emb2.shape[0]
-        positions = m.get_image_wide_positional_embeddings().repeat(batch, 1, 1, 1)
-        masks, iou, _, object_score = m.mask_decoder(
-            image_embeddings=emb2,
-            image_positional_embeddings=positions,
-            sparse_prompt_embeddings=sparse,
-            dense_prompt_embeddings=encoder.mask_embed(input_masks),
-            multimask_output=True,
-            high_resolution_features=[emb0, emb1],
-        )
-        return iou, masks, object_score
+        return self.decode(input_points, input_labels, input_boxes, emb0, emb1, emb2, input_masks)
 
 
 def traceable_masks():

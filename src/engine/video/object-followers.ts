@@ -141,21 +141,12 @@ export class MemoryFollower implements ObjectFollower {
   /** The memory encoder's mask input, reused for every write (each is encoded before the next is made). */
   private maskInput: MemoryMaskInput | undefined;
 
-  /**
-   * Object-pointer positions are divided by min(frames, max_obj_ptrs) − 1 in the reference, by max_obj_ptrs − 1 in
-   * the graph: this factor makes up the difference for clips shorter than max_obj_ptrs frames.
-   */
-  private readonly pointerScale: number;
-
   constructor(
     private readonly graphs: TrackerGraphs,
     private readonly direction: 1 | -1,
-    frameCount?: number,
-  ) {
-    const most = graphs.maxObjPtrs;
-    this.pointerScale =
-      frameCount !== undefined && frameCount >= 2 && frameCount < most ? (most - 1) / (frameCount - 1) : 1;
-  }
+    /** Frames in the video, when known (pointer positions depend on it for short clips; see MemoryConfig). */
+    private readonly frameCount?: number,
+  ) {}
 
   get bytes(): number {
     let n = 0;
@@ -182,7 +173,12 @@ export class MemoryFollower implements ObjectFollower {
     let bank = this.banks.get(id);
     if (!bank) {
       bank = new ObjectMemoryBank(
-        { ...DEFAULT_MEMORY, numMaskmem: this.graphs.numMaskmem, maxObjPtrs: this.graphs.maxObjPtrs },
+        {
+          ...DEFAULT_MEMORY,
+          numMaskmem: this.graphs.numMaskmem,
+          maxObjPtrs: this.graphs.maxObjPtrs,
+          ...(this.frameCount !== undefined ? { frameCount: this.frameCount } : {}),
+        },
         this.direction,
       );
       this.banks.set(id, bank);
@@ -206,13 +202,7 @@ export class MemoryFollower implements ObjectFollower {
     // A session's stored mask for this frame stands in for memory the pass does not have.
     if (!this.follows(id) && last && needsAnchor(prompt)) await this.remember(id, last, 10, 'mask', ctx);
     const fused = this.follows(id)
-      ? await this.graphs.attend(
-          ctx.embedding,
-          this.bank(id).select(ctx.frame),
-          ctx.timings,
-          this.inputsFor(id),
-          this.pointerScale,
-        )
+      ? await this.graphs.attend(ctx.embedding, this.bank(id).select(ctx.frame), ctx.timings, this.inputsFor(id))
       : null;
     const out = await this.graphs.decode(ctx.embedding, fused, prompt, ctx.source, ctx.timings);
     this.keep(id, ctx.frame, out);
@@ -230,7 +220,6 @@ export class MemoryFollower implements ObjectFollower {
       this.bank(id).select(ctx.frame),
       ctx.timings,
       this.inputsFor(id),
-      this.pointerScale,
     );
     const out = await this.graphs.decode(ctx.embedding, fused, null, ctx.source, ctx.timings);
     this.keep(id, ctx.frame, out);
@@ -256,8 +245,8 @@ export class MemoryFollower implements ObjectFollower {
     };
     // The encoder binarises a conditioning mask and takes a tracked one's sigmoid (Meta's _encode_new_memory); the
     // object score it sees becomes ±10 by whether the final mask is empty (Meta's video model), only its sign matters.
-    const empty =
-      graphs.encoderMaskSide === r ? highRes().box === null : binarize(gridLogits, graphs.maskSize).area === 0;
+    const encoderTakesHighRes = graphs.encoderMaskSide === r;
+    const empty = encoderTakesHighRes ? highRes().box === null : binarize(gridLogits, graphs.maskSize).area === 0;
     const score = !empty && scoreLogit > 0 ? 10 : -10;
     // The pointer comes from the SAM heads on this frame: this frame's decode, or for a mask that no decode produced
     // (a new object from a detection, a reconditioning, a session's stored mask) the mask-prompted heads (Meta's
@@ -273,7 +262,7 @@ export class MemoryFollower implements ObjectFollower {
       const prompt = box ? { box: { x0: box.x0 * sx, y0: box.y0 * sy, x1: box.x1 * sx, y1: box.y1 * sy } } : null;
       objPtr = (await graphs.decode(ctx.embedding, null, prompt, ctx.source, ctx.timings)).objPtr;
     }
-    const encoderInput = graphs.encoderMaskSide === r ? highRes().data : gridLogits;
+    const encoderInput = encoderTakesHighRes ? highRes().data : gridLogits;
     const bank = this.bank(id);
     const memory = await graphs.encodeMemory(ctx.embedding, encoderInput, score, conditioning, ctx.timings);
     bank.add({

@@ -61,13 +61,15 @@ export class SessionFrames {
 
   /**
    * An image sequence as frames (X-AnyLabeling sends a folder's images): each decoded under the image limits and
-   * resized as the image path resizes (bilinear, PIL-exact) to R×R. Every image must have the first one's size.
+   * resized as the image path resizes (bilinear, PIL-exact) to R×R. Every image must have the first one's size, at
+   * most `maxSidePx` on its longest side (checked on the first, before any other is decoded).
    */
   static async fromImages(
     images: readonly FrameImage[],
     dir: string,
     resolution: number,
     limits: ImageLimits,
+    maxSidePx: number,
     signal?: AbortSignal,
   ): Promise<{ frames: SessionFrames; width: number; height: number }> {
     if (images.length === 0)
@@ -84,6 +86,12 @@ export class SessionFrames {
         const bytes =
           given instanceof Uint8Array ? given : decodeBase64Image(given.base64, field, limits.maxImageBytes);
         const image = await decodeImage(bytes, limits, field, signal);
+        if (!first && Math.max(image.width, image.height) > maxSidePx)
+          throw new SamError(
+            'VIDEO_TOO_LARGE',
+            `Expected frames at most ${maxSidePx} px on their longest side (SAM3_MAX_VIDEO_SIDE_PX) but they are ${image.width}×${image.height}`,
+            { field: 'frames', limit: maxSidePx, received: Math.max(image.width, image.height) },
+          );
         first ??= image;
         if (image.width !== first.width || image.height !== first.height)
           throw new SamError(

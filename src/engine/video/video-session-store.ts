@@ -154,15 +154,14 @@ export class LocalVideoSessions implements VideoSessions {
     signal?: AbortSignal,
   ): Promise<VideoSessionInfo> {
     const limits = this.fetchPolicy.imageLimits ?? DEFAULT_IMAGE_LIMITS;
-    const { frames, width, height } = await SessionFrames.fromImages(images, dir, resolution, limits, signal);
-    if (Math.max(width, height) > this.videoLimits.maxSidePx) {
-      await frames.close();
-      throw new SamError(
-        'VIDEO_TOO_LARGE',
-        `Expected frames at most ${this.videoLimits.maxSidePx} px on their longest side (SAM3_MAX_VIDEO_SIDE_PX) but they are ${width}×${height}`,
-        { field: 'frames', limit: this.videoLimits.maxSidePx, received: Math.max(width, height) },
-      );
-    }
+    const { frames, width, height } = await SessionFrames.fromImages(
+      images,
+      dir,
+      resolution,
+      limits,
+      this.videoLimits.maxSidePx,
+      signal,
+    );
     const count = images.length;
     const info: VideoInfo = {
       width,

@@ -9,6 +9,9 @@ import { SamError } from '../../domain/errors.js';
  * newest memory is new), and a row already holding the same (never written) array is not copied again (positions
  * are one shared constant per bank).
  */
+/** Marks a row known to hold zeros (padding of a graph with static memory sizes). */
+const ZERO_ROW = new Float32Array(0);
+
 export class AttentionInputs {
   private feats = new Float32Array(0);
   private pos = new Float32Array(0);
@@ -22,17 +25,20 @@ export class AttentionInputs {
 
   /**
    * Rows for `entries` (`plane` values each): the first `pinned` in their given order, the others in any order.
-   * Returns views of exactly `entries.length` rows and `order`: row r holds `entries[order[r]]`.
+   * Returns views of `rows` rows (at least `entries.length`; rows past the entries are zero, the padding of a graph
+   * with static memory sizes) and `order`: row r holds `entries[order[r]]`.
    */
   fill(
     entries: ReadonlyArray<{ features: Float32Array; pos: Float32Array }>,
     plane: number,
     pinned = entries.length,
+    rows = entries.length,
   ): { feats: Float32Array; pos: Float32Array; order: number[] } {
     const m = entries.length;
-    if (this.feats.length < m * plane || (this.heldFeats.length > 0 && this.heldFeats[0]!.length !== plane)) {
-      this.feats = new Float32Array(m * plane);
-      this.pos = new Float32Array(m * plane);
+    const held = this.heldFeats.find((h) => h !== ZERO_ROW);
+    if (this.feats.length < rows * plane || (held !== undefined && held.length !== plane)) {
+      this.feats = new Float32Array(rows * plane);
+      this.pos = new Float32Array(rows * plane);
       this.heldFeats = [];
       this.heldPos = [];
     }
@@ -68,7 +74,21 @@ export class AttentionInputs {
         this.heldPos[r] = e.pos;
       }
     });
-    return { feats: this.feats.subarray(0, m * plane), pos: this.pos.subarray(0, m * plane), order: order as number[] };
+    for (let r = m; r < rows; r++) {
+      if (this.heldFeats[r] !== ZERO_ROW) {
+        this.feats.fill(0, r * plane, (r + 1) * plane);
+        this.heldFeats[r] = ZERO_ROW;
+      }
+      if (this.heldPos[r] !== ZERO_ROW) {
+        this.pos.fill(0, r * plane, (r + 1) * plane);
+        this.heldPos[r] = ZERO_ROW;
+      }
+    }
+    return {
+      feats: this.feats.subarray(0, rows * plane),
+      pos: this.pos.subarray(0, rows * plane),
+      order: order as number[],
+    };
   }
 }
 

@@ -116,6 +116,21 @@ export const TRACKER = {
   },
 } as const;
 
+/** The PVS decoder's tensors, shared by its refinement variant (which adds the previous mask). */
+const PVS_DECODER_INPUTS: readonly TensorSpec[] = [
+  f(PVS.decoder.points, 4),
+  i64(PVS.decoder.labels, 3),
+  f(PVS.decoder.boxes, 3),
+  f(PVS.vision.emb0, 4),
+  f(PVS.vision.emb1, 4),
+  f(PVS.vision.emb2, 4),
+];
+const PVS_DECODER_OUTPUTS: readonly TensorSpec[] = [
+  f(PVS.decoder.iou, 3),
+  f(PVS.decoder.masks, 5),
+  f(PVS.decoder.objectScore, 3),
+];
+
 export const CONTRACTS: readonly GraphContract[] = [
   {
     role: 'pcs-vision',
@@ -158,29 +173,14 @@ export const CONTRACTS: readonly GraphContract[] = [
   {
     role: 'pvs-decoder',
     source: 'onnx-community/sam3-tracker-ONNX prompt_encoder_mask_decoder',
-    inputs: [
-      f(PVS.decoder.points, 4),
-      i64(PVS.decoder.labels, 3),
-      f(PVS.decoder.boxes, 3),
-      f(PVS.vision.emb0, 4),
-      f(PVS.vision.emb1, 4),
-      f(PVS.vision.emb2, 4),
-    ],
-    outputs: [f(PVS.decoder.iou, 3), f(PVS.decoder.masks, 5), f(PVS.decoder.objectScore, 3)],
+    inputs: PVS_DECODER_INPUTS,
+    outputs: PVS_DECODER_OUTPUTS,
   },
   {
     role: 'pvs-decoder-refine',
     source: 'sam3-server exporter prompt_encoder_mask_decoder_refine',
-    inputs: [
-      f(PVS.decoder.points, 4),
-      i64(PVS.decoder.labels, 3),
-      f(PVS.decoder.boxes, 3),
-      f(PVS.vision.emb0, 4),
-      f(PVS.vision.emb1, 4),
-      f(PVS.vision.emb2, 4),
-      f(PVS.decoder.previousMask, 4),
-    ],
-    outputs: [f(PVS.decoder.iou, 3), f(PVS.decoder.masks, 5), f(PVS.decoder.objectScore, 3)],
+    inputs: [...PVS_DECODER_INPUTS, f(PVS.decoder.previousMask, 4)],
+    outputs: PVS_DECODER_OUTPUTS,
   },
   {
     role: 'tracker-decoder',

@@ -27,6 +27,11 @@ export interface MemoryConfig {
   maxObjPtrs: number;
   /** Memory selection keeps frames with eff-IoU above this (official mf_threshold 0.01). */
   selectionThreshold: number;
+  /**
+   * Frames in the video, when known: the reference divides pointer positions by min(frames, maxObjPtrs) − 1, the
+   * graph by maxObjPtrs − 1, so a shorter clip's positions are scaled up to match.
+   */
+  frameCount?: number;
 }
 
 export const DEFAULT_MEMORY: MemoryConfig = {
@@ -116,6 +121,8 @@ export class ObjectMemoryBank {
   /** What `frame` attends to. Empty `masks` means the object has no memory yet. */
   select(frame: number): MemorySelection {
     const cfg = this.config;
+    const n = cfg.frameCount;
+    const scale = n !== undefined && n >= 2 && n < cfg.maxObjPtrs ? (cfg.maxObjPtrs - 1) / (n - 1) : 1;
     const cond = this.selectConditioning(frame);
     const recent = this.selectRecent(frame);
     const masks = [
@@ -127,8 +134,8 @@ export class ObjectMemoryBank {
     const pointers = [
       ...cond
         .filter((e) => !this.before(frame, e.frame))
-        .map((entry) => ({ entry, tpos: Math.abs(frame - entry.frame) })),
-      ...recent.slice(0, cfg.maxObjPtrs - 1).map((entry, rank) => ({ entry, tpos: rank + 1 })),
+        .map((entry) => ({ entry, tpos: Math.abs(frame - entry.frame) * scale })),
+      ...recent.slice(0, cfg.maxObjPtrs - 1).map((entry, rank) => ({ entry, tpos: (rank + 1) * scale })),
     ];
     return { masks, pointers };
   }

@@ -395,16 +395,19 @@ export class Sam3Model {
     size: ImageSize,
     timings: StageTimings,
   ): Promise<{ logits: Float32Array; iou: number; objectScore: number }> {
-    const spec = this.info.objects!;
-    const { iou, masks, objectScore } = await this.runObjectDecoder(embedding, prompt, size, timings);
-    let best = 0;
-    for (let c = 1; c < iou.length; c++) if (iou[c]! > iou[best]!) best = c;
-    const plane = spec.maskSize * spec.maskSize;
+    const raw = await this.runObjectDecoder(embedding, prompt, size, timings);
+    const best = bestCandidate(raw.iou);
     return {
-      logits: masks.slice(best * plane, (best + 1) * plane),
-      iou: iou[best]!,
-      objectScore: sigmoid(objectScore[0]!),
+      logits: this.candidateLogits(raw.masks, best),
+      iou: raw.iou[best]!,
+      objectScore: sigmoid(raw.objectScore[0]!),
     };
+  }
+
+  /** Candidate `c`'s S×S logits, copied out of the decoder's [3,S,S] output. */
+  private candidateLogits(masks: Float32Array, c: number): Float32Array {
+    const plane = this.info.objects!.maskSize ** 2;
+    return masks.slice(c * plane, (c + 1) * plane);
   }
 
   /**
@@ -425,8 +428,9 @@ export class Sam3Model {
     const key = promptKey(prompt);
     // Refinement: the previous click's best logits, if this engine decoded that prompt for this image.
     const points = prompt.points ?? [];
+    const refine = prompt.refinePrevious === true && this.bundle.graphs['pvs-decoder-refine'] !== undefined;
     const previous =
-      prompt.refinePrevious && this.bundle.graphs['pvs-decoder-refine'] && points.length > 0
+      refine && points.length > 0
         ? this.refinements.get(promptKey({ ...prompt, points: points.slice(0, -1) }))
         : undefined;
     const cacheKey = previous ? `${key}|refined` : key;
@@ -436,12 +440,7 @@ export class Sam3Model {
       raw = await this.runObjectDecoder(embedding, prompt, size, timings, previous);
       this.objectCache.set(cacheKey, raw);
     }
-    if (prompt.refinePrevious) {
-      let best = 0;
-      for (let c = 1; c < raw.iou.length; c++) if (raw.iou[c]! > raw.iou[best]!) best = c;
-      const plane = spec.maskSize * spec.maskSize;
-      this.refinements.set(key, raw.masks.slice(best * plane, (best + 1) * plane));
-    }
+    if (refine) this.refinements.set(key, this.candidateLogits(raw.masks, bestCandidate(raw.iou)));
     const select = () => selectObjectCandidates({ ...raw, maskSize: spec.maskSize }, size, allCandidates);
     return timings.time('postprocess', select);
   }
@@ -466,4 +465,11 @@ export class Sam3Model {
   async close(): Promise<void> {
     for (const g of Object.values(this.bundle.graphs)) await g?.session.release();
   }
+}
+
+/** The candidate with the highest predicted IoU (the first of equals). */
+function bestCandidate(iou: Float32Array): number {
+  let best = 0;
+  for (let c = 1; c < iou.length; c++) if (iou[c]! > iou[best]!) best = c;
+  return best;
 }

@@ -1,5 +1,6 @@
 // AttentionInputs: the rows always hold exactly the selection (pinned rows in order, the others as `order` says),
-// whatever rows were held before (rows kept in place, changed rows rewritten, growth and a new row size reallocate).
+// whatever rows were held before (rows kept in place, changed rows rewritten, growth and a new row size reallocate),
+// and rows past the selection are zero when a static row count is asked for.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AttentionInputs } from './attention-inputs.js';
@@ -25,6 +26,36 @@ describe('AttentionInputs', () => {
             expect(got.order.slice(0, pinned)).toEqual(picked.slice(0, pinned).map((_, j) => j));
             expect(Array.from(got.feats)).toEqual(got.order.flatMap((j) => Array.from(pool[picked[j]!]!)));
             expect(Array.from(got.pos)).toEqual(picked.flatMap(() => Array.from(pos)));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('pads to a static row count with zero rows, whatever those rows held before', () => {
+    const plane = 6;
+    const pool = Array.from({ length: 9 }, (_, k) => Float32Array.from({ length: plane }, (_, i) => k * 10 + i + 1));
+    const pos = Float32Array.from({ length: plane }, (_, i) => i + 1);
+    fc.assert(
+      fc.property(
+        fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 4 }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (selections) => {
+          const inputs = new AttentionInputs();
+          for (const picked of selections) {
+            const entries = picked.map((k) => ({ features: pool[k]!, pos }));
+            const got = inputs.fill(entries, plane, 0, 4);
+            expect(got.feats.length).toBe(4 * plane);
+            expect(Array.from(got.feats)).toEqual([
+              ...got.order.flatMap((j) => Array.from(pool[picked[j]!]!)),
+              ...new Array((4 - picked.length) * plane).fill(0),
+            ]);
+            expect(Array.from(got.pos.subarray(picked.length * plane))).toEqual(
+              new Array((4 - picked.length) * plane).fill(0),
+            );
           }
         },
       ),

@@ -57,7 +57,16 @@ export class TrackerGraphs {
     private readonly singleMaskDecoder: GraphSession | null = null,
     /** The pointer of an object given as a mask (Meta's _use_mask_as_output), where the bundle has that graph. */
     private readonly maskPointerGraph: GraphSession | null = null,
-  ) {}
+  ) {
+    const declared = declaredDim(encoder.signature, TRACKER.encoder.mask, 2);
+    this.encoderMaskSide = declared === maskSize ? maskSize : resolution;
+  }
+
+  /**
+   * The side of the mask the memory encoder takes: R (sam3-onnx-cpp: the high-res mask) or S (this project's export
+   * upsamples the S×S logits inside the graph, as the reference makes its high-res masks).
+   */
+  readonly encoderMaskSide: number;
 
   /** Whether `maskPointer` can run (else a mask's pointer comes from a decode prompted with its box). */
   get hasMaskPointer(): boolean {
@@ -70,15 +79,6 @@ export class TrackerGraphs {
 
   get maxObjPtrs(): number {
     return this.constants.maxObjPtrs;
-  }
-
-  /**
-   * The side of the mask the memory encoder takes: R (sam3-onnx-cpp: the high-res mask) or S (this project's export
-   * upsamples the S×S logits inside the graph, as the reference makes its high-res masks).
-   */
-  get encoderMaskSide(): number {
-    const declared = declaredDim(this.encoder.signature, TRACKER.encoder.mask, 2);
-    return declared === this.maskSize ? this.maskSize : this.resolution;
   }
 
   /** The three graphs and the constants, or null when the bundle has none of them; half a set is refused. */
@@ -267,8 +267,6 @@ export class TrackerGraphs {
     selection: MemorySelection,
     timings: StageTimings,
     inputs = new AttentionInputs(),
-    /** Multiplies every pointer position (see MemoryFollower's pointerScale). */
-    tposScale = 1,
   ): Promise<ort.Tensor> {
     const feat = this.visionFeat(embedding);
     // Graphs exported with static memory sizes take exactly that many rows: the best ones (as the exporter's runtime
@@ -284,28 +282,24 @@ export class TrackerGraphs {
     // own temporal index, and attention over memory rows does not depend on their order).
     const leading = masks.findIndex((s) => !s.entry.conditioning);
     const conditioning = leading < 0 ? m : leading;
-    const filled = inputs.fill(
+    const rows = staticMasks ?? m;
+    const {
+      order,
+      feats: maskFeats,
+      pos: maskPos,
+    } = inputs.fill(
       masks.map((s) => s.entry),
       plane,
       conditioning,
+      rows,
     );
-    const { order } = filled;
-    const rows = staticMasks ?? m;
-    const padRows = (values: Float32Array): Float32Array => {
-      if (rows === m) return values;
-      const out = new Float32Array(rows * plane);
-      out.set(values.subarray(0, m * plane));
-      return out;
-    };
-    const maskFeats = padRows(filled.feats);
-    const maskPos = padRows(filled.pos);
     const memDims = [rows, ...this.memoryShape(plane, feat)];
     const p = staticPointers ?? pointers.length;
     const ptrDim = pointers[0]?.entry.objPtr.length ?? this.pointerDim();
     const ptrs = new Float32Array(p * ptrDim);
     pointers.forEach((s, i) => ptrs.set(s.entry.objPtr, i * ptrDim));
     const ptrTpos = new Float32Array(p);
-    pointers.forEach((s, i) => (ptrTpos[i] = s.tpos * tposScale));
+    pointers.forEach((s, i) => (ptrTpos[i] = s.tpos));
     const tposIdx = new BigInt64Array(rows);
     order.forEach((j, r) => (tposIdx[r] = BigInt(masks[j]!.tposIdx)));
     const pos = this.constants.posEmbed;
