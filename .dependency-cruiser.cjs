@@ -17,6 +17,13 @@ module.exports = {
       to: { pathNot: ['^src/(masks|domain)/', '^node_modules/simplify-js'], dependencyTypesNot: ['core'] },
     },
     {
+      name: 'wasm-is-a-leaf',
+      comment: 'wasm/ assembles WebAssembly from named instructions: it imports nothing',
+      severity: 'error',
+      from: { path: '^src/wasm/' },
+      to: { pathNot: '^src/wasm/' },
+    },
+    {
       name: 'media-not-inward-layers',
       severity: 'error',
       from: { path: '^src/media/' },

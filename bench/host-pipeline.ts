@@ -14,9 +14,8 @@ import { maskArea, maskBox } from '../src/masks/mask-ops.js';
 import { maskToOuterPolygons } from '../src/masks/polygons.js';
 import { upsampleLogitsToFrame } from '../src/masks/upsample-logits.js';
 import { decodeImage } from '../src/media/image-decode.js';
-import { resizeBilinear } from '../src/media/resize-bilinear.js';
 import { ResizePool } from '../src/media/resize-pool.js';
-import { toNormalizedNchw } from '../src/model/sam3/preprocess.js';
+import { PIXEL_NORMALIZATION } from '../src/model/sam3/preprocess.js';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -25,7 +24,7 @@ const RESOLUTION = 1008;
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 /** RESIZE_THREADS=n: the model-input resize on n worker threads, as the engine does on machines with cores to spare. */
 const RESIZE_THREADS = Number(process.env.RESIZE_THREADS ?? 0);
-const pool = RESIZE_THREADS > 0 ? new ResizePool(RESIZE_THREADS) : undefined;
+const resizer = new ResizePool(RESIZE_THREADS);
 const RUNS = Number(process.env.RUNS ?? 8);
 const dir = mkdtempSync(join(tmpdir(), 'sam3-host-bench-'));
 
@@ -82,10 +81,7 @@ async function ours(
   const t0 = t();
   const image = await decodeImage(jpeg);
   const t1 = t();
-  const resized = pool
-    ? await pool.resize(image, RESOLUTION, RESOLUTION)
-    : resizeBilinear(image, RESOLUTION, RESOLUTION);
-  const pixels = toNormalizedNchw(resized, RESOLUTION);
+  const pixels = await resizer.planes(image, RESOLUTION, RESOLUTION, PIXEL_NORMALIZATION);
   const t2 = t();
   let upsample = 0;
   let rle = 0;
@@ -204,7 +200,8 @@ for (const count of [5, 20]) {
   for (let r = 0; r < ROUNDS; r++) {
     const runOurs = async (): Promise<void> => {
       const round: Record<string, number[]> = {};
-      for (let i = 0; i < RUNS; i++) await ours(jpeg, logits, count, round);
+      // The model input goes back to the resizer as the engine gives it back once the graph has read it.
+      for (let i = 0; i < RUNS; i++) resizer.release((await ours(jpeg, logits, count, round)).pixels);
       for (const s of STAGES) (ourStages[s] ??= []).push(median(round[s]!));
     };
     const runPeer = async (): Promise<void> => {
@@ -232,4 +229,4 @@ console.log(
   `Median of ${ROUNDS} rounds (each the median of ${RUNS} runs), alternating which side goes first; resize threads: ${RESIZE_THREADS}.`,
 );
 peer?.close();
-await pool?.close();
+await resizer.close();

@@ -6,12 +6,11 @@ import type { MaskEncoding } from '../domain/encoded-mask.js';
 import type { ImageInput, ImageSize, RawImage } from '../domain/image.js';
 import { StageTimings } from '../domain/stage-timings.js';
 import { decodeImage, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../media/image-decode.js';
-import { resizeBilinear } from '../media/resize-bilinear.js';
 import { ResizePool } from '../media/resize-pool.js';
 import { DEFAULT_URL_POLICY, decodeBase64Image, fetchImageUrl, type UrlFetchPolicy } from '../media/image-source.js';
 import { maskArea, maskBox, maskNms } from '../masks/mask-ops.js';
 import { EmbeddingCache } from '../model/embedding-cache.js';
-import { toNormalizedNchw } from '../model/sam3/preprocess.js';
+import { PIXEL_NORMALIZATION } from '../model/sam3/preprocess.js';
 import { Sam3Model, type ImageEmbedding } from '../model/sam3/sam3-model.js';
 import type { BundleOptions } from '../model/sam3/model-bundle.js';
 import type {
@@ -66,11 +65,12 @@ interface CachedEmbedding {
 
 type Kind = 'concepts' | 'objects';
 
-/** The image made ready for the graphs outside the inference slot: its cache key, pixels and per-resolution inputs. */
+/** The image made ready for the graphs outside the inference slot: its cache key, pixels and per-resolution inputs
+ * (model input planes, normalised; given back to the resizer once encoded). */
 interface Prepared {
   key: string;
   decoded: RawImage | undefined;
-  inputs: Map<number, RawImage>;
+  inputs: Map<number, Float32Array>;
 }
 
 export class LocalEngine implements SegmentationEngine {
@@ -326,7 +326,7 @@ export class LocalEngine implements SegmentationEngine {
     signal: AbortSignal | undefined,
   ): Promise<Prepared> {
     const key = bytes ? createHash('sha256').update(bytes).digest('hex').slice(0, 32) : imageId!;
-    const inputs = new Map<number, RawImage>();
+    const inputs = new Map<number, Float32Array>();
     const misses = kinds.filter((kind) => !this.cache.has(`${kind}:${key}`));
     if (misses.length === 0 || !bytes) return { key, decoded: undefined, inputs };
     const decoded = await timings.time('decode', () => this.decode(bytes, signal));
@@ -336,7 +336,7 @@ export class LocalEngine implements SegmentationEngine {
       inputs.set(
         resolution,
         await timings.time('resize', () =>
-          this.decoders.run(() => this.resizer.resize(decoded, resolution, resolution), signal),
+          this.decoders.run(() => this.resizer.planes(decoded, resolution, resolution, PIXEL_NORMALIZATION), signal),
         ),
       );
     }
@@ -365,39 +365,45 @@ export class LocalEngine implements SegmentationEngine {
     const embeddings: Partial<Record<Kind, ImageEmbedding>> = {};
     let size: ImageSize | undefined;
     let decoded = prepared.decoded;
-    for (const kind of kinds) {
-      throwIfAborted(signal, 'encoding the image');
-      const cacheKey = `${kind}:${key}`;
-      const hit = this.cache.get(cacheKey);
-      if (hit) {
-        embeddings[kind] = hit.embedding;
-        size = hit.size;
+    try {
+      for (const kind of kinds) {
+        throwIfAborted(signal, 'encoding the image');
+        const cacheKey = `${kind}:${key}`;
+        const hit = this.cache.get(cacheKey);
+        if (hit) {
+          embeddings[kind] = hit.embedding;
+          size = hit.size;
+          if (imageId) this.cache.alias(`${kind}:${imageId}`, cacheKey);
+          continue;
+        }
+        if (!bytes) {
+          throw new SamError(
+            'INVALID_ARGUMENT',
+            `Expected image bytes for image because image_id ${JSON.stringify(imageId)} is not in the embedding cache (never embedded, or evicted)`,
+            { field: 'image' },
+          );
+        }
+        const resolution = this.resolution(kind);
+        let input = prepared.inputs.get(resolution);
+        if (!input) {
+          // Evicted between `prepare` and this slot (another request filled the cache meanwhile): decode here.
+          decoded ??= await timings.time('decode', () => decodeImage(bytes, this.limits, 'image', signal));
+          const source = decoded;
+          input = await timings.time('resize', () =>
+            this.resizer.planes(source, resolution, resolution, PIXEL_NORMALIZATION),
+          );
+          prepared.inputs.set(resolution, input);
+        }
+        size = { width: decoded!.width, height: decoded!.height };
+        const embedding = await this.model.encodeImage(kind, input, timings);
+        this.cache.set(cacheKey, { size, embedding }, embedding.bytes);
         if (imageId) this.cache.alias(`${kind}:${imageId}`, cacheKey);
-        continue;
+        embeddings[kind] = embedding;
       }
-      if (!bytes) {
-        throw new SamError(
-          'INVALID_ARGUMENT',
-          `Expected image bytes for image because image_id ${JSON.stringify(imageId)} is not in the embedding cache (never embedded, or evicted)`,
-          { field: 'image' },
-        );
-      }
-      const resolution = this.resolution(kind);
-      let input = prepared.inputs.get(resolution);
-      if (!input) {
-        // Evicted between `prepare` and this slot (another request filled the cache meanwhile): decode here.
-        decoded ??= await timings.time('decode', () => decodeImage(bytes, this.limits, 'image', signal));
-        const source = decoded;
-        input = await timings.time('resize', async () => resizeBilinear(source, resolution, resolution));
-        prepared.inputs.set(resolution, input);
-      }
-      size = { width: decoded!.width, height: decoded!.height };
-      const image = input;
-      const pixels = await timings.time('preprocess', () => toNormalizedNchw(image, resolution));
-      const embedding = await this.model.encodeImage(kind, pixels, timings);
-      this.cache.set(cacheKey, { size, embedding }, embedding.bytes);
-      if (imageId) this.cache.alias(`${kind}:${imageId}`, cacheKey);
-      embeddings[kind] = embedding;
+    } finally {
+      // Encoded (or failed): the graphs no longer read the model inputs, so the next image reuses their buffers.
+      for (const input of prepared.inputs.values()) this.resizer.release(input);
+      prepared.inputs.clear();
     }
     // Requests always name at least one pipeline (validated) and every model has one, so the loop set `size`.
     if (!size) throw new SamError('INTERNAL', 'No pipeline was selected for this request');

@@ -1,12 +1,14 @@
-// The PIL-exact resize split over worker threads: the input is copied once into shared memory, each worker computes
-// a band of output rows (bit-identical to the whole resize), and the main thread's event loop stays free meanwhile.
+// The PIL-exact resize to model-input planes, split over worker threads: the input is copied once into shared
+// memory, each worker computes a band of output rows (bit-identical to the whole resize), and the main thread's
+// event loop stays free meanwhile. Output buffers are reused once their holder gives them back.
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SamError } from '../domain/errors.js';
 import type { RawImage } from '../domain/image.js';
-import { resizeBilinear } from './resize-bilinear.js';
+import { BufferPool } from './buffer-pool.js';
+import { type Normalization, resizeRowsToPlanes } from './resize-simd.js';
 import type { ResizeBand } from './resize-worker.js';
 
 function startWorker(): Worker {
@@ -29,6 +31,7 @@ export const defaultResizeThreads = (): number => {
 export class ResizePool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly buffers = new BufferPool();
   private nextId = 0;
 
   /** `threads` workers, started on first use; 0 = resize on the calling thread. */
@@ -53,39 +56,50 @@ export class ResizePool {
     return this.workers;
   }
 
-  /** `resizeBilinear`, bit for bit, with its output rows split over the workers. */
-  async resize(image: RawImage, outWidth: number, outHeight: number): Promise<RawImage> {
-    if (this.threads === 0 || (image.width === outWidth && image.height === outHeight))
-      return resizeBilinear(image, outWidth, outHeight);
-    const input = new SharedArrayBuffer(image.data.length);
+  /**
+   * The model input: `image` resized PIL-exact to outWidth × outHeight as float32 planes R, G, B of
+   * (v − mean) / std. Give it back with `release` once the graph has read it, so the next request reuses it.
+   */
+  async planes(image: RawImage, outWidth: number, outHeight: number, norm: Normalization): Promise<Float32Array> {
+    const length = 3 * outWidth * outHeight;
+    const out = new Float32Array(this.buffers.take(4 * length, false), 0, length);
+    if (this.threads === 0) {
+      resizeRowsToPlanes(image, outWidth, outHeight, 0, outHeight, out, norm);
+      return out;
+    }
+    // Workers write shared memory, which ONNX Runtime's tensors refuse: the bands land there and are copied out.
+    const shared = new Float32Array(this.buffers.take(4 * length, true), 0, length);
+    const input = this.buffers.take(image.data.length, true) as SharedArrayBuffer;
     new Uint8Array(input).set(image.data);
-    const output = new SharedArrayBuffer(outWidth * outHeight * 3);
     const workers = this.pool();
     const rowsPer = Math.ceil(outHeight / workers.length);
-    await Promise.all(
+    // Every band settles before the input goes back to the pool (a failed band must not leave others reading it).
+    const settled = await Promise.allSettled(
       workers.map((worker, k) => {
         const rowFrom = Math.min(outHeight, k * rowsPer);
         const rowTo = Math.min(outHeight, rowFrom + rowsPer);
         if (rowTo <= rowFrom) return Promise.resolve();
         const id = this.nextId++;
-        const band: ResizeBand = {
-          id,
-          input,
-          width: image.width,
-          height: image.height,
-          output,
-          outWidth,
-          outHeight,
-          rowFrom,
-          rowTo,
-        };
+        const { width, height } = image;
+        const output = shared.buffer as SharedArrayBuffer;
+        const band: ResizeBand = { id, input, width, height, output, floats: true, outWidth, outHeight, rowFrom, rowTo, norm }; // prettier-ignore
         return new Promise<void>((resolve, reject) => {
           this.pending.set(id, { resolve, reject });
           worker.postMessage(band);
         });
       }),
     );
-    return { width: outWidth, height: outHeight, channels: 3, data: new Uint8Array(output) };
+    this.buffers.give(input);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    out.set(shared);
+    this.buffers.give(shared.buffer);
+    return out;
+  }
+
+  /** Gives back a buffer `planes` returned; the caller must not read it afterwards. */
+  release(planes: Float32Array): void {
+    this.buffers.give(planes.buffer);
   }
 
   async close(): Promise<void> {

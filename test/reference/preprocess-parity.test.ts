@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/media/image-decode.js';
 import { resizeBilinear } from '../../src/media/resize-bilinear.js';
+import { resizeRowsToPlanes } from '../../src/media/resize-simd.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'reference', 'preprocess');
 interface Case {
@@ -34,6 +35,12 @@ describe('model input vs the reference pipelines', () => {
       expect(sha(decoded.data), 'decoded pixels differ from PIL').toBe(c.decoded_sha256);
       const resized = resizeBilinear(decoded, R, R);
       expect(sha(resized.data), 'resize differs from PIL BILINEAR').toBe(c.pil_sha256);
+      // The WebAssembly SIMD kernel the engine runs, as planes: interleaved again, the same PIL bytes.
+      const planes = new Uint8Array(3 * R * R);
+      resizeRowsToPlanes(decoded, R, R, 0, R, planes);
+      const interleaved = new Uint8Array(3 * R * R);
+      for (let p = 0; p < R * R; p++) for (let ch = 0; ch < 3; ch++) interleaved[p * 3 + ch] = planes[ch * R * R + p]!;
+      expect(sha(interleaved), 'the SIMD resize differs from PIL BILINEAR').toBe(c.pil_sha256);
       const { data: torch } = await sharp(join(DIR, `${c.name}.torch.png`))
         .removeAlpha()
         .raw()

@@ -7,7 +7,7 @@ import type { PlanarRgb } from '../../domain/image.js';
 import type { RawImage } from '../../domain/image.js';
 import { decodeImage, type ImageLimits } from '../../media/image-decode.js';
 import { decodeBase64Image } from '../../media/image-source.js';
-import { resizeBilinear } from '../../media/resize-bilinear.js';
+import { resizeRowsToPlanes } from '../../media/resize-simd.js';
 import { framePlanes, readVideoFrames } from '../../media/video-frames.js';
 
 /** One image of a sequence: its bytes, or base64 (a data: URI allowed). */
@@ -76,6 +76,7 @@ export class SessionFrames {
       throw new SamError('INVALID_ARGUMENT', 'Expected at least one frame', { field: 'frames', expected: '≥ 1 image' });
     const file = await open(join(dir, 'frames.gbrp'), 'w+');
     const n = resolution * resolution;
+    const rgb = new Uint8Array(3 * n);
     const planar = new Uint8Array(3 * n);
     let first: RawImage | undefined;
     try {
@@ -99,13 +100,11 @@ export class SessionFrames {
             `Expected every frame to be ${first.width}×${first.height} like frames[0], but ${field} is ${image.width}×${image.height}`,
             { field, expected: `${first.width}×${first.height}`, received: `${image.width}×${image.height}` },
           );
-        const rgb = resizeBilinear(image, resolution, resolution).data;
+        resizeRowsToPlanes(image, resolution, resolution, 0, resolution, rgb);
         // The layout ffmpeg's gbrp gives the video path: G plane, B plane, R plane.
-        for (let p = 0, q = 0; p < n; p++, q += 3) {
-          planar[p] = rgb[q + 1]!;
-          planar[n + p] = rgb[q + 2]!;
-          planar[2 * n + p] = rgb[q]!;
-        }
+        planar.set(rgb.subarray(n, 2 * n), 0);
+        planar.set(rgb.subarray(2 * n), n);
+        planar.set(rgb.subarray(0, n), 2 * n);
         await file.write(planar, 0, planar.length, i * planar.length);
       }
     } catch (error) {

@@ -73,3 +73,6 @@ export function planarToNormalizedNchw(
   [r, g, b].forEach((bytes, c) => normalizeBytes(bytes, out.subarray(c * plane, (c + 1) * plane), useSimd));
   return out;
 }
+
+/** SAM 3's pixel normalisation, (v − mean) / std on 0…255 values (mean 0.5, std 0.5 of the unit range). */
+export const PIXEL_NORMALIZATION = { mean: 127.5, std: 127.5 } as const;
