@@ -106,3 +106,37 @@ describe('bounded masks', () => {
     );
   });
 });
+
+/** The straightforward count: every pixel of the frame. */
+const countOnes = (m: BinaryMask): number => m.data.reduce((n, v) => n + v, 0);
+
+describe('maskArea (four pixels per word)', () => {
+  it('equals the pixel count with and without bounds, on word-aligned and unaligned data', () => {
+    fc.assert(
+      fc.property(bounded, fc.integer({ min: 0, max: 3 }), ({ plain, withBounds }, shift) => {
+        // The same pixels at a byte offset of 0–3 within a larger buffer (masks cut from a shared buffer).
+        const backing = new Uint8Array(plain.data.length + 4);
+        const data = backing.subarray(shift, shift + plain.data.length);
+        data.set(plain.data);
+        expect(maskArea({ ...withBounds, data })).toBe(countOnes(plain));
+        expect(maskArea({ ...plain, data })).toBe(countOnes(plain));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('folds its lanes before they overflow: full rows of 4000 pixels, noise, empty, one pixel', () => {
+    const width = 4000;
+    const height = 3;
+    const full = { width, height, data: new Uint8Array(width * height).fill(1) };
+    expect(maskArea(full)).toBe(width * height);
+    expect(maskArea({ ...full, bounds: { x0: 3, y0: 1, x1: 3999, y1: 3 } })).toBe(2 * 3996);
+    let s = 7;
+    const noise = Uint8Array.from({ length: width * height }, () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) >> 16) & 1); // prettier-ignore
+    expect(maskArea({ width, height, data: noise })).toBe(countOnes({ width, height, data: noise }));
+    expect(maskArea({ width, height, data: new Uint8Array(width * height) })).toBe(0);
+    const one = new Uint8Array(width * height);
+    one[width + 1234] = 1;
+    expect(maskArea({ width, height, data: one, bounds: { x0: 1234, y0: 1, x1: 1235, y1: 2 } })).toBe(1);
+  });
+});

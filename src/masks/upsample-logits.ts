@@ -163,11 +163,10 @@ export function upsampleLogitsToFrame(
   outHeight: number,
 ): BinaryMask {
   const plane = logits.subarray(offset, offset + inWidth * inHeight);
-  const region = upsampleLogitsToRegion(plane, inWidth, inHeight, outWidth, outHeight);
   const data = new Uint8Array(outWidth * outHeight);
+  const region = upsampleLogitsToRegion(plane, inWidth, inHeight, outWidth, outHeight, undefined, data);
   if (!region) return { width: outWidth, height: outHeight, data, bounds: { x0: 0, y0: 0, x1: 0, y1: 0 } };
   const { x0, y0, width, height } = region;
-  for (let y = 0; y < height; y++) data.set(region.data.subarray(y * width, (y + 1) * width), (y0 + y) * outWidth + x0);
   return { width: outWidth, height: outHeight, data, bounds: { x0, y0, x1: x0 + width, y1: y0 + height } };
 }
 
@@ -242,7 +241,8 @@ function positiveCells(logits: Float32Array, inWidth: number, inHeight: number):
 /**
  * Like `upsampleLogitsToMask` with threshold 0, but only over the output rectangle that the input's positive cells
  * can reach, so a small object in a large frame costs its own size. Null when no cell is positive. `cells`: the
- * positive cells' box when the caller already knows it (else the grid is scanned for it).
+ * positive cells' box when the caller already knows it (else the grid is scanned for it). `frame`: a zeroed
+ * outWidth × outHeight array to write the rows into in place (the returned region's `data` is then that frame).
  *
  * Output pixels sharing the same four source taps form a block. A block whose taps are all ≤ 0 is all off: with
  * rounding, a + (b − a)·w stays ≤ 0 (each rounding is monotonic and |w| ≤ 1). A block whose taps are all positive
@@ -258,6 +258,7 @@ export function upsampleLogitsToRegion(
   outWidth: number,
   outHeight: number,
   cells?: CellBox | null,
+  frame?: Uint8Array,
 ): MaskRegion | null {
   const known = cells === undefined ? positiveCells(logits, inWidth, inHeight) : cells;
   if (!known) return null;
@@ -267,7 +268,10 @@ export function upsampleLogitsToRegion(
   const [y0, y1] = reach(ty, known.y0, known.y1);
   const width = x1 - x0;
   const height = y1 - y0;
-  const data = new Uint8Array(width * height);
+  // Rows of the region: its own array, or (`frame`, zeroed, outWidth × outHeight) written in place.
+  const data = frame ?? new Uint8Array(width * height);
+  const stride = frame ? outWidth : width;
+  const base = frame ? y0 * outWidth + x0 : 0;
   const w1 = tx.w1.subarray(x0, x1);
   // Column blocks: runs of output columns with the same (left, right) source columns.
   const blockEnds: number[] = [];
@@ -299,10 +303,10 @@ export function upsampleLogitsToRegion(
     const top = ty.i0[oy]! * inWidth;
     const bottom = ty.i1[oy]! * inWidth;
     const wy = ty.w1[oy]!;
-    const out = y * width;
+    const out = base + y * stride;
     if (y > 0 && ty.i0[oy] === ty.i0[oy - 1] && ty.i1[oy] === ty.i1[oy - 1]) {
       // Same two source rows as the row above: its uniform blocks hold here too; only edge blocks are redone.
-      data.copyWithin(out, out - width, out);
+      data.copyWithin(out, out - stride, out - stride + width);
       for (let k = 0; k < edges.length; k += 2) {
         const start = edges[k]!;
         const left = tx.i0[x0 + start]!;
