@@ -51,6 +51,16 @@ describe('ResizePool', () => {
     const second = await inline.planes(image(60, 30), 20, 20, NORM);
     expect(second.buffer).toBe(buffer);
     expect(same(second, expected(image(60, 30), 20, 20))).toBe(true);
+    // Not given back: the next image gets other memory, and the planes held stay as they were.
+    const held = Float32Array.from(second);
+    const third = await inline.planes(image(64, 64), 20, 20, NORM);
+    expect(third.buffer).not.toBe(second.buffer);
+    expect(same(second, held)).toBe(true);
+    expect(same(third, expected(image(64, 64), 20, 20))).toBe(true);
+    // Narrower than the kernels take (16 px): the JavaScript fills a plain buffer, given back the same way.
+    const narrow = await inline.planes(src, 9, 5, NORM);
+    expect(same(narrow, expected(src, 9, 5))).toBe(true);
+    inline.release(narrow);
     await inline.close();
   });
 });

@@ -1,6 +1,7 @@
-// The PIL-exact resize to model-input planes, split over worker threads: the input is copied once into shared
-// memory, each worker computes a band of output rows (bit-identical to the whole resize), and the main thread's
-// event loop stays free meanwhile. Output buffers are reused once their holder gives them back.
+// The PIL-exact resize to model-input planes: inline, straight into a WebAssembly memory handed out as the planes;
+// or split over worker threads: the input is copied once into shared memory, each worker computes a band of output
+// rows (bit-identical to the whole resize), and the main thread's event loop stays free meanwhile. Output memory is
+// reused once its holder gives it back.
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { SamError } from '../domain/errors.js';
 import type { RawImage } from '../domain/image.js';
 import { BufferPool } from './buffer-pool.js';
-import { type Normalization, resizeRowsToPlanes } from './resize-simd.js';
+import { type Normalization, ResizeArena, SimdResize, resizeRowsToPlanes } from './resize-simd.js';
 import type { ResizeBand } from './resize-worker.js';
 
 function startWorker(): Worker {
@@ -28,10 +29,17 @@ export const defaultResizeThreads = (): number => {
   return n >= 4 ? Math.min(4, n - 1) : 0;
 };
 
+/** Arenas kept for reuse (each ≈ 12 MB at 1008², plus its scratch). */
+const MAX_FREE_ARENAS = 2;
+
 export class ResizePool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly buffers = new BufferPool();
+  /** Inline, the planes are written straight into a WebAssembly memory (an arena) and handed out as a view there. */
+  private readonly simd = new SimdResize();
+  private readonly freeArenas: ResizeArena[] = [];
+  private readonly arenaOf = new WeakMap<ArrayBufferLike, ResizeArena>();
   private nextId = 0;
 
   /** `threads` workers, started on first use; 0 = resize on the calling thread. */
@@ -62,6 +70,15 @@ export class ResizePool {
    */
   async planes(image: RawImage, outWidth: number, outHeight: number, norm: Normalization): Promise<Float32Array> {
     const length = 3 * outWidth * outHeight;
+    if (this.threads === 0) {
+      const arena = this.freeArenas.pop() ?? new ResizeArena(4 * length);
+      const view = this.simd.modelInput(image, outWidth, outHeight, norm, arena);
+      if (view) {
+        this.arenaOf.set(view.buffer, arena);
+        return view;
+      }
+      this.freeArenas.push(arena);
+    }
     const out = new Float32Array(this.buffers.take(4 * length, false), 0, length);
     if (this.threads === 0) {
       resizeRowsToPlanes(image, outWidth, outHeight, 0, outHeight, out, norm);
@@ -99,7 +116,10 @@ export class ResizePool {
 
   /** Gives back a buffer `planes` returned; the caller must not read it afterwards. */
   release(planes: Float32Array): void {
-    this.buffers.give(planes.buffer);
+    const arena = this.arenaOf.get(planes.buffer);
+    if (!arena) return this.buffers.give(planes.buffer);
+    this.arenaOf.delete(planes.buffer);
+    if (this.freeArenas.length < MAX_FREE_ARENAS) this.freeArenas.push(arena);
   }
 
   async close(): Promise<void> {

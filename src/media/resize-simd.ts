@@ -21,7 +21,10 @@ import {
   i32,
   i32x4,
   i8x16,
-  instantiate,
+  ifThen,
+  compile,
+  instantiateOn,
+  newMemory,
   loop,
   set,
   tee,
@@ -36,7 +39,7 @@ const HALF = 1 << (PRECISION_BITS - 1);
 /** Output rows per chunk: the chunk's input rows (≈ 35 at 1080p → 1008) and their horizontal pass fit in L2. */
 const CHUNK_ROWS = 32;
 
-/** A kernel module: each export runs over byte offsets into `memory`. */
+/** A kernel instance: each export runs over byte offsets into the arena's memory. */
 interface ResizeExports {
   hpass(
     src: number,
@@ -47,9 +50,8 @@ interface ResizeExports {
     dst: number,
     dstStride: number,
   ): void;
-  vfloat(mid: number, midStride: number, coef: number, rows: number, tmp: number, blocks: number, out: number, planeStride: number, rowStep: number): void; // prettier-ignore
-  vbytes(mid: number, midStride: number, coef: number, rows: number, tmp: number, blocks: number, out: number, planeStride: number, rowStep: number): void; // prettier-ignore
-  memory: WasmMemory;
+  vfloat(mid: number, midStride: number, coef: number, rows: number, tmp: number, blocks: number, out: number, planeStride: number, rowStep: number, tail: number): void; // prettier-ignore
+  vbytes(mid: number, midStride: number, coef: number, rows: number, tmp: number, blocks: number, out: number, planeStride: number, rowStep: number, tail: number): void; // prettier-ignore
 }
 
 /** hpass(src, srcStride, rows, coef, outWidth, dst, dstStride), each coefficient record [first·3, w0 … w(taps−1)]. */
@@ -121,16 +123,17 @@ const SECOND = [
 ];
 
 /**
- * vfloat / vbytes(mid, midStride, coef, rows, tmp, blocks, out, planeStride, rowStep): per output row (coefficient
- * record [offset of the first tap row in mid, tap count, w0 … w(maxTaps−1)]) the clipped bytes go to `tmp`, then
- * `blocks` × 16 pixels are written to the three planes at out, out + planeStride, out + 2·planeStride: as float32
- * (v − mean) / std, or as bytes. Each row's last block may run past the row into the next (written after it).
+ * vfloat / vbytes(mid, midStride, coef, rows, tmp, blocks, out, planeStride, rowStep, tail): per output row
+ * (coefficient record [offset of the first tap row in mid, tap count, w0 … w(maxTaps−1)]) the clipped bytes go to
+ * `tmp`, then `blocks` × 16 pixels are written to the three planes at out, out + planeStride, out + 2·planeStride:
+ * as float32 (v − mean) / std, or as bytes. A row whose width is not a multiple of 16 ends with one more block, at
+ * pixel `tail` (width − 16; −1 for none), overlapping the one before: nothing is written past the row.
  */
 function verticalPass(maxTaps: number, output: { mean: number; std: number } | 'bytes'): Code {
-  const [mid, midStride, coef, rows, tmp, blocks, out, planeStride, rowStep] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [q, end, k, n, o0, o1, o2] = [9, 10, 11, 12, 13, 14, 15];
-  const pointers = Array.from({ length: maxTaps }, (_, t) => 16 + t); // the tap rows' block pointers
-  const v = 16 + maxTaps; // v128 locals from here
+  const [mid, midStride, coef, rows, tmp, blocks, out, planeStride, rowStep, tail] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [q, end, k, n, o0, o1, o2] = [10, 11, 12, 13, 14, 15, 16];
+  const pointers = Array.from({ length: maxTaps }, (_, t) => 17 + t); // the tap rows' block pointers
+  const v = 17 + maxTaps; // v128 locals from here
   const [half, lo, hi, a, b, c, mean, std] = [v, v + 1, v + 2, v + 3, v + 4, v + 5, v + 6, v + 7];
   const weights = Array.from({ length: maxTaps }, (_, t) => v + 8 + t);
   const accs = [0, 1, 2, 3].map((i) => v + 8 + maxTaps + i);
@@ -204,23 +207,41 @@ function verticalPass(maxTaps: number, output: { mean: number; std: number } | '
       ...quarter(hi, i16x8.extendHighU8, i32x4.extendHighU16, 48),
     ];
   };
-  const step = output === 'bytes' ? 16 : 64;
-  const split = loop(
-    [...get(q), ...v128.load(0), ...set(a), ...get(q), ...v128.load(16), ...set(b), ...get(q), ...v128.load(32)],
-    set(c),
-    ...[o0, o1, o2].map((o, ch) => [
+  const valueBytes = output === 'bytes' ? 1 : 4;
+  /** 16 pixels from `q` into the planes at o0, o1, o2. */
+  const pixels16: Code = [
+    ...[...get(q), ...v128.load(0), ...set(a), ...get(q), ...v128.load(16), ...set(b), ...get(q), ...v128.load(32)],
+    ...set(c),
+    ...[o0, o1, o2].flatMap((o, ch) => [
       ...get(a),
       ...get(b),
       ...i8x16.shuffle(FIRST[ch]!),
       ...get(c),
       ...i8x16.shuffle(SECOND[ch]!),
       ...emit(o),
-      ...[...get(o), ...i32.const(step), ...i32.add, ...set(o)],
     ]),
-    [...get(q), ...i32.const(48), ...i32.add, ...set(q)],
-    [...get(k), ...i32.const(1), ...i32.sub, ...tee(k)],
-    brIf(0),
-  );
+  ];
+  /** Plane pointers for pixel `at` (an i32 expression) of the current row. */
+  const planesAt = (at: Code): Code => [
+    ...[...get(out), ...at, ...i32.const(valueBytes), ...i32.mul, ...i32.add, ...tee(o0)],
+    ...[...get(planeStride), ...i32.add, ...tee(o1), ...get(planeStride), ...i32.add, ...set(o2)],
+  ];
+  const split: Code = [
+    ...[...get(tmp), ...set(q), ...get(blocks), ...set(k), ...planesAt(i32.const(0))],
+    ...loop(
+      pixels16,
+      [...get(q), ...i32.const(48), ...i32.add, ...set(q)],
+      ...[o0, o1, o2].map((o) => [...get(o), ...i32.const(16 * valueBytes), ...i32.add, ...set(o)]),
+      [...get(k), ...i32.const(1), ...i32.sub, ...tee(k)],
+      brIf(0),
+    ),
+    ...[...get(tail), ...i32.const(0), ...i32.geS],
+    ...ifThen(
+      [...get(tmp), ...get(tail), ...i32.const(3), ...i32.mul, ...i32.add, ...set(q)],
+      planesAt(get(tail)),
+      pixels16,
+    ),
+  ];
 
   // Dispatch on the row's tap count: block i (innermost first) runs the loop for i + 1 taps.
   const dispatch = (): Code => {
@@ -244,9 +265,6 @@ function verticalPass(maxTaps: number, output: { mean: number; std: number } | '
       rowSetup,
       // The row loops live inside blocks the dispatch leaves; wrap them so `br` depths count from here.
       block(dispatch()),
-      [...get(tmp), ...set(q), ...get(blocks), ...set(k)],
-      [...get(out), ...set(o0), ...get(out), ...get(planeStride), ...i32.add, ...tee(o1)],
-      [...get(planeStride), ...i32.add, ...set(o2)],
       split,
       [...get(out), ...get(rowStep), ...i32.add, ...set(out)],
       [...get(coef), ...i32.const(4 * (2 + maxTaps)), ...i32.add, ...set(coef)],
@@ -257,12 +275,15 @@ function verticalPass(maxTaps: number, output: { mean: number; std: number } | '
 }
 
 function kernelModule(horizontalTaps: number, verticalTaps: number, mean: number, std: number): Uint8Array {
-  const vertical = { params: 9, locals: { i32: 7 + verticalTaps, v128: 12 + verticalTaps } };
-  return wasmModule([
-    { name: 'hpass', params: 7, locals: { i32: 4, v128: 2 }, body: horizontalPass(horizontalTaps) },
-    { name: 'vfloat', ...vertical, body: verticalPass(verticalTaps, { mean, std }) },
-    { name: 'vbytes', ...vertical, body: verticalPass(verticalTaps, 'bytes') },
-  ]);
+  const vertical = { params: 10, locals: { i32: 7 + verticalTaps, v128: 12 + verticalTaps } };
+  return wasmModule(
+    [
+      { name: 'hpass', params: 7, locals: { i32: 4, v128: 2 }, body: horizontalPass(horizontalTaps) },
+      { name: 'vfloat', ...vertical, body: verticalPass(verticalTaps, { mean, std }) },
+      { name: 'vbytes', ...vertical, body: verticalPass(verticalTaps, 'bytes') },
+    ],
+    { importMemory: true },
+  );
 }
 
 /** How model input is normalised: (v − mean) / std per channel value, in float32. */
@@ -273,28 +294,48 @@ export interface Normalization {
 
 const ceilTo = (n: number, step: number): number => Math.ceil(n / step) * step;
 
-/** The kernels, one module per (horizontal taps, vertical taps, normalisation), on this thread. */
-export class SimdResize {
-  private readonly modules = new Map<string, ResizeExports | null>();
-
-  private kernel(h: AxisCoefficients, v: AxisCoefficients, norm: Normalization): ResizeExports | null {
-    const hTaps = Math.max(...h.count);
-    const vTaps = Math.max(...v.count);
-    const key = `${hTaps}/${vTaps}/${norm.mean}/${norm.std}`;
-    if (!this.modules.has(key))
-      this.modules.set(key, instantiate<ResizeExports>(kernelModule(hTaps, vTaps, norm.mean, norm.std)));
-    return this.modules.get(key)!;
+/**
+ * A WebAssembly memory the kernels run on. As a model-input arena it holds the output planes at offset 0, which stay
+ * valid (the memory does not grow) until its holder hands the arena back.
+ */
+export class ResizeArena {
+  readonly memory: WasmMemory;
+  readonly instances = new Map<string, ResizeExports>();
+  constructor(bytes: number) {
+    this.memory = newMemory(bytes);
   }
+}
+
+/** Where a run writes: planes of the whole image at 0 (an arena), or each chunk's planes after the scratch. */
+type Destination = { kind: 'arena' } | { kind: 'copy'; out: Float32Array | Uint8Array };
+
+/** The kernels on this thread: one compiled module per (horizontal taps, vertical taps, normalisation). */
+export class SimdResize {
+  private readonly modules = new Map<string, object | null>();
+  private readonly scratch = new ResizeArena(1);
 
   /** Whether this runtime runs the kernels (WebAssembly SIMD). */
   static supported(): boolean {
-    return new SimdResize().kernel(axisCoefficients(2, 1), axisCoefficients(2, 1), { mean: 0, std: 1 }) !== null;
+    return compile(kernelModule(1, 1, 0, 1)) !== null;
+  }
+
+  private kernel(arena: ResizeArena, hTaps: number, vTaps: number, norm: Normalization): ResizeExports | null {
+    const key = `${hTaps}/${vTaps}/${norm.mean}/${norm.std}`;
+    const ready = arena.instances.get(key);
+    if (ready) return ready;
+    if (!this.modules.has(key)) this.modules.set(key, compile(kernelModule(hTaps, vTaps, norm.mean, norm.std)));
+    const module = this.modules.get(key);
+    if (!module) return null;
+    const kernel = instantiateOn<ResizeExports>(module, arena.memory);
+    arena.instances.set(key, kernel);
+    return kernel;
   }
 
   /**
    * Output rows [rowFrom, rowTo) of the PIL-exact resize of `image` to outWidth × outHeight, written as three planes
    * (R, G, B; each outWidth × outHeight) into `out`: float32 (v − mean) / std when `out` is a Float32Array, the bytes
-   * when it is a Uint8Array. Returns false (nothing written) where WebAssembly SIMD is missing.
+   * when it is a Uint8Array. Returns false (nothing written) where WebAssembly SIMD is missing or the output is
+   * narrower than 16 pixels (the callers' JavaScript handles those).
    */
   resizeRows(
     image: RawImage,
@@ -305,34 +346,59 @@ export class SimdResize {
     out: Float32Array | Uint8Array,
     norm: Normalization = { mean: 0, std: 1 },
   ): boolean {
+    return this.run(this.scratch, image, outWidth, outHeight, rowFrom, rowTo, norm, { kind: 'copy', out });
+  }
+
+  /**
+   * The whole resize as float32 planes (v − mean) / std written at offset 0 of `arena`, returned as a view there
+   * (no copy); null where the kernels cannot run (as `resizeRows`). The view is valid until the arena is reused.
+   */
+  modelInput(image: RawImage, outWidth: number, outHeight: number, norm: Normalization, arena: ResizeArena) {
+    const ok = this.run(arena, image, outWidth, outHeight, 0, outHeight, norm, { kind: 'arena' });
+    return ok ? new Float32Array(arena.memory.buffer, 0, 3 * outWidth * outHeight) : null;
+  }
+
+  private run(
+    arena: ResizeArena,
+    image: RawImage,
+    outWidth: number,
+    outHeight: number,
+    rowFrom: number,
+    rowTo: number,
+    norm: Normalization,
+    dest: Destination,
+  ): boolean {
+    if (outWidth < 16) return false;
     const { width, height, data } = image;
     const h = axisCoefficients(width, outWidth);
     const v = axisCoefficients(height, outHeight);
-    const kernel = this.kernel(h, v, norm);
-    if (!kernel) return false;
-    if (rowTo <= rowFrom) return true;
-    const floats = out instanceof Float32Array;
     const hTaps = Math.max(...h.count);
     const vTaps = Math.max(...v.count);
+    const kernel = this.kernel(arena, hTaps, vTaps, norm);
+    if (!kernel) return false;
+    if (rowTo <= rowFrom) return true;
+    const floats = dest.kind === 'arena' || dest.out instanceof Float32Array;
+    const valueBytes = floats ? 4 : 1;
     const inStride = width * 3;
     const midStride = ceilTo(outWidth * 3, 48);
-    const valueBytes = floats ? 4 : 1;
-    // Sizes of the largest chunk, then the layout: coefficients, scratch row, input rows, horizontal rows, planes.
     let maxInRows = 0;
     for (let y0 = rowFrom; y0 < rowTo; y0 += CHUNK_ROWS) {
       const y1 = Math.min(rowTo, y0 + CHUNK_ROWS);
       maxInRows = Math.max(maxInRows, v.first[y1 - 1]! + v.count[y1 - 1]! - v.first[y0]!);
     }
-    const planeStride = ceilTo(CHUNK_ROWS * outWidth * valueBytes + 64, 64);
-    const hCoefAt = 0;
+    // Layout: [the image's planes (arena)] coefficients, scratch row, input rows, horizontal rows, [chunk planes].
+    const imagePlane = outWidth * outHeight * valueBytes;
+    const chunkPlane = CHUNK_ROWS * outWidth * valueBytes;
+    const hCoefAt = dest.kind === 'arena' ? ceilTo(3 * imagePlane, 64) : 0;
     const vCoefAt = ceilTo(hCoefAt + outWidth * (hTaps + 1) * 4, 64);
     const tmpAt = ceilTo(vCoefAt + CHUNK_ROWS * (2 + vTaps) * 4, 64);
     const inAt = ceilTo(tmpAt + midStride + 64, 64);
     const midAt = ceilTo(inAt + maxInRows * inStride + 3 * hTaps + 16, 64);
-    const outAt = ceilTo(midAt + maxInRows * midStride + 64, 64);
-    ensureMemory(kernel.memory, outAt + 3 * planeStride);
-    const buffer = kernel.memory.buffer;
+    const chunkAt = ceilTo(midAt + maxInRows * midStride + 64, 64);
+    ensureMemory(arena.memory, chunkAt + (dest.kind === 'copy' ? 3 * chunkPlane : 0));
+    const buffer = arena.memory.buffer;
     const words = new Int32Array(buffer);
+    const bytes = new Uint8Array(buffer);
 
     const hRecord = hTaps + 1;
     for (let x = 0; x < outWidth; x++) {
@@ -340,8 +406,9 @@ export class SimdResize {
       words[r] = h.first[x]! * 3;
       for (let t = 0; t < hTaps; t++) words[r + 1 + t] = t < h.count[x]! ? h.weights[x * h.taps + t]! : 0;
     }
-    const bytes = new Uint8Array(buffer);
     const vRecord = 2 + vTaps;
+    const pass = floats ? kernel.vfloat : kernel.vbytes;
+    const tail = outWidth % 16 === 0 ? -1 : outWidth - 16;
     for (let y0 = rowFrom; y0 < rowTo; y0 += CHUNK_ROWS) {
       const y1 = Math.min(rowTo, y0 + CHUNK_ROWS);
       const inFrom = v.first[y0]!;
@@ -354,13 +421,18 @@ export class SimdResize {
         words[r + 1] = v.count[y]!;
         for (let t = 0; t < vTaps; t++) words[r + 2 + t] = t < v.count[y]! ? v.weights[y * v.taps + t]! : 0;
       }
-      const pass = floats ? kernel.vfloat : kernel.vbytes;
-      pass(midAt, midStride, vCoefAt, y1 - y0, tmpAt, midStride / 48, outAt, planeStride, outWidth * valueBytes);
+      const blocks = Math.floor(outWidth / 16);
+      const rowStep = outWidth * valueBytes;
+      if (dest.kind === 'arena') {
+        pass(midAt, midStride, vCoefAt, y1 - y0, tmpAt, blocks, y0 * rowStep, imagePlane, rowStep, tail);
+        continue;
+      }
+      pass(midAt, midStride, vCoefAt, y1 - y0, tmpAt, blocks, chunkAt, chunkPlane, rowStep, tail);
       const n = (y1 - y0) * outWidth;
       for (let ch = 0; ch < 3; ch++) {
-        const at = outAt + ch * planeStride;
+        const at = chunkAt + ch * chunkPlane;
         const plane = floats ? new Float32Array(buffer, at, n) : new Uint8Array(buffer, at, n);
-        out.set(plane, ch * outWidth * outHeight + y0 * outWidth);
+        dest.out.set(plane, ch * outWidth * outHeight + y0 * outWidth);
       }
     }
     return true;

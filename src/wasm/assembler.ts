@@ -48,6 +48,8 @@ export const block = (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0
 export const loop = (...body: Code[]): Code => [0x03, 0x40, ...body.flat(), 0x0b];
 export const br = (depth: number): Code => [0x0c, ...leb(depth)];
 export const brIf = (depth: number): Code => [0x0d, ...leb(depth)];
+/** Runs `body` when the i32 on the stack is not 0. */
+export const ifThen = (...body: Code[]): Code => [0x04, 0x40, ...body.flat(), 0x0b];
 /** Branches to `depths[i]` for i on the stack, else to `otherwise`. */
 export const brTable = (depths: number[], otherwise: number): Code => [
   0x0e,
@@ -63,6 +65,7 @@ export const i32 = {
   eqz: [0x45],
   ne: [0x47],
   ltU: [0x49],
+  geS: [0x4e],
   geU: [0x4f],
   add: [0x6a],
   sub: [0x6b],
@@ -121,8 +124,11 @@ export interface WasmFunction {
 const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
 const utf8 = (s: string): number[] => [...leb(s.length), ...new TextEncoder().encode(s)];
 
-/** A module of `functions` over one exported memory named `memory` (1 page at first, grown by the caller). */
-export function wasmModule(functions: WasmFunction[]): Uint8Array {
+/**
+ * A module of `functions` over one memory: its own, exported as `memory` (1 page at first, grown by the caller), or
+ * with `importMemory` the caller's, imported as `env.memory` (so several instances can each write their own).
+ */
+export function wasmModule(functions: WasmFunction[], options: { importMemory?: boolean } = {}): Uint8Array {
   const types = functions.map((f) => [0x60, ...leb(f.params), ...Array<number>(f.params).fill(I32), 0]);
   const exports = functions.flatMap((f, i) => [...utf8(f.name), 0, ...leb(i)]);
   const bodies = functions.map((f) => {
@@ -141,9 +147,11 @@ export function wasmModule(functions: WasmFunction[]): Uint8Array {
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
     ...section(1, [...leb(types.length), ...types.flat()]),
+    ...(options.importMemory ? section(2, [1, ...utf8('env'), ...utf8('memory'), 2, 0, 1]) : []),
     ...section(3, [...leb(functions.length), ...functions.map((_, i) => i).flatMap(leb)]),
-    ...section(5, [1, 0, 1]), // one memory, at least 1 page
-    ...section(7, [...leb(functions.length + 1), ...exports, ...utf8('memory'), 2, 0]),
+    ...(options.importMemory
+      ? section(7, [...leb(functions.length), ...exports])
+      : [...section(5, [1, 0, 1]), ...section(7, [...leb(functions.length + 1), ...exports, ...utf8('memory'), 2, 0])]),
     ...section(10, [...leb(bodies.length), ...bodies.flat()]),
   ]);
 }
@@ -152,7 +160,8 @@ export function wasmModule(functions: WasmFunction[]): Uint8Array {
 interface WebAssemblyApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
+  Instance: new (module: object, imports?: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 
 export interface WasmMemory {
@@ -168,9 +177,28 @@ export function ensureMemory(memory: WasmMemory, bytes: number): void {
   if (have < bytes) memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
 }
 
+const webAssembly = (): WebAssemblyApi | undefined => (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
 /** The module's exports, or null where this runtime has no WebAssembly or does not validate it (no SIMD). */
 export function instantiate<T>(bytes: Uint8Array): T | null {
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  const module = compile(bytes);
+  return module ? instantiateOn<T>(module) : null;
+}
+
+/** A compiled module, or null where this runtime has no WebAssembly or does not validate it (no SIMD). */
+export function compile(bytes: Uint8Array): object | null {
+  const wasm = webAssembly();
   if (!wasm || !wasm.validate(bytes)) return null;
-  return new wasm.Instance(new wasm.Module(bytes)).exports as T;
+  return new wasm.Module(bytes);
+}
+
+/** An instance of a compiled module; `memory` for a module that imports it. */
+export function instantiateOn<T>(module: object, memory?: WasmMemory): T {
+  const wasm = webAssembly()!;
+  return new wasm.Instance(module, memory ? { env: { memory } } : {}).exports as T;
+}
+
+/** A new memory of `bytes` (rounded up to whole pages). */
+export function newMemory(bytes: number): WasmMemory {
+  return new (webAssembly()!.Memory)({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
 }
