@@ -32,7 +32,7 @@ import {
   type WasmMemory,
   wasmModule,
 } from '../wasm/assembler.js';
-import { type AxisCoefficients, axisCoefficients, resizeBilinearRows } from './resize-bilinear.js';
+import { axisCoefficients, resizeBilinearRows } from './resize-bilinear.js';
 
 const PRECISION_BITS = 22;
 const HALF = 1 << (PRECISION_BITS - 1);
