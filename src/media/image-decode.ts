@@ -1,5 +1,5 @@
 // sharp adapter: image bytes → EXIF-oriented RGB pixels, with byte and pixel limits checked from the header first.
-import sharp, { type Metadata } from 'sharp';
+import sharp from 'sharp';
 import { abortError } from '../domain/abort.js';
 import { SamError } from '../domain/errors.js';
 import type { RawImage } from '../domain/image.js';
@@ -61,9 +61,10 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, field: 
 }
 
 /**
- * Decodes once: checks the format from the leading bytes and size and pixel count from the header (a decompression
- * bomb is refused before any pixel is decoded), applies EXIF orientation, drops alpha, converts to 8-bit sRGB RGB.
- * libvips gives up after DECODE_TIME_LIMIT_S; an aborted `signal` answers at once.
+ * Decodes once: checks the format from the leading bytes and the size, then one libvips pass checks the pixel count
+ * from the header (a decompression bomb is refused before any pixel is decoded; only then is the header read again
+ * for the message), applies EXIF orientation, drops alpha, converts to 8-bit sRGB RGB. libvips gives up after
+ * DECODE_TIME_LIMIT_S; an aborted `signal` answers at once.
  */
 export async function decodeImage(
   bytes: Uint8Array,
@@ -91,51 +92,13 @@ export async function decodeImage(
       { field, expected: ACCEPTED_IMAGE_FORMATS, received: what },
     );
   }
-  let meta: Metadata;
   try {
-    meta = await abortable(sharp(bytes, { limitInputPixels: false }).metadata(), signal, field);
-  } catch (cause) {
-    if (cause instanceof SamError) throw cause;
-    throw new SamError(
-      'IMAGE_DECODE_FAILED',
-      `Expected an image (${ACCEPTED_IMAGE_FORMATS}) for ${field} but its bytes could not be read: ${(cause as Error).message}`,
-      { field },
-      { cause },
-    );
-  }
-  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
-  if (!meta.width || !meta.height)
-    throw new SamError('IMAGE_DECODE_FAILED', `Could not read the dimensions of ${field}`, { field });
-  if (pixels > limits.maxImagePixels) {
-    throw new SamError(
-      'IMAGE_TOO_LARGE',
-      `Expected at most ${limits.maxImagePixels} pixels for ${field} (SAM3_MAX_IMAGE_PIXELS) but the image is ${meta.width}×${meta.height} (${pixels})`,
-      {
-        field,
-        limit: limits.maxImagePixels,
-        received: pixels,
-      },
-    );
-  }
-  try {
-    const pipeline = sharp(bytes, { limitInputPixels: limits.maxImagePixels, failOn: 'error' })
-      .timeout({ seconds: DECODE_TIME_LIMIT_S })
-      .rotate()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const { data, info } = await abortable(pipeline, signal, field);
-    if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
-    return {
-      width: info.width,
-      height: info.height,
-      channels: 3,
-      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    };
+    return await abortable(decodePixels(bytes, limits), signal, field);
   } catch (cause) {
     if (cause instanceof SamError) throw cause;
     const message = (cause as Error).message;
+    // libvips checks the pixel count from the header, before any pixel is decoded; the header gives the message.
+    if (/pixel limit/i.test(message)) throw await tooManyPixels(bytes, limits, field, signal);
     if (/timeout/i.test(message))
       throw new SamError(
         'IMAGE_DECODE_FAILED',
@@ -143,6 +106,40 @@ export async function decodeImage(
         { field, limit: DECODE_TIME_LIMIT_S },
         { cause },
       );
-    throw new SamError('IMAGE_DECODE_FAILED', `Could not decode ${field}: ${message}`, { field }, { cause });
+    throw new SamError(
+      'IMAGE_DECODE_FAILED',
+      `Expected an image (${ACCEPTED_IMAGE_FORMATS}) for ${field} but it could not be decoded: ${message}`,
+      { field },
+      { cause },
+    );
   }
+}
+
+/** One libvips pass: EXIF orientation applied, alpha dropped, 8-bit sRGB, refused past the pixel limit. */
+async function decodePixels(bytes: Uint8Array, limits: ImageLimits): Promise<RawImage> {
+  const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxImagePixels, failOn: 'error' })
+    .timeout({ seconds: DECODE_TIME_LIMIT_S })
+    .rotate()
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }; // prettier-ignore
+}
+
+/** IMAGE_TOO_LARGE naming the image's size, read from its header (no pixel is decoded). */
+async function tooManyPixels(
+  bytes: Uint8Array,
+  limits: ImageLimits,
+  field: string,
+  signal: AbortSignal | undefined,
+): Promise<SamError> {
+  const meta = await abortable(sharp(bytes, { limitInputPixels: false }).metadata(), signal, field);
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  return new SamError(
+    'IMAGE_TOO_LARGE',
+    `Expected at most ${limits.maxImagePixels} pixels for ${field} (SAM3_MAX_IMAGE_PIXELS) but the image is ${meta.width}×${meta.height} (${pixels})`,
+    { field, limit: limits.maxImagePixels, received: pixels },
+  );
 }
