@@ -3,11 +3,9 @@
 // path calls) against the Python peer (PIL, cv2, pycocotools; bench/host_peer.py) in the same run: outputs checked
 // identical first, then rounds that alternate the two. Needs python3 with numpy, pillow, opencv and pycocotools
 // (PYTHON=/path/to/venv/bin/python); without them it says so and times ours alone.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import sharp from 'sharp';
 import { countsToString, encodeRle } from '../src/masks/coco-rle.js';
 import { maskArea, maskBox } from '../src/masks/mask-ops.js';
@@ -16,6 +14,7 @@ import { upsampleLogitsToFrame } from '../src/masks/upsample-logits.js';
 import { decodeImage } from '../src/media/image-decode.js';
 import { ResizePool } from '../src/media/resize-pool.js';
 import { PIXEL_NORMALIZATION } from '../src/model/sam3/preprocess.js';
+import { Peer } from './python-peer.js';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -121,34 +120,6 @@ async function ours(
     add('total', t4 - t0);
   }
   return { pixels, instances };
-}
-
-class Peer {
-  private readonly lines: AsyncIterator<string>;
-  private constructor(private readonly child: ReturnType<typeof spawn>) {
-    this.lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  }
-  static async start(python: string): Promise<Peer | string> {
-    const child = spawn(python, [join(import.meta.dirname, 'host_peer.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const failed = new Promise<string>((resolve) => {
-      child.once('error', (e) => resolve(e.message));
-      child.once('exit', () => resolve(stderr.trim().split('\n').pop() ?? 'exited'));
-    });
-    const peer = new Peer(child);
-    const ready = peer.ask({ cmd: 'ping' }).then(() => peer);
-    return Promise.race([ready, failed]);
-  }
-  async ask<T>(command: Record<string, unknown>): Promise<T> {
-    this.child.stdin!.write(`${JSON.stringify(command)}\n`);
-    const { value, done } = await this.lines.next();
-    if (done) throw new Error('the peer exited');
-    return JSON.parse(value as string) as T;
-  }
-  close(): void {
-    this.child.stdin!.end();
-  }
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -226,14 +226,20 @@ function positiveCells(logits: Float32Array, inWidth: number, inHeight: number):
   let y0 = inHeight;
   let x1 = -1;
   let y1 = -1;
-  for (let y = 0; y < inHeight; y++) {
-    for (let x = 0; x < inWidth; x++) {
-      if (!(logits[y * inWidth + x]! > 0)) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      y1 = y;
-    }
+  for (let y = 0, row = 0; y < inHeight; y++, row += inWidth) {
+    // The first positive cell from the left; a row without one costs a single compare per cell.
+    let first = row;
+    const end = row + inWidth;
+    while (first < end && !(logits[first]! > 0)) first++;
+    if (first === end) continue;
+    // Only columns outside the box so far can widen it: the last positive cell from the right, down to x1 + 1.
+    let last = end - 1;
+    const stop = Math.max(first, row + x1 + 1);
+    while (last > stop && !(logits[last]! > 0)) last--;
+    if (first - row < x0) x0 = first - row;
+    if (last - row > x1 && logits[last]! > 0) x1 = last - row;
+    if (y0 === inHeight) y0 = y;
+    y1 = y;
   }
   return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
