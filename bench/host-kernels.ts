@@ -3,9 +3,16 @@
 // - contours traced within a mask's full bounds against within its rows only (the tracer before stop 15 copied and
 //   scanned every column of the rows it was given);
 // - the memory encoder's mask input: the grid logits upsampled to the whole R×R frame (what an encoder taking the
-//   high-res mask needs) — its cost per object per frame, which encoders taking the S×S grid skip.
+//   high-res mask needs) — its cost per object per frame, which encoders taking the S×S grid skip;
+// - the model input (1080p RGB → 1008² float32 planes, PIL-exact): the JavaScript resize and normalisation before
+//   stop 16 against the WebAssembly SIMD kernel writing into a reused arena;
+// - mask area: one pixel at a time (before stop 16) against four per word.
 import { MemoryMaskInput } from '../src/engine/video/memory-mask-input.js';
 import { traceContours } from '../src/masks/contours.js';
+import { maskArea } from '../src/masks/mask-ops.js';
+import { resizeBilinear } from '../src/media/resize-bilinear.js';
+import { ResizeArena, SimdResize } from '../src/media/resize-simd.js';
+import { PIXEL_NORMALIZATION, toNormalizedNchw } from '../src/model/sam3/preprocess.js';
 import { medianMs } from './median.js';
 
 const W = 1920;
@@ -55,3 +62,43 @@ const logits = new Float32Array(grid * grid).map(
 const input = new MemoryMaskInput(grid, 1008);
 const writes = [0, 1, 2].map(() => medianMs(() => input.write(logits), 100).toFixed(2));
 console.log(`| memory mask input, 288² → 1008² logits (per object per frame) | — | ${writes.join(' / ')} |`);
+
+// The model input, before and after.
+const rgb = new Uint8Array(W * H * 3);
+for (let i = 0, s = 7; i < rgb.length; i++) rgb[i] = (s = (s * 1103515245 + 12345) & 0x7fffffff) >>> 23;
+const photo = { width: W, height: H, channels: 3 as const, data: rgb };
+const R = 1008;
+const simd = new SimdResize();
+const arena = new ResizeArena(4 * 3 * R * R);
+const scalar = toNormalizedNchw(resizeBilinear(photo, R, R), R);
+const fused = simd.modelInput(photo, R, R, PIXEL_NORMALIZATION, arena)!;
+if (!Buffer.from(scalar.buffer).equals(Buffer.from(fused.buffer, 0, fused.byteLength)))
+  throw new Error('model input: outputs differ');
+const mb: string[] = [];
+const ma: string[] = [];
+for (let round = 0; round < 3; round++) {
+  mb.push(medianMs(() => toNormalizedNchw(resizeBilinear(photo, R, R), R), 11).toFixed(2));
+  ma.push(medianMs(() => simd.modelInput(photo, R, R, PIXEL_NORMALIZATION, arena), 11).toFixed(2));
+}
+console.log(
+  `| model input, RGB → 1008² float32 planes: JavaScript → WebAssembly SIMD | ${mb.join(' / ')} | ${ma.join(' / ')} |`,
+);
+
+// Area of the blob (with its bounds, as masks from the upsampler carry them), before and after.
+const bounded = { width: W, height: H, data: blob, bounds: boundsOf(blob) };
+const perPixel = (): number => {
+  let a = 0;
+  const { x0, y0, x1, y1 } = bounded.bounds;
+  for (let y = y0; y < y1; y++) for (let i = y * W + x0, end = y * W + x1; i < end; i++) a += blob[i]!;
+  return a;
+};
+if (perPixel() !== maskArea(bounded)) throw new Error('area: outputs differ');
+const ab: string[] = [];
+const aa: string[] = [];
+for (let round = 0; round < 3; round++) {
+  ab.push(medianMs(perPixel, 101).toFixed(3));
+  aa.push(medianMs(() => maskArea(bounded), 101).toFixed(3));
+}
+console.log(
+  `| mask area, one blob (radius 180) within its bounds: per pixel → per word | ${ab.join(' / ')} | ${aa.join(' / ')} |`,
+);
