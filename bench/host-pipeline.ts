@@ -10,6 +10,8 @@ import sharp from 'sharp';
 import { countsToString, encodeRle } from '../src/masks/coco-rle.js';
 import { maskArea, maskBox } from '../src/masks/mask-ops.js';
 import { maskToOuterPolygons } from '../src/masks/polygons.js';
+import type { BinaryMask } from '../src/domain/segmentation.js';
+import { recycleFrames } from '../src/masks/frame-pool.js';
 import { upsampleLogitsToFrame } from '../src/masks/upsample-logits.js';
 import { decodeImage } from '../src/media/image-decode.js';
 import { ResizePool } from '../src/media/resize-pool.js';
@@ -86,9 +88,11 @@ async function ours(
   let rle = 0;
   let polygons = 0;
   const instances: Instance[] = [];
+  const masks: BinaryMask[] = [];
   for (let k = 0; k < count; k++) {
     const a = t();
     const mask = upsampleLogitsToFrame(logits, k * SIDE * SIDE, SIDE, SIDE, image.width, image.height);
+    masks.push(mask);
     const b = t();
     const counts = countsToString(encodeRle(mask).counts);
     const area = maskArea(mask);
@@ -108,6 +112,8 @@ async function ours(
   }
   const t3 = t();
   JSON.stringify({ width: image.width, height: image.height, instances });
+  // The response built, the masks' memory goes back, as the HTTP routes give their results back (engine.release).
+  recycleFrames(masks);
   const t4 = t();
   if (stages) {
     const add = (name: string, ms: number): void => void (stages[name] ??= []).push(ms);

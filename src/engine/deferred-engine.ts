@@ -61,6 +61,10 @@ export class DeferredEngine implements SegmentationEngine {
     return Promise.resolve().then(() => this.current().segment(request));
   }
 
+  release(result: SegmentResult): void {
+    this.engine?.release(result);
+  }
+
   embed(request: EmbedRequest): Promise<EmbedResult> {
     return Promise.resolve().then(() => this.current().embed(request));
   }

@@ -128,6 +128,12 @@ export interface EngineStats {
 
 export interface SegmentationEngine extends VideoEngine {
   segment(request: SegmentRequest): Promise<SegmentResult>;
+  /**
+   * The caller is done with `result` (its response is built): the memory of its masks may be reused by later
+   * requests, so nothing may read `result`'s masks afterwards. Optional to call; a result never released is simply
+   * collected.
+   */
+  release(result: SegmentResult): void;
   /** Encodes and caches the image for every pipeline the model has; returns the key to reuse. */
   embed(request: EmbedRequest): Promise<EmbedResult>;
   info(): EngineInfo;

@@ -11,6 +11,7 @@ import { DEFAULT_URL_POLICY, decodeBase64Image, fetchImageUrl, type UrlFetchPoli
 import { maskArea, maskBox, maskNms } from '../masks/mask-ops.js';
 import { EmbeddingCache } from '../model/embedding-cache.js';
 import { PIXEL_NORMALIZATION } from '../model/sam3/preprocess.js';
+import { recycleFrames } from '../masks/frame-pool.js';
 import { Sam3Model, type ImageEmbedding } from '../model/sam3/sam3-model.js';
 import type { BundleOptions } from '../model/sam3/model-bundle.js';
 import type {
@@ -276,6 +277,15 @@ export class LocalEngine implements SegmentationEngine {
 
   renderVideoOverlay(request: OverlayRequest): Promise<void> {
     return renderOverlay(request);
+  }
+
+  release(result: SegmentResult): void {
+    const instances = [
+      ...result.concepts.flatMap((c) => c.instances),
+      ...result.objects.flatMap((o) => o.candidates),
+      ...(result.everything ?? []),
+    ];
+    recycleFrames(instances.map((i) => i.mask));
   }
 
   async embed(request: EmbedRequest): Promise<EmbedResult> {

@@ -1,5 +1,6 @@
 // Bilinear upsampling of low-resolution mask logits to any size (align_corners = false), thresholded to a mask.
 import type { BinaryMask } from '../domain/segmentation.js';
+import { takeFrame } from './frame-pool.js';
 
 interface AxisTaps {
   i0: Int32Array;
@@ -152,7 +153,8 @@ export function upsampleLogitsInto(
 /**
  * `upsampleLogitsToMask` with threshold 0 (bit-identical), computed over the output rectangle the positive cells can
  * reach and returned as a full frame carrying that rectangle as its `bounds`: a small object costs its own size, and
- * area, box, RLE and contours of the mask read only the rectangle.
+ * area, box, RLE and contours of the mask read only the rectangle. The frame comes from the frame pool (frames given
+ * back with `recycleFrames`, zeroed) when it has one of this size.
  */
 export function upsampleLogitsToFrame(
   logits: Float32Array,
@@ -163,7 +165,7 @@ export function upsampleLogitsToFrame(
   outHeight: number,
 ): BinaryMask {
   const plane = logits.subarray(offset, offset + inWidth * inHeight);
-  const data = new Uint8Array(outWidth * outHeight);
+  const data = takeFrame(outWidth * outHeight);
   const region = upsampleLogitsToRegion(plane, inWidth, inHeight, outWidth, outHeight, undefined, data);
   if (!region) return { width: outWidth, height: outHeight, data, bounds: { x0: 0, y0: 0, x1: 0, y1: 0 } };
   const { x0, y0, width, height } = region;

@@ -62,6 +62,11 @@ export class FakeEngine implements SegmentationEngine {
     });
   }
 
+  readonly released: SegmentResult[] = [];
+  release(result: SegmentResult): void {
+    this.released.push(result);
+  }
+
   async segment(request: SegmentRequest): Promise<SegmentResult> {
     this.segments.push(request);
     if (this.failWith) throw this.failWith;

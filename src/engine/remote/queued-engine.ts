@@ -93,6 +93,9 @@ export class QueuedEngine implements SegmentationEngine {
     return this.live;
   }
 
+  /** Results arrive decoded from the queue, masks allocated afresh: nothing to give back. */
+  release(): void {}
+
   segment(request: SegmentRequest): Promise<SegmentResult> {
     return this.call({ method: 'segment', request }, request.signal, request.imageId).then((r) => r as SegmentResult);
   }

@@ -78,7 +78,10 @@ export async function nativeRoutes(app: FastifyInstance, options: NativeRoutesOp
         .catch((error: unknown) => {
           throw wireError(request.body, error);
         });
-      return segmentResponse(request.body, result);
+      // The wire response holds encodings only (strings and numbers), so the masks' memory can go back now.
+      const response = segmentResponse(request.body, result);
+      engine.release(result);
+      return response;
     },
   );
 

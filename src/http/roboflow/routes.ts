@@ -46,7 +46,10 @@ export async function roboflowRoutes(app: FastifyInstance, options: RoboflowRout
         .catch((error: unknown) => {
           throw wireError(error);
         });
-      return conceptResponse(request.body, result, seconds(start));
+      // The wire response holds encodings only (strings and numbers), so the masks' memory can go back now.
+      const response = conceptResponse(request.body, result, seconds(start));
+      engine.release(result);
+      return response;
     },
   );
 
@@ -67,7 +70,10 @@ export async function roboflowRoutes(app: FastifyInstance, options: RoboflowRout
         .catch((error: unknown) => {
           throw wireError(error);
         });
-      return visualResponse(request.body, result, seconds(start));
+      // The wire response holds encodings only (strings and numbers), so the masks' memory can go back now.
+      const response = visualResponse(request.body, result, seconds(start));
+      engine.release(result);
+      return response;
     },
   );
 

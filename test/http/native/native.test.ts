@@ -47,6 +47,8 @@ describe('POST /v1/segment', () => {
       threshold: 0.4,
     });
     expect(request.allCandidates).toBe(true);
+    // The response built, the route gave the result back so its masks' memory serves the next request.
+    expect(engine.released).toHaveLength(1);
   });
 
   it('defaults to COCO RLE only and passes image_id, thresholds and limits through', async () => {

@@ -62,6 +62,8 @@ describe('POST /sam3/concept_segment', () => {
   it('translates boxes (top-left XYWH and XYXY), labels, thresholds and the format for the engine', async () => {
     const { app, engine } = await build();
     await app.inject({ method: 'POST', url: '/sam3/concept_segment', payload: cases[2]![1] });
+    // The response built, the route gave the result back so its masks' memory serves the next request.
+    expect(engine.released).toHaveLength(1);
     const request = engine.segments[0]!;
     expect(request.concepts).toEqual([
       {
@@ -165,6 +167,7 @@ describe('POST /sam3/visual_segment', () => {
       },
       { box: { x0: 15, y0: 11, x1: 25, y1: 19 } },
     ]);
+    expect(engine.released).toHaveLength(1);
   });
 
   it('accepts prompts as a flat list or one object, image_id without image, and rle', async () => {
