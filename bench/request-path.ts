@@ -34,7 +34,11 @@ const jpeg = await sharp({ create: { width: 1920, height: 1080, channels: 3, bac
         ['#ffff00', 1400, 100, 300, 500],
         ['#00ffff', 300, 650, 500, 300],
       ] as const
-    ).map(([color, left, top, w, h]) => ({ input: { create: { width: w, height: h, channels: 3, background: color } }, left, top })), // prettier-ignore
+    ).map(([color, left, top, w, h]) => ({
+      input: { create: { width: w, height: h, channels: 3, background: color } },
+      left,
+      top,
+    })),
   )
   .jpeg({ quality: 90 })
   .toBuffer();
@@ -49,7 +53,12 @@ const engine = await LocalEngine.create({
 });
 const app = await buildApp({
   engine,
-  limits: { maxBodyBytes: 100 * 1024 * 1024, maxImageBytes: 50 * 1024 * 1024, maxPrompts: 64, requestTimeoutMs: 60_000 }, // prettier-ignore
+  limits: {
+    maxBodyBytes: 100 * 1024 * 1024,
+    maxImageBytes: 50 * 1024 * 1024,
+    maxPrompts: 64,
+    requestTimeoutMs: 60_000,
+  },
   version: 'bench',
 });
 const graphMs = (): number => GRAPHS.reduce((s, g) => s + (lastTimings[g] ?? 0), 0);
@@ -97,7 +106,11 @@ for (const count of [5, 20]) {
     const res = await app.inject({
       method: 'POST',
       url: '/v1/segment',
-      payload: { image: { base64: b64 }, prompts: texts.map((text) => ({ type: 'concept', text })), mask_formats: ['rle', 'polygons'] }, // prettier-ignore
+      payload: {
+        image: { base64: b64 },
+        prompts: texts.map((text) => ({ type: 'concept', text })),
+        mask_formats: ['rle', 'polygons'],
+      },
     });
     if (res.statusCode !== 200) throw new Error(`/v1/segment answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
     return performance.now() - t - graphMs();
@@ -109,7 +122,8 @@ for (const count of [5, 20]) {
       url: '/sam3/concept_segment',
       payload: { image: { type: 'base64', value: b64 }, prompts: concepts, format: 'polygon' },
     });
-    if (res.statusCode !== 200) throw new Error(`/sam3/concept_segment answered ${res.statusCode}: ${res.body.slice(0, 200)}`); // prettier-ignore
+    if (res.statusCode !== 200)
+      throw new Error(`/sam3/concept_segment answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
     return performance.now() - t - graphMs();
   };
 
@@ -131,7 +145,10 @@ for (const count of [5, 20]) {
       mine.every((_, i) => JSON.stringify(f(i)[0]) === JSON.stringify(f(i)[1]));
     const rle = same((i) => [mine[i]!.encoded?.rle?.counts, theirs.instances[i]!.rle]);
     const area = same((i) => [mine[i]!.area, theirs.instances[i]!.area]);
-    const rings = same((i) => [mine[i]!.encoded?.outerPolygons?.filter((r) => r.length > 0), theirs.instances[i]!.polygons]); // prettier-ignore
+    const rings = same((i) => [
+      mine[i]!.encoded?.outerPolygons?.filter((r) => r.length > 0),
+      theirs.instances[i]!.polygons,
+    ]);
     verdict = `rle ${rle ? 'identical' : 'DIFFER'}, area ${area ? 'identical' : 'DIFFER'}, outer polygons ${rings ? 'identical' : 'DIFFER'}`;
   }
   console.log(`${count} concepts, ${mine.length} instances — outputs checked: ${verdict}`);
@@ -169,15 +186,20 @@ for (const count of [5, 20]) {
     const o = median(ours[name]!);
     return `${o.toFixed(1)} | ${peer ? `${(p / o).toFixed(2)}×` : '–'}`;
   };
-  rows.push(`| ${mine.length} | ${peer ? p.toFixed(1) : '–'} | ${cell('engine')} | ${cell('native')} | ${cell('roboflow')} |`); // prettier-ignore
+  rows.push(
+    `| ${mine.length} | ${peer ? p.toFixed(1) : '–'} | ${cell('engine')} | ${cell('native')} | ${cell('roboflow')} |`,
+  );
 }
-console.log(
-  '\n| instances | peer ms | LocalEngine.segment host ms | peer ÷ ours | POST /v1/segment host ms | peer ÷ ours | POST /sam3/concept_segment host ms | peer ÷ ours |',
-);
+const columns = ['LocalEngine.segment', 'POST /v1/segment', 'POST /sam3/concept_segment'];
+console.log(`\n| instances | peer ms | ${columns.map((c) => `${c} host ms | peer ÷ ours`).join(' | ')} |`);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 console.log(
-  `\nHost ms = wall − the graphs' stage times. Median of ${ROUNDS} rounds (each the median of ${RUNS}), alternating which side goes first. /v1/segment asks RLE + polygons with holes, /sam3/concept_segment outer polygons; the peer does RLE, area, box, outer polygons and its JSON.`,
+  [
+    `\nHost ms = wall − the graphs' stage times. Median of ${ROUNDS} rounds (each the median of ${RUNS}),`,
+    'alternating which side goes first. /v1/segment asks RLE + polygons with holes, /sam3/concept_segment outer',
+    'polygons; the peer does RLE, area, box, outer polygons and its JSON.',
+  ].join(' '),
 );
 peer?.close();
 await app.close();

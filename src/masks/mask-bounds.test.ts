@@ -132,7 +132,10 @@ describe('maskArea (four pixels per word)', () => {
     expect(maskArea(full)).toBe(width * height);
     expect(maskArea({ ...full, bounds: { x0: 3, y0: 1, x1: 3999, y1: 3 } })).toBe(2 * 3996);
     let s = 7;
-    const noise = Uint8Array.from({ length: width * height }, () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) >> 16) & 1); // prettier-ignore
+    const noise = Uint8Array.from(
+      { length: width * height },
+      () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) >> 16) & 1,
+    );
     expect(maskArea({ width, height, data: noise })).toBe(countOnes({ width, height, data: noise }));
     expect(maskArea({ width, height, data: new Uint8Array(width * height) })).toBe(0);
     const one = new Uint8Array(width * height);

@@ -125,7 +125,12 @@ async function decodePixels(bytes: Uint8Array, limits: ImageLimits): Promise<Raw
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
-  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }; // prettier-ignore
+  return {
+    width: info.width,
+    height: info.height,
+    channels: 3,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 /** IMAGE_TOO_LARGE naming the image's size, read from its header (no pixel is decoded). */

@@ -99,7 +99,19 @@ export class ResizePool {
         const id = this.nextId++;
         const { width, height } = image;
         const output = shared.buffer as SharedArrayBuffer;
-        const band: ResizeBand = { id, input, width, height, output, floats: true, outWidth, outHeight, rowFrom, rowTo, norm }; // prettier-ignore
+        const band: ResizeBand = {
+          id,
+          input,
+          width,
+          height,
+          output,
+          floats: true,
+          outWidth,
+          outHeight,
+          rowFrom,
+          rowTo,
+          norm,
+        };
         return new Promise<void>((resolve, reject) => {
           this.pending.set(id, { resolve, reject });
           worker.postMessage(band);
