@@ -228,11 +228,14 @@ describe('model store', () => {
     try {
       const options = { ...(await store()), proxy: { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: '' } };
       expect((await pullBundle('tiny-tracker', 'fp32', options)).complete).toEqual(['fp32']);
-      expect(tunnels.length).toBe(2);
-      expect(tunnels[0]).toBe(new URL(endpoint).host);
+      // How many tunnels a pull opens depends on when the agent can reuse one (timing on a busy machine): at least
+      // one, each to the model host.
+      expect(tunnels.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(tunnels)).toEqual(new Set([new URL(endpoint).host]));
+      const through = tunnels.length;
       const direct = { ...(await store()), proxy: { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: '127.0.0.1' } };
       await pullBundle('tiny-tracker', 'fp32', direct);
-      expect(tunnels.length).toBe(2);
+      expect(tunnels.length).toBe(through);
     } finally {
       proxy.close();
     }
