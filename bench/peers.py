@@ -36,6 +36,7 @@ for case in spec["cases"]:
         r["coco_encode_from_c_order"] = median_ms(lambda: mask_utils.encode(np.asfortranarray(m)), n)
         rle = mask_utils.encode(np.asfortranarray(m))
         r["coco_decode_to_c_order"] = median_ms(lambda: np.ascontiguousarray(mask_utils.decode(rle)), n)
+        r["rle"] = rle["counts"].decode("ascii")
     results[case["name"]] = r
 out["results"] = results
 print(json.dumps(out))

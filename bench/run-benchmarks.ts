@@ -22,42 +22,98 @@ const cases: Array<{ name: string; path: string; width: number; height: number; 
 const ours: Record<string, Record<string, number>> = {};
 
 sharp.concurrency(1);
+const masks = new Map<string, ReturnType<typeof benchMask>>();
 for (const [w, h, runs] of sizes) {
   for (const kind of kinds) {
     const name = `${w}×${h} ${kind}`;
     const mask = benchMask(kind, w, h);
+    masks.set(name, mask);
     const path = join(dir, `${w}x${h}-${kind}.bin`);
     writeFileSync(path, mask.data);
     cases.push({ name, path, width: w, height: h, runs, contours: kind !== 'noise' });
-    const text = countsToString(encodeRle(mask).counts);
-    const r: Record<string, number> = {};
-    r.encode = medianMs(() => countsToString(encodeRle(mask).counts), runs);
-    r.decode = medianMs(() => decodeRle({ height: h, width: w, counts: countsFromString(text) }), runs);
-    if (kind !== 'noise') {
-      // Contours of pixel noise (millions of one-pixel components) are not a realistic workload.
-      r.outer = medianMs(() => maskToOuterPolygons(mask), runs);
-      r.holes = medianMs(() => maskToPolygonsWithHoles(mask), runs);
-    }
-    r.chars = text.length;
-    ours[name] = r;
   }
 }
 
-let peers: { peers: Record<string, string>; results: Record<string, Record<string, number>> } = {
-  peers: {},
+/** One round of ours over every case. */
+function measureOurs(): Record<string, Record<string, number>> {
+  const round: Record<string, Record<string, number>> = {};
+  for (const c of cases) {
+    const mask = masks.get(c.name)!;
+    const text = countsToString(encodeRle(mask).counts);
+    const r: Record<string, number> = {};
+    r.encode = medianMs(() => countsToString(encodeRle(mask).counts), c.runs);
+    r.decode = medianMs(() => decodeRle({ height: c.height, width: c.width, counts: countsFromString(text) }), c.runs);
+    if (c.contours) {
+      // Contours of pixel noise (millions of one-pixel components) are not a realistic workload.
+      r.outer = medianMs(() => maskToOuterPolygons(mask), c.runs);
+      r.holes = medianMs(() => maskToPolygonsWithHoles(mask), c.runs);
+    }
+    r.chars = text.length;
+    round[c.name] = r;
+  }
+  return round;
+}
+
+type PeerRun = { peers: Record<string, string>; results: Record<string, Record<string, number | string>> };
+let peerNote = '';
+/** One round of the peers (OpenCV, pycocotools) over every case, from the Python that has the most of them. */
+function measurePeers(): PeerRun {
+  let best: PeerRun = { peers: {}, results: {} };
+  const pythons = [...(process.env.PYTHON ? [process.env.PYTHON] : []), '/usr/bin/python3', 'python3'];
+  for (const python of pythons) {
+    try {
+      const out = execFileSync(python, [join(import.meta.dirname, 'peers.py'), JSON.stringify({ cases })], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 256 * 1024 * 1024, // the noise masks' RLE strings, returned for the check
+      });
+      const parsed = JSON.parse(out) as PeerRun;
+      if (Object.keys(parsed.peers).length > Object.keys(best.peers).length) best = parsed;
+      if (Object.keys(best.peers).length === 2) break;
+    } catch (e) {
+      peerNote += `${python}: ${(e as Error).message.split('\n')[0]!.slice(0, 120)}; `;
+    }
+  }
+  return best;
+}
+
+// Rounds alternating ours and the peers (the side going first alternating); each figure is the median of the rounds.
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ourRounds: Array<Record<string, Record<string, number>>> = [];
+const peerRounds: PeerRun[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  if (r % 2 === 0) {
+    ourRounds.push(measureOurs());
+    peerRounds.push(measurePeers());
+  } else {
+    peerRounds.push(measurePeers());
+    ourRounds.push(measureOurs());
+  }
+}
+const middle = (xs: number[]): number | undefined =>
+  xs.length === 0 ? undefined : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const c of cases) {
+  const r: Record<string, number> = {};
+  for (const key of Object.keys(ourRounds[0]![c.name]!)) r[key] = middle(ourRounds.map((o) => o[c.name]![key]!))!;
+  ours[c.name] = r;
+}
+const peers: { peers: Record<string, string>; results: Record<string, Record<string, number>> } = {
+  peers: peerRounds[0]!.peers,
   results: {},
 };
-let peerNote = '';
-for (const python of ['/usr/bin/python3', 'python3']) {
-  try {
-    const out = execFileSync(python, [join(import.meta.dirname, 'peers.py'), JSON.stringify({ cases })], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const parsed = JSON.parse(out) as typeof peers;
-    if (Object.keys(parsed.peers).length > Object.keys(peers.peers).length) peers = parsed;
-  } catch (e) {
-    peerNote += `${python}: ${(e as Error).message.split('\n')[0]}; `;
+const rleCheck: string[] = [];
+for (const c of cases) {
+  const r: Record<string, number> = {};
+  for (const key of Object.keys(peerRounds[0]!.results[c.name] ?? {})) {
+    if (key === 'rle') continue;
+    const values = peerRounds.map((p) => p.results[c.name]?.[key]).filter((v): v is number => typeof v === 'number');
+    r[key] = middle(values)!;
+  }
+  peers.results[c.name] = r;
+  const theirs = peerRounds[0]!.results[c.name]?.rle;
+  if (typeof theirs === 'string') {
+    const mine = countsToString(encodeRle(masks.get(c.name)!).counts);
+    rleCheck.push(`${c.name}: ${mine === theirs ? 'identical' : 'DIFFER'}`);
   }
 }
 
@@ -68,7 +124,11 @@ console.log(
   `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}; peers: ${JSON.stringify(peers.peers)}`,
 );
 if (!peers.peers.pycocotools)
-  console.log('pycocotools: not installed here (not packaged in Debian; PyPI unreachable) — RLE peer columns skipped.');
+  console.log(
+    'pycocotools: not installed for this Python (set PYTHON to a venv that has it) — RLE peer columns skipped.',
+  );
+else console.log(`RLE strings checked against pycocotools first — ${rleCheck.join('; ')}.`);
+console.log(`Median of ${ROUNDS} rounds alternating ours and the peers.`);
 if (!peers.peers.opencv)
   console.log(`OpenCV: not installed (${peerNote || 'python3-opencv missing'}) — contour peer columns skipped.`);
 console.log(

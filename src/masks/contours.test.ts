@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbitraryMask } from '../../test/helpers/arbitrary-mask.js';
 import { traceContours as straightforward } from '../../test/helpers/straightforward-contours.js';
-import { traceContours } from './contours.js';
+import { occupiedBounds, traceContours } from './contours.js';
 
 const both = (data: Uint8Array, w: number, h: number, simple = true): void => {
   expect(traceContours(data, w, h, simple)).toEqual(straightforward(data, w, h, simple));
@@ -83,5 +83,39 @@ describe('traceContours', () => {
         data[y * w + x] = (r < 170 && r > 120) || (r < 80 && r > 40) || r < 15 || (x % 53 < 9 && y % 41 < 7) ? 1 : 0;
       }
     both(data, w, h);
+  });
+});
+
+describe('occupiedBounds', () => {
+  it('holds every foreground pixel, on word-aligned and unaligned rows and data', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.array(fc.tuple(fc.nat(59), fc.nat(29)), { maxLength: 6 }),
+        fc.nat(3),
+        (w, h, points, shift) => {
+          const backing = new Uint8Array(w * h + 4);
+          const data = backing.subarray(shift, shift + w * h);
+          const inside = points.filter(([x, y]) => x < w && y < h);
+          for (const [x, y] of inside) data[y * w + x] = 1;
+          const b = occupiedBounds(data, w, h);
+          if (inside.length === 0) expect(b).toEqual({ y0: 0, y1: 0, x0: 0, x1: 0 });
+          for (const [x, y] of inside) {
+            expect(x >= b.x0 && x < b.x1 && y >= b.y0 && y < b.y1).toBe(true);
+          }
+          // Rows are exact; columns are exact up to the word they fall in.
+          if (inside.length > 0) {
+            expect(b.y0).toBe(Math.min(...inside.map(([, y]) => y)));
+            expect(b.y1).toBe(Math.max(...inside.map(([, y]) => y)) + 1);
+            expect(b.x1 - Math.max(...inside.map(([x]) => x)) - 1).toBeLessThan(4);
+            expect(Math.min(...inside.map(([x]) => x)) - b.x0).toBeLessThan(4);
+          }
+          // And tracing without bounds (which computes them) equals the straightforward whole-frame trace.
+          expect(traceContours(data, w, h)).toEqual(straightforward(data, w, h));
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

@@ -34,6 +34,52 @@ function scratch(bytes: number): void {
 }
 
 /**
+ * A rectangle (word-aligned columns, ends exclusive) outside which `data` is all zero; an empty one for an empty
+ * mask. Rows are tested four pixels at a time; in the rows that hold foreground, the first and last non-zero words
+ * bound the columns.
+ */
+export function occupiedBounds(
+  data: Uint8Array,
+  width: number,
+  height: number,
+): { y0: number; y1: number; x0: number; x1: number } {
+  const aligned = width % 4 === 0 && data.byteOffset % 4 === 0;
+  if (!aligned) {
+    let [y0, y1, x0, x1] = [height, 0, width, 0];
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      let first = 0;
+      while (first < width && data[row + first] === 0) first++;
+      if (first === width) continue;
+      let last = width - 1;
+      while (data[row + last] === 0) last--;
+      if (y < y0) y0 = y;
+      y1 = y + 1;
+      if (first < x0) x0 = first;
+      if (last + 1 > x1) x1 = last + 1;
+    }
+    return y1 === 0 ? { y0: 0, y1: 0, x0: 0, x1: 0 } : { y0, y1, x0, x1 };
+  }
+  const w = width >>> 2;
+  const view = new Int32Array(data.buffer, data.byteOffset, (width * height) >>> 2);
+  let [y0, y1, k0, k1] = [height, 0, w, 0];
+  for (let y = 0; y < height; y++) {
+    const row = y * w;
+    let first = 0;
+    while (first < w && view[row + first] === 0) first++;
+    if (first === w) continue;
+    // Words left of k1 are inside already: look right of it only (the loop stops on `first` at the latest).
+    let last = w - 1;
+    while (last >= k1 && view[row + last] === 0) last--;
+    if (y < y0) y0 = y;
+    y1 = y + 1;
+    if (first < k0) k0 = first;
+    if (last + 1 > k1) k1 = last + 1;
+  }
+  return y1 === 0 ? { y0: 0, y1: 0, x0: 0, x1: 0 } : { y0, y1, x0: 4 * k0, x1: Math.min(width, 4 * k1) };
+}
+
+/**
  * Traces every border of a binary mask (one byte per pixel, 0 or 1, as `BinaryMask`). Borders on the image edge are traced like
  * any other (the mask is framed by one zero pixel). `simple` = CHAIN_APPROX_SIMPLE (default), else NONE. `bounds`:
  * a rectangle outside which the mask is known to be empty (`BinaryMask.bounds`; `x0`/`x1` optional, ends exclusive):
@@ -49,6 +95,9 @@ export function traceContours(
   bounds?: { readonly y0: number; readonly y1: number; readonly x0?: number; readonly x1?: number },
 ): Contour[] {
   const clamp = (v: number, hi: number) => Math.max(0, Math.min(hi, v));
+  // Without bounds (a decoded or drawn mask), find the rectangle that holds every foreground pixel first: one read of
+  // four pixels at a time, far cheaper than copying and scanning the whole frame around a small object.
+  bounds ??= occupiedBounds(data, width, height);
   const r0 = bounds ? clamp(bounds.y0, height) : 0;
   const r1 = bounds ? Math.max(r0, clamp(bounds.y1, height)) : height;
   const c0 = bounds?.x0 !== undefined ? clamp(bounds.x0, width) : 0;
