@@ -140,11 +140,19 @@ async function tooManyPixels(
   field: string,
   signal: AbortSignal | undefined,
 ): Promise<SamError> {
-  const meta = await abortable(sharp(bytes, { limitInputPixels: false }).metadata(), signal, field);
-  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
-  return new SamError(
-    'IMAGE_TOO_LARGE',
-    `Expected at most ${limits.maxImagePixels} pixels for ${field} (SAM3_MAX_IMAGE_PIXELS) but the image is ${meta.width}×${meta.height} (${pixels})`,
-    { field, limit: limits.maxImagePixels, received: pixels },
+  const limit = `Expected at most ${limits.maxImagePixels} pixels for ${field} (SAM3_MAX_IMAGE_PIXELS)`;
+  const meta = await abortable(sharp(bytes, { limitInputPixels: false }).metadata(), signal, field).catch(
+    (error: unknown) => {
+      if (error instanceof SamError) throw error; // aborted
+      return null;
+    },
   );
+  if (!meta?.width || !meta.height)
+    return new SamError('IMAGE_TOO_LARGE', `${limit} but the image has more`, { field, limit: limits.maxImagePixels });
+  const pixels = meta.width * meta.height;
+  return new SamError('IMAGE_TOO_LARGE', `${limit} but the image is ${meta.width}×${meta.height} (${pixels})`, {
+    field,
+    limit: limits.maxImagePixels,
+    received: pixels,
+  });
 }
