@@ -67,3 +67,52 @@ describe('round trips (property)', () => {
     );
   });
 });
+
+/** pycocotools' rleFrString written plainly (one count at a time, powers computed): the reference for the parser. */
+function parseStraightforward(s: string): number[] | 'error' {
+  const counts: number[] = [];
+  let p = 0;
+  while (p < s.length) {
+    let x = 0;
+    let k = 0;
+    let more = true;
+    while (more) {
+      if (p >= s.length) return 'error';
+      const c = s.charCodeAt(p) - 48;
+      if (c < 0 || c > 63) return 'error';
+      x += (c & 0x1f) * 2 ** (5 * k);
+      p++;
+      k++;
+      more = (c & 0x20) !== 0;
+      if (!more && c & 0x10) x -= 2 ** (5 * k);
+    }
+    if (counts.length > 2) x += counts[counts.length - 2]!;
+    if (x < 0 || x > 0xffffffff) return 'error';
+    counts.push(x);
+  }
+  return counts;
+}
+
+describe('countsFromString (property)', () => {
+  it('equals the plain parser on any string over the alphabet, valid or not', () => {
+    const alphabet = fc.constantFrom(...Array.from({ length: 64 }, (_, i) => String.fromCharCode(48 + i)));
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }), (chars) => {
+        const s = chars.join('');
+        const expected = parseStraightforward(s);
+        if (expected === 'error') expect(() => countsFromString(s)).toThrow(SamError);
+        else expect(Array.from(countsFromString(s))).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('round-trips any counts up to 2^32 − 1', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 30 }), (values) => {
+        const counts = Uint32Array.from(values);
+        expect(Array.from(countsFromString(countsToString(counts)))).toEqual(values);
+      }),
+    );
+  });
+});

@@ -168,15 +168,22 @@ export function countsToString(counts: Uint32Array): string {
   return ASCII.decode(out.subarray(0, p)); // every char is 48..111, so any single-byte decoding is exact
 }
 
+/** 32^k for the chunks of a count (further chunks, which only malformed strings have, are computed). */
+const CHUNK_SCALE = Array.from({ length: 12 }, (_, k) => 2 ** (5 * k));
+
 /** pycocotools `rleFrString`, with validation of the alphabet (the C code accepts any byte). */
 export function countsFromString(s: string): Uint32Array {
-  const counts: number[] = [];
+  // At most one count per character: written into one array, no growth.
+  const out = new Uint32Array(s.length);
+  const n = s.length;
+  let m = 0;
   let p = 0;
-  while (p < s.length) {
+  while (p < n) {
     let x = 0;
     let k = 0;
-    for (;;) {
-      if (p >= s.length)
+    let c: number;
+    do {
+      if (p >= n)
         throw new SamError(
           'MASK_RLE_INVALID',
           'Expected a complete RLE counts string but it ends in the middle of a count',
@@ -187,30 +194,23 @@ export function countsFromString(s: string): Uint32Array {
         throw new SamError(
           'MASK_RLE_INVALID',
           `Expected RLE counts characters in '0'..'o' but received ${JSON.stringify(s[p])} at offset ${p}`,
-          {
-            field: 'counts',
-            received: s[p],
-          },
+          { field: 'counts', received: s[p] },
         );
       }
-      const c = code - ZERO;
-      x += (c & 0x1f) * 2 ** (5 * k);
+      c = code - ZERO;
+      x += (c & 0x1f) * (CHUNK_SCALE[k] ?? 2 ** (5 * k));
       p++;
       k++;
-      if (!(c & 0x20)) {
-        if (c & 0x10) x -= 2 ** (5 * k);
-        break;
-      }
-    }
-    const m = counts.length;
-    if (m > 2) x += counts[m - 2]!;
+    } while (c & 0x20);
+    if (c & 0x10) x -= CHUNK_SCALE[k] ?? 2 ** (5 * k);
+    if (m > 2) x += out[m - 2]!;
     if (x < 0 || x > 0xffffffff)
       throw new SamError('MASK_RLE_INVALID', `Expected non-negative RLE counts but count ${m} decodes to ${x}`, {
         field: 'counts',
       });
-    counts.push(x);
+    out[m++] = x;
   }
-  return Uint32Array.from(counts);
+  return out.slice(0, m);
 }
 
 export function toCocoRle(rle: RleCounts): CocoRle {
