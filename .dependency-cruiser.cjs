@@ -14,7 +14,7 @@ module.exports = {
       name: 'masks-only-domain',
       severity: 'error',
       from: { path: '^src/masks/' },
-      to: { pathNot: ['^src/(masks|domain)/', '^node_modules/simplify-js'], dependencyTypesNot: ['core'] },
+      to: { pathNot: ['^src/(masks|domain|wasm)/', '^node_modules/simplify-js'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'wasm-is-a-leaf',

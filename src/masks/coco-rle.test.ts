@@ -116,3 +116,42 @@ describe('countsFromString (property)', () => {
     );
   });
 });
+
+describe('encodeRle: the WebAssembly scan and the JavaScript one (property)', () => {
+  it('give the same counts on any mask, with and without bounds, any byte values, unaligned data', () => {
+    fc.assert(
+      fc.property(arbitraryMask(70), fc.nat(3), fc.boolean(), (mask, shift, big) => {
+        const backing = new Uint8Array(mask.data.length + 4);
+        const data = backing.subarray(shift, shift + mask.data.length);
+        data.set(mask.data);
+        if (big) for (let i = 0; i < data.length; i += 7) if (data[i]) data[i] = 200; // non-zero is foreground
+        const plain = { width: mask.width, height: mask.height, data };
+        const scalar = Array.from(encodeRle(plain, false).counts);
+        expect(Array.from(encodeRle(plain).counts)).toEqual(scalar);
+        const bounds = occupied(plain);
+        expect(Array.from(encodeRle({ ...plain, bounds }).counts)).toEqual(scalar);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('on frames of 1080p and wider than 16 columns per block: a blob, noise, full and empty', () => {
+    const [w, h] = [1920, 1080];
+    let s = 3;
+    const noise = Uint8Array.from({ length: w * h }, () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) >> 20) & 1);
+    const blob = Uint8Array.from({ length: w * h }, (_, i) => (Math.hypot((i % w) - 700, i / w - 500) < 180 ? 1 : 0));
+    for (const data of [noise, blob, new Uint8Array(w * h).fill(1), new Uint8Array(w * h)]) {
+      const mask = { width: w, height: h, data };
+      expect(Array.from(encodeRle(mask).counts)).toEqual(Array.from(encodeRle(mask, false).counts));
+    }
+  });
+});
+
+/** The tight rectangle of the foreground (empty at 0,0 for an empty mask). */
+function occupied(m: { width: number; height: number; data: Uint8Array }) {
+  let [x0, y0, x1, y1] = [m.width, m.height, 0, 0];
+  for (let y = 0; y < m.height; y++)
+    for (let x = 0; x < m.width; x++)
+      if (m.data[y * m.width + x]) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x + 1), y + 1];
+  return x1 === 0 ? { x0: 0, y0: 0, x1: 0, y1: 0 } : { x0, y0, x1, y1 };
+}

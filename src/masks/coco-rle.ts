@@ -2,6 +2,7 @@
 import { SamError } from '../domain/errors.js';
 import type { CocoRle } from '../domain/encoded-mask.js';
 import type { BinaryMask } from '../domain/segmentation.js';
+import { columnMajorChanges } from './rle-transitions.js';
 import type { MaskRegion } from './upsample-logits.js';
 
 /** pycocotools' RLE with numeric counts (the "uncompressed" form in COCO json, `size` is [h, w]). */
@@ -15,9 +16,10 @@ export interface RleCounts {
  * Encodes a row-major binary mask into column-major run counts, identical to
  * `pycocotools.mask.encode(np.asfortranarray(m))`. One row-wise pass records, per column, the rows where the
  * value changes against the pixel above (cache-friendly on row-major memory); a counting sort by column then
- * yields the transitions in column-major order.
+ * yields the transitions in column-major order. The pass runs in WebAssembly SIMD (rle-transitions.ts), or in
+ * JavaScript with `useSimd: false` or where SIMD is missing (same counts).
  */
-export function encodeRle(mask: BinaryMask): RleCounts {
+export function encodeRle(mask: BinaryMask, useSimd = true): RleCounts {
   const { width: w, height: h, data } = mask;
   if (data.length !== w * h)
     throw new SamError('INVALID_ARGUMENT', `Expected mask data of ${w * h} bytes but received ${data.length}`);
@@ -47,16 +49,42 @@ export function encodeRle(mask: BinaryMask): RleCounts {
       if ((data[x]! ? 1 : 0) !== prev) push(x, 0);
     }
   }
+  // With bounds, rows y0..y1 (y1 compares its zeros with the last row inside) and columns x0..x1 hold every change.
+  const b = mask.bounds;
+  const yFrom = b ? Math.max(1, b.y0) : 1;
+  const yEnd = b ? Math.min(h, b.y1 + 1) : h;
+  const simd = useSimd ? columnMajorChanges(data, w, h, yFrom, yEnd, b ? b.x0 : 0, b ? b.x1 : w, { xs, ys, n }) : null;
+  const positions = simd ?? scalarChanges(mask, yFrom, yEnd, perColumn, push, () => ({ xs, ys, n }));
+  const total = positions.length;
+  const counts = new Uint32Array(total + 1);
+  let prev = 0;
+  for (let i = 0; i < total; i++) {
+    counts[i] = positions[i]! - prev;
+    prev = positions[i]!;
+  }
+  counts[total] = w * h - prev;
+  return { height: h, width: w, counts };
+}
+
+/** The JavaScript scan where WebAssembly SIMD is missing: transitions of rows [yFrom, yEnd), sorted by column. */
+function scalarChanges(
+  mask: BinaryMask,
+  yFrom: number,
+  yEnd: number,
+  perColumn: Uint32Array,
+  push: (x: number, y: number) => void,
+  found: () => { xs: Uint32Array; ys: Uint32Array; n: number },
+): Uint32Array {
+  const { width: w, height: h, data } = mask;
   const aligned = w % 4 === 0 && data.byteOffset % 4 === 0;
   const words = aligned ? new Int32Array(data.buffer, data.byteOffset, (w * h) >>> 2) : null; // Int32: stays in small-integer range
   const wordsPerRow = w >>> 2;
-  // With bounds, rows y0..y1 (y1 compares its zeros with the last row inside) and columns x0..x1 hold every change.
   const b = mask.bounds;
   const xFrom = b ? b.x0 : 0;
   const xTo = b ? b.x1 : w;
   const kFrom = xFrom >>> 2;
   const kTo = b ? Math.min(wordsPerRow, (b.x1 + 3) >>> 2) : wordsPerRow;
-  for (let y = b ? Math.max(1, b.y0) : 1, yEnd = b ? Math.min(h, b.y1 + 1) : h; y < yEnd; y++) {
+  for (let y = yFrom; y < yEnd; y++) {
     const row = y * w;
     if (words) {
       const wrow = row >>> 2;
@@ -70,20 +98,14 @@ export function encodeRle(mask: BinaryMask): RleCounts {
     }
   }
   for (let x = 0; x < w; x++) perColumn[x + 1]! += perColumn[x]!;
+  const { xs, ys, n } = found();
   const positions = new Uint32Array(n);
   const cursor = perColumn.slice(0, w);
   for (let i = 0; i < n; i++) {
     const x = xs[i]!;
     positions[cursor[x]!++] = x * h + ys[i]!;
   }
-  const counts = new Uint32Array(n + 1);
-  let prev = 0;
-  for (let i = 0; i < n; i++) {
-    counts[i] = positions[i]! - prev;
-    prev = positions[i]!;
-  }
-  counts[n] = w * h - prev;
-  return { height: h, width: w, counts };
+  return positions;
 }
 
 /** Checks that counts cover exactly height·width pixels (pycocotools reads garbage or crashes otherwise). */

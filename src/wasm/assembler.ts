@@ -66,6 +66,9 @@ export const i32 = {
   ne: [0x47],
   ltU: [0x49],
   geS: [0x4e],
+  store: (offset = 0): Code => [0x36, ...memarg(offset)],
+  ctz: [0x68],
+  and: [0x71],
   geU: [0x4f],
   add: [0x6a],
   sub: [0x6b],
@@ -82,11 +85,15 @@ export const v128 = {
   store: (offset = 0): Code => simd(0x0b, ...memarg(offset)),
   store32Lane: (lane: number, offset = 0): Code => simd(0x5a, ...memarg(offset), lane),
   and: simd(0x4e),
+  xor: simd(0x51),
 };
 export const i8x16 = {
   /** Lanes of the 32-byte concatenation of the two operands, by index. */
   shuffle: (lanes: number[]): Code => simd(0x0d, ...lanes),
   splat: simd(0x0f),
+  eq: simd(0x23),
+  /** One bit per lane: its top bit. */
+  bitmask: simd(0x64),
   narrowI16x8S: simd(0x65),
   narrowI16x8U: simd(0x66),
 };
