@@ -155,3 +155,30 @@ function occupied(m: { width: number; height: number; data: Uint8Array }) {
       if (m.data[y * m.width + x]) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x + 1), y + 1];
   return x1 === 0 ? { x0: 0, y0: 0, x1: 0, y1: 0 } : { x0, y0, x1, y1 };
 }
+
+describe('decodeRle: the dense path and the sparse one (property)', () => {
+  it('give the same mask on any counts, whichever the run density', () => {
+    fc.assert(
+      fc.property(arbitraryMask(70), (mask) => {
+        const rle = encodeRle(mask);
+        const sparse = decodeRle(rle, false).data;
+        expect(Buffer.from(decodeRle(rle, true).data).equals(Buffer.from(sparse))).toBe(true);
+        expect(Buffer.from(sparse).equals(Buffer.from(mask.data))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('at 1080p on noise (dense by default) and a blob (sparse by default)', () => {
+    const [w, h] = [1920, 1080];
+    let s = 9;
+    const noise = Uint8Array.from({ length: w * h }, () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) >> 20) & 1);
+    const blob = Uint8Array.from({ length: w * h }, (_, i) => (Math.hypot((i % w) - 700, i / w - 500) < 180 ? 1 : 0));
+    for (const data of [noise, blob]) {
+      const rle = encodeRle({ width: w, height: h, data });
+      expect(Buffer.from(decodeRle(rle).data).equals(Buffer.from(data))).toBe(true);
+      expect(Buffer.from(decodeRle(rle, true).data).equals(Buffer.from(data))).toBe(true);
+      expect(Buffer.from(decodeRle(rle, false).data).equals(Buffer.from(data))).toBe(true);
+    }
+  });
+});

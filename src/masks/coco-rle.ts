@@ -145,13 +145,16 @@ function forEachToggle(rle: RleCounts, visit: (x: number, y: number) => void): v
 }
 
 /**
- * Decodes run counts to a row-major mask. Foreground runs are cut into per-column segments whose first row and
- * end row toggle the pixel; toggles are bucketed by row, and each row is the row above (one memcpy) with its
- * toggled pixels flipped. Cost: O(h·w / memcpy speed + number of runs), no column walks over row-major memory.
+ * Decodes run counts to a row-major mask. Sparse counts (objects): foreground runs are cut into per-column segments
+ * whose first row and end row toggle the pixel; toggles are bucketed by row, and each row is the row above (one
+ * memcpy) with its toggled pixels flipped — O(h·w / memcpy speed + number of runs), no column walks. Dense counts
+ * (runs of 32 pixels or fewer on average: noise, textures): the runs are written in column-major order, where they
+ * are contiguous, and the result transposed in cache-sized tiles. `dense` forces one way (for the tests).
  */
-export function decodeRle(rle: RleCounts): BinaryMask {
+export function decodeRle(rle: RleCounts, dense?: boolean): BinaryMask {
   assertRleCoversImage(rle);
   const { height: h, width: w } = rle;
+  if (dense ?? rle.counts.length * 32 > w * h) return decodeDense(rle);
   const perRow = new Int32Array(h + 1);
   forEachToggle(rle, (_x, y) => perRow[y + 1]!++);
   for (let y = 0; y < h; y++) perRow[y + 1]! += perRow[y]!;
@@ -163,6 +166,34 @@ export function decodeRle(rle: RleCounts): BinaryMask {
     const row = y * w;
     if (y > 0) data.copyWithin(row, row - w, row);
     for (let k = perRow[y]!; k < perRow[y + 1]!; k++) data[row + xs[k]!]! ^= 1;
+  }
+  return { width: w, height: h, data };
+}
+
+/** Column-major fill of the runs, then a tiled transpose to row-major (counts already checked to cover h·w). */
+function decodeDense(rle: RleCounts): BinaryMask {
+  const { height: h, width: w, counts } = rle;
+  const columns = new Uint8Array(w * h);
+  let pos = 0;
+  for (let j = 0; j < counts.length; j++) {
+    const len = counts[j]!;
+    if (j & 1) {
+      if (len > 32) columns.fill(1, pos, pos + len);
+      else for (let i = pos, end = pos + len; i < end; i++) columns[i] = 1;
+    }
+    pos += len;
+  }
+  const data = new Uint8Array(w * h);
+  const TILE = 32;
+  for (let x0 = 0; x0 < w; x0 += TILE) {
+    const x1 = Math.min(w, x0 + TILE);
+    for (let y0 = 0; y0 < h; y0 += TILE) {
+      const y1 = Math.min(h, y0 + TILE);
+      for (let x = x0; x < x1; x++) {
+        const column = x * h;
+        for (let y = y0; y < y1; y++) data[y * w + x] = columns[column + y]!;
+      }
+    }
   }
   return { width: w, height: h, data };
 }
@@ -180,7 +211,8 @@ export function countsToString(counts: Uint32Array): string {
     if (i > 2) x -= counts[i - 2]!;
     for (;;) {
       let c = x & 0x1f;
-      x = Math.floor(x / 32); // arithmetic shift on a double: exact for |x| < 2^53
+      // Arithmetic shift by 5: `>>` where x fits 32 bits signed (every delta of a real mask), else on the double.
+      x = x >= -0x80000000 && x <= 0x7fffffff ? x >> 5 : Math.floor(x / 32);
       const more = c & 0x10 ? x !== -1 : x !== 0;
       if (more) c |= 0x20;
       out[p++] = c + ZERO;
