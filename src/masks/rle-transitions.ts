@@ -24,7 +24,17 @@ interface Exports {
   /** counts[x] += changes in column x (local columns), rows 1 … rows of the copy against the row above each. */
   count(base: number, stride: number, rows: number, blocks: number, counts: number): void;
   /** positions[counts[x]++] = (x0 + x)·h + yFrom + r for each change, in row order. */
-  write(base: number, stride: number, rows: number, blocks: number, counts: number, positions: number, x0: number, h: number, yFrom: number): void; // prettier-ignore
+  write(
+    base: number,
+    stride: number,
+    rows: number,
+    blocks: number,
+    counts: number,
+    positions: number,
+    x0: number,
+    h: number,
+    yFrom: number,
+  ): void;
   memory: WasmMemory;
 }
 
