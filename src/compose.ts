@@ -41,6 +41,8 @@ export interface EngineSettings {
   device: Device;
   dtype: ModelDtype;
   threads: number;
+  /** ONNX Runtime's spinning threads (SAM3_ORT_SPINNING; off when absent). */
+  ortSpinning?: 'on' | 'off';
   cacheDir: string;
   modelDir?: string;
   ffmpegPath?: string;
@@ -84,6 +86,7 @@ export async function createLocalEngine(
     device: s.device,
     dtype: s.dtype,
     intraOpThreads: s.threads,
+    spinning: s.ortSpinning === 'on',
     ...(s.onWarning ? { onWarning: s.onWarning } : {}),
   });
 }
@@ -161,6 +164,7 @@ export function loadLocalEngine(
         device: settings.device,
         dtype: settings.dtype,
         threads: settings.threads,
+        ortSpinning: settings.ortSpinning,
         cacheDir: settings.cacheDir,
         modelDir: settings.modelDir,
         ffmpegPath: settings.ffmpegPath,

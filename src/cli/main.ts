@@ -70,6 +70,7 @@ const engineSettings = (opts: { model: string; device: Device; dtype: ModelDtype
   device: opts.device,
   dtype: opts.dtype,
   threads: settings.threads,
+  ortSpinning: settings.ortSpinning,
   cacheDir: settings.cacheDir,
   modelDir: settings.modelDir,
   onWarning: (m: string) => console.error(`warning: ${m}`),

@@ -71,6 +71,13 @@ export const SETTINGS = {
     "Worker threads for the PIL-exact model-input resize (auto: up to 4 on machines with 4 cores or more, none below; 0 = on the request's thread).",
   ),
   threads: setting('SAM3_THREADS', '0', 'integer ≥ 0', integer(0), 'ONNX Runtime intra-op threads (0 = its default).'),
+  ortSpinning: setting(
+    'SAM3_ORT_SPINNING',
+    'off',
+    'on|off',
+    oneOf('on', 'off'),
+    "ONNX Runtime's intra-op threads spinning between parallel sections (its default is on). off leaves the cores to decoding, resizing, mask encoding and other processes; on a 2-core machine with two processes running the graphs, their time fell by about a quarter, and a single process measured the same either way (BENCHMARKS.md).",
+  ),
   cacheDir: setting(
     'SAM3_CACHE_DIR',
     '~/.cache/sam3-server',

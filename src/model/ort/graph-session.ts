@@ -11,6 +11,12 @@ export type Device = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu';
 export interface SessionOptions {
   device?: Device;
   intraOpThreads?: number;
+  /**
+   * Let ONNX Runtime's intra-op threads spin between parallel sections (its own default). Off here: spinning threads
+   * take the cores that decoding, resizing and mask encoding — or another process — need, and SAM 3's operators are
+   * long enough that waking a thread costs nothing measurable (BENCHMARKS.md).
+   */
+  spinning?: boolean;
   /** Called once per fallback, e.g. to log that CUDA was unavailable. */
   onWarning?: (message: string) => void;
   /** ORT graph optimisations (default 'all'); the video tracker graphs use 'basic', as their exporter advises. */
@@ -47,7 +53,10 @@ export class GraphSession {
     const requested = options.device ?? 'cpu';
     const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: options.optimizationLevel ?? 'all' };
     // From bytes, external weights are found in the original's directory.
-    if (bytes) base.extra = { session: { model_external_initializers_file_folder_path: dirname(path) } };
+    const sessionConfig: Record<string, string> = {};
+    if (bytes) sessionConfig.model_external_initializers_file_folder_path = dirname(path);
+    if (!options.spinning) sessionConfig['intra_op.allow_spinning'] = '0'; // ORT's key session.intra_op.allow_spinning
+    if (Object.keys(sessionConfig).length > 0) base.extra = { session: sessionConfig };
     if (options.intraOpThreads && options.intraOpThreads > 0) base.intraOpNumThreads = options.intraOpThreads;
     let session: ort.InferenceSession | undefined;
     let device: Device = requested;
