@@ -76,7 +76,7 @@ export const SETTINGS = {
     'off',
     'on|off',
     oneOf('on', 'off'),
-    "ONNX Runtime's intra-op threads spinning between parallel sections (its default is on). off leaves the cores to decoding, resizing, mask encoding and other processes; on a 2-core machine with two processes running the graphs, their time fell by about a quarter, and a single process measured the same either way (BENCHMARKS.md).",
+    "ONNX Runtime's intra-op threads spinning between parallel sections (its default is on). off leaves the cores to decoding, resizing, mask encoding and other processes; on a 2-core machine with two processes running the graphs, their time fell by about a quarter; a single process measured 0–8 % slower without it on the demo model (BENCHMARKS.md).",
   ),
   cacheDir: setting(
     'SAM3_CACHE_DIR',
