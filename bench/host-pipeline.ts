@@ -16,6 +16,7 @@ import { upsampleLogitsToFrame } from '../src/masks/upsample-logits.js';
 import { decodeImage } from '../src/media/image-decode.js';
 import { ResizePool } from '../src/media/resize-pool.js';
 import { PIXEL_NORMALIZATION } from '../src/model/sam3/preprocess.js';
+import { alternateRounds, median } from './median.js';
 import { Peer } from './python-peer.js';
 
 const WIDTH = 1920;
@@ -128,7 +129,6 @@ async function ours(
   return { pixels, instances };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const STAGES = ['decode', 'preprocess', 'upsample', 'rle_area_box', 'polygons', 'json', 'total'];
 
 const jpeg = await makeJpeg();
@@ -174,26 +174,18 @@ for (const count of [5, 20]) {
   }
   const ourStages: Record<string, number[]> = {};
   const peerStages: Record<string, number[]> = {};
-  for (let r = 0; r < ROUNDS; r++) {
-    const runOurs = async (): Promise<void> => {
-      const round: Record<string, number[]> = {};
-      // The model input goes back to the resizer as the engine gives it back once the graph has read it.
-      for (let i = 0; i < RUNS; i++) resizer.release((await ours(jpeg, logits, count, round)).pixels);
-      for (const s of STAGES) (ourStages[s] ??= []).push(median(round[s]!));
-    };
-    const runPeer = async (): Promise<void> => {
-      if (!peer) return;
-      const { stages } = await peer.ask<{ stages: Record<string, number[]> }>({ cmd: 'time', runs: RUNS });
-      for (const s of STAGES) (peerStages[s] ??= []).push(median(stages[s]!));
-    };
-    if (r % 2 === 0) {
-      await runOurs();
-      await runPeer();
-    } else {
-      await runPeer();
-      await runOurs();
-    }
-  }
+  const runOurs = async (): Promise<void> => {
+    const round: Record<string, number[]> = {};
+    // The model input goes back to the resizer as the engine gives it back once the graph has read it.
+    for (let i = 0; i < RUNS; i++) resizer.release((await ours(jpeg, logits, count, round)).pixels);
+    for (const s of STAGES) (ourStages[s] ??= []).push(median(round[s]!));
+  };
+  const runPeer = async (): Promise<void> => {
+    if (!peer) return;
+    const { stages } = await peer.ask<{ stages: Record<string, number[]> }>({ cmd: 'time', runs: RUNS });
+    for (const s of STAGES) (peerStages[s] ??= []).push(median(stages[s]!));
+  };
+  await alternateRounds(ROUNDS, runOurs, runPeer);
   console.log(`\n| stage (${count} instances) | ours ms | Python peer ms | peer ÷ ours |\n|---|---|---|---|`);
   for (const s of STAGES) {
     const o = median(ourStages[s]!);

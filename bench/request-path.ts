@@ -16,6 +16,7 @@ import { buildApp } from '../src/http/app.js';
 import { decodeImage } from '../src/media/image-decode.js';
 import { ResizePool } from '../src/media/resize-pool.js';
 import { PIXEL_NORMALIZATION } from '../src/model/sam3/preprocess.js';
+import { alternateRounds, median } from './median.js';
 import { Peer } from './python-peer.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -82,7 +83,6 @@ async function keptLogits(texts: string[]): Promise<{ logits: Float32Array; side
   return { logits, side };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const python = process.env.PYTHON ?? 'python3';
 const started = await Peer.start(python);
 const peer = typeof started === 'string' ? undefined : started;
@@ -101,31 +101,25 @@ for (const count of [5, 20]) {
     engine.release(result); // as the HTTP routes do once their response is built
     return performance.now() - t - graphMs();
   };
-  const viaNative = async (): Promise<number> => {
+  /** Host ms of one POST through the app (wall less the graphs), which must answer 200. */
+  const viaHttp = async (url: string, payload: Record<string, unknown>): Promise<number> => {
     const t = performance.now();
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/segment',
-      payload: {
-        image: { base64: b64 },
-        prompts: texts.map((text) => ({ type: 'concept', text })),
-        mask_formats: ['rle', 'polygons'],
-      },
-    });
-    if (res.statusCode !== 200) throw new Error(`/v1/segment answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
+    const res = await app.inject({ method: 'POST', url, payload });
+    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
     return performance.now() - t - graphMs();
   };
-  const viaRoboflow = async (): Promise<number> => {
-    const t = performance.now();
-    const res = await app.inject({
-      method: 'POST',
-      url: '/sam3/concept_segment',
-      payload: { image: { type: 'base64', value: b64 }, prompts: concepts, format: 'polygon' },
+  const viaNative = (): Promise<number> =>
+    viaHttp('/v1/segment', {
+      image: { base64: b64 },
+      prompts: texts.map((text) => ({ type: 'concept', text })),
+      mask_formats: ['rle', 'polygons'],
     });
-    if (res.statusCode !== 200)
-      throw new Error(`/sam3/concept_segment answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
-    return performance.now() - t - graphMs();
-  };
+  const viaRoboflow = (): Promise<number> =>
+    viaHttp('/sam3/concept_segment', {
+      image: { type: 'base64', value: b64 },
+      prompts: concepts,
+      format: 'polygon',
+    });
 
   // Outputs first: the engine's instances against the peer's on the logits the engine kept.
   const { logits, side } = await keptLogits(texts);
@@ -155,32 +149,24 @@ for (const count of [5, 20]) {
 
   const ours: Record<string, number[]> = {};
   const peerTotals: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const runOurs = async (): Promise<void> => {
-      for (const [name, run] of [
-        ['engine', viaEngine],
-        ['native', viaNative],
-        ['roboflow', viaRoboflow],
-      ] as const) {
-        await run(); // warm
-        const round: number[] = [];
-        for (let i = 0; i < RUNS; i++) round.push(await run());
-        (ours[name] ??= []).push(median(round));
-      }
-    };
-    const runPeer = async (): Promise<void> => {
-      if (!peer) return;
-      const { stages } = await peer.ask<{ stages: Record<string, number[]> }>({ cmd: 'time', runs: RUNS });
-      peerTotals.push(median(stages.total!));
-    };
-    if (r % 2 === 0) {
-      await runOurs();
-      await runPeer();
-    } else {
-      await runPeer();
-      await runOurs();
+  const runOurs = async (): Promise<void> => {
+    for (const [name, run] of [
+      ['engine', viaEngine],
+      ['native', viaNative],
+      ['roboflow', viaRoboflow],
+    ] as const) {
+      await run(); // warm
+      const round: number[] = [];
+      for (let i = 0; i < RUNS; i++) round.push(await run());
+      (ours[name] ??= []).push(median(round));
     }
-  }
+  };
+  const runPeer = async (): Promise<void> => {
+    if (!peer) return;
+    const { stages } = await peer.ask<{ stages: Record<string, number[]> }>({ cmd: 'time', runs: RUNS });
+    peerTotals.push(median(stages.total!));
+  };
+  await alternateRounds(ROUNDS, runOurs, runPeer);
   const p = peer ? median(peerTotals) : NaN;
   const cell = (name: string): string => {
     const o = median(ours[name]!);

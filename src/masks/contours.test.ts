@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbitraryMask } from '../../test/helpers/arbitrary-mask.js';
 import { traceContours as straightforward } from '../../test/helpers/straightforward-contours.js';
-import { occupiedBounds, traceContours } from './contours.js';
+import { traceContours } from './contours.js';
+import { occupiedBounds } from './mask-ops.js';
 
 const both = (data: Uint8Array, w: number, h: number, simple = true): void => {
   expect(traceContours(data, w, h, simple)).toEqual(straightforward(data, w, h, simple));

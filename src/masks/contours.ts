@@ -1,4 +1,5 @@
 // Border following (Suzuki–Abe, as OpenCV's findContours): outer borders and holes of 8-connected components.
+import { occupiedBounds } from './mask-ops.js';
 
 /** One traced border in the pixel-index frame: integer (x = column, y = row) of boundary pixels. */
 export interface Contour {
@@ -31,52 +32,6 @@ function scratch(bytes: number): void {
   pixels = new Uint8Array(size);
   words = new Uint32Array(pixels.buffer);
   labels = new Int32Array(size);
-}
-
-/**
- * A rectangle (word-aligned columns, ends exclusive) outside which `data` is all zero; an empty one for an empty
- * mask. Rows are tested four pixels at a time; in the rows that hold foreground, the first and last non-zero words
- * bound the columns.
- */
-export function occupiedBounds(
-  data: Uint8Array,
-  width: number,
-  height: number,
-): { y0: number; y1: number; x0: number; x1: number } {
-  const aligned = width % 4 === 0 && data.byteOffset % 4 === 0;
-  if (!aligned) {
-    let [y0, y1, x0, x1] = [height, 0, width, 0];
-    for (let y = 0; y < height; y++) {
-      const row = y * width;
-      let first = 0;
-      while (first < width && data[row + first] === 0) first++;
-      if (first === width) continue;
-      let last = width - 1;
-      while (data[row + last] === 0) last--;
-      if (y < y0) y0 = y;
-      y1 = y + 1;
-      if (first < x0) x0 = first;
-      if (last + 1 > x1) x1 = last + 1;
-    }
-    return y1 === 0 ? { y0: 0, y1: 0, x0: 0, x1: 0 } : { y0, y1, x0, x1 };
-  }
-  const w = width >>> 2;
-  const view = new Int32Array(data.buffer, data.byteOffset, (width * height) >>> 2);
-  let [y0, y1, k0, k1] = [height, 0, w, 0];
-  for (let y = 0; y < height; y++) {
-    const row = y * w;
-    let first = 0;
-    while (first < w && view[row + first] === 0) first++;
-    if (first === w) continue;
-    // Words left of k1 are inside already: look right of it only (the loop stops on `first` at the latest).
-    let last = w - 1;
-    while (last >= k1 && view[row + last] === 0) last--;
-    if (y < y0) y0 = y;
-    y1 = y + 1;
-    if (first < k0) k0 = first;
-    if (last + 1 > k1) k1 = last + 1;
-  }
-  return y1 === 0 ? { y0: 0, y1: 0, x0: 0, x1: 0 } : { y0, y1, x0: 4 * k0, x1: Math.min(width, 4 * k1) };
 }
 
 /**

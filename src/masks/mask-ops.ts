@@ -28,17 +28,49 @@ export function maskArea(mask: BinaryMask): number {
   return a;
 }
 
+/**
+ * A rectangle (ends exclusive; columns word-aligned when rows start on words) outside which `data` is all zero; an
+ * empty one for an empty mask. Rows are tested four pixels at a time where they can be; in the rows that hold
+ * foreground, the first and last non-zero words bound the columns.
+ */
+export function occupiedBounds(
+  data: Uint8Array,
+  width: number,
+  height: number,
+): { y0: number; y1: number; x0: number; x1: number } {
+  // Units of four pixels (an Int32 word) where rows start on words, else of one.
+  const unit = width % 4 === 0 && data.byteOffset % 4 === 0 ? 4 : 1;
+  const view = unit === 4 ? new Int32Array(data.buffer, data.byteOffset, (width * height) >>> 2) : data;
+  const w = width / unit;
+  let [y0, y1, k0, k1] = [height, 0, w, 0];
+  for (let y = 0; y < height; y++) {
+    const row = y * w;
+    let first = 0;
+    while (first < w && view[row + first] === 0) first++;
+    if (first === w) continue;
+    // Units left of k1 are inside already: look right of it only (the loop stops on `first` at the latest).
+    let last = w - 1;
+    while (last >= k1 && view[row + last] === 0) last--;
+    if (y < y0) y0 = y;
+    y1 = y + 1;
+    if (first < k0) k0 = first;
+    if (last + 1 > k1) k1 = last + 1;
+  }
+  return y1 === 0 ? { y0: 0, y1: 0, x0: 0, x1: 0 } : { y0, y1, x0: unit * k0, x1: Math.min(width, unit * k1) };
+}
+
 /** Tight box of the foreground in pixel-edge coordinates (x1, y1 exclusive), or null for an empty mask. */
 export function maskBox(mask: BinaryMask): PixelBox | null {
   const { width: w, height: h, data } = mask;
-  // Columns and rows to read: the producer's bounds, else the frame.
-  const bx0 = mask.bounds?.x0 ?? 0;
-  const bx1 = mask.bounds?.x1 ?? w;
+  // Columns and rows to read: the producer's bounds, else the occupied rectangle (found four pixels at a time).
+  const bounds = mask.bounds ?? occupiedBounds(data, w, h);
+  const bx0 = bounds.x0;
+  const bx1 = bounds.x1;
   let x0 = w;
   let y0 = h;
   let x1 = -1;
   let y1 = -1;
-  for (let y = mask.bounds?.y0 ?? 0, yEnd = mask.bounds?.y1 ?? h; y < yEnd; y++) {
+  for (let y = bounds.y0, yEnd = bounds.y1; y < yEnd; y++) {
     const row = y * w;
     let first = -1;
     for (let x = bx0; x < bx1; x++) {

@@ -130,12 +130,15 @@ function kernelModule(): Uint8Array {
 }
 
 let kernel: Exports | null | undefined;
+/** The module's memory never shrinks: masks whose copy and changes would need more go to the JavaScript pass. */
+const MAX_MEMORY_BYTES = 64 * 1024 * 1024;
 const ceil16 = (n: number): number => (n + 15) & ~15;
 
 /**
  * The changes of `data` (row-major, width `w`, height `h`) against the pixel above, in rows [yFrom, yTo) (yFrom ≥ 1)
  * and columns [xFrom, xTo), sorted column-major as positions x·h + y, after `first` (positions to put first in each
- * column, already sorted within it: the encoder's row 0). Null where WebAssembly SIMD is missing.
+ * column, already sorted within it: the encoder's row 0). Null where WebAssembly SIMD is missing, or where the
+ * rows and their changes would take more than MAX_MEMORY_BYTES (the caller's JavaScript pass handles those).
  */
 export function columnMajorChanges(
   data: Uint8Array,
@@ -158,6 +161,7 @@ export function columnMajorChanges(
   // Layout: the rows yFrom − 1 … yTo − 1 (zero-padded to `stride`), the per-column counts, then the positions.
   const countsAt = ceil16((rows + 1) * stride);
   const positionsAt = countsAt + 4 * (cols + 1);
+  if (positionsAt > MAX_MEMORY_BYTES) return null;
   ensureMemory(kernel.memory, positionsAt);
   let bytes = new Uint8Array(kernel.memory.buffer);
   if (rows > 0 && cols > 0)
@@ -176,6 +180,7 @@ export function columnMajorChanges(
   for (let x = 0; x < cols; x++) perColumn[c0 + x + 1]! += counts[x]!;
   for (let x = 0; x < w; x++) perColumn[x + 1]! += perColumn[x]!;
   const n = perColumn[w]!;
+  if (positionsAt + 4 * n > MAX_MEMORY_BYTES) return null;
   ensureMemory(kernel.memory, positionsAt + 4 * n);
   bytes = new Uint8Array(kernel.memory.buffer);
   counts = new Uint32Array(kernel.memory.buffer, countsAt, cols + 1);

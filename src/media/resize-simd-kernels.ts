@@ -21,6 +21,7 @@ import {
   ifThen,
   loop,
   set,
+  storeNormalized16,
   tee,
   v128,
   wasmModule,
@@ -191,25 +192,7 @@ function verticalPass(maxTaps: number, output: { mean: number; std: number } | '
   /** Writes 16 values of one channel (u8x16 on the stack) at plane pointer `o`. */
   const emit = (o: number): Code => {
     if (output === 'bytes') return [...set(lo), ...get(o), ...get(lo), ...v128.store(0)];
-    const quarter = (from: number, extend16: Code, extend32: Code, offset: number): Code => [
-      ...get(o),
-      ...get(from),
-      ...extend16,
-      ...extend32,
-      ...f32x4.convertI32x4S,
-      ...get(mean),
-      ...f32x4.sub,
-      ...get(std),
-      ...f32x4.div,
-      ...v128.store(offset),
-    ];
-    return [
-      ...set(hi),
-      ...quarter(hi, i16x8.extendLowU8, i32x4.extendLowU16, 0),
-      ...quarter(hi, i16x8.extendLowU8, i32x4.extendHighU16, 16),
-      ...quarter(hi, i16x8.extendHighU8, i32x4.extendLowU16, 32),
-      ...quarter(hi, i16x8.extendHighU8, i32x4.extendHighU16, 48),
-    ];
+    return [...set(hi), ...storeNormalized16(o, hi, mean, std)];
   };
   const valueBytes = output === 'bytes' ? 1 : 4;
   /** 16 pixels from `q` into the planes at o0, o1, o2. */

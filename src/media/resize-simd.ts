@@ -33,9 +33,11 @@ export class ResizeArena {
 /** Where a run writes: planes of the whole image at 0 (an arena), or each chunk's planes after the scratch. */
 type Destination = { kind: 'arena' } | { kind: 'copy'; out: Float32Array | Uint8Array };
 
-/** The kernels on this thread: one compiled module per (horizontal taps, vertical taps, normalisation). */
+/** Compiled kernel modules of this thread, by (horizontal taps, vertical taps, normalisation); null: no SIMD. */
+const compiled = new Map<string, object | null>();
+
+/** The kernels on this thread, instantiated per arena from the thread's compiled modules. */
 export class SimdResize {
-  private readonly modules = new Map<string, object | null>();
   private readonly scratch = new ResizeArena(1);
 
   /** Whether this runtime runs the kernels (WebAssembly SIMD). */
@@ -47,8 +49,8 @@ export class SimdResize {
     const key = `${hTaps}/${vTaps}/${norm.mean}/${norm.std}`;
     const ready = arena.instances.get(key);
     if (ready) return ready;
-    if (!this.modules.has(key)) this.modules.set(key, compile(kernelModule(hTaps, vTaps, norm.mean, norm.std)));
-    const module = this.modules.get(key);
+    if (!compiled.has(key)) compiled.set(key, compile(kernelModule(hTaps, vTaps, norm.mean, norm.std)));
+    const module = compiled.get(key);
     if (!module) return null;
     const kernel = instantiateOn<ResizeExports>(module, arena.memory);
     arena.instances.set(key, kernel);
@@ -180,22 +182,18 @@ export function resizeRowsToPlanesScalar(
   const rgb = new Uint8Array(outWidth * outHeight * 3);
   resizeBilinearRows(image, outWidth, outHeight, rowFrom, rowTo, rgb);
   const plane = outWidth * outHeight;
-  if (out instanceof Uint8Array) {
-    for (let p = rowFrom * outWidth, s = p * 3; p < rowTo * outWidth; p++, s += 3) {
-      out[p] = rgb[s]!;
-      out[plane + p] = rgb[s + 1]!;
-      out[2 * plane + p] = rgb[s + 2]!;
-    }
-    return;
-  }
-  // (v − mean) / std in float32: v − mean is exact, and a float64 quotient rounded once equals the float32 one.
-  const table = Float32Array.from({ length: 256 }, (_, value) => (value - norm.mean) / norm.std);
+  // Each byte through a table: itself for bytes; for floats (v − mean) / std (v − mean is exact, and a float64
+  // quotient rounded once equals the float32 one).
+  const table =
+    out instanceof Uint8Array ? IDENTITY : Float32Array.from({ length: 256 }, (_, v) => (v - norm.mean) / norm.std);
   for (let p = rowFrom * outWidth, s = p * 3; p < rowTo * outWidth; p++, s += 3) {
     out[p] = table[rgb[s]!]!;
     out[plane + p] = table[rgb[s + 1]!]!;
     out[2 * plane + p] = table[rgb[s + 2]!]!;
   }
 }
+
+const IDENTITY = Uint8Array.from({ length: 256 }, (_, v) => v);
 
 /**
  * Output rows [rowFrom, rowTo) of the PIL-exact bilinear resize of interleaved RGB `image` to outWidth × outHeight,

@@ -118,6 +118,32 @@ export const f32x4 = {
   convertI32x4S: simd(0xfa),
 };
 
+/**
+ * The 16 bytes in v128 local `bytes` as float32 (v − mean) / std (`mean`, `std`: f32x4 locals), stored at the
+ * address in i32 local `dst` as four f32x4. Bytes are 0…255, so the signed i32 → f32 conversion (one x64
+ * instruction; V8 emulates the unsigned one) gives the same floats.
+ */
+export function storeNormalized16(dst: number, bytes: number, mean: number, std: number): Code {
+  const quarter = (widen16: Code, widen32: Code, offset: number): Code => [
+    ...get(dst),
+    ...get(bytes),
+    ...widen16,
+    ...widen32,
+    ...f32x4.convertI32x4S,
+    ...get(mean),
+    ...f32x4.sub,
+    ...get(std),
+    ...f32x4.div,
+    ...v128.store(offset),
+  ];
+  return [
+    ...quarter(i16x8.extendLowU8, i32x4.extendLowU16, 0),
+    ...quarter(i16x8.extendLowU8, i32x4.extendHighU16, 16),
+    ...quarter(i16x8.extendHighU8, i32x4.extendLowU16, 32),
+    ...quarter(i16x8.extendHighU8, i32x4.extendHighU16, 48),
+  ];
+}
+
 export interface WasmFunction {
   /** The export name. */
   name: string;
