@@ -13,7 +13,11 @@ const jpeg = await sharp({ create: { width: 1920, height: 1080, channels: 3, bac
   ])
   .jpeg({ quality: 90 })
   .toBuffer();
-const engine = await LocalEngine.create({ modelDir: await writeDemoBundle(join(tmpdir(), 'sam3-bench-demo-r1008')) });
+const engine = await LocalEngine.create({
+  modelDir: await writeDemoBundle(join(tmpdir(), 'sam3-bench-demo-r1008')),
+  // SAM3_ORT_SPINNING=on: ONNX Runtime's threads spinning, as the server's setting of that name.
+  spinning: process.env.SAM3_ORT_SPINNING === 'on',
+});
 const { imageId } = await engine.embed({ image: jpeg });
 const hosts: number[] = [];
 const decoders: number[] = [];

@@ -35,6 +35,8 @@ const jpegs = await Promise.all(Array.from({ length: REQUESTS + 3 }, (_, i) => j
 // KEPT_QUERIES=0: the concept decoder as loaded, copying out all 200 mask planes a concept (before the selection).
 const keptQueries = process.env.KEPT_QUERIES !== '0';
 const engine = await LocalEngine.create({
+  // SAM3_ORT_SPINNING=on: ONNX Runtime's threads spinning, as the server's setting of that name.
+  spinning: process.env.SAM3_ORT_SPINNING === 'on',
   modelDir: await writeDemoBundle(join(tmpdir(), 'sam3-bench-demo-r1008')),
   keptQueries,
 });

@@ -76,7 +76,7 @@ export const SETTINGS = {
     'off',
     'on|off',
     oneOf('on', 'off'),
-    "ONNX Runtime's intra-op threads spinning between parallel sections (its default is on). off leaves the cores to decoding, resizing, mask encoding and other processes; on a 2-core machine with two processes running the graphs, their time fell by about a quarter; a single process measured 0–8 % slower without it on the demo model (BENCHMARKS.md).",
+    "ONNX Runtime's intra-op threads spinning between parallel sections (its default is on). off leaves the cores to decoding, resizing, mask encoding and other processes; on the 2-core CI machine the test suite (two processes running graphs) took 306–321 s instead of 380–398 s, and a single process on the demo model showed no cost (BENCHMARKS.md).",
   ),
   cacheDir: setting(
     'SAM3_CACHE_DIR',

@@ -13,8 +13,8 @@ export interface SessionOptions {
   intraOpThreads?: number;
   /**
    * Let ONNX Runtime's intra-op threads spin between parallel sections (its own default). Off here: spinning threads
-   * take the cores that decoding, resizing and mask encoding — or another process — need (BENCHMARKS.md:
-   * two processes on 2 cores ran their graphs about a quarter faster; one process 0–8 % slower).
+   * take the cores that decoding, resizing and mask encoding — or another process — need (BENCHMARKS.md: the
+   * test suite's two processes on 2 cores ran faster without it; one process showed no cost).
    */
   spinning?: boolean;
   /** Called once per fallback, e.g. to log that CUDA was unavailable. */
